@@ -1,0 +1,101 @@
+import type { Criteria } from '../regions/findings-source.js';
+
+/**
+ * The validated configuration, as the rest of the program receives it. Built only by
+ * `load-config.ts` from the `app.config` INI file (IBM's layout); nothing else reads the file
+ * or the environment.
+ */
+
+export type RecurrencePolicy = 'reopen' | 'new' | 'ignore';
+export type SeverityBand = 'Low' | 'Medium' | 'High' | 'Critical';
+
+export interface ProxySettings {
+  /** e.g. `http://user:pass@proxy:3128`. */
+  url: string;
+}
+
+export interface SoarConfig {
+  /** Base URL without a trailing slash, e.g. `https://soar.example.com:443` or `http://127.0.0.1:4010`. */
+  baseUrl: string;
+  /** Optional `resource_prefix` (CP4S: `/api/respond`). */
+  resourcePrefix: string;
+  /** Org name, uuid or cloud account. */
+  org: string;
+  auth: { kind: 'apikey'; id: string; secret: string } | { kind: 'password'; email: string; password: string };
+  /** Path of a PEM bundle to trust, `false` to disable verification, undefined for the system CAs. */
+  cafile: string | false | undefined;
+  timeoutMs: number;
+  /** From `proxy_host`/`proxy_port`/`proxy_user`/`proxy_password`. */
+  proxy: ProxySettings | undefined;
+}
+
+export interface AwsConfig {
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** `aws_gd_role_arn`: assume this role for every GuardDuty/EC2 call. */
+  roleArn: string | undefined;
+  /** `aws_gd_role_arns`: role-per-account mode (issue 7); empty when not used. */
+  roleArns: string[];
+  roleSessionName: string;
+  sessionDurationSeconds: number;
+  externalId: string | undefined;
+  masterRegion: string;
+  /** `aws_gd_regions` compiled: unanchored, case-insensitive (as IBM). */
+  regions: RegExp;
+  httpProxy: string | undefined;
+  httpsProxy: string | undefined;
+  timeoutMs: number;
+}
+
+export interface PollingConfig {
+  regionsIntervalMinutes: number;
+  /** 0 disables the schedule (`run` then only serves health and waits for a signal). */
+  pollingIntervalMinutes: number;
+  severityThreshold: number | undefined;
+  /** Undefined: everything GuardDuty retains. */
+  lookbackMinutes: number | undefined;
+  /** Re-read window behind the cursor (GuardDuty's one-second updatedAt and late writes). */
+  cursorOverlapMinutes: number;
+  accountsInclude: string[];
+  accountsExclude: string[];
+  includeSampleFindings: boolean;
+  findingTypesInclude: RegExp | undefined;
+  findingTypesExclude: RegExp | undefined;
+  /** Extra criteria from `aws_gd_finding_criteria`, validated. */
+  extraCriteria: Criteria;
+}
+
+export interface SyncConfig {
+  archiveOnClose: boolean;
+  closeOnArchive: boolean;
+  onRecurrence: RecurrencePolicy;
+  /** SOAR resolution name → GuardDuty feedback. */
+  feedbackMap: Record<string, 'USEFUL' | 'NOT_USEFUL'>;
+}
+
+export interface TemplatePaths {
+  create: string;
+  update: string;
+  close: string;
+}
+
+export interface AppConfig {
+  soar: SoarConfig;
+  aws: AwsConfig;
+  polling: PollingConfig;
+  sync: SyncConfig;
+  templates: TemplatePaths;
+  /** GuardDuty severity band → SOAR severity name. */
+  severityMap: Record<SeverityBand, string>;
+  dbPath: string;
+  soarConcurrency: number;
+  healthPort: number | undefined;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  logFormat: 'json' | 'text' | undefined;
+  /** Every secret value found in the file, so the logger can scrub it anywhere. */
+  secrets: string[];
+  /** The effective configuration with every secret blanked, for the start-up log. */
+  redacted: Record<string, Record<string, string>>;
+  /** Non-fatal findings, e.g. unknown keys with the closest known key. */
+  warnings: string[];
+}

@@ -1,0 +1,62 @@
+import type { Finding } from './finding.js';
+
+/**
+ * GuardDuty, EC2 and STS as the daemon sees them: only the calls it makes, in its own terms.
+ * The implementation (`guardduty-client.ts`) keeps every SDK type inside itself and throws
+ * `ExternalServiceError` for every failure.
+ */
+
+/** One GuardDuty criterion condition, as the API accepts it (current operators only). */
+export interface Condition {
+  Equals?: string[];
+  NotEquals?: string[];
+  GreaterThan?: number;
+  GreaterThanOrEqual?: number;
+  LessThan?: number;
+  LessThanOrEqual?: number;
+}
+
+/** `findingCriteria.criterion`: field name (e.g. `service.archived`, `updatedAt`) → condition. */
+export type Criteria = Record<string, Condition>;
+
+export interface ListFindingsRequest {
+  criteria: Criteria;
+  sortBy: string;
+  order: 'ASC' | 'DESC';
+  /** 1–50. */
+  pageSize: number;
+}
+
+export interface RegionInfo {
+  name: string;
+  /** `opt-in-not-required`, `opted-in` or `not-opted-in`. */
+  optInStatus: string;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+export type Feedback = 'USEFUL' | 'NOT_USEFUL';
+
+export interface FindingsSource {
+  /** STS GetCallerIdentity with the credentials this source uses. */
+  identity(): Promise<CallerIdentity>;
+  /** EC2 DescribeRegions in the master region (enabled regions only). */
+  listRegions(): Promise<RegionInfo[]>;
+  /** GuardDuty ListDetectors in one region, all pages. */
+  listDetectors(region: string): Promise<string[]>;
+  /**
+   * GuardDuty ListFindings, one page of IDs at a time. The criteria are frozen for the whole listing
+   * (GuardDuty rejects a nextToken whose criteria changed), and the listing stops on a repeated token.
+   */
+  listFindingIds(region: string, detectorId: string, request: ListFindingsRequest): AsyncIterable<string[]>;
+  /** GuardDuty GetFindings for at most 50 IDs. IDs GuardDuty no longer knows are simply absent. */
+  getFindings(region: string, detectorId: string, ids: string[]): Promise<Finding[]>;
+  /** GuardDuty ArchiveFindings for at most 50 IDs (only the administrator account may archive). */
+  archiveFindings(region: string, detectorId: string, ids: string[]): Promise<void>;
+  /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
+  sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
+}

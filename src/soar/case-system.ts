@@ -1,0 +1,148 @@
+/**
+ * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms. The implementation
+ * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`.
+ */
+
+export type PlanStatus = 'A' | 'C';
+
+/** What the daemon reads back about an incident (query rows and GETs with return_level=normal). */
+export interface IncidentView {
+  id: number;
+  name: string;
+  planStatus: PlanStatus;
+  /** Epoch ms. */
+  lastModified: number;
+  vers: number;
+  /** Custom fields (`properties`), as SOAR returns them. */
+  properties: Record<string, unknown>;
+  resolutionId?: number | string | null;
+}
+
+/** A rich-text value as SOAR accepts it. */
+export interface RichText {
+  format: 'text' | 'html';
+  content: string;
+}
+
+export interface ArtifactInput {
+  /** Artifact type API name, e.g. `IP Address` or `aws_s3_bucket_name`. */
+  type: string;
+  value: string;
+  description: string;
+}
+
+export interface ArtifactView {
+  id: number;
+  /** Artifact type name (handle_format=names). */
+  type: string;
+  value: string;
+}
+
+/**
+ * One field change of a PATCH. `field` is the bare API name (custom fields too, never `properties.x`).
+ * `oldValue` is what the daemon believes the field holds; SOAR checks it when the change is not
+ * made against the current version, and the client then re-reads and retries.
+ */
+export interface FieldChange {
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+export interface QueryCondition {
+  /** `properties.<name>` for custom fields, the bare name for built-ins. */
+  field: string;
+  method:
+    | 'equals' | 'not_equals' | 'in' | 'not_in' | 'contains' | 'not_contains'
+    | 'gt' | 'gte' | 'lt' | 'lte' | 'has_a_value' | 'does_not_have_a_value';
+  value?: unknown;
+}
+
+export interface IncidentQuery {
+  conditions: QueryCondition[];
+  sort?: { field: string; direction: 'asc' | 'desc' };
+  /** Rows per page of `query_paged` (default 500). */
+  pageSize?: number;
+}
+
+export interface NoteView {
+  id: number;
+  /** The note's text with HTML removed, for duplicate checks. */
+  text: string;
+}
+
+export interface TableRowView {
+  id: number;
+  cells: Record<string, string>;
+}
+
+export interface OrgInfo {
+  id: number;
+  name: string;
+}
+
+/** A custom incident field, data table column or data table as `setup` creates them. */
+export interface FieldSpec {
+  name: string;
+  label: string;
+  inputType: 'text' | 'textarea' | 'boolean' | 'number' | 'datetimepicker';
+  tooltip?: string;
+}
+
+export interface DataTableSpec {
+  name: string;
+  label: string;
+  columns: FieldSpec[];
+}
+
+export interface ArtifactTypeSpec {
+  name: string;
+  label: string;
+  description: string;
+}
+
+export interface FieldDefinition {
+  name: string;
+  label: string;
+  inputType: string;
+  /** `always`, `close` or undefined. */
+  required?: string;
+  /** True for custom fields (prefix `properties`). */
+  custom: boolean;
+  /** Select values (e.g. resolution_id, severity_code), by label. */
+  values: { id: number; label: string; enabled: boolean }[];
+}
+
+export interface SchemaView {
+  incidentFields: FieldDefinition[];
+  /** Data table API name → its column API names. */
+  dataTables: Record<string, string[]>;
+  /** Artifact type API names (built-in and custom). */
+  artifactTypes: string[];
+}
+
+export interface CaseSystem {
+  /** Resolves the org (API key: GET /rest/session; password: POST /rest/session). Idempotent. */
+  connect(): Promise<OrgInfo>;
+  /** POST /incidents with the rendered payload (note and artifacts inline). Never retried blindly. */
+  createIncident(payload: Record<string, unknown>): Promise<IncidentView>;
+  /** GET /incidents/{id}; undefined when SOAR answers 404. */
+  getIncident(id: number): Promise<IncidentView | undefined>;
+  /** PATCH /incidents/{id}; resolves a stale-value conflict by re-reading and retrying once. */
+  patchIncident(id: number, changes: FieldChange[]): Promise<void>;
+  /** POST /incidents/query_paged, page by page. */
+  queryIncidents(query: IncidentQuery): AsyncIterable<IncidentView[]>;
+  addNote(incidentId: number, note: RichText): Promise<void>;
+  listNotes(incidentId: number): Promise<NoteView[]>;
+  addArtifact(incidentId: number, artifact: ArtifactInput): Promise<void>;
+  listArtifacts(incidentId: number): Promise<ArtifactView[]>;
+  addTableRow(incidentId: number, table: string, cells: Record<string, string>): Promise<void>;
+  listTableRows(incidentId: number, table: string): Promise<TableRowView[]>;
+  /** Incident fields, data tables and artifact types that exist in the org. */
+  readSchema(): Promise<SchemaView>;
+  createIncidentField(field: FieldSpec): Promise<void>;
+  createDataTable(table: DataTableSpec): Promise<void>;
+  /** Adds missing columns to an existing data table. */
+  createDataTableColumn(table: string, column: FieldSpec): Promise<void>;
+  createArtifactType(type: ArtifactTypeSpec): Promise<void>;
+}
