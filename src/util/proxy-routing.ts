@@ -1,0 +1,105 @@
+import http from 'node:http';
+import https from 'node:https';
+import type tls from 'node:tls';
+import { Agent, type AgentConnectOpts } from 'agent-base';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+
+/**
+ * Per-request proxy routing for the AWS SDK's and axios's HTTP agents.
+ *
+ * Neither the AWS SDK v3 nor our axios instance reads proxy environment variables, so the daemon
+ * builds its own agents. The decision is made per request (by destination host), because one
+ * agent serves many endpoints and `NO_PROXY` must be honoured for each of them. Loopback is not
+ * special: an operator (or a test) may well proxy traffic to 127.0.0.1.
+ */
+
+export interface ProxyRoute {
+  /** Proxy for `http:` destinations, e.g. `http://user:pass@proxy:3128`. */
+  httpProxy?: string | undefined;
+  /** Proxy for `https:` destinations (tunnelled with CONNECT). */
+  httpsProxy?: string | undefined;
+  /** `NO_PROXY` syntax: comma-separated hosts, `.suffix`/`suffix` domains, `host:port`, or `*`. */
+  noProxy?: string | undefined;
+}
+
+export interface AgentTlsOptions {
+  /** PEM bundle(s) to trust instead of the system CAs. */
+  ca?: string | Buffer | undefined;
+  /** False disables certificate verification (an operator's explicit choice, warned about loudly). */
+  rejectUnauthorized?: boolean | undefined;
+}
+
+export function shouldBypassProxy(hostname: string, port: number, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    if (entry === '*') return true;
+    const match = /^(.*?)(?::(\d+))?$/.exec(entry);
+    const entryHost = (match?.[1] ?? entry).replace(/^\*?\./, '.').replace(/^\[|\]$/g, '');
+    const entryPort = match?.[2] ? Number(match[2]) : undefined;
+    if (entryPort !== undefined && entryPort !== port) continue;
+    if (entryHost.startsWith('.')) {
+      if (host.endsWith(entryHost) || host === entryHost.slice(1)) return true;
+    } else if (host === entryHost || host.endsWith(`.${entryHost}`)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class RoutingAgent extends Agent {
+  private readonly direct: http.Agent;
+  private readonly viaProxy: http.Agent | undefined;
+
+  constructor(
+    private readonly secure: boolean,
+    private readonly route: ProxyRoute,
+    tlsOptions: AgentTlsOptions,
+  ) {
+    super({ keepAlive: true });
+    const proxy = secure ? route.httpsProxy : route.httpProxy;
+    const tlsOpts: tls.ConnectionOptions = {};
+    if (tlsOptions.ca !== undefined) tlsOpts.ca = tlsOptions.ca;
+    if (tlsOptions.rejectUnauthorized !== undefined) tlsOpts.rejectUnauthorized = tlsOptions.rejectUnauthorized;
+    this.direct = secure ? new https.Agent({ keepAlive: true, ...tlsOpts }) : new http.Agent({ keepAlive: true });
+    if (proxy) {
+      this.viaProxy = secure
+        ? new HttpsProxyAgent(proxy, { keepAlive: true, ...tlsOpts })
+        : new HttpProxyAgent(proxy, { keepAlive: true });
+    }
+  }
+
+  connect(_req: http.ClientRequest, options: AgentConnectOpts): http.Agent {
+    if (!this.viaProxy) return this.direct;
+    const port = options.port ?? (this.secure ? 443 : 80);
+    const host = options.host ?? 'localhost';
+    return shouldBypassProxy(host, Number(port), this.route.noProxy) ? this.direct : this.viaProxy;
+  }
+
+  override destroy(): void {
+    this.direct.destroy();
+    this.viaProxy?.destroy();
+    super.destroy();
+  }
+}
+
+/** An agent for `http:` (secure=false) or `https:` (secure=true) destinations that routes each request. */
+export function createRoutingAgent(secure: boolean, route: ProxyRoute, tlsOptions: AgentTlsOptions = {}): http.Agent {
+  return new RoutingAgent(secure, route, tlsOptions);
+}
+
+/** Strips credentials from a proxy URL for logs. */
+export function describeProxy(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(unparseable proxy URL)';
+  }
+}
