@@ -57,6 +57,11 @@ export interface FindingsSource {
   getFindings(region: string, detectorId: string, ids: string[]): Promise<Finding[]>;
   /** GuardDuty ArchiveFindings for at most 50 IDs (only the administrator account may archive). */
   archiveFindings(region: string, detectorId: string, ids: string[]): Promise<void>;
+  /**
+   * GuardDuty GetAdministratorAccount: the administrator's account id when this account is a member
+   * (members cannot archive findings), undefined when it has none.
+   */
+  administratorOf(region: string, detectorId: string): Promise<string | undefined>;
   /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
   sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
 }
