@@ -1,0 +1,192 @@
+import type { FindingKey } from '../regions/finding.js';
+import type { Db } from './database.js';
+
+/**
+ * finding → incident links. A link is written `creating` before the SOAR create and moves to
+ * `partial` (incident exists, rows may be missing) and `synced` as the work completes, so a crash at
+ * any instant leaves a state the next run knows how to finish.
+ *
+ * - creating: the create may or may not have reached SOAR; look the incident up before creating.
+ * - partial:  the incident exists; data-table rows or artifacts may be missing; complete them.
+ * - synced:   incident matches the finding as of `updated_at`/`count`.
+ * - adopted:  rebuilt from SOAR into an empty database; what rows/artifacts exist is unknown until read.
+ * - gone:     GuardDuty no longer returns the finding; the incident is left as responders have it.
+ * - orphaned: the incident was deleted in SOAR; the finding is no longer escalated.
+ */
+export type LinkState = 'creating' | 'partial' | 'synced' | 'adopted' | 'gone' | 'orphaned';
+export type IncidentState = 'open' | 'closed';
+
+/** The finding facts a link remembers, to recognise a re-read finding at no cost. */
+export interface FindingSnapshot {
+  findingAccount: string;
+  updatedAt: string;
+  count: number;
+  severity: number | null;
+  archived: boolean;
+}
+
+export interface Link extends FindingKey, FindingSnapshot {
+  incidentId: number | null;
+  incidentState: IncidentState;
+  state: LinkState;
+  /** Incident field values the daemon last wrote (the update template's output), for diffs. */
+  applied: Record<string, unknown>;
+  seenCycle: number;
+  createdAt: number;
+  changedAt: number;
+}
+
+interface LinkRow {
+  account: string; region: string; detector_id: string; finding_id: string; finding_account: string;
+  incident_id: number | null; updated_at: string; count: number; severity: number | null; archived: number;
+  incident_state: IncidentState; state: LinkState; applied: string; seen_cycle: number;
+  created_at: number; changed_at: number;
+}
+
+const KEY_WHERE = 'account = @account AND region = @region AND detector_id = @detectorId AND finding_id = @findingId';
+
+function toLink(row: LinkRow): Link {
+  return {
+    account: row.account, region: row.region, detectorId: row.detector_id, findingId: row.finding_id,
+    findingAccount: row.finding_account, incidentId: row.incident_id, updatedAt: row.updated_at,
+    count: row.count, severity: row.severity, archived: row.archived === 1,
+    incidentState: row.incident_state, state: row.state,
+    applied: JSON.parse(row.applied) as Record<string, unknown>,
+    seenCycle: row.seen_cycle, createdAt: row.created_at, changedAt: row.changed_at,
+  };
+}
+
+function keyParams(key: FindingKey): Record<string, string> {
+  return { account: key.account, region: key.region, detectorId: key.detectorId, findingId: key.findingId };
+}
+
+function snapshotParams(s: FindingSnapshot): Record<string, string | number | null> {
+  return { findingAccount: s.findingAccount, updatedAt: s.updatedAt, count: s.count, severity: s.severity, archived: s.archived ? 1 : 0 };
+}
+
+export class LinksRepo {
+  constructor(private readonly db: Db, private readonly now: () => number) {}
+
+  get(key: FindingKey): Link | undefined {
+    const row = this.db.prepare(`SELECT * FROM links WHERE ${KEY_WHERE}`).get(keyParams(key)) as LinkRow | undefined;
+    return row ? toLink(row) : undefined;
+  }
+
+  byIncident(incidentId: number): Link | undefined {
+    const row = this.db.prepare('SELECT * FROM links WHERE incident_id = ? ORDER BY changed_at DESC LIMIT 1').get(incidentId) as
+      | LinkRow
+      | undefined;
+    return row ? toLink(row) : undefined;
+  }
+
+  /** Records the intent to create an incident; a link that already has an incident is left alone. */
+  beginCreate(key: FindingKey, snapshot: FindingSnapshot): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO links (account, region, detector_id, finding_id, finding_account, incident_id, updated_at, count,
+           severity, archived, state, created_at, changed_at)
+         VALUES (@account, @region, @detectorId, @findingId, @findingAccount, NULL, @updatedAt, @count, @severity,
+           @archived, 'creating', @now, @now)
+         ON CONFLICT (account, region, detector_id, finding_id) DO UPDATE SET
+           finding_account = excluded.finding_account, updated_at = excluded.updated_at, count = excluded.count,
+           severity = excluded.severity, archived = excluded.archived, incident_id = NULL, incident_state = 'open',
+           state = 'creating', applied = '{}', changed_at = excluded.changed_at`,
+      )
+      .run({ ...keyParams(key), ...snapshotParams(snapshot), now });
+  }
+
+  /** The incident exists in SOAR (created now, or found by its finding id). */
+  attachIncident(key: FindingKey, incidentId: number, state: 'partial' | 'adopted', applied: Record<string, unknown>, incidentState: IncidentState = 'open'): void {
+    this.db
+      .prepare(
+        `UPDATE links SET incident_id = @incidentId, state = @state, applied = @applied, incident_state = @incidentState,
+           changed_at = @now WHERE ${KEY_WHERE}`,
+      )
+      .run({ ...keyParams(key), incidentId, state, applied: JSON.stringify(applied), incidentState, now: this.now() });
+  }
+
+  /** Inserts a link rebuilt from SOAR (an empty database next to a populated SOAR). */
+  insertAdopted(key: FindingKey, snapshot: FindingSnapshot, incidentId: number, incidentState: IncidentState, applied: Record<string, unknown>): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO links (account, region, detector_id, finding_id, finding_account, incident_id, updated_at,
+           count, severity, archived, incident_state, state, applied, created_at, changed_at)
+         VALUES (@account, @region, @detectorId, @findingId, @findingAccount, @incidentId, @updatedAt, @count,
+           @severity, @archived, @incidentState, 'adopted', @applied, @now, @now)`,
+      )
+      .run({ ...keyParams(key), ...snapshotParams(snapshot), incidentId, incidentState, applied: JSON.stringify(applied), now });
+  }
+
+  /** The incident reflects the finding as of `snapshot`. */
+  markSynced(key: FindingKey, snapshot: FindingSnapshot, applied?: Record<string, unknown>): void {
+    const set = applied ? ', applied = @applied' : '';
+    this.db
+      .prepare(
+        `UPDATE links SET state = 'synced', finding_account = @findingAccount, updated_at = @updatedAt, count = @count,
+           severity = @severity, archived = @archived, changed_at = @now${set} WHERE ${KEY_WHERE}`,
+      )
+      .run({ ...keyParams(key), ...snapshotParams(snapshot), now: this.now(), ...(applied ? { applied: JSON.stringify(applied) } : {}) });
+  }
+
+  setState(key: FindingKey, state: LinkState): void {
+    this.db.prepare(`UPDATE links SET state = @state, changed_at = @now WHERE ${KEY_WHERE}`).run({ ...keyParams(key), state, now: this.now() });
+  }
+
+  setIncidentState(key: FindingKey, incidentState: IncidentState): void {
+    this.db
+      .prepare(`UPDATE links SET incident_state = @incidentState, changed_at = @now WHERE ${KEY_WHERE}`)
+      .run({ ...keyParams(key), incidentState, now: this.now() });
+  }
+
+  setArchived(key: FindingKey, archived: boolean): void {
+    this.db
+      .prepare(`UPDATE links SET archived = @archived, changed_at = @now WHERE ${KEY_WHERE}`)
+      .run({ ...keyParams(key), archived: archived ? 1 : 0, now: this.now() });
+  }
+
+  setApplied(key: FindingKey, applied: Record<string, unknown>): void {
+    this.db
+      .prepare(`UPDATE links SET applied = @applied, changed_at = @now WHERE ${KEY_WHERE}`)
+      .run({ ...keyParams(key), applied: JSON.stringify(applied), now: this.now() });
+  }
+
+  markSeen(keys: readonly FindingKey[], cycle: number): void {
+    const stmt = this.db.prepare(`UPDATE links SET seen_cycle = @cycle WHERE ${KEY_WHERE}`);
+    this.db.transaction(() => {
+      for (const key of keys) stmt.run({ ...keyParams(key), cycle });
+    })();
+  }
+
+  /**
+   * Links of one detector that this cycle's listing did not see and whose incident is open (or not
+   * yet created): their findings are fetched to learn whether they were archived, changed or vanished.
+   */
+  *unseenOpen(account: string, region: string, detectorId: string, cycle: number): Generator<Link> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM links WHERE account = ? AND region = ? AND detector_id = ? AND seen_cycle < ?
+           AND incident_state = 'open' AND state IN ('creating', 'partial', 'synced', 'adopted')
+         ORDER BY finding_id`,
+      )
+      .iterate(account, region, detectorId, cycle) as IterableIterator<LinkRow>;
+    for (const row of rows) yield toLink(row);
+  }
+
+  inState(state: LinkState): Link[] {
+    return (this.db.prepare('SELECT * FROM links WHERE state = ? ORDER BY created_at').all(state) as LinkRow[]).map(toLink);
+  }
+
+  isEmpty(): boolean {
+    return this.db.prepare('SELECT 1 FROM links LIMIT 1').get() === undefined;
+  }
+
+  /** Counts for `status`: by link state, incident state and archived flag. */
+  counts(): { state: LinkState; incidentState: IncidentState; archived: boolean; count: number }[] {
+    const rows = this.db
+      .prepare('SELECT state, incident_state, archived, COUNT(*) AS n FROM links GROUP BY state, incident_state, archived ORDER BY state')
+      .all() as { state: LinkState; incident_state: IncidentState; archived: number; n: number }[];
+    return rows.map((r) => ({ state: r.state, incidentState: r.incident_state, archived: r.archived === 1, count: r.n }));
+  }
+}

@@ -1,0 +1,10 @@
+import * as m001 from './001-initial.js';
+
+/** Numbered migrations, applied in order at start; a migration never changes once released. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [{ version: 1, ...m001 }];
