@@ -160,18 +160,19 @@ export class LinksRepo {
   }
 
   /**
-   * Links of one detector that this cycle's listing did not see and whose incident is open (or not
-   * yet created): their findings are fetched to learn whether they were archived, changed or vanished.
+   * The next links of one detector that this cycle has not seen and whose incident is open (or not yet
+   * created): their findings are fetched to learn whether they were archived, changed or vanished.
+   * Keyset-paged by finding id (never an open cursor across the awaits that follow).
    */
-  *unseenOpen(account: string, region: string, detectorId: string, cycle: number): Generator<Link> {
+  unseenOpen(account: string, region: string, detectorId: string, cycle: number, afterFindingId: string, limit: number): Link[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM links WHERE account = ? AND region = ? AND detector_id = ? AND seen_cycle < ?
+        `SELECT * FROM links WHERE account = ? AND region = ? AND detector_id = ? AND seen_cycle < ? AND finding_id > ?
            AND incident_state = 'open' AND state IN ('creating', 'partial', 'synced', 'adopted')
-         ORDER BY finding_id`,
+         ORDER BY finding_id LIMIT ?`,
       )
-      .iterate(account, region, detectorId, cycle) as IterableIterator<LinkRow>;
-    for (const row of rows) yield toLink(row);
+      .all(account, region, detectorId, cycle, afterFindingId, limit) as LinkRow[];
+    return rows.map(toLink);
   }
 
   inState(state: LinkState): Link[] {

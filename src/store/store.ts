@@ -4,6 +4,7 @@ import { DetectorsRepo } from './detectors-repo.js';
 import { FingerprintsRepo } from './fingerprints-repo.js';
 import { LinksRepo } from './links-repo.js';
 import { LockRepo } from './lock-repo.js';
+import { NotesRepo } from './notes-repo.js';
 import { PendingOpsRepo } from './pending-ops-repo.js';
 
 /** The daemon's durable state in one SQLite file (better-sqlite3, WAL). */
@@ -14,6 +15,7 @@ export class Store {
   readonly fingerprints: FingerprintsRepo;
   readonly ops: PendingOpsRepo;
   readonly lock: LockRepo;
+  readonly notes: NotesRepo;
 
   private constructor(readonly db: Db, now: () => number) {
     this.links = new LinksRepo(db, now);
@@ -22,6 +24,7 @@ export class Store {
     this.fingerprints = new FingerprintsRepo(db);
     this.ops = new PendingOpsRepo(db, now);
     this.lock = new LockRepo(db, now);
+    this.notes = new NotesRepo(db, now);
   }
 
   static open(file: string, now: () => number, options: { readonly?: boolean } = {}): Store {

@@ -54,3 +54,39 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Maps an async iterable with `fn`, running up to `depth` calls ahead of the consumer: the next
+ * page is fetched while the current one is being processed, so AWS latency hides behind SOAR work.
+ * Memory stays bounded by `depth` results.
+ */
+export async function* prefetchMap<T, R>(source: AsyncIterable<T>, depth: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const iterator = source[Symbol.asyncIterator]();
+  const queue: Promise<IteratorResult<R>>[] = [];
+  const pull = async (): Promise<IteratorResult<R>> => {
+    const next = await iterator.next();
+    if (next.done) return { done: true, value: undefined };
+    return { done: false, value: await fn(next.value) };
+  };
+  // Pulls are chained so the source iterator is never called concurrently.
+  let chain: Promise<unknown> = Promise.resolve();
+  const enqueue = (): void => {
+    const p = chain.then(pull);
+    chain = p.catch(() => undefined);
+    queue.push(p);
+  };
+  for (let i = 0; i < Math.max(1, depth); i++) enqueue();
+  try {
+    for (;;) {
+      const head = queue.shift() as Promise<IteratorResult<R>>;
+      const result = await head;
+      if (result.done) return;
+      enqueue();
+      yield result.value;
+    }
+  } finally {
+    // Swallow rejections of look-ahead pulls the consumer will never see.
+    for (const p of queue) p.catch(() => undefined);
+    await iterator.return?.();
+  }
+}

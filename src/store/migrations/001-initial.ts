@@ -76,6 +76,12 @@ CREATE TABLE pending_ops (
   UNIQUE (kind, op_key)
 );
 
+CREATE TABLE notes_posted (
+  note_key     TEXT PRIMARY KEY,
+  incident_id  INTEGER NOT NULL,
+  posted_at    INTEGER NOT NULL
+);
+
 CREATE TABLE meta (
   key    TEXT PRIMARY KEY,
   value  TEXT NOT NULL

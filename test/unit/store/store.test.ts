@@ -66,7 +66,7 @@ describe('links', () => {
     }
     store.links.markSeen([{ ...key, findingId: 'a' }], 7);
     store.links.setIncidentState({ ...key, findingId: 'c' }, 'closed');
-    const unseen = [...store.links.unseenOpen(key.account, key.region, key.detectorId, 7)].map((l) => l.findingId);
+    const unseen = store.links.unseenOpen(key.account, key.region, key.detectorId, 7, '', 50).map((l) => l.findingId);
     expect(unseen).toEqual(['b']);
     store.close();
   });
