@@ -1,0 +1,101 @@
+import type { Finding } from '../regions/finding.js';
+import type { FieldSpec } from '../soar/case-system.js';
+import { nonBlank } from './finding-values.js';
+
+/**
+ * The custom incident fields (`properties`) the integration owns. Names are IBM's, so an IBM
+ * customer's incidents, rules and playbooks keep working; labels and tooltips are IBM's with its
+ * typos fixed (and the "Resource Updated At" label, which was about the finding, corrected).
+ */
+export const CUSTOM_FIELDS: readonly FieldSpec[] = [
+  text('aws_guardduty_finding_id', 'AWS GuardDuty Finding ID',
+    'A unique Finding ID for this GuardDuty finding type and set of parameters. New occurrences of activity matching this pattern will be aggregated to the same ID.'),
+  text('aws_guardduty_finding_arn', 'AWS GuardDuty Finding ARN', 'ARN of the GuardDuty finding.'),
+  text('aws_guardduty_finding_type', 'AWS GuardDuty Finding Type', 'The type of activity that triggered the GuardDuty finding.'),
+  text('aws_guardduty_finding_updated_at', 'AWS GuardDuty Finding Updated At',
+    'The last time this finding was updated with new activity matching the pattern that prompted GuardDuty to generate this finding.'),
+  text('aws_guardduty_region', 'AWS GuardDuty Region', 'The AWS Region in which the GuardDuty finding was generated.'),
+  text('aws_guardduty_account_id', 'AWS GuardDuty Account ID', 'The ID of the AWS account in which the activity that prompted the GuardDuty finding took place.'),
+  text('aws_guardduty_severity', 'AWS GuardDuty Severity',
+    'The GuardDuty severity of the finding: 1.0–3.9 Low, 4.0–6.9 Medium, 7.0–8.9 High, 9.0–10.0 Critical.'),
+  text('aws_guardduty_resource_type', 'AWS GuardDuty Resource Type',
+    'The type of the resource affected by the GuardDuty finding, e.g. Instance, AccessKey, S3Bucket, EKSCluster, ECSCluster, Container, RDSDBInstance or Lambda.'),
+  text('aws_guardduty_detector_id', 'AWS GuardDuty Detector ID', 'The detector ID where the GuardDuty finding was detected.'),
+  text('aws_guardduty_count', 'AWS GuardDuty Count',
+    'The number of times GuardDuty has aggregated an activity matching this pattern to this finding ID.'),
+  text('aws_guardduty_archived', 'AWS GuardDuty Archived', 'True or False: whether this GuardDuty finding has been archived.'),
+  {
+    name: 'aws_guardduty_trigger_refresh',
+    label: 'AWS GuardDuty Trigger Refresh',
+    inputType: 'boolean',
+    tooltip: 'Set to Yes to make the integration refresh this incident from GuardDuty now; it resets the field afterwards.',
+  },
+];
+
+function text(name: string, label: string, tooltip: string): FieldSpec {
+  return { name, label, inputType: 'text', tooltip };
+}
+
+/** The custom field values of an incident, as written into `properties`. */
+export interface IncidentProperties {
+  aws_guardduty_finding_id: string;
+  aws_guardduty_finding_arn: string;
+  aws_guardduty_finding_type: string;
+  /** GuardDuty's ISO string, compared as text to notice updates. */
+  aws_guardduty_finding_updated_at: string;
+  aws_guardduty_region: string;
+  aws_guardduty_account_id: string;
+  /** `String(n)`; undefined (null in SOAR) when GuardDuty sent no usable number. */
+  aws_guardduty_severity: string | undefined;
+  aws_guardduty_resource_type: string | undefined;
+  aws_guardduty_detector_id: string;
+  aws_guardduty_count: string | undefined;
+  aws_guardduty_archived: 'True' | 'False';
+  aws_guardduty_trigger_refresh: boolean;
+}
+
+/** Where the finding was polled: these win over what the finding says about itself. */
+export interface PollOrigin {
+  region: string;
+  detectorId: string;
+}
+
+export function mapProperties(finding: Finding, origin: PollOrigin): IncidentProperties {
+  const service = finding.Service;
+  const severity = finding.Severity;
+  const count = service?.Count;
+  return {
+    aws_guardduty_finding_id: finding.Id,
+    aws_guardduty_finding_arn: finding.Arn,
+    aws_guardduty_finding_type: finding.Type,
+    aws_guardduty_finding_updated_at: finding.UpdatedAt,
+    // The incident is looked up by (finding id, detector, region) of the poll, as IBM's app does,
+    // so the polled values are the ones that must be stored.
+    aws_guardduty_region: origin.region || finding.Region,
+    aws_guardduty_account_id: finding.AccountId,
+    aws_guardduty_severity: typeof severity === 'number' && Number.isFinite(severity) ? String(severity) : undefined,
+    aws_guardduty_resource_type: nonBlank(finding.Resource?.ResourceType),
+    aws_guardduty_detector_id: origin.detectorId || (service?.DetectorId ?? ''),
+    aws_guardduty_count: typeof count === 'number' && Number.isFinite(count) ? String(count) : undefined,
+    aws_guardduty_archived: service?.Archived === true ? 'True' : 'False',
+    aws_guardduty_trigger_refresh: false,
+  };
+}
+
+/** The label of a field as responders see it, for change notes; built-in fields included. */
+export function fieldLabel(name: string): string {
+  const bare = name.startsWith('properties.') ? name.slice('properties.'.length) : name;
+  const custom = CUSTOM_FIELDS.find((f) => f.name === bare);
+  if (custom) return custom.label;
+  return BUILT_IN_LABELS[bare] ?? bare;
+}
+
+const BUILT_IN_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  severity_code: 'Severity',
+  plan_status: 'Status',
+  resolution_id: 'Resolution',
+  resolution_summary: 'Resolution summary',
+  discovered_date: 'Date discovered',
+};

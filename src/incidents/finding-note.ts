@@ -1,0 +1,42 @@
+import type { Finding } from '../regions/finding.js';
+import type { RichText } from '../soar/case-system.js';
+
+/** Notes above this size are cut: SOAR stores notes in the database and renders them in the browser. */
+export const NOTE_TEXT_LIMIT = 256 * 1024;
+
+export interface NoteOrigin {
+  region: string;
+  detectorId: string;
+}
+
+/**
+ * The note holding the whole finding as pretty-printed JSON (real JSON, in the finding's key order;
+ * IBM's "JSON" note was Python pprint output), so a responder has every detail even where no
+ * field, table or artifact maps it. Plain text: nothing in it is interpreted as HTML.
+ */
+export function findingNote(finding: Finding, origin: NoteOrigin, limit = NOTE_TEXT_LIMIT): RichText {
+  const heading = `AWS GuardDuty finding ${finding.Id} (${finding.Type}), as of ${finding.UpdatedAt}:`;
+  const json = JSON.stringify(finding, null, 2);
+  return { format: 'text', content: `${heading}\n${truncate(json, finding, origin, limit)}` };
+}
+
+function truncate(json: string, finding: Finding, origin: NoteOrigin, limit: number): string {
+  if (json.length <= limit) return json;
+  let cut = json.lastIndexOf('\n', limit);
+  if (cut <= 0) cut = limit;
+  // Never split a surrogate pair: half an emoji is not valid text.
+  if (isHighSurrogate(json.charCodeAt(cut - 1))) cut -= 1;
+  const omitted = json.length - cut;
+  const region = origin.region || finding.Region;
+  const detector = origin.detectorId || finding.Service?.DetectorId || '<detector-id>';
+  return [
+    json.slice(0, cut),
+    `… [TRUNCATED: the last ${omitted.toLocaleString('en-US')} of ${json.length.toLocaleString('en-US')} characters of this finding are not shown.`,
+    `See the full finding in the GuardDuty console (region ${region}, finding ${finding.Id}) or with:`,
+    `aws guardduty get-findings --region ${region} --detector-id ${detector} --finding-ids ${finding.Id}]`,
+  ].join('\n');
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { DATA_TABLE_SPECS, tableLabel } from '../../../src/datatables/table-definitions.js';
+
+describe('data table definitions', () => {
+  it('declares IBM’s six tables with their display names', () => {
+    expect(DATA_TABLE_SPECS.map((t) => [t.name, t.label])).toEqual([
+      ['gd_finding_overview', 'GuardDuty Finding Overview'],
+      ['gd_resource_affected', 'GuardDuty Resource Affected'],
+      ['gd_instance_details', 'GuardDuty Resource - Instance Details'],
+      ['gd_access_key_details', 'GuardDuty Resource - Access Key Details'],
+      ['gd_s3_bucket_details', 'GuardDuty Resource - S3 Bucket Details'],
+      ['gd_action_details', 'GuardDuty Action/Actor Details'],
+    ]);
+    expect(tableLabel('gd_action_details')).toBe('GuardDuty Action/Actor Details');
+    expect(tableLabel('someone_elses_table')).toBe('someone_elses_table');
+  });
+
+  it('every column is text and every table starts with query_execution_date', () => {
+    for (const table of DATA_TABLE_SPECS) {
+      expect(table.columns[0]?.name).toBe('query_execution_date');
+      for (const column of table.columns) expect(column.inputType).toBe('text');
+    }
+  });
+
+  it('uses IBM’s column names and labels', () => {
+    const columns = (name: string): [string, string][] =>
+      (DATA_TABLE_SPECS.find((t) => t.name === name)?.columns ?? []).map((c) => [c.name, c.label]);
+    expect(columns('gd_instance_details')).toEqual([
+      ['query_execution_date', 'Query execution date'], ['instance_id', 'ID'], ['type', 'Type'], ['instance_state', 'State'],
+      ['private_ip', 'Private ip address'], ['private_dns_name', 'Private dns name'], ['public_ip', 'Public ip address'],
+      ['public_dns_name', 'Public dns name'],
+    ]);
+    expect(columns('gd_action_details').map(([name]) => name)).toEqual([
+      'query_execution_date', 'action_type', 'action_api', 'connection_direction', 'service_name', 'event_first_seen',
+      'event_last_seen', 'actor_caller_type', 'remote_ip', 'local_ip', 'local_port', 'remote_port', 'protocol', 'dns_domain_name',
+      'dns_blocked', 'asn_org', 'city_name', 'country_name', 'asn', 'isp', 'org',
+    ]);
+    expect(columns('gd_s3_bucket_details')).toContainEqual(['effective_permissions', 'Effective Permission']);
+  });
+});
