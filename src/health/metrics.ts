@@ -1,0 +1,61 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
+
+/** What a finding's handling came to, as counted in metrics and the per-region summary line. */
+export type FindingOutcome =
+  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed';
+
+/**
+ * The Prometheus metrics of SPEC §7: cycles, findings by outcome, API calls and errors by service and
+ * operation, throttling retries, cycle duration, cursor lag per region.
+ */
+export class Metrics implements ApiObserver {
+  readonly registry = new Registry();
+  private readonly cycles = new Counter({ name: 'guardduty_soar_cycles_total', help: 'Cycles run, by outcome.', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly cycleDuration = new Histogram({
+    name: 'guardduty_soar_cycle_duration_seconds', help: 'Wall time of a cycle.',
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800], registers: [this.registry],
+  });
+  private readonly lastSuccess = new Gauge({ name: 'guardduty_soar_last_cycle_success_timestamp_seconds', help: 'When the last successful cycle finished.', registers: [this.registry] });
+  private readonly findings = new Counter({ name: 'guardduty_soar_findings_total', help: 'Findings handled, by outcome and region.', labelNames: ['outcome', 'region'], registers: [this.registry] });
+  private readonly apiCalls = new Counter({ name: 'guardduty_soar_api_calls_total', help: 'Logical API calls, by service and operation.', labelNames: ['service', 'operation'], registers: [this.registry] });
+  private readonly apiErrors = new Counter({ name: 'guardduty_soar_api_errors_total', help: 'Failed API calls, by service, operation and error code.', labelNames: ['service', 'operation', 'code'], registers: [this.registry] });
+  private readonly retries = new Counter({ name: 'guardduty_soar_api_retries_total', help: 'Retried attempts, by service.', labelNames: ['service'], registers: [this.registry] });
+  private readonly throttleRetries = new Counter({ name: 'guardduty_soar_throttling_retries_total', help: 'Retries caused by throttling, by service.', labelNames: ['service'], registers: [this.registry] });
+  private readonly cursorLag = new Gauge({ name: 'guardduty_soar_cursor_lag_seconds', help: 'Now minus the listing cursor, per account and region.', labelNames: ['account', 'region'], registers: [this.registry] });
+  private readonly pending = new Gauge({ name: 'guardduty_soar_pending_operations', help: 'Sync operations waiting to be retried, by kind.', labelNames: ['kind'], registers: [this.registry] });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'guardduty_soar_' });
+  }
+
+  onCall(event: ApiCallEvent): void {
+    this.apiCalls.inc({ service: event.service, operation: event.operation });
+    if (!event.ok) this.apiErrors.inc({ service: event.service, operation: event.operation, code: event.code ?? String(event.status ?? 'unknown') });
+    if (event.attempts > 1) this.retries.inc({ service: event.service }, event.attempts - 1);
+    if (event.throttleRetries > 0) this.throttleRetries.inc({ service: event.service }, event.throttleRetries);
+  }
+
+  cycleFinished(ok: boolean, durationMs: number, finishedAtMs: number): void {
+    this.cycles.inc({ outcome: ok ? 'ok' : 'failed' });
+    this.cycleDuration.observe(durationMs / 1000);
+    if (ok) this.lastSuccess.set(finishedAtMs / 1000);
+  }
+
+  finding(outcome: FindingOutcome, region: string, n = 1): void {
+    this.findings.inc({ outcome, region }, n);
+  }
+
+  setCursorLag(account: string, region: string, lagSeconds: number): void {
+    this.cursorLag.set({ account, region }, Math.max(0, lagSeconds));
+  }
+
+  setPending(byKind: Record<string, number>): void {
+    this.pending.reset();
+    for (const [kind, n] of Object.entries(byKind)) this.pending.set({ kind }, n);
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,164 @@
+import { errorMessage, isRetryable } from '../errors.js';
+import type { FindingOutcome } from '../health/metrics.js';
+import type { Finding, FindingKey } from '../regions/finding.js';
+import type { DetectorTarget } from '../regions/region-discovery.js';
+import { nextAttemptAt } from '../sync/backoff.js';
+import { syncFinding } from '../sync/finding-sync.js';
+import { markGone } from '../sync/gone-finding.js';
+import type { SyncDeps } from '../sync/sync-deps.js';
+import { chunk, prefetchMap } from '../util/concurrency.js';
+import { buildListingCriteria } from './criteria.js';
+import { newRegionReport, type RegionReport } from './region-report.js';
+
+export const SYNC_FINDING_OP = 'sync-finding';
+const PAGE_SIZE = 50;
+/** Pages whose findings are being synced at once; the cursor still advances in page order. */
+const PAGES_IN_FLIGHT = 2;
+/** Consecutive transient failures after which SOAR (or AWS) is taken to be down for this pass. */
+const OUTAGE_THRESHOLD = 20;
+
+class OutageError extends Error {}
+
+/**
+ * One region's share of a cycle: retry the findings that failed before, list what changed since the
+ * cursor, then check the open linked findings the listing did not return (archived in GuardDuty,
+ * vanished, or changed below the threshold). A finding that fails is recorded as a pending
+ * operation and retried with backoff, so it never holds back the cursor or the other findings.
+ */
+export async function runRegionPass(deps: SyncDeps, target: DetectorTarget, cycle: number, signal: AbortSignal): Promise<RegionReport> {
+  const report = newRegionReport(target.account, target.region, target.detectorId);
+  const started = deps.clock.now();
+  const pass = new RegionPass(deps, target, cycle, signal, report);
+  deps.store.cursors.recordAttempt(target);
+  try {
+    await pass.retryFailed();
+    await pass.list();
+    await pass.check();
+    deps.store.cursors.recordSuccess(target);
+  } catch (err) {
+    report.error = errorMessage(err);
+    deps.store.cursors.recordError(target, report.error);
+  }
+  report.durationMs = deps.clock.now() - started;
+  return report;
+}
+
+class RegionPass {
+  private consecutiveTransient = 0;
+  private readonly log;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly target: DetectorTarget,
+    private readonly cycle: number,
+    private readonly signal: AbortSignal,
+    private readonly report: RegionReport,
+  ) {
+    this.log = deps.logger.child({ region: target.region, account: target.account });
+  }
+
+  async retryFailed(): Promise<void> {
+    const prefix = `${this.target.account}/${this.target.region}/${this.target.detectorId}/`;
+    const due = this.deps.store.ops.due(SYNC_FINDING_OP).filter((op) => op.key.startsWith(prefix));
+    for (const batch of chunk(due.map((op) => op.key.slice(prefix.length)), PAGE_SIZE)) {
+      if (this.signal.aborted) return;
+      const findings = await this.getFindings(batch);
+      const found = new Set(findings.map((f) => f.Id));
+      for (const id of batch.filter((i) => !found.has(i))) {
+        const link = this.deps.store.links.get(this.key(id));
+        if (link) await this.guard(id, () => markGone(this.deps, link));
+        else this.deps.store.ops.complete(SYNC_FINDING_OP, prefix + id);
+      }
+      await Promise.all(findings.map((f) => this.syncOne(f)));
+    }
+  }
+
+  async list(): Promise<void> {
+    const { deps, target } = this;
+    const criteria = buildListingCriteria(deps.config.polling, { cursorMs: deps.store.cursors.get(target)?.cursorMs, nowMs: deps.clock.now() });
+    const pages = target.source.listFindingIds(target.region, target.detectorId, { criteria, sortBy: 'updatedAt', order: 'ASC', pageSize: PAGE_SIZE });
+    const fetched = prefetchMap(pages, 1, (ids) => {
+      this.report.listed += ids.length;
+      return this.getFindings(ids);
+    });
+    const inFlight: Promise<number | undefined>[] = [];
+    for await (const findings of fetched) {
+      if (this.signal.aborted) break;
+      inFlight.push(this.syncPage(findings));
+      if (inFlight.length >= PAGES_IN_FLIGHT) this.commit(await (inFlight.shift()));
+    }
+    while (inFlight.length > 0) this.commit(await (inFlight.shift()));
+  }
+
+  async check(): Promise<void> {
+    const { store } = this.deps;
+    let after = '';
+    for (;;) {
+      if (this.signal.aborted) return;
+      const links = store.links.unseenOpen(this.target.account, this.target.region, this.target.detectorId, this.cycle, after, PAGE_SIZE);
+      if (links.length === 0) return;
+      after = links[links.length - 1]?.findingId ?? after;
+      const findings = await this.getFindings(links.map((l) => l.findingId));
+      const byId = new Map(findings.map((f) => [f.Id, f]));
+      await Promise.all(
+        links.map((link) => {
+          const finding = byId.get(link.findingId);
+          return finding ? this.syncOne(finding) : this.guard(link.findingId, () => markGone(this.deps, link));
+        }),
+      );
+      store.links.markSeen(links, this.cycle);
+    }
+  }
+
+  /** Syncs one page; resolves to the newest updatedAt on it, the cursor candidate. */
+  private async syncPage(findings: Finding[]): Promise<number | undefined> {
+    await Promise.all(findings.map((f) => this.syncOne(f)));
+    this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
+    const times = findings.map((f) => Date.parse(f.UpdatedAt)).filter((t) => Number.isFinite(t));
+    return times.length > 0 ? Math.max(...times) : undefined;
+  }
+
+  private commit(cursorMs: number | undefined): void {
+    if (cursorMs !== undefined) this.deps.store.cursors.advance(this.target, cursorMs);
+  }
+
+  private async syncOne(finding: Finding): Promise<void> {
+    await this.guard(finding.Id, () => syncFinding(this.deps, finding, this.key(finding.Id)));
+  }
+
+  /** Runs one finding's work; a failure is recorded for retry and affects that finding alone. */
+  private async guard(findingId: string, work: () => Promise<FindingOutcome>): Promise<void> {
+    const opKey = `${this.target.account}/${this.target.region}/${this.target.detectorId}/${findingId}`;
+    const { store, clock } = this.deps;
+    try {
+      const outcome = await work();
+      this.count(outcome);
+      this.consecutiveTransient = 0;
+      if (store.ops.get(SYNC_FINDING_OP, opKey)) store.ops.complete(SYNC_FINDING_OP, opKey);
+    } catch (err) {
+      this.count('failed');
+      const retryable = isRetryable(err);
+      const previous = store.ops.get(SYNC_FINDING_OP, opKey);
+      store.ops.enqueue(SYNC_FINDING_OP, opKey, {});
+      store.ops.fail(SYNC_FINDING_OP, opKey, errorMessage(err), nextAttemptAt(clock.now(), (previous?.attempts ?? 0) + 1, retryable));
+      this.log.warn('Finding not synced; it will be retried', { findingId, error: err, retryable });
+      this.consecutiveTransient = retryable ? this.consecutiveTransient + 1 : 0;
+      if (this.consecutiveTransient >= OUTAGE_THRESHOLD) {
+        throw new OutageError(`${OUTAGE_THRESHOLD} findings in a row failed with transient errors; stopping this region's pass (last: ${errorMessage(err)})`);
+      }
+    }
+  }
+
+  private count(outcome: FindingOutcome): void {
+    this.report.outcomes[outcome] += 1;
+    this.deps.metrics.finding(outcome, this.target.region);
+  }
+
+  private getFindings(ids: string[]): Promise<Finding[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.target.source.getFindings(this.target.region, this.target.detectorId, ids);
+  }
+
+  private key(findingId: string): FindingKey {
+    return { account: this.target.account, region: this.target.region, detectorId: this.target.detectorId, findingId };
+  }
+}

@@ -1,0 +1,83 @@
+import type { Clock } from '../clock.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import type { DetectorRow } from '../store/detectors-repo.js';
+import { mapLimit } from '../util/concurrency.js';
+import type { FindingsSource } from './findings-source.js';
+
+/** One detector the daemon polls, with the source (credentials) that can read it. */
+export interface DetectorTarget {
+  account: string;
+  region: string;
+  detectorId: string;
+  source: FindingsSource;
+}
+
+export interface DiscoveryOptions {
+  source: FindingsSource;
+  /** The account whose credentials `source` uses (from GetCallerIdentity). */
+  account: string;
+  regions: RegExp;
+  intervalMs: number;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Finds the regions whose names match the configured regex (DescribeRegions in the master region,
+ * enabled regions only) and the GuardDuty detector of each. Rediscovers on its own interval; a region
+ * without a detector, or whose ListDetectors fails (opt-in region not enabled, access denied), is
+ * logged with the reason and skipped until the next rediscovery.
+ */
+export class RegionDiscovery {
+  private targets: DetectorTarget[] = [];
+  private discoveredAt: number | undefined;
+
+  constructor(private readonly options: DiscoveryOptions) {}
+
+  /** The current detectors, rediscovering first when the interval has passed (or never ran). */
+  async current(): Promise<DetectorTarget[]> {
+    const { clock, intervalMs } = this.options;
+    if (this.discoveredAt === undefined || clock.now() - this.discoveredAt >= intervalMs) await this.discover();
+    return this.targets;
+  }
+
+  /** Forces a rediscovery at the next `current()` (e.g. a detector was deleted). */
+  invalidate(): void {
+    this.discoveredAt = undefined;
+  }
+
+  private async discover(): Promise<void> {
+    const { source, account, regions, store, clock, logger } = this.options;
+    const names = (await source.listRegions()).map((r) => r.name).filter((name) => regions.test(name)).sort();
+    if (names.length === 0) {
+      logger.warn('No enabled AWS region matches aws_gd_regions', { pattern: regions.source, account });
+    }
+    const rows = await mapLimit(names, 4, async (region): Promise<Omit<DetectorRow, 'account'>> => {
+      const discoveredAt = clock.now();
+      try {
+        const ids = await source.listDetectors(region);
+        const detectorId = ids[0];
+        if (!detectorId) return { region, detectorId: undefined, status: 'no-detector', reason: 'GuardDuty has no detector in this region', discoveredAt };
+        return { region, detectorId, status: 'active', reason: undefined, discoveredAt };
+      } catch (err) {
+        return { region, detectorId: undefined, status: 'failed', reason: errorMessage(err), discoveredAt };
+      }
+    });
+    for (const row of rows) {
+      if (row.status !== 'active') logger.warn('Skipping region until the next rediscovery', { account, region: row.region, reason: row.reason });
+    }
+    store.detectors.replace(account, rows);
+    this.targets = rows
+      .filter((r) => r.status === 'active' && r.detectorId !== undefined)
+      .map((r) => ({ account, region: r.region, detectorId: r.detectorId as string, source }));
+    this.discoveredAt = clock.now();
+    logger.info('Discovered GuardDuty detectors', {
+      account,
+      regions: this.targets.map((t) => t.region),
+      skipped: rows.filter((r) => r.status !== 'active').map((r) => r.region),
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import { ExternalServiceError, errorMessage, isRetryable } from '../errors.js';
+import type { FindingsSource } from '../regions/findings-source.js';
+import type { Link } from '../store/links-repo.js';
+import { chunk } from '../util/concurrency.js';
+import { nextAttemptAt } from './backoff.js';
+import { addNoteOnce } from './durable-note.js';
+import { applyChanges, diffFields } from './field-diff.js';
+import { FIELD, queryField } from './incident-fields.js';
+import type { SyncDeps } from './sync-deps.js';
+
+export const ARCHIVE_OP = 'archive';
+const CLOSED_CHECK_META = 'soar_closed_checked_at';
+/** Re-read window for SOAR's last-modified dates (clock skew between the daemon and SOAR). */
+const SOAR_OVERLAP_MS = 5 * 60_000;
+/** A member account's refusal is permanent until the setup changes: retry rarely. */
+const REFUSAL_BASE_MS = 30 * 60_000;
+
+/**
+ * Incidents closed in SOAR since the last check (one paged query): each linked one is marked closed
+ * and, with `aws_gd_archive_on_close`, its finding is queued for archiving. Incidents the daemon closed
+ * itself are already marked closed, so they are never archived back (no loop).
+ */
+export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number): Promise<number> {
+  const { store, soar, config } = deps;
+  const last = Number(store.getMeta(CLOSED_CHECK_META) ?? cycleStart);
+  const pages = soar.queryIncidents({
+    conditions: [
+      { field: 'plan_status', method: 'equals', value: 'C' },
+      { field: 'inc_last_modified_date', method: 'gte', value: last - SOAR_OVERLAP_MS },
+      { field: queryField(FIELD.findingId), method: 'has_a_value' },
+    ],
+    sort: { field: 'inc_last_modified_date', direction: 'asc' },
+  });
+  let closed = 0;
+  for await (const page of pages) {
+    for (const incident of page) {
+      const link = store.links.byIncident(incident.id);
+      if (!link || link.incidentState === 'closed') continue;
+      closed += 1;
+      store.links.setIncidentState(link, 'closed');
+      const archivedField = incident.properties[FIELD.archived];
+      if (config.sync.archiveOnClose && !link.archived && archivedField !== 'True') {
+        store.ops.enqueue(ARCHIVE_OP, opKey(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
+      }
+    }
+  }
+  store.setMeta(CLOSED_CHECK_META, String(cycleStart));
+  return closed;
+}
+
+/**
+ * Archives the queued findings, 50 per ArchiveFindings call and detector, then records it on each
+ * incident (the archived field and a note). Archiving an archived finding is harmless, so a crash
+ * between the call and its record only repeats the call.
+ */
+export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string, FindingsSource>): Promise<Map<string, number>> {
+  const archivedByRegion = new Map<string, number>();
+  const groups = new Map<string, Link[]>();
+  for (const op of deps.store.ops.due(ARCHIVE_OP)) {
+    const link = linkFromKey(deps, op.key);
+    if (!link || link.archived) {
+      deps.store.ops.complete(ARCHIVE_OP, op.key);
+      continue;
+    }
+    const group = `${link.account}/${link.region}/${link.detectorId}`;
+    groups.set(group, [...(groups.get(group) ?? []), link]);
+  }
+  for (const links of groups.values()) {
+    const first = links[0];
+    const source = sources.get(first.account);
+    if (!source) continue;
+    for (const batch of chunk(links, 50)) {
+      try {
+        await source.archiveFindings(first.region, first.detectorId, batch.map((l) => l.findingId));
+      } catch (err) {
+        await recordRefusal(deps, batch, err);
+        continue;
+      }
+      for (const link of batch) {
+        deps.store.links.setArchived(link, true);
+        await recordArchived(deps, link);
+      }
+      archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + batch.length);
+    }
+  }
+  return archivedByRegion;
+}
+
+async function recordArchived(deps: SyncDeps, link: Link): Promise<void> {
+  const incidentId = link.incidentId as number;
+  try {
+    const desired = { properties: { [FIELD.archived]: 'True' } };
+    const changes = diffFields(link.applied, desired);
+    if (changes.length > 0) {
+      await deps.soar.patchIncident(incidentId, changes);
+      deps.store.links.setApplied(link, applyChanges(link.applied, desired));
+    }
+    await addNoteOnce(deps, incidentId, `archived:${opKey(link)}`, {
+      format: 'text',
+      content: `guardduty-soar archived GuardDuty finding ${link.findingId} (detector ${link.detectorId}, ${link.region}) because this incident was closed.`,
+    });
+    deps.store.ops.complete(ARCHIVE_OP, opKey(link));
+  } catch (err) {
+    // The finding is archived; only its record on the incident failed. Retried next cycle.
+    deps.store.ops.fail(ARCHIVE_OP, opKey(link), errorMessage(err), nextAttemptAt(deps.clock.now(), 1, true));
+  }
+}
+
+async function recordRefusal(deps: SyncDeps, batch: Link[], err: unknown): Promise<void> {
+  const memberRefusal = isMemberRefusal(err);
+  const retryable = isRetryable(err);
+  for (const link of batch) {
+    const key = opKey(link);
+    const attempts = (deps.store.ops.get(ARCHIVE_OP, key)?.attempts ?? 0) + 1;
+    const base = memberRefusal ? REFUSAL_BASE_MS : 60_000;
+    deps.store.ops.fail(ARCHIVE_OP, key, errorMessage(err), nextAttemptAt(deps.clock.now(), attempts, retryable, base, 24 * 3_600_000));
+    if (memberRefusal && link.incidentId !== null) {
+      await addNoteOnce(deps, link.incidentId, `archive-refused:${key}`, {
+        format: 'text',
+        content:
+          `guardduty-soar could not archive GuardDuty finding ${link.findingId}: GuardDuty lets only the administrator account archive ` +
+          `findings, and the configured credentials belong to a member account (${link.account}). Archive it from the administrator ` +
+          'account, or configure guardduty-soar with the administrator account; it retries with growing intervals.',
+      }).catch(() => undefined);
+    }
+  }
+  deps.logger.warn(memberRefusal ? 'GuardDuty refused to archive: not the administrator account' : 'ArchiveFindings failed; will retry', {
+    region: batch[0]?.region,
+    findings: batch.length,
+    error: err,
+  });
+}
+
+/** GuardDuty's answer when a member account asks to archive (only the administrator may). */
+export function isMemberRefusal(err: unknown): boolean {
+  return err instanceof ExternalServiceError && err.status === 400 && /administrator|master account|not owned/i.test(err.message);
+}
+
+function opKey(link: Pick<Link, 'account' | 'region' | 'detectorId' | 'findingId'>): string {
+  return `${link.account}/${link.region}/${link.detectorId}/${link.findingId}`;
+}
+
+function linkFromKey(deps: SyncDeps, key: string): Link | undefined {
+  const [account, region, detectorId, findingId] = key.split('/');
+  if (!account || !region || !detectorId || !findingId) return undefined;
+  return deps.store.links.get({ account, region, detectorId, findingId });
+}

@@ -1,0 +1,57 @@
+import type { Link } from '../store/links-repo.js';
+import { applyChanges, diffFields } from './field-diff.js';
+import { findIncidentForFinding } from './find-incident.js';
+import type { FindingContext } from './finding-context.js';
+import { addNewArtifacts, payloadArtifacts, readBack, writeRows } from './incident-content.js';
+import type { SyncDeps } from './sync-deps.js';
+
+/**
+ * Creates the incident for a finding, exactly once.
+ *
+ * The link is written `creating` before the SOAR create and completed after it. A create whose answer
+ * was lost (timeout, reset, 5xx after the server acted) leaves the link `creating`; the next attempt
+ * looks the incident up by finding id before creating anything. Artifacts and the note go inline with
+ * the create (one call); data-table rows follow, one call each.
+ */
+export async function createIncident(deps: SyncDeps, ctx: FindingContext, link: Link | undefined): Promise<number> {
+  const { store, soar, templates } = deps;
+  if (link?.state === 'creating') {
+    const existing = await findIncidentForFinding(deps, ctx.key);
+    if (existing) {
+      deps.logger.info('Found the incident of an interrupted create', { findingId: ctx.key.findingId, incidentId: existing.id });
+      store.links.attachIncident(ctx.key, existing.id, 'partial', templates.renderUpdate(ctx.template), existing.planStatus === 'C' ? 'closed' : 'open');
+      await completeIncident(deps, ctx, existing.id);
+      return existing.id;
+    }
+  }
+  const payload = templates.renderCreate(ctx.template);
+  const applied = templates.renderUpdate(ctx.template);
+  store.links.beginCreate(ctx.key, ctx.snapshot);
+  const incident = await soar.createIncident(payload);
+  store.transaction(() => {
+    store.links.attachIncident(ctx.key, incident.id, 'partial', applied);
+    store.fingerprints.addArtifacts(incident.id, payloadArtifacts(payload));
+  });
+  await writeRows(deps, incident.id, ctx.rows);
+  store.links.markSynced(ctx.key, ctx.snapshot);
+  return incident.id;
+}
+
+/**
+ * Finishes an incident whose fields, rows or artifacts may be missing or stale (`partial`): patches
+ * the fields that differ, reads what SOAR holds, then adds only the rows and artifacts missing.
+ */
+export async function completeIncident(deps: SyncDeps, ctx: FindingContext, incidentId: number): Promise<void> {
+  const { store, soar, templates } = deps;
+  const link = store.links.get(ctx.key);
+  const desired = templates.renderUpdate(ctx.template);
+  const changes = diffFields(link?.applied ?? {}, desired);
+  if (changes.length > 0) {
+    await soar.patchIncident(incidentId, changes);
+    store.links.setApplied(ctx.key, applyChanges(link?.applied ?? {}, desired));
+  }
+  await readBack(deps, incidentId, ctx.rows.map((r) => r.table));
+  await addNewArtifacts(deps, incidentId, ctx.template.artifactInputs);
+  await writeRows(deps, incidentId, ctx.rows);
+  deps.store.links.markSynced(ctx.key, ctx.snapshot);
+}

@@ -1,0 +1,42 @@
+import { mapRows, type TableRow } from '../datatables/map-rows.js';
+import { buildTemplateContext, type TemplateContext } from '../incidents/template-context.js';
+import type { Finding, FindingKey } from '../regions/finding.js';
+import type { FindingSnapshot } from '../store/links-repo.js';
+import type { SyncDeps } from './sync-deps.js';
+
+/** What one finding maps to, computed once per finding and handed to every sync path. */
+export interface FindingContext {
+  finding: Finding;
+  key: FindingKey;
+  template: TemplateContext;
+  rows: TableRow[];
+  snapshot: FindingSnapshot;
+}
+
+export function findingContext(deps: SyncDeps, finding: Finding, key: FindingKey, extra: Record<string, unknown> = {}): FindingContext {
+  const template = buildTemplateContext(finding, {
+    region: key.region,
+    detectorId: key.detectorId,
+    severityMap: deps.config.severityMap,
+    now: deps.clock.now(),
+    ...extra,
+  });
+  return { finding, key, template, rows: mapRows(finding), snapshot: snapshotOf(finding) };
+}
+
+export function snapshotOf(finding: Finding): FindingSnapshot {
+  const count = finding.Service?.Count;
+  const severity = finding.Severity;
+  return {
+    findingAccount: finding.AccountId,
+    updatedAt: finding.UpdatedAt,
+    count: typeof count === 'number' && Number.isFinite(count) ? count : 0,
+    severity: typeof severity === 'number' && Number.isFinite(severity) ? severity : null,
+    archived: finding.Service?.Archived === true,
+  };
+}
+
+/** True when the finding is a new version of what the link last recorded. */
+export function hasChanged(link: { updatedAt: string; count: number }, snapshot: FindingSnapshot): boolean {
+  return link.updatedAt !== snapshot.updatedAt || link.count !== snapshot.count;
+}

@@ -1,0 +1,94 @@
+import { rowFingerprint, newRowsSince } from '../datatables/fingerprint.js';
+import type { TableRow } from '../datatables/map-rows.js';
+import type { ArtifactInput } from '../soar/case-system.js';
+import { artifactKey } from '../store/fingerprints-repo.js';
+import type { SyncDeps } from './sync-deps.js';
+
+export const QUERY_EXECUTION_DATE = 'query_execution_date';
+
+/**
+ * Writes the data-table rows whose content is new for the incident (SPEC §5: a table gets a row only
+ * when its content differs from the last rows written), one call per row. Progress is recorded after
+ * every row, so a crash in the middle of a table resumes with the rows still missing.
+ * Returns the number of rows written per table.
+ */
+export async function writeRows(deps: SyncDeps, incidentId: number, rows: readonly TableRow[]): Promise<Record<string, number>> {
+  const { store, soar, clock } = deps;
+  const written: Record<string, number> = {};
+  const stamp = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const [table, current] of groupByTable(rows)) {
+    const previous = store.fingerprints.rows(incidentId, table);
+    const missing = newRowsSince(previous, current);
+    if (missing.length === 0) continue;
+    const done = current.map(rowFingerprint).filter((fp) => previous.includes(fp));
+    for (const row of missing) {
+      await soar.addTableRow(incidentId, table, { ...row.cells, [QUERY_EXECUTION_DATE]: stamp });
+      done.push(rowFingerprint(row));
+      store.fingerprints.setRows(incidentId, table, done);
+      written[table] = (written[table] ?? 0) + 1;
+    }
+  }
+  return written;
+}
+
+/** Adds the artifacts the incident does not have yet, recording each as soon as it exists. */
+export async function addNewArtifacts(deps: SyncDeps, incidentId: number, artifacts: readonly ArtifactInput[]): Promise<ArtifactInput[]> {
+  const { store, soar } = deps;
+  const known = store.fingerprints.artifacts(incidentId);
+  const added: ArtifactInput[] = [];
+  for (const artifact of artifacts) {
+    if (known.has(artifactKey(artifact.type, artifact.value))) continue;
+    await soar.addArtifact(incidentId, artifact);
+    store.fingerprints.addArtifacts(incidentId, [artifact]);
+    known.add(artifactKey(artifact.type, artifact.value));
+    added.push(artifact);
+  }
+  return added;
+}
+
+/**
+ * Rebuilds what the store knows of an incident's rows and artifacts from what SOAR holds. Used when
+ * that knowledge may be incomplete: after a crash between a SOAR write and its record, and for links
+ * rebuilt from SOAR into an empty database. Reads only the tables about to be written.
+ */
+export async function readBack(deps: SyncDeps, incidentId: number, tables: Iterable<string>): Promise<void> {
+  const { store, soar } = deps;
+  const artifacts = await soar.listArtifacts(incidentId);
+  const rowsByTable = new Map<string, string[]>();
+  for (const table of new Set(tables)) {
+    const rows = await soar.listTableRows(incidentId, table);
+    rowsByTable.set(
+      table,
+      rows.map((r) => rowFingerprint({ table, cells: withoutExecutionDate(r.cells) })),
+    );
+  }
+  store.transaction(() => {
+    store.fingerprints.forget(incidentId);
+    store.fingerprints.addArtifacts(incidentId, artifacts);
+    for (const [table, fps] of rowsByTable) if (fps.length > 0) store.fingerprints.setRows(incidentId, table, fps);
+  });
+}
+
+/** The (type, value) pairs of the artifacts a rendered create payload carries inline. */
+export function payloadArtifacts(payload: Record<string, unknown>): { type: string; value: string }[] {
+  const items = Array.isArray(payload.artifacts) ? (payload.artifacts as unknown[]) : [];
+  const out: { type: string; value: string }[] = [];
+  for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { type, value } = item as { type?: unknown; value?: unknown };
+    const name = typeof type === 'string' ? type : typeof type === 'object' && type !== null ? (type as { name?: unknown }).name : undefined;
+    if (typeof name === 'string' && typeof value === 'string') out.push({ type: name, value });
+  }
+  return out;
+}
+
+function groupByTable(rows: readonly TableRow[]): Map<string, TableRow[]> {
+  const out = new Map<string, TableRow[]>();
+  for (const row of rows) out.set(row.table, [...(out.get(row.table) ?? []), row]);
+  return out;
+}
+
+function withoutExecutionDate(cells: Record<string, string>): Record<string, string> {
+  const { [QUERY_EXECUTION_DATE]: _ignored, ...rest } = cells;
+  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== '' && v !== undefined && v !== null));
+}

@@ -1,0 +1,67 @@
+import type { IncidentView } from '../soar/case-system.js';
+import { findIncidentForFinding } from './find-incident.js';
+import { FIELD, queryField } from './incident-fields.js';
+import type { SyncDeps } from './sync-deps.js';
+
+/**
+ * Start-up recovery, before any cycle:
+ * - an empty database next to a SOAR that already holds GuardDuty incidents is rebuilt from SOAR
+ *   (one paged query by the finding-id property), so nothing already escalated is created again;
+ * - links left `creating` by a crash are resolved by looking their incident up by finding id.
+ */
+export async function recoverOnStart(deps: SyncDeps, accounts: readonly string[]): Promise<{ adopted: number; resolved: number }> {
+  const adopted = deps.store.links.isEmpty() ? await adoptFromSoar(deps, accounts) : 0;
+  let resolved = 0;
+  for (const link of deps.store.links.inState('creating')) {
+    const incident = await findIncidentForFinding(deps, link);
+    if (!incident) continue;
+    deps.store.links.attachIncident(link, incident.id, 'partial', {}, incident.planStatus === 'C' ? 'closed' : 'open');
+    resolved += 1;
+  }
+  if (adopted > 0 || resolved > 0) deps.logger.info('Recovered state from SOAR', { adopted, resolved });
+  return { adopted, resolved };
+}
+
+async function adoptFromSoar(deps: SyncDeps, accounts: readonly string[]): Promise<number> {
+  let adopted = 0;
+  const pages = deps.soar.queryIncidents({
+    conditions: [{ field: queryField(FIELD.findingId), method: 'has_a_value' }],
+    sort: { field: 'create_date', direction: 'asc' },
+    pageSize: 500,
+  });
+  for await (const page of pages) {
+    for (const incident of page) if (adoptOne(deps, incident, accounts)) adopted += 1;
+  }
+  return adopted;
+}
+
+function adoptOne(deps: SyncDeps, incident: IncidentView, accounts: readonly string[]): boolean {
+  const p = incident.properties;
+  const text = (name: string): string | undefined => (typeof p[name] === 'string' && p[name] !== '' ? (p[name]) : undefined);
+  const findingId = text(FIELD.findingId);
+  const region = text(FIELD.region);
+  const detectorId = text(FIELD.detectorId);
+  if (!findingId || !region || !detectorId) {
+    deps.logger.warn('Incident has a GuardDuty finding id but no region or detector; not adopted', { incidentId: incident.id });
+    return false;
+  }
+  const findingAccount = text(FIELD.accountId);
+  // The polling account: the finding's own account in role-per-account mode, else the only (administrator) one.
+  const account = (findingAccount && accounts.includes(findingAccount) ? findingAccount : accounts[0]) ?? findingAccount ?? '';
+  const count = Number(text(FIELD.count) ?? '0');
+  const severity = Number(text(FIELD.severity));
+  deps.store.links.insertAdopted(
+    { account, region, detectorId, findingId },
+    {
+      findingAccount: findingAccount ?? account,
+      updatedAt: text(FIELD.updatedAt) ?? '',
+      count: Number.isFinite(count) ? count : 0,
+      severity: Number.isFinite(severity) ? severity : null,
+      archived: text(FIELD.archived) === 'True',
+    },
+    incident.id,
+    incident.planStatus === 'C' ? 'closed' : 'open',
+    { properties: Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('aws_guardduty_'))) },
+  );
+  return true;
+}

@@ -1,0 +1,21 @@
+import type { Clock } from '../clock.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { Metrics } from '../health/metrics.js';
+import type { Templates } from '../incidents/templates.js';
+import type { Logger } from '../logging/logger.js';
+import type { CaseSystem } from '../soar/case-system.js';
+import type { Store } from '../store/store.js';
+
+/** Everything the sync paths need, built once by the composition root and handed down. */
+export interface SyncDeps {
+  /** SOAR, with every call already bounded by `aws_gd_soar_concurrency`. */
+  soar: CaseSystem;
+  store: Store;
+  templates: Templates;
+  config: Pick<AppConfig, 'severityMap' | 'sync' | 'polling'>;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Incident fields the org requires when an incident is closed (cached by the composition root). */
+  requiredOnClose: () => Promise<{ name: string; label: string; custom: boolean }[]>;
+}
