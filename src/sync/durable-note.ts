@@ -1,4 +1,5 @@
 import type { RichText } from '../soar/case-system.js';
+import { htmlToText } from '../util/html-text.js';
 import type { SyncDeps } from './sync-deps.js';
 
 export const NOTE_OP = 'note';
@@ -41,21 +42,7 @@ function markPosted(deps: SyncDeps, incidentId: number, key: string): void {
   });
 }
 
-/** The visible text of a note, whitespace-collapsed, for comparing what we sent with what SOAR shows. */
+/** The visible text of a note, for comparing what we sent with what SOAR shows. */
 export function normalizeNoteText(note: RichText): string {
-  const text = note.format === 'html' ? htmlToText(note.content) : note.content;
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&');
+  return note.format === 'html' ? htmlToText(note.content) : note.content.replace(/\s+/g, ' ').trim();
 }

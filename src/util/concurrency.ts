@@ -41,7 +41,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   async function worker(): Promise<void> {
     while (next < items.length) {
       const index = next++;
-      results[index] = await fn(items[index] as T, index);
+      results[index] = await fn(items[index], index);
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));

@@ -60,6 +60,9 @@ class RoutingAgent extends Agent {
     tlsOptions: AgentTlsOptions,
   ) {
     super({ keepAlive: true });
+    // agent-base otherwise guesses http vs https from the call stack, which fails under some callers
+    // (and would send an https request to port 80).
+    this.protocol = secure ? 'https:' : 'http:';
     const proxy = secure ? route.httpsProxy : route.httpProxy;
     const tlsOpts: tls.ConnectionOptions = {};
     if (tlsOptions.ca !== undefined) tlsOpts.ca = tlsOptions.ca;

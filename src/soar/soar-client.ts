@@ -1,0 +1,279 @@
+import type { SoarConfig } from '../config/app-config.js';
+import { ExternalServiceError } from '../errors.js';
+import type {
+  ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, DataTableSpec, FieldChange, FieldSpec,
+  IncidentQuery, IncidentView, NoteView, OrgInfo, RichText, SchemaView, TableRowView,
+} from './case-system.js';
+import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
+import {
+  artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
+  fieldDef, incidentSchema, parseBody, patchStatusSchema, queryPagedSchema, rawIncidentSchema, replanChanges,
+  selectOrg, sessionSchema, tableDataSchema, toArtifactView, toDataTables, toFieldDefinition, toIncidentView,
+  toNoteViews, toPatchChange, toTableRows, typesSchema,
+} from './soar-schemas.js';
+
+/** Select values come back (and are compared) by name, e.g. `resolution_id: "Resolved"`. */
+const NAMES = { handle_format: 'names' } as const;
+const PATCH_OP = 'PATCH /incidents/{id}';
+/** Re-reads after a PATCH conflict before giving up (a responder editing the same fields). */
+const MAX_REPLANS = 3;
+
+type RawIncident = ReturnType<typeof rawIncidentSchema.parse>;
+
+/** IBM SOAR over REST: the `CaseSystem` of the daemon. */
+export class SoarClient implements CaseSystem {
+  private org: Promise<OrgInfo> | undefined;
+
+  constructor(
+    private readonly config: SoarConfig,
+    private readonly http: SoarHttp,
+  ) {}
+
+  /** True when `cafile = false` (the composition root warns loudly). */
+  get tlsVerificationDisabled(): boolean {
+    return this.http.tlsVerificationDisabled;
+  }
+
+  /** Releases keep-alive sockets (shutdown, tests). */
+  close(): void {
+    this.http.close();
+  }
+
+  connect(): Promise<OrgInfo> {
+    // One resolution shared by concurrent callers; a failed one is forgotten so the next call retries.
+    this.org ??= this.resolveOrg().catch((err: unknown) => {
+      this.org = undefined;
+      throw err;
+    });
+    return this.org;
+  }
+
+  async createIncident(payload: Record<string, unknown>): Promise<IncidentView> {
+    await this.connect();
+    // Never re-sent once it may have reached SOAR: the caller looks the incident up by finding id.
+    const res = await this.http.request({
+      method: 'POST', path: '/incidents', operation: 'POST /incidents', retry: 'unsafe', params: NAMES, body: payload,
+    });
+    return toIncidentView(parseBody(incidentSchema, res.data, 'POST /incidents'));
+  }
+
+  async getIncident(id: number): Promise<IncidentView | undefined> {
+    const raw = await this.readIncident(id);
+    return raw && toIncidentView(raw);
+  }
+
+  async patchIncident(id: number, changes: FieldChange[]): Promise<void> {
+    await this.connect();
+    let pending = changes;
+    let version: number | undefined;
+    for (let replans = 0; pending.length > 0; replans += 1) {
+      const conflict = await this.sendPatch(id, pending, version);
+      if (!conflict) return;
+      if (replans === MAX_REPLANS) throw conflictError(id, pending, conflict);
+      // Someone else edited the incident, or our old values were stale. Re-read it, keep only the
+      // changes not already in place, and send them against the current version with true old values.
+      const current = await this.readIncident(id);
+      if (!current) throw notFound(id);
+      version = current.vers;
+      pending = replanChanges(pending, current);
+    }
+  }
+
+  async *queryIncidents(query: IncidentQuery): AsyncIterable<IncidentView[]> {
+    await this.connect();
+    const op = 'POST /incidents/query_paged';
+    const length = query.pageSize ?? 500;
+    const sort = query.sort ?? { field: 'create_date', direction: 'asc' };
+    const filters = [{ conditions: query.conditions.map(({ field, method, value }) => (
+      value === undefined ? { field_name: field, method } : { field_name: field, method, value }
+    )) }];
+    for (let start = 0; ;) {
+      const res = await this.http.request({
+        method: 'POST', path: '/incidents/query_paged', operation: op, retry: 'idempotent',
+        params: { return_level: 'normal', ...NAMES },
+        body: { filters, sorts: [{ field_name: sort.field, type: sort.direction }], start, length },
+      });
+      const page = parseBody(queryPagedSchema, res.data, op);
+      if (page.data.length === 0) return;
+      yield page.data.map((row) => toIncidentView(parseBody(incidentSchema, row, op)));
+      start += page.data.length;
+      if (start >= page.recordsTotal) return;
+    }
+  }
+
+  async addNote(incidentId: number, note: RichText): Promise<void> {
+    await this.connect();
+    await this.http.request({
+      method: 'POST', path: `/incidents/${incidentId}/comments`, operation: 'POST /incidents/{id}/comments',
+      retry: 'unsafe', body: { text: { format: note.format, content: note.content } },
+    });
+  }
+
+  async listNotes(incidentId: number): Promise<NoteView[]> {
+    await this.connect();
+    const op = 'GET /incidents/{id}/comments';
+    const res = await this.http.request({
+      method: 'GET', path: `/incidents/${incidentId}/comments`, operation: op, retry: 'idempotent',
+      params: { text_content_output_format: 'objects_convert_text', ...NAMES },
+    });
+    return toNoteViews(parseBody(commentListSchema, res.data, op));
+  }
+
+  async addArtifact(incidentId: number, artifact: ArtifactInput): Promise<void> {
+    await this.connect();
+    await this.http.request({
+      method: 'POST', path: `/incidents/${incidentId}/artifacts`, operation: 'POST /incidents/{id}/artifacts',
+      retry: 'unsafe',
+      body: { type: { name: artifact.type }, value: artifact.value, description: { format: 'text', content: artifact.description } },
+    });
+  }
+
+  async listArtifacts(incidentId: number): Promise<ArtifactView[]> {
+    await this.connect();
+    const op = 'POST /incidents/{id}/artifacts/query_paged';
+    const found: ArtifactView[] = [];
+    // [I] start/length paging as for incidents; a server that ignores them returns everything at once.
+    for (let start = 0; ;) {
+      const res = await this.http.request({
+        method: 'POST', path: `/incidents/${incidentId}/artifacts/query_paged`, operation: op,
+        retry: 'idempotent', params: NAMES, body: { start, length: 500 },
+      });
+      const page = parseBody(queryPagedSchema, res.data, op);
+      found.push(...page.data.map((a) => toArtifactView(parseBody(artifactSchema, a, op))));
+      start += page.data.length;
+      if (page.data.length === 0 || start >= page.recordsTotal) return found;
+    }
+  }
+
+  async addTableRow(incidentId: number, table: string, cells: Record<string, string>): Promise<void> {
+    await this.connect();
+    await this.http.request({
+      method: 'POST', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}/row_data`,
+      operation: 'POST /incidents/{id}/table_data/{table}/row_data', retry: 'unsafe', params: NAMES,
+      body: { cells: Object.fromEntries(Object.entries(cells).map(([col, value]) => [col, { value }])) },
+    });
+  }
+
+  async listTableRows(incidentId: number, table: string): Promise<TableRowView[]> {
+    await this.connect();
+    const op = 'GET /incidents/{id}/table_data/{table}';
+    const res = await this.http.request({
+      method: 'GET', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}`, operation: op,
+      retry: 'idempotent', params: NAMES,
+    });
+    return toTableRows(parseBody(tableDataSchema, res.data, op));
+  }
+
+  async readSchema(): Promise<SchemaView> {
+    await this.connect();
+    const fields = await this.get('/types/incident/fields', 'GET /types/incident/fields');
+    const types = await this.get('/types', 'GET /types');
+    return {
+      incidentFields: parseBody(fieldDefListSchema, fields, 'GET /types/incident/fields').map(toFieldDefinition),
+      dataTables: toDataTables(parseBody(typesSchema, types, 'GET /types')),
+      artifactTypes: await this.readArtifactTypes(),
+    };
+  }
+
+  async createIncidentField(field: FieldSpec): Promise<void> {
+    await this.postSchema('/types/incident/fields', 'POST /types/incident/fields', { ...fieldDef(field), prefix: 'properties' });
+  }
+
+  async createDataTable(table: DataTableSpec): Promise<void> {
+    // [I] The request shape mirrors the type definition `GET /types` returns (contract §2.9) as
+    // IBM's export files carry it: a type with type_id 8 whose parent is the incident.
+    await this.postSchema('/types', 'POST /types', {
+      type_name: table.name,
+      display_name: table.label,
+      type_id: 8,
+      parent_types: ['incident'],
+      fields: Object.fromEntries(table.columns.map((c) => [c.name, fieldDef(c)])),
+    });
+  }
+
+  async createDataTableColumn(table: string, column: FieldSpec): Promise<void> {
+    await this.postSchema(`/types/${encodeURIComponent(table)}/fields`, 'POST /types/{table}/fields', fieldDef(column));
+  }
+
+  async createArtifactType(type: ArtifactTypeSpec): Promise<void> {
+    // [I] Not in the contract. SOAR shows an artifact type's display name and its "API access
+    // name" (IBM's GuardDuty guide); we assume `name` is the former and `programmatic_name` the latter.
+    await this.postSchema('/artifact_types', 'POST /artifact_types', {
+      name: type.label, programmatic_name: type.name, desc: type.description, enabled: true,
+    });
+  }
+
+  private async resolveOrg(): Promise<OrgInfo> {
+    const op = this.config.auth.kind === 'apikey' ? 'GET /rest/session' : 'POST /rest/session';
+    const session = parseBody(sessionSchema, await this.http.openSession(), op);
+    const org = selectOrg(session, this.config.org, op);
+    this.http.setOrg(org.id);
+    return { id: org.id, name: org.name };
+  }
+
+  private async readIncident(id: number): Promise<RawIncident | undefined> {
+    await this.connect();
+    const op = 'GET /incidents/{id}';
+    const res = await this.http.request({
+      method: 'GET', path: `/incidents/${id}`, operation: op, retry: 'idempotent', params: NAMES, accept: [404],
+    });
+    return res.status === 404 ? undefined : parseBody(rawIncidentSchema, res.data, op);
+  }
+
+  /** One PATCH; undefined when applied, else why not (a 409, or SOAR's conflict message). */
+  private async sendPatch(id: number, changes: FieldChange[], version: number | undefined): Promise<Conflict | undefined> {
+    const body = { ...(version === undefined ? {} : { version }), changes: changes.map(toPatchChange) };
+    const res = await this.http.request({
+      method: 'PATCH', path: `/incidents/${id}`, operation: PATCH_OP, retry: 'idempotent', params: NAMES, body, accept: [409],
+    });
+    if (res.status === 409) return { status: 409, reason: 'conflict (409)' };
+    const status = parseBody(patchStatusSchema, res.data, PATCH_OP);
+    return status.success ? undefined : { status: res.status, reason: status.message ?? 'conflicting edit' };
+  }
+
+  private async get(path: string, operation: string): Promise<unknown> {
+    return (await this.http.request({ method: 'GET', path, operation, retry: 'idempotent', params: NAMES })).data;
+  }
+
+  private async postSchema(path: string, operation: string, body: unknown): Promise<void> {
+    await this.connect();
+    await this.http.request({ method: 'POST', path, operation, retry: 'unsafe', body });
+  }
+
+  /** `/artifact_types` lists custom types with their API names; older servers only have `/types/artifact`. */
+  private async readArtifactTypes(): Promise<string[]> {
+    try {
+      const body = parseBody(artifactTypesSchema, await this.get('/artifact_types', 'GET /artifact_types'), 'GET /artifact_types');
+      return body.entities.map((t) => t.programmatic_name ?? t.name);
+    } catch (err) {
+      if (!(err instanceof ExternalServiceError) || err.status !== 404) throw err;
+    }
+    const op = 'GET /types/artifact';
+    return parseBody(artifactTypeFieldSchema, await this.get('/types/artifact', op), op).fields.type.values.map((v) => v.label);
+  }
+}
+
+interface Conflict {
+  status: number;
+  reason: string;
+}
+
+function conflictError(id: number, pending: FieldChange[], conflict: Conflict): ExternalServiceError {
+  const fields = pending.map((c) => c.field).join(', ');
+  return new ExternalServiceError({
+    service: 'soar', operation: PATCH_OP, status: conflict.status, code: 'CONFLICT', retryable: false,
+    message: `${PATCH_OP} failed: ${conflict.status} incident ${id} kept changing under us (${MAX_REPLANS} re-reads); ` +
+      `fields still in conflict: ${fields}. SOAR said: ${conflict.reason}`,
+  });
+}
+
+function notFound(id: number): ExternalServiceError {
+  return new ExternalServiceError({
+    service: 'soar', operation: PATCH_OP, status: 404, code: 'generic', retryable: false,
+    message: `${PATCH_OP} failed: 404 incident ${id} no longer exists`,
+  });
+}
+
+export function createSoarClient(config: SoarConfig, deps: SoarHttpDeps): SoarClient {
+  return new SoarClient(config, createSoarHttp(config, deps));
+}

@@ -1,0 +1,288 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import type { Clock } from '../clock.js';
+import type { SoarConfig } from '../config/app-config.js';
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { nullObserver, type ApiObserver } from '../util/api-observer.js';
+import { createRoutingAgent, type AgentTlsOptions } from '../util/proxy-routing.js';
+import {
+  classifyAttempt, defaultRetryPolicy, retryDelay, shorten, toServiceError,
+  type AuthDescription, type Classification, type FailedAttempt, type RetryPolicy,
+} from './soar-errors.js';
+
+/**
+ * The only code that talks HTTP to SOAR: URL layout (base + resource prefix + /rest/orgs/{id}),
+ * authentication, TLS, proxy, timeouts, and the one retry loop of the SOAR side. Callers say
+ * whether a call is safe to repeat; everything else about failures is decided here, once.
+ */
+
+export interface SoarHttpDeps {
+  clock: Clock;
+  logger: Logger;
+  observer?: ApiObserver | undefined;
+  /** Jitter source in [0, 1); injectable so tests can predict the backoff. */
+  random?: (() => number) | undefined;
+  retryPolicy?: Partial<RetryPolicy> | undefined;
+  /** `NO_PROXY` (read by the composition root), honoured for the `[resilient]` proxy. */
+  noProxy?: string | undefined;
+}
+
+/**
+ * `idempotent`: repeated on 5xx, 429 and network errors (GETs, query POSTs, PATCH — a replayed
+ * PATCH is checked against its old values and re-planned by the client).
+ * `unsafe`: a create; repeated only when the server certainly did not process it (429, refused).
+ */
+export type RetryMode = 'idempotent' | 'unsafe';
+
+export interface SoarRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path under `/rest/orgs/{org_id}`, or under `/rest` when `absolute`. */
+  path: string;
+  /** The templated name for errors, logs and metrics, e.g. `PATCH /incidents/{id}`. */
+  operation: string;
+  retry: RetryMode;
+  params?: Record<string, string | number | boolean> | undefined;
+  body?: unknown;
+  /** Statuses returned to the caller instead of thrown (404 for lookups, 409 for PATCH). */
+  accept?: number[] | undefined;
+  absolute?: boolean | undefined;
+}
+
+export interface SoarResponse {
+  status: number;
+  data: unknown;
+}
+
+type Attempt = { kind: 'response'; status: number; data: unknown; retryAfter: string | undefined } | FailedAttempt;
+
+export class SoarHttp {
+  /** True when `cafile = false`: the composition root warns loudly about it. */
+  readonly tlsVerificationDisabled: boolean;
+  private readonly axios: AxiosInstance;
+  private readonly agent: http.Agent;
+  private readonly policy: RetryPolicy;
+  private readonly prefix: string;
+  private orgId: number | undefined;
+  private session: { cookie: string | undefined; csrf: string | undefined; generation: number } | undefined;
+  private loginInFlight: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly config: SoarConfig,
+    private readonly deps: SoarHttpDeps,
+  ) {
+    const tls = readTlsOptions(config.cafile);
+    this.tlsVerificationDisabled = tls.rejectUnauthorized === false;
+    const secure = config.baseUrl.toLowerCase().startsWith('https:');
+    const proxy = config.proxy?.url;
+    this.agent = createRoutingAgent(secure, { httpProxy: proxy, httpsProxy: proxy, noProxy: deps.noProxy }, tls);
+    this.policy = { ...defaultRetryPolicy, ...deps.retryPolicy };
+    const trimmed = config.resourcePrefix.replace(/^\/+|\/+$/g, '');
+    this.prefix = trimmed === '' ? '' : `/${trimmed}`;
+    this.axios = axios.create({
+      baseURL: config.baseUrl,
+      timeout: config.timeoutMs,
+      // axios would otherwise read proxy variables itself; routing is the agent's job.
+      proxy: false,
+      ...(secure ? { httpsAgent: this.agent } : { httpAgent: this.agent }),
+      maxRedirects: 0,
+      validateStatus: () => true,
+      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    });
+  }
+
+  setOrg(orgId: number): void {
+    this.orgId = orgId;
+  }
+
+  /** The session JSON (orgs): `GET /rest/session` with an API key, a login with email/password. */
+  async openSession(): Promise<unknown> {
+    if (this.config.auth.kind === 'password') return this.logIn(undefined);
+    const res = await this.request({
+      method: 'GET', path: '/session', absolute: true, operation: 'GET /rest/session',
+      retry: 'idempotent', params: { include_permissions: false },
+    });
+    return res.data;
+  }
+
+  async request(req: SoarRequest): Promise<SoarResponse> {
+    const started = this.deps.clock.now();
+    let attempts = 0;
+    let throttleRetries = 0;
+    let reloggedIn = false;
+    for (;;) {
+      attempts += 1;
+      const generation = await this.ensureSession(req);
+      const attempt = await this.attempt(req);
+      if (attempt.kind === 'response' && (attempt.status < 300 || req.accept?.includes(attempt.status))) {
+        this.report(req, started, { ok: true, status: attempt.status, attempts, throttleRetries });
+        return { status: attempt.status, data: attempt.data };
+      }
+      const failure: FailedAttempt =
+        attempt.kind === 'response' ? { kind: 'status', status: attempt.status, body: attempt.data, retryAfter: attempt.retryAfter } : attempt;
+      if (failure.kind === 'status' && failure.status === 401 && this.mayLogInAgain(req) && !reloggedIn) {
+        // A session expires; an API key does not. One fresh login, then the same request again.
+        reloggedIn = true;
+        await this.logIn(generation);
+        continue;
+      }
+      const c = classifyAttempt(failure);
+      const delay = this.nextDelay(req, c, failure, attempts);
+      if (delay === undefined) {
+        this.report(req, started, { ok: false, status: c.status, code: c.code, attempts, throttleRetries });
+        throw toServiceError(req.operation, c, this.authDescription(), this.shrink(req, failure));
+      }
+      if (c.throttled) throttleRetries += 1;
+      this.deps.logger.warn('SOAR call failed; retrying', {
+        operation: req.operation, status: c.status, code: c.code, attempt: attempts, delayMs: delay,
+      });
+      await this.deps.clock.sleep(delay);
+    }
+  }
+
+  /** Releases the keep-alive sockets (shutdown, tests). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private nextDelay(req: SoarRequest, c: Classification, failure: FailedAttempt, attempts: number): number | undefined {
+    if (!c.retryable || attempts >= this.policy.maxAttempts) return undefined;
+    if (req.retry === 'unsafe' && !c.notProcessed) return undefined;
+    const retryAfter = failure.kind === 'status' ? failure.retryAfter : undefined;
+    return retryDelay(this.policy, attempts, retryAfter, this.deps.clock.now(), this.deps.random ?? Math.random);
+  }
+
+  private async attempt(req: SoarRequest): Promise<Attempt> {
+    const auth = this.config.auth;
+    try {
+      const res = await this.axios.request<unknown>({
+        method: req.method,
+        url: this.pathOf(req),
+        params: req.params,
+        data: req.body,
+        headers: this.sessionHeaders(),
+        auth: auth.kind === 'apikey' ? { username: auth.id, password: auth.secret } : undefined,
+      });
+      const retryAfter: unknown = res.headers['retry-after'];
+      const setCookie: unknown = res.headers['set-cookie'];
+      if (isLoginRequest(req) && res.status < 300) this.storeSession(res.data, setCookie);
+      return { kind: 'response', status: res.status, data: res.data, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
+    } catch (err) {
+      if (isAxiosError(err) && err.response === undefined) {
+        return { kind: 'network', code: err.code ?? 'ENETWORK', message: err.message };
+      }
+      throw err;
+    }
+  }
+
+  private pathOf(req: SoarRequest): string {
+    if (req.absolute) return `${this.prefix}/rest${req.path}`;
+    if (this.orgId === undefined) throw new Error(`SOAR ${req.operation} before the org was resolved (call connect() first)`);
+    return `${this.prefix}/rest/orgs/${this.orgId}${req.path}`;
+  }
+
+  private mayLogInAgain(req: SoarRequest): boolean {
+    return this.config.auth.kind === 'password' && !isLoginRequest(req);
+  }
+
+  /** In session mode every request needs a session; the first one logs in. Returns its generation. */
+  private async ensureSession(req: SoarRequest): Promise<number> {
+    if (!this.mayLogInAgain(req)) return 0;
+    if (!this.session) await this.logIn(undefined);
+    return this.session?.generation ?? 0;
+  }
+
+  /**
+   * `POST /rest/session`. Concurrent callers share one login, and a caller whose 401 came from an
+   * older session than the current one simply repeats its request.
+   */
+  private async logIn(staleGeneration: number | undefined): Promise<unknown> {
+    if (this.loginInFlight) return this.loginInFlight;
+    if (staleGeneration !== undefined && this.session && this.session.generation > staleGeneration) return undefined;
+    const auth = this.config.auth;
+    if (auth.kind !== 'password') return undefined;
+    this.loginInFlight = this.request({
+      method: 'POST', path: '/session', absolute: true, operation: 'POST /rest/session',
+      retry: 'idempotent', params: { include_permissions: false },
+      body: { email: auth.email, password: auth.password },
+    }).then((res) => res.data);
+    try {
+      return await this.loginInFlight;
+    } finally {
+      this.loginInFlight = undefined;
+    }
+  }
+
+  private storeSession(body: unknown, setCookie: unknown): void {
+    const cookies = Array.isArray(setCookie) ? setCookie.map(String) : typeof setCookie === 'string' ? [setCookie] : [];
+    const jsession = cookies.map((c) => /(?:^|;\s*)JSESSIONID=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined);
+    const csrf = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['csrf_token'] : undefined;
+    this.session = {
+      cookie: jsession,
+      csrf: typeof csrf === 'string' ? csrf : undefined,
+      generation: (this.session?.generation ?? 0) + 1,
+    };
+  }
+
+  private sessionHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.session?.cookie !== undefined) headers['Cookie'] = `JSESSIONID=${this.session.cookie}`;
+    if (this.session?.csrf !== undefined) headers['X-sess-id'] = this.session.csrf;
+    return headers;
+  }
+
+  private authDescription(): AuthDescription {
+    const auth = this.config.auth;
+    return auth.kind === 'apikey' ? { kind: 'apikey', principal: auth.id } : { kind: 'password', principal: auth.email };
+  }
+
+  /** What an error carries as its cause: method, URL without credentials, status, body. Never headers. */
+  private shrink(req: SoarRequest, failure: FailedAttempt): Record<string, unknown> {
+    const url = new URL(this.config.baseUrl);
+    url.username = '';
+    url.password = '';
+    const query = req.params
+      ? `?${new URLSearchParams(Object.entries(req.params).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+      : '';
+    const base = url.toString().replace(/\/$/, '');
+    const target = `${base}${req.absolute || this.orgId !== undefined ? this.pathOf(req) : req.path}${query}`;
+    if (failure.kind === 'network') return { method: req.method, url: target, code: failure.code };
+    const body = typeof failure.body === 'string' ? failure.body : JSON.stringify(failure.body ?? null);
+    return { method: req.method, url: target, status: failure.status, body: shorten(body, 1000) };
+  }
+
+  private report(
+    req: SoarRequest,
+    started: number,
+    result: { ok: boolean; status?: number | undefined; code?: string | undefined; attempts: number; throttleRetries: number },
+  ): void {
+    const durationMs = this.deps.clock.now() - started;
+    (this.deps.observer ?? nullObserver).onCall({ service: 'soar', operation: req.operation, durationMs, ...result });
+    this.deps.logger.debug('SOAR call', { operation: req.operation, ...result, durationMs });
+  }
+}
+
+function isLoginRequest(req: SoarRequest): boolean {
+  return req.absolute === true && req.method === 'POST' && req.path === '/session';
+}
+
+function readTlsOptions(cafile: string | false | undefined): AgentTlsOptions {
+  if (cafile === false) return { rejectUnauthorized: false };
+  if (cafile === undefined || cafile === '') return {};
+  try {
+    return { ca: fs.readFileSync(cafile, 'utf8') };
+  } catch (err) {
+    throw new ConfigError([{
+      key: 'resilient.cafile',
+      value: cafile,
+      expected: `a readable PEM file (${err instanceof Error ? err.message : String(err)})`,
+      hint: 'point cafile at the CA bundle that signed the SOAR certificate, or remove it to use the system CAs',
+    }]);
+  }
+}
+
+export function createSoarHttp(config: SoarConfig, deps: SoarHttpDeps): SoarHttp {
+  return new SoarHttp(config, deps);
+}
