@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
-import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 
@@ -50,7 +49,12 @@ export function shouldBypassProxy(hostname: string, port: number, noProxy: strin
   return false;
 }
 
-class RoutingAgent extends Agent {
+/**
+ * Delegates each request to the direct agent or the proxy agent, chosen by destination. It pools no
+ * sockets itself: each delegate keeps its own keep-alive pool, so a reused connection always belongs
+ * to the right route (and an HTTP proxy keeps receiving absolute request URLs on reused sockets).
+ */
+class RoutingAgent extends http.Agent {
   private readonly direct: http.Agent;
   private readonly viaProxy: http.Agent | undefined;
 
@@ -60,9 +64,8 @@ class RoutingAgent extends Agent {
     tlsOptions: AgentTlsOptions,
   ) {
     super({ keepAlive: true });
-    // agent-base otherwise guesses http vs https from the call stack, which fails under some callers
-    // (and would send an https request to port 80).
-    this.protocol = secure ? 'https:' : 'http:';
+    // Node checks a request's protocol and default port against its agent's.
+    Object.assign(this, { protocol: secure ? 'https:' : 'http:', defaultPort: secure ? 443 : 80 });
     const proxy = secure ? route.httpsProxy : route.httpProxy;
     const tlsOpts: tls.ConnectionOptions = {};
     if (tlsOptions.ca !== undefined) tlsOpts.ca = tlsOptions.ca;
@@ -75,11 +78,17 @@ class RoutingAgent extends Agent {
     }
   }
 
-  connect(_req: http.ClientRequest, options: AgentConnectOpts): http.Agent {
+  /** Called by Node's ClientRequest for every request made with this agent. */
+  addRequest(req: http.ClientRequest, options: { host?: string | null; hostname?: string | null; port?: number | string | null }): void {
+    const target = this.pick(options) as unknown as { addRequest(r: http.ClientRequest, o: unknown): void };
+    target.addRequest(req, options);
+  }
+
+  private pick(options: { host?: string | null; hostname?: string | null; port?: number | string | null }): http.Agent {
     if (!this.viaProxy) return this.direct;
-    const port = options.port ?? (this.secure ? 443 : 80);
-    const host = options.host ?? 'localhost';
-    return shouldBypassProxy(host, Number(port), this.route.noProxy) ? this.direct : this.viaProxy;
+    const host = options.hostname ?? options.host ?? 'localhost';
+    const port = Number(options.port ?? (this.secure ? 443 : 80));
+    return shouldBypassProxy(host, port, this.route.noProxy) ? this.direct : this.viaProxy;
   }
 
   override destroy(): void {
