@@ -1,0 +1,94 @@
+import type { IncomingMessage } from 'node:http';
+import type { Caller } from './accounts.js';
+import { handleEc2 } from './ec2-handlers.js';
+import { parseJsonBody } from './guardduty-input.js';
+import { handleGuardDuty } from './guardduty-handlers.js';
+import { matchGuardDutyRoute, type GuardDutyRoute } from './guardduty-routes.js';
+import { EC2_VERSION, STS_VERSION, ec2ErrorXml, parseForm, stsErrorXml } from './query-protocol.js';
+import { AwsServiceError, authError } from './service-error.js';
+import type { SigV4Parse } from './sigv4.js';
+import { handleSts } from './sts-handlers.js';
+import type { EmulatorState } from './state.js';
+import type { AwsService } from './wire.js';
+
+/**
+ * Which service and operation a request is for, who the caller is, and the protocol-specific body of
+ * the answer. GuardDuty is told apart by its REST paths; EC2 and STS (both `POST /`, form-encoded) by
+ * `Version`. The region is always the SigV4 scope's, never the Host header.
+ */
+
+export type Target =
+  | { service: 'guardduty'; operation: string; route: GuardDutyRoute | undefined; url: URL }
+  | { service: 'ec2' | 'sts'; operation: string; params: URLSearchParams };
+
+export interface Rendered {
+  status: number;
+  contentType: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export function identify(method: string, url: URL, rawBody: string, scopeService: string | undefined): Target {
+  const route = matchGuardDutyRoute(method, url.pathname);
+  if (route) return { service: 'guardduty', operation: route.operation, route, url };
+  if (method === 'POST' && url.pathname === '/') {
+    const params = parseForm(rawBody);
+    const version = params.get('Version');
+    const service = version === EC2_VERSION ? 'ec2' : version === STS_VERSION ? 'sts' : scopeService === 'ec2' ? 'ec2' : 'sts';
+    return { service, operation: params.get('Action') ?? 'Unknown', params };
+  }
+  return { service: 'guardduty', operation: 'Unknown', route: undefined, url };
+}
+
+export function authenticate(target: Target, auth: SigV4Parse, req: IncomingMessage, state: EmulatorState): { caller: Caller; region: string } {
+  if (!auth.ok) throw authError(target.service, auth.problem, '');
+  const { accessKeyId, region, service } = auth.credential;
+  if (service !== target.service) {
+    throw new AwsServiceError(403, target.service === 'ec2' ? 'AuthFailure' : 'InvalidSignatureException', `Credential should be scoped to correct service: '${target.service}'.`);
+  }
+  const token = req.headers['x-amz-security-token'];
+  const resolved = state.accounts.resolveKey(accessKeyId, typeof token === 'string' ? token : undefined, state.now());
+  if (!resolved.ok) throw authError(target.service, resolved.problem === 'expired' ? 'expired' : 'unknown-key', region);
+  // [I] A call into an opt-in region the account has not enabled fails like an unknown token.
+  if (!state.accounts.isRegionEnabled(resolved.caller.account, region)) throw authError(target.service, 'region-disabled', region);
+  return { caller: resolved.caller, region };
+}
+
+export function execute(target: Target, caller: Caller, region: string, rawBody: string, state: EmulatorState, requestId: string): Rendered {
+  if (target.service === 'guardduty') {
+    if (!target.route) {
+      throw new AwsServiceError(404, 'UnknownOperationException', `The emulator does not implement ${target.url.pathname}.`);
+    }
+    const body = handleGuardDuty(state, {
+      operation: target.route.operation,
+      detectorId: target.route.detectorId,
+      query: target.url.searchParams,
+      body: parseJsonBody(rawBody),
+      caller,
+      region,
+    });
+    return { status: 200, contentType: 'application/json', body: JSON.stringify(body), headers: guardDutyHeaders(requestId) };
+  }
+  const xml = target.service === 'ec2'
+    ? handleEc2(target.operation, target.params, caller, state, requestId)
+    : handleSts(target.operation, target.params, caller, state, requestId);
+  return { status: 200, contentType: 'text/xml;charset=UTF-8', body: xml, headers: { 'x-amzn-RequestId': requestId } };
+}
+
+export function renderError(service: AwsService, error: AwsServiceError, requestId: string): Rendered {
+  if (service === 'guardduty') {
+    return {
+      status: error.status,
+      contentType: 'application/json',
+      body: JSON.stringify({ message: error.message, __type: error.wireType }),
+      headers: { ...guardDutyHeaders(requestId), 'x-amzn-ErrorType': error.code },
+    };
+  }
+  const body = service === 'ec2' ? ec2ErrorXml(error, requestId) : stsErrorXml(error, requestId);
+  return { status: error.status, contentType: 'text/xml;charset=UTF-8', body, headers: { 'x-amzn-RequestId': requestId } };
+}
+
+function guardDutyHeaders(requestId: string): Record<string, string> {
+  // API Gateway fronts GuardDuty and adds its own id (seen in real responses).
+  return { 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': Buffer.from(requestId).toString('base64').slice(0, 16) };
+}

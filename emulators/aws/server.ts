@@ -1,0 +1,69 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { adminRoutes, handleAdmin } from './admin-api.js';
+import type { EmulatorControl } from './control.js';
+import { authenticate, execute, identify, renderError, type Rendered, type Target } from './dispatch.js';
+import { readBody, requestId, resetConnection, send, sleep } from './http-io.js';
+import { AwsServiceError, faultError } from './service-error.js';
+import { parseAttempt, parseAuthorization } from './sigv4.js';
+import type { EmulatorState } from './state.js';
+
+/**
+ * The HTTP server: admin API under `/__admin/`, everything else an AWS call. An AWS call goes
+ * through: count → latency → authenticate → fault (before) → execute → fault (after) → answer.
+ */
+export function createEmulatorServer(state: EmulatorState, control: EmulatorControl): http.Server {
+  const routes = adminRoutes(control);
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const work = url.pathname.startsWith('/__admin/') ? handleAdmin(req, res, url, routes) : handleAws(state, req, res, url);
+    work.catch((err: unknown) => {
+      send(res, 500, 'text/plain', `emulator bug: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    });
+  });
+}
+
+async function handleAws(state: EmulatorState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const raw = await readBody(req);
+  const auth = parseAuthorization(header(req, 'authorization'));
+  const target = identify(req.method ?? 'GET', url, raw, auth.ok ? auth.credential.service : undefined);
+  const record = state.calls.record({
+    service: target.service,
+    operation: target.operation,
+    region: auth.ok ? auth.credential.region : undefined,
+    accessKeyId: auth.ok ? auth.credential.accessKeyId : undefined,
+    attempt: parseAttempt(header(req, 'amz-sdk-request')),
+    invocationId: header(req, 'amz-sdk-invocation-id'),
+    status: undefined,
+    at: state.now(),
+  });
+  await sleep(state.latencyMs);
+  const id = requestId();
+  const answer = await answerAws(state, req, target, auth, raw, id);
+  if (answer === 'reset') return resetConnection(req, res);
+  record.status = answer.status;
+  send(res, answer.status, answer.contentType, answer.body, answer.headers);
+}
+
+async function answerAws(
+  state: EmulatorState, req: IncomingMessage, target: Target, auth: ReturnType<typeof parseAuthorization>, raw: string, id: string,
+): Promise<Rendered | 'reset'> {
+  try {
+    const { caller, region } = authenticate(target, auth, req, state);
+    const decision = state.faults.decide(target.service, target.operation, caller.accessKeyId);
+    await sleep(decision.latencyMs);
+    const fault = decision.outcome;
+    if (fault?.mode === 'before') return fault.kind === 'reset' ? 'reset' : renderError(target.service, faultError(target.service, fault.status), id);
+    const result = execute(target, caller, region, raw, state, id);
+    if (fault) return fault.kind === 'reset' ? 'reset' : renderError(target.service, faultError(target.service, fault.status), id);
+    return result;
+  } catch (err) {
+    if (err instanceof AwsServiceError) return renderError(target.service, err, id);
+    const message = `The emulator failed: ${err instanceof Error ? err.message : String(err)}`;
+    return renderError(target.service, new AwsServiceError(500, 'InternalServerErrorException', message, 'InternalException'), id);
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
