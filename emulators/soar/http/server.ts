@@ -1,0 +1,89 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AuthService } from '../auth/auth-service.js';
+import { errorBody } from '../errors.js';
+import type { CallLog } from '../faults/call-log.js';
+import type { FaultInjector, FaultOutcome } from '../faults/faults.js';
+import type { Principal } from '../state/records.js';
+import type { SoarState } from '../state/soar-state.js';
+import { readBody, sendJson, sleep } from './http-io.js';
+import { dispatch } from './rest-dispatch.js';
+import type { Router } from './router.js';
+import type { HttpMethod } from './types.js';
+
+export interface ServerParts {
+  state: SoarState;
+  auth: AuthService;
+  rest: Router;
+  admin: Router;
+  faults: FaultInjector;
+  calls: CallLog;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/**
+ * The request pipeline: the admin API is answered directly; a REST request is counted under its
+ * operation, delayed, possibly faulted before or after it is processed, then answered.
+ */
+export function createListener(parts: ServerParts): RequestListener {
+  return (req, res) => {
+    handle(parts, req, res).catch((error: unknown) => {
+      sendJson(res, 500, errorBody(`Internal Server Error: ${error instanceof Error ? error.message : String(error)}`));
+    });
+  };
+}
+
+async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
+  const rawBody = await readBody(req);
+  const request = { method, path: url.pathname, query: url.searchParams, headers: req.headers, rawBody };
+  if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
+    const { response } = dispatch(parts.state, parts.auth, parts.admin.match(method, url.pathname), request);
+    sendJson(res, response.status, response.body, response.headers);
+    return;
+  }
+
+  const match = parts.rest.match(method, url.pathname);
+  const operation = match?.operation ?? `${method} ${url.pathname}`;
+  const decision = parts.faults.decide(operation);
+  await sleep(parts.state.options.latencyMs + decision.latencyMs);
+  const record = (status: number | undefined, principal: Principal | undefined): void =>
+    parts.calls.record({ operation, method, path: url.pathname, status, principal: principalName(parts.state, principal), at: parts.state.now() });
+
+  if (decision.outcome?.mode === 'before') {
+    record(fail(req, res, decision.outcome), undefined);
+    return;
+  }
+  const { response, principal } = dispatch(parts.state, parts.auth, match, request);
+  if (decision.outcome) {
+    // The request took effect; only its answer is lost or replaced.
+    record(fail(req, res, decision.outcome), principal);
+    return;
+  }
+  sendJson(res, response.status, response.body, response.headers);
+  record(response.status, principal);
+}
+
+/** Answers an injected fault; returns the status sent, or undefined for a reset connection. */
+function fail(req: IncomingMessage, res: ServerResponse, outcome: FaultOutcome): number | undefined {
+  if (outcome.kind === 'reset') {
+    req.socket.destroy();
+    return undefined;
+  }
+  // [I] SOAR never documents 429; a Retry-After tells a polite client how long to wait.
+  const headers: Record<string, string> = outcome.status === 429 ? { 'Retry-After': '1' } : {};
+  sendJson(res, outcome.status, errorBody(STATUS_TEXT[outcome.status] ?? 'Injected fault'), headers);
+  return outcome.status;
+}
+
+function principalName(state: SoarState, principal: Principal | undefined): string | undefined {
+  if (principal?.kind === 'apikey') return principal.keyId;
+  return principal?.kind === 'user' ? state.userOf(principal)?.email : undefined;
+}

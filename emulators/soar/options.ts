@@ -1,0 +1,106 @@
+/** Options of `startSoarEmulator` and their defaults. */
+
+export interface ApiKeyOption {
+  id: string;
+  secret: string;
+  /** A read-only key gets 403 on every write (queries are reads). */
+  readOnly?: boolean;
+}
+
+export interface UserOption {
+  email: string;
+  password: string;
+  fname?: string;
+  lname?: string;
+}
+
+/** Another org listed in the session (to test org resolution); requests to it get 403. */
+export interface ExtraOrgOption {
+  id: number;
+  name: string;
+  enabled?: boolean;
+}
+
+export interface SoarEmulatorOptions {
+  /** 0 (default) picks a free port. The server always binds 127.0.0.1. */
+  port?: number;
+  apiKeys?: ApiKeyOption[];
+  users?: UserOption[];
+  orgName?: string;
+  orgId?: number;
+  orgUuid?: string;
+  cloudAccount?: string;
+  extraOrgs?: ExtraOrgOption[];
+  /** Added before every REST answer (not the admin API). */
+  latencyMs?: number;
+  /** Seeds fault decisions and generated uuids. */
+  seed?: number;
+  /** PEM key and certificate: serve HTTPS instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Incident fields required when plan_status goes to C. */
+  requiredOnClose?: string[];
+  /** Epoch ms; defaults to Date.now. */
+  clock?: () => number;
+}
+
+export interface ResolvedUser {
+  id: number;
+  email: string;
+  password: string;
+  fname: string;
+  lname: string;
+}
+
+export interface OrgInfo {
+  id: number;
+  name: string;
+  uuid: string;
+  cloudAccount: string;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  apiKeys: ApiKeyOption[];
+  users: ResolvedUser[];
+  org: OrgInfo;
+  extraOrgs: ExtraOrgOption[];
+  latencyMs: number;
+  seed: number;
+  tls: { key: string | Buffer; cert: string | Buffer } | undefined;
+  requiredOnClose: string[];
+  clock: () => number;
+}
+
+export const DEFAULT_API_KEY: ApiKeyOption = { id: 'demo-key', secret: 'demo-secret' };
+export const DEFAULT_USER: UserOption = { email: 'demo@example.com', password: 'demo-password', fname: 'Demo', lname: 'User' };
+/** As SOAR ships: resolution and its summary must be filled in to close an incident. */
+export const DEFAULT_REQUIRED_ON_CLOSE = ['resolution_id', 'resolution_summary'];
+
+export function resolveOptions(options: SoarEmulatorOptions): ResolvedOptions {
+  const orgId = options.orgId ?? 201;
+  const suffix = String(orgId).padStart(12, '0');
+  return {
+    port: options.port ?? 0,
+    apiKeys: options.apiKeys ?? [DEFAULT_API_KEY],
+    // User ids start at 1 in the order given; the demo user is 1.
+    users: (options.users ?? [DEFAULT_USER]).map((u, i) => ({
+      id: i + 1,
+      email: u.email,
+      password: u.password,
+      fname: u.fname ?? 'Emulated',
+      lname: u.lname ?? `User ${i + 1}`,
+    })),
+    org: {
+      id: orgId,
+      name: options.orgName ?? 'Demo Org',
+      uuid: options.orgUuid ?? `6f1c2d3e-0000-4000-8000-${suffix}`,
+      cloudAccount: options.cloudAccount ?? `c10dacc7-0000-4000-9000-${suffix}`,
+    },
+    extraOrgs: options.extraOrgs ?? [],
+    latencyMs: options.latencyMs ?? 0,
+    seed: options.seed ?? 1,
+    tls: options.tls,
+    requiredOnClose: options.requiredOnClose ?? DEFAULT_REQUIRED_ON_CLOSE,
+    clock: options.clock ?? Date.now,
+  };
+}
