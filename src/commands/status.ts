@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import { ConfigError } from '../errors.js';
+import { readAppConfig, type Io } from '../main.js';
+import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
-import type { Store } from '../store/store.js';
 
 /** What `guardduty-soar status` shows: read from SQLite only, no network. */
 export interface StatusReport {
@@ -94,4 +97,28 @@ function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => Math.min(80, (r[i] ?? '').length))));
   const fmt = (cells: string[]): string => `  ${cells.map((c, i) => (c.length > 80 ? `${c.slice(0, 77)}...` : c).padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
   return [fmt(header), ...rows.map(fmt)];
+}
+
+/** `guardduty-soar status [--json]`: the state table from SQLite, without touching AWS or SOAR. */
+export function statusCommand(io: Io, options: { config?: string | undefined; json?: boolean }): number {
+  let dbPath: string;
+  try {
+    dbPath = readAppConfig(io, options.config).dbPath;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  if (!fs.existsSync(dbPath)) {
+    io.stderr.write(`No state yet: ${dbPath} does not exist (the daemon creates it on its first cycle).\n`);
+    return 1;
+  }
+  const store = Store.open(dbPath, () => Date.now(), { readonly: true });
+  try {
+    const report = readStatus(store, Date.now());
+    io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
 }

@@ -46,6 +46,12 @@ export async function runRegionPass(deps: SyncDeps, target: DetectorTarget, cycl
 class RegionPass {
   private consecutiveTransient = 0;
   private readonly log;
+  /**
+   * Listed findings whose incident is open: the check phase fetches every open linked finding anyway,
+   * so the listing leaves them to it (one GetFindings per 50 open links per cycle, not two).
+   */
+  private readonly deferred = new Set<string>();
+  private deferredNewest: number | undefined;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -79,7 +85,7 @@ class RegionPass {
     const pages = target.source.listFindingIds(target.region, target.detectorId, { criteria, sortBy: 'updatedAt', order: 'ASC', pageSize: PAGE_SIZE });
     const fetched = prefetchMap(pages, 1, (ids) => {
       this.report.listed += ids.length;
-      return this.getFindings(ids);
+      return this.getFindings(ids.filter((id) => !this.defer(id)));
     });
     const inFlight: Promise<number | undefined>[] = [];
     for await (const findings of fetched) {
@@ -96,10 +102,11 @@ class RegionPass {
     for (;;) {
       if (this.signal.aborted) return;
       const links = store.links.unseenOpen(this.target.account, this.target.region, this.target.detectorId, this.cycle, after, PAGE_SIZE);
-      if (links.length === 0) return;
+      if (links.length === 0) break;
       after = links[links.length - 1]?.findingId ?? after;
       const findings = await this.getFindings(links.map((l) => l.findingId));
       const byId = new Map(findings.map((f) => [f.Id, f]));
+      for (const f of findings) if (this.deferred.has(f.Id)) this.deferredNewest = Math.max(this.deferredNewest ?? 0, Date.parse(f.UpdatedAt) || 0);
       await Promise.all(
         links.map((link) => {
           const finding = byId.get(link.findingId);
@@ -108,6 +115,15 @@ class RegionPass {
       );
       store.links.markSeen(links, this.cycle);
     }
+    // Every finding the listing returned has now been handled: the cursor may pass the deferred ones.
+    this.commit(this.deferredNewest);
+  }
+
+  private defer(findingId: string): boolean {
+    const link = this.deps.store.links.get(this.key(findingId));
+    const open = link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned';
+    if (open) this.deferred.add(findingId);
+    return open;
   }
 
   /** Syncs one page; resolves to the newest updatedAt on it, the cursor candidate. */

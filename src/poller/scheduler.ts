@@ -27,6 +27,8 @@ export class Scheduler {
   lastTickAt: number | undefined;
   lastCycleFinishedAt: number | undefined;
   lastCycleOk: boolean | undefined;
+  /** When the last successful cycle finished: `/readyz` uses it. */
+  lastSuccessAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -93,6 +95,7 @@ export class Scheduler {
       .then(
         () => {
           this.lastCycleOk = true;
+          this.lastSuccessAt = clock.now();
         },
         (err: unknown) => {
           this.lastCycleOk = false;

@@ -66,8 +66,8 @@ export class RegionDiscovery {
         return { region, detectorId: undefined, status: 'failed', reason: errorMessage(err), discoveredAt };
       }
     });
-    for (const row of rows) {
-      if (row.status !== 'active') logger.warn('Skipping region until the next rediscovery', { account, region: row.region, reason: row.reason });
+    for (const row of rows.filter((r) => r.status === 'failed')) {
+      logger.warn('Region skipped until the next rediscovery: ListDetectors failed', { account, region: row.region, reason: row.reason });
     }
     store.detectors.replace(account, rows);
     this.targets = rows
@@ -77,7 +77,8 @@ export class RegionDiscovery {
     logger.info('Discovered GuardDuty detectors', {
       account,
       regions: this.targets.map((t) => t.region),
-      skipped: rows.filter((r) => r.status !== 'active').map((r) => r.region),
+      withoutDetector: rows.filter((r) => r.status === 'no-detector').map((r) => r.region),
+      failed: rows.filter((r) => r.status === 'failed').map((r) => r.region),
     });
   }
 }

@@ -110,7 +110,7 @@ export interface FieldDefinition {
   /** True for custom fields (prefix `properties`). */
   custom: boolean;
   /** Select values (e.g. resolution_id, severity_code), by label. */
-  values: { id: number; label: string; enabled: boolean }[];
+  values: { id: number | string; label: string; enabled: boolean }[];
 }
 
 export interface SchemaView {

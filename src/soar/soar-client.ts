@@ -97,7 +97,8 @@ export class SoarClient implements CaseSystem {
       if (page.data.length === 0) return;
       yield page.data.map((row) => toIncidentView(parseBody(incidentSchema, row, op)));
       start += page.data.length;
-      if (start >= page.recordsTotal) return;
+      // recordsTotal counts every incident of the org; recordsFiltered the matches. A short page is the last.
+      if (page.data.length < length || start >= (page.recordsFiltered ?? page.recordsTotal)) return;
     }
   }
 
@@ -141,7 +142,7 @@ export class SoarClient implements CaseSystem {
       const page = parseBody(queryPagedSchema, res.data, op);
       found.push(...page.data.map((a) => toArtifactView(parseBody(artifactSchema, a, op))));
       start += page.data.length;
-      if (page.data.length === 0 || start >= page.recordsTotal) return found;
+      if (page.data.length < 500 || start >= (page.recordsFiltered ?? page.recordsTotal)) return found;
     }
   }
 

@@ -50,6 +50,7 @@ export const patchStatusSchema = z.object({
 
 export const queryPagedSchema = z.object({
   recordsTotal: z.number(),
+  recordsFiltered: z.number().nullish(),
   data: z.array(z.unknown()),
 });
 
@@ -88,7 +89,8 @@ export const fieldDefSchema = z.object({
   required: z.string().nullish(),
   prefix: z.string().nullish(),
   values: z.array(z.object({
-    value: z.number(),
+    // Select values are ids for most fields, but strings for some built-ins (plan_status: "A"/"C").
+    value: z.union([z.number(), z.string()]),
     label: z.string(),
     enabled: z.boolean().default(true),
   })).nullish(),

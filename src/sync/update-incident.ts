@@ -3,6 +3,7 @@ import type { FieldChange } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';
 import { addNoteOnce } from './durable-note.js';
 import { applyChanges, diffFields } from './field-diff.js';
+import { FIELD } from './incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, readBack, writeRows } from './incident-content.js';
 import type { SyncDeps } from './sync-deps.js';
@@ -47,7 +48,8 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
     const note = renderChangeNote({
       reason: options.reason,
       finding: ctx.finding,
-      changes,
+      // The reset of the refresh trigger is bookkeeping, not news for the responder.
+      changes: changes.filter((c) => c.field !== FIELD.triggerRefresh),
       rowsWritten: rows,
       artifactsAdded: artifacts,
     });

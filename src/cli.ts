@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './errors.js';
+import type { Io } from './main.js';
+import { checkCommand } from './commands/check.js';
+import { demoCommand } from './commands/demo.js';
+import { emulateCommand } from './commands/emulate.js';
+import { onceCommand } from './commands/once.js';
+import { runCommand } from './commands/run.js';
+import { setupCommand } from './commands/setup.js';
+import { statusCommand } from './commands/status.js';
+
+/** The CLI entry: parses the command line and sets the exit code (0 ok, 1 runtime failure, 2 configuration or usage). */
+
+// The AWS SDK prints a multi-line process warning on Node 20 at every start; the daemon logs the
+// same fact once, as a log line (see logStartup), instead of an unstructured stderr block.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const io: Io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+
+const program = new Command('guardduty-soar')
+  .description('Escalates Amazon GuardDuty findings into IBM SOAR incidents and keeps both sides in sync.')
+  .showHelpAfterError()
+  .exitOverride();
+const configOption = (): Option =>
+  new Option('--config <path>', 'app.config to use (default: $APP_CONFIG_FILE, else ./app.config)');
+const integer = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer.`);
+  return n;
+};
+
+let exitCode = 0;
+const settle = (code: number): void => {
+  exitCode = code;
+};
+
+program.command('run').description('the daemon: first cycle at once, then on schedule, until SIGTERM/SIGINT')
+  .addOption(configOption())
+  .option('--health-host <host>', 'address the health endpoints bind', '0.0.0.0')
+  .action(async (o: { config?: string; healthHost: string }) => settle(await runCommand(io, { config: o.config, healthHost: o.healthHost })));
+program.command('once').description('one full cycle, then exit; the exit code says whether anything failed')
+  .addOption(configOption())
+  .action(async (o: { config?: string }) => settle(await onceCommand(io, o)));
+program.command('check').description('self-test: configuration, AWS credentials and permissions, SOAR connection and schema')
+  .addOption(configOption())
+  .action(async (o: { config?: string }) => settle(await checkCommand(io, o)));
+program.command('setup').description('create the custom fields, data tables and artifact types SOAR lacks (idempotent)')
+  .addOption(configOption())
+  .option('--dry-run', 'only list what is missing')
+  .action(async (o: { config?: string; dryRun?: boolean }) => settle(await setupCommand(io, o)));
+program.command('status').description('state from SQLite: cursors, lag, errors, links, pending operations')
+  .addOption(configOption())
+  .option('--json', 'machine-readable output')
+  .action((o: { config?: string; json?: boolean }) => settle(statusCommand(io, o)));
+program.command('emulate').description('start the local AWS and SOAR emulators and print where they listen')
+  .option('--aws-port <n>', 'AWS emulator port (0 = any free port)', integer('--aws-port'), 0)
+  .option('--soar-port <n>', 'SOAR emulator port (0 = any free port)', integer('--soar-port'), 0)
+  .option('--regions <list>', 'regions that have a GuardDuty detector', 'us-east-1,us-east-2,us-west-2,eu-west-1')
+  .option('--sample-findings <n>', 'sample findings spread over those regions', integer('--sample-findings'), 0)
+  .option('--latency-ms <n>', 'latency added to every response', integer('--latency-ms'), 0)
+  .option('--soar-api-key <id:secret>', 'API key the SOAR emulator accepts', 'demo-key:demo-secret')
+  .option('--soar-org <name>', 'SOAR org name', 'Demo Org')
+  .action(async (o: { awsPort: number; soarPort: number; regions: string; sampleFindings: number; latencyMs: number; soarApiKey: string; soarOrg: string }) =>
+    settle(await emulateCommand(io, { ...o, regions: o.regions.split(',').map((r) => r.trim()).filter(Boolean) })));
+program.command('demo').description('the embedded default: emulators with sample findings, setup, and the real daemon for a few cycles')
+  .option('--findings <n>', 'sample findings to start with', integer('--findings'), 24)
+  .option('--verbose', 'also show the daemon\'s log')
+  .action(async (o: { findings: number; verbose?: boolean }) => settle(await demoCommand(io, o)));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') exitCode = 0;
+  else if (typeof code === 'string' && code.startsWith('commander.')) exitCode = 2;
+  else if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    exitCode = 2;
+  } else {
+    process.stderr.write(`guardduty-soar: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    exitCode = 1;
+  }
+}
+process.exitCode = exitCode;

@@ -1,0 +1,60 @@
+import { ConfigError, errorMessage } from '../errors.js';
+import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, type App, type Io } from '../main.js';
+import type { CycleDeps } from '../poller/run-cycle.js';
+import { recoverOnStart } from '../sync/recovery.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Loads the configuration and builds the app; a bad configuration prints every problem and gives
+ * exit code 2. `quiet` commands (setup, check, status) print their own report on stdout, so their log
+ * goes to stderr and only warnings and errors are shown.
+ */
+export function startApp(io: Io, configPath: string | undefined, command: string, options: { quiet?: boolean } = {}): App | number {
+  let app: App;
+  try {
+    const config = readAppConfig(io, configPath);
+    const logger = options.quiet ? buildLogger({ ...config, logLevel: 'warn' }, { ...io, stdout: io.stderr }) : undefined;
+    app = buildApp(config, io, logger ? { logger } : {});
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  logStartup(app, command);
+  return app;
+}
+
+/** Takes the database's daemon lock or explains who holds it. */
+export function acquireLock(app: App, io: Io): boolean {
+  const result = app.store.lock.acquire(app.lockOwner, LOCK_STALE_MS);
+  if (result.acquired) return true;
+  const h = result.holder;
+  const message =
+    `Another guardduty-soar (pid ${h.pid} on ${h.host}, started ${new Date(h.startedAt).toISOString()}) is using ` +
+    `${app.config.dbPath}; two daemons on one database would escalate findings twice. Stop it first, or point ` +
+    'aws_gd_db_path at another file. A stale lock is taken over automatically after 90 seconds without a heartbeat.';
+  app.logger.error('Database is in use by another daemon', { pid: h.pid, host: h.host, db: app.config.dbPath });
+  io.stderr.write(`${message}\n`);
+  return false;
+}
+
+export const LOCK_STALE_MS = 90_000;
+export const LOCK_HEARTBEAT_MS = 30_000;
+
+/** Connects to SOAR, resolves the AWS identities and finishes anything a crash left half-done. */
+export async function prepare(app: App): Promise<CycleDeps> {
+  await app.soar.connect();
+  const deps = await prepareCycleDeps(app);
+  await recoverOnStart(deps, [...deps.sources.keys()]);
+  return deps;
+}
+
+export function reportFatal(app: App, io: Io, what: string, err: unknown): void {
+  app.logger.error(what, { error: err });
+  io.stderr.write(`${what}: ${errorMessage(err)}\n`);
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmulators, type Emulators } from '../../emulators/index.js';
+import type { Io } from '../main.js';
+import { runCycle, type CycleReport } from '../poller/run-cycle.js';
+import { EXIT_FAILURE, EXIT_OK, prepare, startApp } from './command-support.js';
+import { DemoPrinter } from './demo-story.js';
+import { applySchemaGap, findSchemaGaps } from './schema-plan.js';
+
+/**
+ * `guardduty-soar demo`: the embedded default. Starts both emulators with sample findings, writes an
+ * app.config pointing at them, runs setup, then runs the real daemon cycle four times with changes
+ * made between cycles so every sync path shows: escalation, update, close on archive, archive on
+ * close, manual refresh, a new finding, a vanished finding, a recurrence, and an idle cycle.
+ */
+export async function demoCommand(io: Io, options: { findings: number; verbose?: boolean | undefined }): Promise<number> {
+  const out = new DemoPrinter((text) => void io.stdout.write(text));
+  const emulators = await startEmulators({ aws: { sampleFindings: Math.max(8, options.findings), latencyMs: 2, seed: 7 }, soar: { latencyMs: 2 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardduty-soar-demo-'));
+  try {
+    const configPath = writeDemoConfig(dir, emulators);
+    // The daemon reaches the emulators through the AWS SDK's standard endpoint variables.
+    for (const service of ['GUARDDUTY', 'EC2', 'STS']) process.env[`AWS_ENDPOINT_URL_${service}`] = emulators.aws.url;
+    out.heading('Local emulators');
+    out.line(`AWS (GuardDuty, EC2, STS): ${emulators.aws.url}; SOAR: ${emulators.soar.url} (org "${emulators.soar.orgName}")`);
+    out.line(`GuardDuty holds ${emulators.aws.listFindings({}).length} sample findings in ${Object.keys(emulators.aws.detectors).length} regions; config: ${configPath}`);
+    return await runStory(io, out, emulators, configPath, options.verbose ?? false);
+  } finally {
+    await emulators.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPath: string, verbose: boolean): Promise<number> {
+  const app = startApp(verbose ? io : { ...io, stdout: io.stderr }, configPath, 'demo', { quiet: !verbose });
+  if (typeof app === 'number') return app;
+  try {
+    out.heading('setup: create the custom fields, data tables and artifact types in SOAR');
+    await app.soar.connect();
+    const created = await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined);
+    out.line(`created ${created} schema objects; a second run: ${await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined)} (idempotent)`);
+    const deps = await prepare(app);
+    const cycle = async (title: string): Promise<CycleReport> => {
+      out.heading(title);
+      emulators.aws.resetCalls();
+      emulators.soar.resetCalls();
+      const report = await runCycle(deps);
+      out.cycle(report, emulators);
+      return report;
+    };
+    const first = await cycle('Cycle 1: every finding becomes a complete incident');
+    const byFinding = (id: string): number => emulators.soar.listIncidents().find((i) => i.properties.aws_guardduty_finding_id === id)?.id ?? 0;
+    const findings = emulators.aws.listFindings({ archived: false }).map((f) => String(f.id));
+    const [updated, archived, closed, refreshed, vanished] = findings;
+    if (!updated || !archived || !closed || !refreshed || !vanished) return EXIT_FAILURE;
+    out.incident(emulators, byFinding(updated), 'What a responder opens');
+
+    out.heading('Changes: GuardDuty updates one finding and archives another; a responder closes one incident and asks to refresh another; a new finding appears');
+    emulators.aws.updateFinding(updated, { recur: 3 });
+    emulators.aws.archiveFindings([archived]);
+    emulators.soar.closeIncident(byFinding(closed), { resolution: 'Not an Issue', summary: 'Benign: a scheduled scanner.' });
+    emulators.soar.setProperties(byFinding(refreshed), { aws_guardduty_trigger_refresh: true });
+    const [fresh] = emulators.aws.generateFindings({ count: 1, region: 'us-east-1', severity: 8.5, updatedAt: Date.now(), createdAt: Date.now() });
+    await cycle('Cycle 2: every sync path');
+    out.incident(emulators, byFinding(updated), 'Updated finding');
+    out.incident(emulators, byFinding(archived), 'Archived in GuardDuty -> incident closed');
+    out.incident(emulators, byFinding(closed), 'Closed in SOAR -> finding archived');
+    out.line(`    GuardDuty now says finding ${closed} archived = ${String(emulators.aws.getFinding(closed)?.service?.archived)}`);
+    out.incident(emulators, byFinding(refreshed), 'Refreshed on request');
+    if (fresh) out.incident(emulators, byFinding(String(fresh.id)), 'New finding');
+
+    out.heading('Changes: a finding vanishes from GuardDuty; the closed incident\'s finding is unarchived and recurs');
+    emulators.aws.deleteFindings([vanished]);
+    emulators.aws.unarchiveFindings([closed]);
+    emulators.aws.updateFinding(closed, { recur: 1 });
+    await cycle('Cycle 3: vanished finding and recurrence');
+    out.incident(emulators, byFinding(vanished), 'Vanished finding');
+    out.incident(emulators, byFinding(closed), 'Recurred after close -> reopened');
+
+    const idle = await cycle('Cycle 4: nothing changed (the idle cost)');
+    out.heading('Done');
+    out.line(`${emulators.soar.listIncidents().length} incidents in SOAR for ${first.regions.length} regions; every cycle ${idle.ok ? 'succeeded' : 'reported failures'}.`);
+    out.line('Run it yourself: guardduty-soar emulate, then guardduty-soar setup / once / run / status --config <your app.config>.');
+    return idle.ok ? EXIT_OK : EXIT_FAILURE;
+  } finally {
+    app.close();
+  }
+}
+
+function writeDemoConfig(dir: string, emulators: Emulators): string {
+  const soarUrl = new URL(emulators.soar.url);
+  const file = path.join(dir, 'app.config');
+  fs.writeFileSync(
+    file,
+    [
+      '# Written by `guardduty-soar demo`: the local emulators.',
+      '[resilient]',
+      `host = http://${soarUrl.hostname}`,
+      `port = ${soarUrl.port}`,
+      `org = ${emulators.soar.orgName}`,
+      'api_key_id = demo-key',
+      'api_key_secret = demo-secret',
+      '',
+      '[fn_aws_guardduty]',
+      'aws_gd_access_key_id = AKIADEMOEXAMPLE00001',
+      'aws_gd_secret_access_key = demo-secret-access-key',
+      'aws_gd_master_region = us-east-1',
+      'aws_gd_regions = .*',
+      'aws_gd_regions_interval = 60',
+      'aws_gd_polling_interval = 10',
+      'aws_gd_include_sample_findings = true',
+      `aws_gd_db_path = ${path.join(dir, 'guardduty-soar.db')}`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}

@@ -1,0 +1,36 @@
+import { startEmulators } from '../../emulators/index.js';
+import { ConfigError } from '../errors.js';
+import type { Io } from '../main.js';
+import { processSignals, type ShutdownSignals } from './run.js';
+import { EXIT_OK } from './command-support.js';
+
+export interface EmulateOptions {
+  awsPort: number;
+  soarPort: number;
+  regions: string[];
+  sampleFindings: number;
+  latencyMs: number;
+  soarApiKey: string;
+  soarOrg: string;
+  signals?: ShutdownSignals;
+}
+
+/**
+ * `guardduty-soar emulate`: starts the local AWS and SOAR emulators on 127.0.0.1, prints exactly one
+ * JSON line saying where they listen, and runs until SIGTERM/SIGINT.
+ */
+export async function emulateCommand(io: Io, options: EmulateOptions): Promise<number> {
+  const [id, ...rest] = options.soarApiKey.split(':');
+  const secret = rest.join(':');
+  if (!id || !secret) {
+    throw new ConfigError([{ key: '--soar-api-key', value: options.soarApiKey, expected: 'ID:SECRET', hint: 'e.g. --soar-api-key demo-key:demo-secret' }]);
+  }
+  const emulators = await startEmulators({
+    aws: { port: options.awsPort, regions: options.regions, sampleFindings: options.sampleFindings, latencyMs: options.latencyMs },
+    soar: { port: options.soarPort, apiKeys: [{ id, secret }], orgName: options.soarOrg, latencyMs: options.latencyMs },
+  });
+  io.stdout.write(`${JSON.stringify(emulators.describe())}\n`);
+  await new Promise<string>((resolve) => (options.signals ?? processSignals()).onStop(resolve));
+  await emulators.close();
+  return EXIT_OK;
+}

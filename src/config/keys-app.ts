@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { key, type KeyTable } from './key-spec.js';
+import { maskUrlPassword, optionalPort, proxyUrl, urlSecrets } from './net-parsers.js';
+import { anyPath, readableFile } from './path-parsers.js';
+import { bool, numberIn, oneOf } from './parsers.js';
+import { FEEDBACK_MAP_DEFAULT, SEVERITY_MAP_DEFAULT, feedbackMap, severityMap } from './value-maps.js';
+
+const template = (file: string, doc: string, group?: string) =>
+  key({
+    ...(group === undefined ? {} : { group }),
+    doc,
+    example: `/etc/rescircuits/templates/${file}`,
+    defaultDoc: `the bundled templates/${file}`,
+    computedDefault: (ctx) => join(ctx.templatesDir, file),
+    parse: readableFile,
+  });
+
+const proxy = (scheme: string) =>
+  key({
+    doc: `Proxy for ${scheme}:// AWS endpoints (wins over [integrations]).`,
+    example: 'http://proxy.example.com:3128',
+    mask: maskUrlPassword,
+    secretParts: urlSecrets,
+    parse: proxyUrl,
+  });
+
+/** `[fn_aws_guardduty]`, second half: templates, synchronisation and the daemon's own settings. */
+export const APP_KEYS = {
+  aws_gd_close_incident_template: template(
+    'close-incident.json.njk',
+    'Template (Nunjucks, renders JSON) for closing incidents.',
+    'Templates and synchronisation',
+  ),
+  aws_gd_create_incident_template: template('create-incident.json.njk', 'Template for creating incidents.'),
+  aws_gd_update_incident_template: template('update-incident.json.njk', 'Template for updating incidents.'),
+  aws_gd_archive_on_close: key({
+    doc: 'Archive the finding when its incident is closed in SOAR.',
+    example: 'false',
+    default: 'true',
+    parse: bool,
+  }),
+  aws_gd_close_on_archive: key({
+    doc: 'Close the incident when its finding is archived in GuardDuty.',
+    example: 'false',
+    default: 'true',
+    parse: bool,
+  }),
+  aws_gd_on_recurrence: key({
+    doc: 'Finding updated after its incident was closed: reopen it, open a new one, or ignore.',
+    example: 'new',
+    default: 'reopen',
+    parse: oneOf(['reopen', 'new', 'ignore'] as const),
+  }),
+  aws_gd_severity_map: key({
+    doc: 'GuardDuty severity band -> SOAR severity name, as Band=Name pairs separated by ";" (unnamed bands keep their default).',
+    example: 'Critical=Critical',
+    default: SEVERITY_MAP_DEFAULT,
+    parse: severityMap,
+  }),
+  aws_gd_feedback_map: key({
+    doc:
+      'SOAR resolution -> GuardDuty feedback, as Resolution=USEFUL|NOT_USEFUL|NONE pairs separated by ";" ' +
+      '(NONE drops a default).',
+    example: 'Duplicate=NONE; False Positive=NOT_USEFUL',
+    default: FEEDBACK_MAP_DEFAULT,
+    parse: feedbackMap,
+  }),
+  aws_gd_db_path: key({
+    group: 'The daemon',
+    doc: 'SQLite file holding links, cursors and pending operations.',
+    example: '/var/lib/guardduty-soar/state.db',
+    default: './data/guardduty-soar.db',
+    parse: anyPath,
+  }),
+  aws_gd_soar_concurrency: key({
+    doc: 'Parallel SOAR writes (1-64).',
+    example: '8',
+    default: '4',
+    parse: numberIn({ integer: true, min: 1, max: 64 }),
+  }),
+  aws_gd_health_port: key({
+    doc: 'Port for /healthz, /readyz and /metrics; off or 0: no health server.',
+    example: '9102',
+    default: 'off',
+    parse: optionalPort,
+  }),
+  aws_gd_log_level: key({
+    doc: 'error, warn, info or debug.',
+    example: 'debug',
+    defaultDoc: 'info, or [resilient] loglevel when set',
+    parse: oneOf(['error', 'warn', 'info', 'debug'] as const),
+  }),
+  aws_gd_log_format: key({
+    doc: 'json, text, or auto (text on a terminal, JSON lines otherwise).',
+    example: 'json',
+    default: 'auto',
+    parse: oneOf(['json', 'text', 'auto'] as const),
+  }),
+  http_proxy: proxy('http'),
+  https_proxy: proxy('https'),
+  timeout: key({
+    doc: 'Seconds to wait for one AWS request (wins over [integrations]).',
+    example: '30',
+    defaultDoc: '[integrations] timeout',
+    parse: numberIn({ min: 1, unit: 'seconds' }),
+  }),
+} satisfies KeyTable;

@@ -1,0 +1,144 @@
+import { readFileSync, statSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { resolve } from 'node:path';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { DEFAULT_SEVERITY_MAP } from '../incidents/severity.js';
+import type { AppConfig } from './app-config.js';
+import { buildAwsConfig, buildPollingConfig } from './build-aws.js';
+import { buildSoarConfig } from './build-soar.js';
+import { parseIni, type IniDocument, type IniEntry } from './ini.js';
+import { FN_KEYS, FN_SECTION, SECTIONS, type SectionSpec } from './keys.js';
+import { INTEGRATIONS_KEYS, RESILIENT_KEYS } from './keys-resilient.js';
+import { readSection, type ReadContext } from './read-section.js';
+import { DEFAULT_SECRETS_DIR } from './secrets.js';
+import { unknownKeyWarning } from './suggest.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+type ChosenBy = '--config' | '$APP_CONFIG_FILE' | './app.config';
+
+/**
+ * The path of app.config, in IBM's order: `--config`, then `$APP_CONFIG_FILE`, then `./app.config`.
+ * A missing file is a ConfigError naming the path and how it was chosen.
+ */
+export function locateConfigFile(args: { cliPath?: string | undefined; env: Env; cwd: string }): string {
+  const fromEnv = args.env.APP_CONFIG_FILE;
+  const [path, chosenBy]: [string, ChosenBy] = args.cliPath
+    ? [resolve(args.cwd, args.cliPath), '--config']
+    : fromEnv
+      ? [resolve(args.cwd, fromEnv), '$APP_CONFIG_FILE']
+      : [resolve(args.cwd, 'app.config'), './app.config'];
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    // Reported below, with how the path was chosen.
+  }
+  if (isFile) return path;
+  throw new ConfigError([
+    {
+      key: chosenBy,
+      value: path,
+      expected: 'an existing app.config file',
+      hint: `the path came from ${chosenBy}; pass --config PATH, set APP_CONFIG_FILE, or copy app.config.example to ${resolve(args.cwd, 'app.config')}`,
+    },
+  ]);
+}
+
+export interface LoadConfigOptions {
+  path: string;
+  env: Env;
+  /** Where `$NAME` secrets are looked up first; `/etc/secrets` (App Host) by default. */
+  secretsDir?: string;
+  cwd: string;
+  /** Folder of the bundled templates, the defaults of the template keys. */
+  templatesDir: string;
+  /** For the default STS session name; the machine's host name by default. */
+  hostname?: string;
+}
+
+/** Reads, validates and resolves app.config; throws one ConfigError listing every problem. */
+export function loadConfig(options: LoadConfigOptions): AppConfig {
+  const doc = parseIni(readConfigText(options.path));
+  const rc: ReadContext = {
+    parse: { cwd: options.cwd, templatesDir: options.templatesDir, hostname: options.hostname ?? osHostname() },
+    sources: { env: options.env, secretsDir: options.secretsDir ?? DEFAULT_SECRETS_DIR },
+    problems: doc.problems.map((p) => ({ key: p.key ?? `line ${p.line}`, expected: p.expected, hint: `line ${p.line}: ${p.hint}` })),
+    secrets: new Set(),
+    warnings: [],
+  };
+  warnAboutSections(doc, rc);
+  const resilient = readSection('resilient', RESILIENT_KEYS, sectionEntries(doc, SECTIONS[0], rc), rc);
+  const integrations = readSection('integrations', INTEGRATIONS_KEYS, sectionEntries(doc, SECTIONS[1], rc), rc);
+  const fn = readSection(FN_SECTION, FN_KEYS, sectionEntries(doc, SECTIONS[2], rc), rc);
+  const v = fn.values;
+  const config: AppConfig = {
+    soar: buildSoarConfig(resilient, rc),
+    aws: buildAwsConfig(fn, integrations, rc),
+    polling: buildPollingConfig(fn, rc),
+    sync: {
+      archiveOnClose: v.aws_gd_archive_on_close ?? true,
+      closeOnArchive: v.aws_gd_close_on_archive ?? true,
+      onRecurrence: v.aws_gd_on_recurrence ?? 'reopen',
+      feedbackMap: v.aws_gd_feedback_map ?? {},
+    },
+    templates: {
+      create: v.aws_gd_create_incident_template ?? '',
+      update: v.aws_gd_update_incident_template ?? '',
+      close: v.aws_gd_close_incident_template ?? '',
+    },
+    severityMap: v.aws_gd_severity_map ?? { ...DEFAULT_SEVERITY_MAP },
+    dbPath: v.aws_gd_db_path ?? '',
+    soarConcurrency: v.aws_gd_soar_concurrency ?? 4,
+    healthPort: v.aws_gd_health_port,
+    logLevel: v.aws_gd_log_level ?? resilient.values.loglevel ?? 'info',
+    logFormat: v.aws_gd_log_format === 'auto' ? undefined : v.aws_gd_log_format,
+    secrets: [...rc.secrets].filter((s) => s !== ''),
+    redacted: { resilient: resilient.redacted, integrations: integrations.redacted, [FN_SECTION]: fn.redacted },
+    warnings: rc.warnings,
+  };
+  if (rc.problems.length > 0) throw new ConfigError(rc.problems);
+  showEffectiveValues(config);
+  return config;
+}
+
+/** Keys whose effective value comes from another key or from the host URL show that value. */
+function showEffectiveValues(config: AppConfig): void {
+  const { resilient, [FN_SECTION]: fn } = config.redacted;
+  if (resilient && !resilient.port) resilient.port = /:(\d+)$/.exec(config.soar.baseUrl)?.[1] ?? '';
+  if (fn && !fn.aws_gd_log_level) fn.aws_gd_log_level = config.logLevel;
+  if (fn && !fn.timeout) fn.timeout = String(config.aws.timeoutMs / 1000);
+}
+
+function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const problem: ConfigProblem = {
+      key: 'app.config',
+      value: path,
+      expected: 'a readable app.config file',
+      hint: `reading it failed (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}); check the path and the file's permissions`,
+    };
+    throw new ConfigError([problem]);
+  }
+}
+
+/** The section's entries over `[DEFAULT]`'s (configparser semantics); unknown own keys → warnings. */
+function sectionEntries(doc: IniDocument, spec: SectionSpec, rc: ReadContext): Map<string, IniEntry> {
+  const own = doc.sections.get(spec.name)?.entries ?? new Map<string, IniEntry>();
+  for (const name of own.keys()) {
+    if (!Object.hasOwn(spec.keys, name) && !spec.tolerated(name)) rc.warnings.push(unknownKeyWarning(spec, name, SECTIONS));
+  }
+  return new Map([...doc.defaults, ...own]);
+}
+
+/** Section names are case-sensitive in configparser: `[Resilient]` is another app's section. */
+function warnAboutSections(doc: IniDocument, rc: ReadContext): void {
+  for (const name of doc.sections.keys()) {
+    const known = SECTIONS.find((s) => s.name !== name && s.name === name.toLowerCase().trim());
+    if (known && !doc.sections.has(known.name)) {
+      rc.warnings.push(`Section [${name}] is ignored: section names are case-sensitive; did you mean [${known.name}]?`);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { systemClock, type Clock } from './clock.js';
+import type { AppConfig } from './config/app-config.js';
+import { loadConfig, locateConfigFile } from './config/load-config.js';
+import { Metrics } from './health/metrics.js';
+import { bundledTemplatePaths } from './incidents/bundled-templates.js';
+import { loadTemplates, type Templates } from './incidents/templates.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import type { CycleDeps } from './poller/run-cycle.js';
+import type { AwsCredentialsMode, AwsCredentialsSource } from './regions/aws-clients.js';
+import type { FindingsSource } from './regions/findings-source.js';
+import { createGuardDutySource } from './regions/guardduty-client.js';
+import { RegionDiscovery } from './regions/region-discovery.js';
+import type { CaseSystem } from './soar/case-system.js';
+import { limitCaseSystem } from './soar/limited-case-system.js';
+import { createSoarClient, type SoarClient } from './soar/soar-client.js';
+import { Store } from './store/store.js';
+import type { LockOwner } from './store/lock-repo.js';
+import { Semaphore } from './util/concurrency.js';
+import { describeProxy, type ProxyRoute } from './util/proxy-routing.js';
+
+/**
+ * The composition root: the only place (with the CLI entry) that reads the environment, and the one
+ * that builds the logger, the clock, the AWS and SOAR adapters, the SQLite store and the templates,
+ * then hands them down.
+ */
+
+export interface Io {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export function readAppConfig(io: Io, cliPath: string | undefined): AppConfig {
+  const path = locateConfigFile({ cliPath, env: io.env, cwd: io.cwd });
+  return loadConfig({ path, env: io.env, cwd: io.cwd, secretsDir: io.env.GUARDDUTY_SOAR_SECRETS_DIR ?? '/etc/secrets', templatesDir: bundledTemplatesDir() });
+}
+
+function bundledTemplatesDir(): string {
+  const create = bundledTemplatePaths().create;
+  return create.slice(0, create.lastIndexOf('/'));
+}
+
+export function buildLogger(config: AppConfig, io: Io): Logger {
+  return createLogger({ level: config.logLevel, ...(config.logFormat ? { format: config.logFormat } : {}), secrets: config.secrets, stream: io.stdout });
+}
+
+/** One polling identity: the credentials of one account (or role) and the source that uses them. */
+export interface AwsSourceSpec {
+  label: string;
+  source: FindingsSource;
+}
+
+export interface App {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  templates: Templates;
+  soarClient: SoarClient;
+  soar: CaseSystem;
+  aws: AwsSourceSpec[];
+  store: Store;
+  lockOwner: LockOwner;
+  close(): void;
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}): App {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? buildLogger(config, io);
+  const metrics = options.metrics ?? new Metrics();
+  const templates = loadTemplates(config.templates);
+  const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
+  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy });
+  const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
+  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy });
+  const store = Store.open(config.dbPath, () => clock.now());
+  const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
+  return {
+    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner,
+    close: () => {
+      soarClient.close();
+      store.close();
+    },
+  };
+}
+
+function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined }): AwsSourceSpec[] {
+  const { aws } = config;
+  const proxy: ProxyRoute = { httpProxy: aws.httpProxy, httpsProxy: aws.httpsProxy, noProxy: deps.noProxy };
+  const base: AwsCredentialsSource =
+    aws.accessKeyId && aws.secretAccessKey
+      ? { kind: 'static', accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey }
+      : { kind: 'default-chain' };
+  const assume = (roleArn: string): AwsCredentialsMode => ({
+    kind: 'assume-role', roleArn, roleSessionName: aws.roleSessionName, durationSeconds: aws.sessionDurationSeconds,
+    externalId: aws.externalId, source: base,
+  });
+  const modes: { label: string; credentials: AwsCredentialsMode }[] =
+    aws.roleArns.length > 0
+      ? aws.roleArns.map((arn) => ({ label: arn, credentials: assume(arn) }))
+      : [{ label: aws.roleArn ?? (base.kind === 'static' ? 'static keys' : 'default credential chain'), credentials: aws.roleArn ? assume(aws.roleArn) : base }];
+  return modes.map(({ label, credentials }) => ({
+    label,
+    source: createGuardDutySource({
+      masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs,
+      observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock,
+    }),
+  }));
+}
+
+/** Logs the effective configuration (secrets blanked) and anything an operator should know at start. */
+export function logStartup(app: App, command: string): void {
+  const { config, logger, soarClient } = app;
+  logger.info('guardduty-soar starting', { command, config: config.redacted });
+  for (const warning of config.warnings) logger.warn(warning);
+  if (soarClient.tlsVerificationDisabled) {
+    logger.warn('TLS CERTIFICATE VERIFICATION IS DISABLED for SOAR ([resilient] cafile = false): anyone on the network path can read and change what is sent, including the API key. Point cafile at the CA that signed the SOAR certificate instead.');
+  }
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    logger.info('Running on Node.js 20: AWS SDK releases after January 2027 require Node.js 22 (the container image runs Node.js 22)', { node: process.version });
+  }
+  if (config.aws.httpProxy || config.aws.httpsProxy) {
+    logger.info('AWS calls use a proxy', { http: describeProxy(config.aws.httpProxy), https: describeProxy(config.aws.httpsProxy) });
+  }
+}
+
+/**
+ * Resolves the account behind each AWS source (STS GetCallerIdentity) and builds the cycle's
+ * dependencies. Network: one STS call per source.
+ */
+export async function prepareCycleDeps(app: App): Promise<CycleDeps> {
+  const { config, store, clock, logger, metrics, soar, templates } = app;
+  const sources = new Map<string, FindingsSource>();
+  const discoveries: RegionDiscovery[] = [];
+  for (const spec of app.aws) {
+    const identity = await spec.source.identity();
+    if (sources.has(identity.account)) {
+      logger.warn('Two credential sets resolve to the same AWS account; polling it once', { account: identity.account, credentials: spec.label });
+      continue;
+    }
+    logger.info('AWS identity', { account: identity.account, arn: identity.arn, credentials: spec.label });
+    sources.set(identity.account, spec.source);
+    discoveries.push(
+      new RegionDiscovery({
+        source: spec.source, account: identity.account, regions: config.aws.regions,
+        intervalMs: config.polling.regionsIntervalMinutes * 60_000, store, clock, logger: logger.child({ account: identity.account }),
+      }),
+    );
+  }
+  let requiredOnClose: Promise<{ name: string; label: string; custom: boolean }[]> | undefined;
+  return {
+    soar, store, templates, clock, logger, metrics,
+    config: { severityMap: config.severityMap, sync: config.sync, polling: config.polling },
+    // Read once per process: the org's close requirements change rarely, and a stale answer only
+    // means SOAR's own 400 is reported instead of our friendlier message.
+    requiredOnClose: () => {
+      requiredOnClose ??= soar.readSchema().then((s) => s.incidentFields.filter((f) => f.required === 'close'));
+      requiredOnClose.catch(() => {
+        requiredOnClose = undefined;
+      });
+      return requiredOnClose;
+    },
+    discoveries, sources,
+    regionConcurrency: 4,
+  };
+}
