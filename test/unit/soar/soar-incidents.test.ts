@@ -77,8 +77,17 @@ describe('incidents', () => {
     scope.post(`${ORG}/incidents/query_paged`).query(true).reply(200, { recordsTotal: 5, data: [] });
 
     const ids: number[] = [];
-    for await (const page of harness().client.queryIncidents({ conditions: [] })) ids.push(...page.map((i) => i.id));
+    for await (const page of harness().client.queryIncidents({ conditions: [], pageSize: 1 })) ids.push(...page.map((i) => i.id));
     expect(ids).toEqual([1]);
+  });
+
+  it('does not ask for another page after a short one (recordsTotal counts the whole org)', async () => {
+    const scope = soar();
+    scope.post(`${ORG}/incidents/query_paged`).query(true).reply(200, { recordsTotal: 900, recordsFiltered: 2, data: [incident({ id: 1 }), incident({ id: 2 })] });
+
+    const ids: number[] = [];
+    for await (const page of harness().client.queryIncidents({ conditions: [], pageSize: 50 })) ids.push(...page.map((i) => i.id));
+    expect(ids).toEqual([1, 2]);
   });
 });
 
