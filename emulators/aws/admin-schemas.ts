@@ -43,6 +43,7 @@ export const faultSchema = z.strictObject({
   service: z.enum(['guardduty', 'ec2', 'sts', '*']).optional(),
   operation: z.string().optional(),
   accessKeyId: z.string().optional(),
+  region: z.string().optional(),
   errorRate: z.number().min(0).max(1).optional(),
   statuses: z.array(z.number().int().min(400).max(599)).min(1).optional(),
   failNext: z.number().int().min(0).optional(),

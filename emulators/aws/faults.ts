@@ -15,6 +15,8 @@ export interface FaultRule {
   operation?: string;
   /** Only calls signed with this access key. */
   accessKeyId?: string;
+  /** Only calls to this region (the SigV4 credential scope's region). */
+  region?: string;
   /** Probability (0–1) that a matching call fails with one of `statuses`. */
   errorRate?: number;
   /** Statuses to pick from; default GuardDuty 500, EC2 503 (RequestLimitExceeded), STS 400 (Throttling). */
@@ -71,11 +73,11 @@ export class FaultInjector {
     return this.rules.map((r) => ({ ...r }));
   }
 
-  decide(service: AwsService, operation: string, accessKeyId: string | undefined): FaultDecision {
+  decide(service: AwsService, operation: string, accessKeyId: string | undefined, region?: string): FaultDecision {
     let latencyMs = 0;
     let outcome: FaultOutcome | undefined;
     for (const rule of this.rules) {
-      if (!matches(rule, service, operation, accessKeyId)) continue;
+      if (!matches(rule, service, operation, accessKeyId) || (rule.region !== undefined && rule.region !== region)) continue;
       latencyMs += rule.latencyMs ?? 0;
       if (outcome) continue;
       outcome = this.outcomeOf(rule, service);

@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SAMPLE_FINDING_TYPES } from '../../emulators/aws/index.js';
+import { startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** Findings as GuardDuty holds them (wire format), by id. */
+function wire(h: Harness, id: string): Record<string, any> {
+  return h.aws.getFinding(id) as Record<string, any>;
+}
+
+describe('escalation: every finding becomes a complete incident', () => {
+  it('creates one incident per finding with the fields, note, artifacts and rows a responder needs', async () => {
+    h = await startHarness({ findings: SAMPLE_FINDING_TYPES.length });
+    const result = await h.once();
+    expect(result.code).toBe(0);
+    const ids = h.findingIds();
+    expect(ids).toHaveLength(SAMPLE_FINDING_TYPES.length);
+    expect(h.incidents()).toHaveLength(ids.length);
+    for (const id of ids) {
+      const f = wire(h, id);
+      const incident = h.incidentFor(id);
+      expect(incident, `incident for ${f.type}`).toBeDefined();
+      if (!incident) continue;
+      expect(incident.name).toBe(`AWS GuardDuty: ${f.title}`);
+      expect(incident.discoveredDate).toBe(Date.parse(f.createdAt));
+      expect(incident.properties).toMatchObject({
+        aws_guardduty_finding_id: id,
+        aws_guardduty_finding_arn: f.arn,
+        aws_guardduty_finding_type: f.type,
+        aws_guardduty_finding_updated_at: f.updatedAt,
+        aws_guardduty_region: f.region,
+        aws_guardduty_account_id: f.accountId,
+        aws_guardduty_severity: String(f.severity),
+        aws_guardduty_resource_type: f.resource.resourceType,
+        aws_guardduty_detector_id: f.service.detectorId,
+        aws_guardduty_count: String(f.service.count),
+        aws_guardduty_archived: 'False',
+        aws_guardduty_trigger_refresh: false,
+      });
+      const band = f.severity >= 7 ? 'High' : f.severity >= 4 ? 'Medium' : 'Low';
+      expect(incident.severity).toBe(band);
+      // The note holds the whole finding, as JSON a responder can read and copy.
+      expect(incident.notes[0]?.text).toContain(`"Id": "${id}"`);
+      expect(incident.tables.gd_finding_overview?.[0]?.cells).toMatchObject({ region: f.region, count: String(f.service.count), account_id: f.accountId });
+      expect(incident.artifacts.length).toBeGreaterThan(0);
+      const pairs = incident.artifacts.map((a) => `${a.type}|${a.value}`);
+      expect(new Set(pairs).size).toBe(pairs.length);
+      for (const a of incident.artifacts) expect(a.description).toMatch(/GuardDuty finding field \w/);
+    }
+  });
+
+  it('maps multi-valued details to one row each: two buckets, two probe details, every network interface', async () => {
+    h = await startHarness({ findings: SAMPLE_FINDING_TYPES.length });
+    await h.once();
+    for (const incident of h.incidents()) {
+      const f = wire(h, String(incident.properties.aws_guardduty_finding_id));
+      const buckets = f.resource.s3BucketDetails ?? [];
+      expect(incident.tables.gd_s3_bucket_details?.length ?? 0).toBe(buckets.length);
+      for (const b of buckets) expect(incident.artifacts).toContainEqual(expect.objectContaining({ type: 'aws_s3_bucket_name', value: b.name }));
+      const probes = f.service.action?.portProbeAction?.portProbeDetails ?? [];
+      if (probes.length > 0) {
+        expect(incident.tables.gd_action_details).toHaveLength(probes.length);
+        for (const p of probes) {
+          expect(incident.artifacts).toContainEqual(expect.objectContaining({ type: 'IP Address', value: p.remoteIpDetails.ipAddressV4 }));
+          expect(incident.artifacts).toContainEqual(expect.objectContaining({ type: 'Port', value: String(p.localPortDetails.port) }));
+        }
+      }
+      const nics = f.resource.instanceDetails?.networkInterfaces ?? [];
+      if (nics.length > 0) expect(incident.tables.gd_instance_details).toHaveLength(nics.length);
+      const key = f.resource.accessKeyDetails?.accessKeyId;
+      if (key) expect(incident.artifacts).toContainEqual(expect.objectContaining({ type: 'aws_iam_access_key_id', value: key }));
+    }
+    expect(h.incidents().some((i) => (i.tables.gd_s3_bucket_details?.length ?? 0) === 2)).toBe(true);
+    expect(h.incidents().some((i) => (i.tables.gd_action_details?.length ?? 0) === 2)).toBe(true);
+  });
+
+  it('keeps attacker-chosen text exactly as written, without letting it change the incident', async () => {
+    h = await startHarness({ findings: 0 });
+    const title = 'Evil", "plan_status": "C", "x": "<script>alert(1)</script> {{ 7*7 }} \u202e ✓';
+    const [finding] = h.aws.generateFindings({ count: 1, region: 'us-east-1', title, severity: 9.6, updatedAt: Date.now() });
+    await h.once();
+    const incident = h.incidentFor(String(finding?.id));
+    expect(incident?.name).toBe(`AWS GuardDuty: ${title}`);
+    expect(incident?.planStatus).toBe('A');
+    expect(incident?.severity).toBe('High');
+    expect(incident?.properties.aws_guardduty_severity).toBe('9.6');
+  });
+});
+
+describe('nothing missed, nothing duplicated', () => {
+  it('a second cycle creates nothing and costs one ListFindings and one GetFindings per region, two SOAR queries', async () => {
+    h = await startHarness({ findings: 40 });
+    expect((await h.once()).code).toBe(0);
+    const created = h.incidents().length;
+    h.aws.resetCalls();
+    h.soar.resetCalls();
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents()).toHaveLength(created);
+    const aws = h.aws.calls().counts;
+    const regions = Object.keys(h.aws.detectors).length;
+    expect(aws['guardduty:ListFindings']).toBe(regions);
+    expect(aws['guardduty:GetFindings']).toBe(regions);
+    // The org is resolved once per process; then only the two queries (closed incidents, refresh requests).
+    expect(h.soar.calls().counts).toEqual({ 'GET /rest/session': 1, 'POST /incidents/query_paged': 2 });
+  });
+
+  it('spends two AWS calls per 50 new findings in a region', async () => {
+    h = await startHarness({ findings: 0 });
+    h.aws.generateFindings({ count: 120, region: 'us-east-2' });
+    h.aws.resetCalls();
+    await h.once();
+    const aws = h.aws.calls().counts;
+    // One listing page and one GetFindings batch per 50 (regions without findings: one empty page).
+    expect(aws['guardduty:GetFindings']).toBe(3);
+    expect(aws['guardduty:ListFindings']).toBe(3 + (Object.keys(h.aws.detectors).length - 1));
+    expect(h.incidents()).toHaveLength(120);
+  });
+
+  it('a create whose answer was lost is found again, not repeated', async () => {
+    h = await startHarness({ findings: 6 });
+    // SOAR creates the incident, then the answer is lost (500 after processing).
+    h.soar.failNext('POST /incidents', 1, { mode: 'after', statuses: [500] });
+    const first = await h.once();
+    expect(first.code).toBe(1);
+    expect(h.incidents()).toHaveLength(6);
+    const second = await h.once();
+    expect(second.code).toBe(0);
+    expect(h.incidents()).toHaveLength(6);
+    // The recovered incident got its data-table rows too.
+    for (const incident of h.incidents()) expect(incident.tables.gd_finding_overview).toHaveLength(1);
+  });
+
+  it('a row whose answer was lost is not written twice', async () => {
+    h = await startHarness({ findings: 4 });
+    h.soar.failNext('POST /incidents/{id}/table_data/{table}/row_data', 1, { mode: 'after', statuses: [502] });
+    expect((await h.once()).code).toBe(1);
+    expect((await h.once()).code).toBe(0);
+    for (const incident of h.incidents()) {
+      for (const [table, rows] of Object.entries(incident.tables)) {
+        const contents = rows.map((r) => JSON.stringify({ ...r.cells, query_execution_date: undefined }));
+        expect(new Set(contents).size, `${table} of incident ${incident.id}`).toBe(contents.length);
+      }
+    }
+  });
+
+  it('an empty database next to a populated SOAR is rebuilt from SOAR before anything is created', async () => {
+    h = await startHarness({ findings: 10 });
+    await h.once();
+    const before = h.incidents().map((i) => i.id);
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(h.dbPath + suffix, { force: true });
+    h.soar.resetCalls();
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents().map((i) => i.id)).toEqual(before);
+    expect(h.soar.calls().counts['POST /incidents'] ?? 0).toBe(0);
+  });
+
+  it('one region failing never stops the others, and it is retried next cycle from its own cursor', async () => {
+    h = await startHarness({ findings: 0 });
+    h.aws.generateFindings({ count: 5, region: 'us-east-1' });
+    h.aws.generateFindings({ count: 5, region: 'eu-west-1' });
+    h.aws.setFault({ service: 'guardduty', operation: 'ListFindings', region: 'eu-west-1', failNext: 3, statuses: [500] });
+    const first = await h.once();
+    expect(first.code).toBe(1);
+    expect(h.incidents()).toHaveLength(5);
+    const summary = first.stdout.split('\n').filter((l) => l.includes('"Region summary"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(summary.find((s) => s.region === 'eu-west-1')).toMatchObject({ error: expect.stringContaining('ListFindings') });
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents()).toHaveLength(10);
+  });
+});
+
+describe('what is escalated', () => {
+  it('honours the severity threshold and the lookback window of a first run', async () => {
+    h = await startHarness({ findings: 0, config: { aws_gd_severity_threshold: '7', aws_gd_lookback_interval: '60' } });
+    const now = Date.now();
+    h.aws.generateFindings({ count: 2, region: 'us-east-1', severity: 8, updatedAt: now - 10 * 60_000 });
+    h.aws.generateFindings({ count: 2, region: 'us-east-1', severity: 5, updatedAt: now - 10 * 60_000 });
+    h.aws.generateFindings({ count: 2, region: 'us-east-1', severity: 9.5, updatedAt: now - 3 * 3_600_000 });
+    await h.once();
+    const escalated = h.incidents().map((i) => Number(i.properties.aws_guardduty_severity));
+    expect(escalated).toEqual([8, 8]);
+  });
+
+  it('skips sample findings unless aws_gd_include_sample_findings is on', async () => {
+    h = await startHarness({ findings: 5, config: { aws_gd_include_sample_findings: 'false' } });
+    const result = await h.once();
+    expect(result.code).toBe(0);
+    expect(h.incidents()).toHaveLength(0);
+  });
+});
