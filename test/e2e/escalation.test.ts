@@ -106,7 +106,7 @@ describe('nothing missed, nothing duplicated', () => {
     expect(aws['guardduty:ListFindings']).toBe(regions);
     expect(aws['guardduty:GetFindings']).toBe(regions);
     // The org is resolved once per process; then only the two queries (closed incidents, refresh requests).
-    expect(h.soar.calls().counts).toEqual({ 'GET /rest/session': 1, 'POST /incidents/query_paged': 2 });
+    expect(h.soar.calls().counts).toEqual({ 'GET /rest/session': 1, 'POST /rest/orgs/{org}/incidents/query_paged': 2 });
   });
 
   it('spends two AWS calls per 50 new findings in a region', async () => {
@@ -124,7 +124,7 @@ describe('nothing missed, nothing duplicated', () => {
   it('a create whose answer was lost is found again, not repeated', async () => {
     h = await startHarness({ findings: 6 });
     // SOAR creates the incident, then the answer is lost (500 after processing).
-    h.soar.failNext('POST /incidents', 1, { mode: 'after', statuses: [500] });
+    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'after', statuses: [500] });
     const first = await h.once();
     expect(first.code).toBe(1);
     expect(h.incidents()).toHaveLength(6);
@@ -137,7 +137,7 @@ describe('nothing missed, nothing duplicated', () => {
 
   it('a row whose answer was lost is not written twice', async () => {
     h = await startHarness({ findings: 4 });
-    h.soar.failNext('POST /incidents/{id}/table_data/{table}/row_data', 1, { mode: 'after', statuses: [502] });
+    h.soar.failNext('POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data', 1, { mode: 'after', statuses: [502] });
     expect((await h.once()).code).toBe(1);
     expect((await h.once()).code).toBe(0);
     for (const incident of h.incidents()) {
@@ -156,7 +156,7 @@ describe('nothing missed, nothing duplicated', () => {
     h.soar.resetCalls();
     expect((await h.once()).code).toBe(0);
     expect(h.incidents().map((i) => i.id)).toEqual(before);
-    expect(h.soar.calls().counts['POST /incidents'] ?? 0).toBe(0);
+    expect(h.soar.calls().counts['POST /rest/orgs/{org}/incidents'] ?? 0).toBe(0);
   });
 
   it('one region failing never stops the others, and it is retried next cycle from its own cursor', async () => {

@@ -3,7 +3,7 @@ import type { HttpMethod, RouteDef } from './types.js';
 export interface RouteMatch {
   route: RouteDef;
   params: Record<string, string>;
-  /** The normalized operation used for call counts and fault rules, e.g. `PATCH /incidents/{id}`. */
+  /** The normalized operation used for call counts and fault rules, e.g. `PATCH /rest/orgs/{org}/incidents/{id}`. */
   operation: string;
 }
 
@@ -33,14 +33,14 @@ export class Router {
     const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
     const org = ORG_PREFIX.exec(path);
     if (org) {
-      const found = find(this.org, method, split(org[2] ?? ''));
+      const found = find(this.org, method, split(org[2] ?? ''), '/rest/orgs/{org}');
       if (found) return { ...found, params: { ...found.params, org_id: decodeURIComponent(org[1] ?? '') } };
     }
-    return find(this.absolute, method, split(path));
+    return find(this.absolute, method, split(path), '');
   }
 }
 
-function find(routes: readonly CompiledRoute[], method: HttpMethod, segments: string[]): RouteMatch | undefined {
+function find(routes: readonly CompiledRoute[], method: HttpMethod, segments: string[], prefix: string): RouteMatch | undefined {
   for (const { route, segments: pattern } of routes) {
     if (route.method !== method || pattern.length !== segments.length) continue;
     const params: Record<string, string> = {};
@@ -52,7 +52,7 @@ function find(routes: readonly CompiledRoute[], method: HttpMethod, segments: st
       }
       return p === actual;
     });
-    if (matched) return { route, params, operation: `${method} ${route.pattern}` };
+    if (matched) return { route, params, operation: `${method} ${prefix}${route.pattern}` };
   }
   return undefined;
 }

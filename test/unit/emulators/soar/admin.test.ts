@@ -89,11 +89,11 @@ describe('SOAR emulator: admin API', () => {
 
   it('gets and resets calls, and sets and clears faults', async () => {
     const calls = await admin('GET', '/__admin/calls');
-    expect(calls.body.counts).toMatchObject({ 'POST /incidents': 1, 'POST /incidents/{id}/table_data/{table}/row_data': 1 });
+    expect(calls.body.counts).toMatchObject({ 'POST /rest/orgs/{org}/incidents': 1, 'POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data': 1 });
     await admin('DELETE', '/__admin/calls');
     expect((await admin('GET', '/__admin/calls')).body.counts).toEqual({});
 
-    const fault = await admin('POST', '/__admin/faults', { operations: ['GET /incidents/{id}'], failNext: 2, statuses: [502] });
+    const fault = await admin('POST', '/__admin/faults', { operations: ['GET /rest/orgs/{org}/incidents/{id}'], failNext: 2, statuses: [502] });
     expect(fault.body).toMatchObject({ id: expect.any(String), failNext: 2, triggered: 0 });
     expect((await api('GET', `/incidents/${id}`)).status).toBe(502);
     expect((await admin('GET', '/__admin/faults')).body[0].triggered).toBe(1);

@@ -15,18 +15,18 @@ afterEach(async () => {
 describe('SOAR emulator: faults and call counts', () => {
   it("'before' fails the call without processing it", async () => {
     const { emu, api } = await start();
-    emu.failNext('POST /incidents', 1, { statuses: [503] });
+    emu.failNext('POST /rest/orgs/{org}/incidents', 1, { statuses: [503] });
     const failed = await api('POST', '/incidents', incidentBody());
     expect(failed.status).toBe(503);
     expect(failed.body).toMatchObject({ success: false, error_code: 'generic' });
     expect(emu.summary().incidents.total).toBe(0);
     expect((await api('POST', '/incidents', incidentBody())).status).toBe(200);
-    expect(emu.callCount('POST /incidents')).toBe(2);
+    expect(emu.callCount('POST /rest/orgs/{org}/incidents')).toBe(2);
   });
 
   it("'after' processes the call, then answers the error (an incident created but answered 500)", async () => {
     const { emu, api } = await start();
-    emu.addFault({ operations: ['POST /incidents'], failNext: 1, statuses: [500], mode: 'after' });
+    emu.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], failNext: 1, statuses: [500], mode: 'after' });
     const res = await api('POST', '/incidents', incidentBody({ name: 'created anyway' }));
     expect(res.status).toBe(500);
     expect(emu.listIncidents().map((i) => i.name)).toEqual(['created anyway']);
@@ -34,21 +34,21 @@ describe('SOAR emulator: faults and call counts', () => {
 
   it('resets connections, before and after processing', async () => {
     const { emu, api } = await start();
-    emu.failNext('POST /incidents', 1, { reset: true, mode: 'after' });
+    emu.failNext('POST /rest/orgs/{org}/incidents', 1, { reset: true, mode: 'after' });
     await expect(api('POST', '/incidents', incidentBody())).rejects.toThrow();
     expect(emu.summary().incidents.total).toBe(1);
-    emu.addFault({ operations: ['GET /incidents/{id}'], resetRate: 1 });
+    emu.addFault({ operations: ['GET /rest/orgs/{org}/incidents/{id}'], resetRate: 1 });
     await expect(api('GET', `/incidents/${emu.listIncidents()[0].id}`)).rejects.toThrow();
     const records = emu.calls().records;
     expect(records.map((r) => [r.operation, r.status])).toEqual([
-      ['POST /incidents', undefined],
-      ['GET /incidents/{id}', undefined],
+      ['POST /rest/orgs/{org}/incidents', undefined],
+      ['GET /rest/orgs/{org}/incidents/{id}', undefined],
     ]);
   });
 
   it('applies error rates only to the filtered operations, 429 with Retry-After', async () => {
     const { emu, api } = await start();
-    const fault = emu.addFault({ operations: ['POST /incidents'], errorRate: 1, statuses: [429] });
+    const fault = emu.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], errorRate: 1, statuses: [429] });
     const res = await api('POST', '/incidents', incidentBody());
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('1');
@@ -82,10 +82,10 @@ describe('SOAR emulator: faults and call counts', () => {
     await api('GET', `/incidents/${id}`);
     await api('GET', `/incidents/${id}`);
     expect(emu.calls().counts).toEqual({
-      'POST /incidents': 1,
-      'PATCH /incidents/{id}': 1,
-      'POST /incidents/{id}/comments': 1,
-      'GET /incidents/{id}': 2,
+      'POST /rest/orgs/{org}/incidents': 1,
+      'PATCH /rest/orgs/{org}/incidents/{id}': 1,
+      'POST /rest/orgs/{org}/incidents/{id}/comments': 1,
+      'GET /rest/orgs/{org}/incidents/{id}': 2,
     });
     emu.resetCalls();
     expect(emu.calls().counts).toEqual({});

@@ -131,7 +131,7 @@ describe('SOAR emulator: PATCH /incidents/{id}', () => {
     expect(res.body.message).not.toContain('resolution_id');
   });
 
-  it('PUT /incidents/patch applies many patches and reports failures by incident id', async () => {
+  it('PUT /rest/orgs/{org}/incidents/patch applies many patches and reports failures by incident id', async () => {
     const other = (await api('POST', '/incidents', incidentBody({ name: 'other' }))).body;
     const res = await api('PUT', '/incidents/patch', {
       patches: {

@@ -77,7 +77,7 @@ describe('SOAR emulator: incident queries', () => {
     expect(last.body.data).toHaveLength(1);
     const beyond = await api('POST', '/incidents/query_paged', { ...body, start: 10 });
     expect(beyond.body.data).toEqual([]);
-    expect(emu.callCount('POST /incidents/query_paged')).toBe(3);
+    expect(emu.callCount('POST /rest/orgs/{org}/incidents/query_paged')).toBe(3);
   });
 
   it('returns 12 keys at partial (the default), properties and vers at normal', async () => {
