@@ -9,7 +9,7 @@ describe('admin API over HTTP', () => {
     const res = await fetch(`${emu.url}/__admin/${path}`, {
       method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin answers are read loosely in assertions
+     
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
 

@@ -3,7 +3,7 @@ import { startSoarEmulator, type SoarEmulator, type SoarEmulatorOptions } from '
 export interface CallResult {
   status: number;
   // Parsed JSON read freely by the assertions.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   body: any;
   headers: Headers;
 }
