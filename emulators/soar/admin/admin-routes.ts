@@ -29,6 +29,7 @@ const FaultBody = z.object({
   resetRate: z.number().min(0).max(1).optional(),
   mode: z.enum(['before', 'after']).optional(),
   latencyMs: z.number().min(0).optional(),
+  answerDelayMs: z.number().min(0).optional(),
 });
 
 function body<T>(schema: z.ZodType<T>, req: RestRequest): T {

@@ -23,6 +23,11 @@ export interface FaultRule {
   mode?: 'before' | 'after';
   /** Added to every matching call. */
   latencyMs?: number;
+  /**
+   * Delay between processing a matching request and answering it: the request has taken effect but
+   * the client is still waiting (how a test kills a daemon after a create reached SOAR).
+   */
+  answerDelayMs?: number;
 }
 
 export interface ActiveFault extends FaultRule {
@@ -35,6 +40,7 @@ export type FaultOutcome = { kind: 'error'; status: number; mode: 'before' | 'af
 
 export interface FaultDecision {
   latencyMs: number;
+  answerDelayMs: number;
   outcome: FaultOutcome | undefined;
 }
 
@@ -69,15 +75,17 @@ export class FaultInjector {
   /** The first matching rule that fires decides the outcome; every matching rule adds its latency. */
   decide(operation: string): FaultDecision {
     let latencyMs = 0;
+    let answerDelayMs = 0;
     let outcome: FaultOutcome | undefined;
     for (const rule of this.rules) {
       if (rule.operations && !rule.operations.includes(operation)) continue;
       latencyMs += rule.latencyMs ?? 0;
+      answerDelayMs += rule.answerDelayMs ?? 0;
       if (outcome) continue;
       outcome = this.outcomeOf(rule);
       if (outcome) rule.triggered++;
     }
-    return { latencyMs, outcome };
+    return { latencyMs, answerDelayMs, outcome };
   }
 
   private outcomeOf(rule: ActiveFault): FaultOutcome | undefined {

@@ -62,6 +62,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     return;
   }
   const { response, principal } = dispatch(parts.state, parts.auth, match, request);
+  if (decision.answerDelayMs > 0) await sleep(decision.answerDelayMs);
   if (decision.outcome) {
     // The request took effect; only its answer is lost or replaced.
     record(fail(req, res, decision.outcome), principal);

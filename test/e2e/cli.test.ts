@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, logLines, runCli, startHarness, type Harness } from './harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('guardduty-soar emulate', () => {
+  it('prints one JSON line saying where the emulators listen, serves both, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'emulate', '--regions', 'us-east-1,eu-west-1', '--sample-findings', '6', '--soar-api-key', 'key1:sec1', '--soar-org', 'Acme SOC'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const info = JSON.parse(firstLine) as { aws: string; soar: string; orgId: number; detectors: Record<string, string> };
+    expect(info.aws).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.soar).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(info.detectors).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    const session = await fetch(`${info.soar}/rest/session`, { headers: { authorization: `Basic ${Buffer.from('key1:sec1').toString('base64')}` } });
+    expect(session.status).toBe(200);
+    const body = (await session.json()) as { orgs: { id: number; name: string }[] };
+    expect(body.orgs).toContainEqual(expect.objectContaining({ id: info.orgId, name: 'Acme SOC' }));
+    const unsigned = await fetch(`${info.aws}/detector`);
+    expect(unsigned.status).toBe(403);
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+});
+
+describe('configuration errors', () => {
+  it('lists every problem at once and exits 2 before any network call', async () => {
+    h = await startHarness({ findings: 3 });
+    h.configure({
+      aws_gd_regions: '"(us|eu-"',
+      aws_gd_severity_threshold: '11',
+      aws_gd_polling_interval: 'ten',
+      aws_gd_close_incident_template: path.join(h.dir, 'missing-close.json.njk'),
+      aws_gd_pollng_interval: '5',
+    });
+    h.aws.resetCalls();
+    h.soar.resetCalls();
+    const result = await h.cli(['once', '--config', h.configPath]);
+    expect(result.code).toBe(2);
+    for (const key of ['aws_gd_regions', 'aws_gd_severity_threshold', 'aws_gd_polling_interval', 'aws_gd_close_incident_template']) {
+      expect(result.stderr).toContain(key);
+    }
+    expect(result.stderr).toMatch(/4 problems/);
+    expect(h.aws.calls().counts).toEqual({});
+    expect(h.soar.calls().counts).toEqual({});
+  });
+
+  it('finds the file through $APP_CONFIG_FILE, and says where it looked when there is none', async () => {
+    h = await startHarness({ findings: 2 });
+    const viaEnv = await h.cli(['once'], { env: { APP_CONFIG_FILE: h.configPath } });
+    expect(viaEnv.code).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-noconf-'));
+    const none = await runCli(['once'], { cwd: dir, env: { PATH: process.env.PATH } });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(path.join(dir, 'app.config'));
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in the logs, while the effective configuration is logged with them blanked', async () => {
+    h = await startHarness({ findings: 4 });
+    const secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-secrets-'));
+    h.configure({ 'resilient.api_key_secret': '$SOAR_SECRET', aws_gd_secret_access_key: '${AWS_SECRET}' });
+    const result = await h.cli(['once', '--config', h.configPath], {
+      env: { SOAR_SECRET: 'demo-secret', AWS_SECRET: 'aws-secret-value-0123456789', GUARDDUTY_SOAR_SECRETS_DIR: secretsDir },
+    });
+    fs.rmSync(secretsDir, { recursive: true, force: true });
+    expect(result.code).toBe(0);
+    const everything = result.stdout + result.stderr;
+    expect(everything).not.toContain('demo-secret');
+    expect(everything).not.toContain('aws-secret-value-0123456789');
+    const start = logLines(result.stdout).find((l) => l.message === 'guardduty-soar starting') as { config: Record<string, Record<string, string>> };
+    expect(start.config.resilient?.api_key_secret).toBe('***');
+    expect(start.config.fn_aws_guardduty?.aws_gd_secret_access_key).toBe('***');
+    expect(start.config.resilient?.api_key_id).toBe('demo-key');
+  });
+});
+
+describe('the real CLI, end to end', () => {
+  it('200 new findings in one region cost 1 DescribeRegions, the detector lookups, 5 ListFindings and 4 GetFindings; SOAR writes are one create per finding plus one per row', async () => {
+    h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
+    h.aws.generateFindings({ count: 200, region: 'us-east-1' });
+    h.aws.resetCalls();
+    h.soar.resetCalls();
+    const result = await h.cli(['once', '--config', h.configPath]);
+    expect(result.code).toBe(0);
+    const aws = h.aws.calls().counts;
+    expect(aws).toEqual({ 'ec2:DescribeRegions': 1, 'guardduty:ListDetectors': 1, 'sts:GetCallerIdentity': 1, 'guardduty:ListFindings': 4, 'guardduty:GetFindings': 4 });
+    const soar = h.soar.calls().counts;
+    const rows = h.incidents().reduce((n, i) => n + Object.values(i.tables).reduce((m, t) => m + t.length, 0), 0);
+    expect(h.incidents()).toHaveLength(200);
+    expect(soar['POST /rest/orgs/{org}/incidents']).toBe(200);
+    expect(soar['POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data']).toBe(rows);
+    const writes = Object.entries(soar).filter(([op]) => !op.startsWith('GET') && !op.includes('query_paged'));
+    expect(writes.reduce((n, [, c]) => n + c, 0)).toBe(200 + rows);
+    // One summary line per region and one per cycle.
+    const lines = logLines(result.stdout);
+    expect(lines.filter((l) => l.message === 'Region summary')).toEqual([expect.objectContaining({ region: 'us-east-1', listed: 200, created: 200, failed: 0 })]);
+    expect(lines.filter((l) => l.message === 'Cycle finished')).toHaveLength(1);
+  });
+
+  it('a process killed between the SOAR create and the link completion leaves exactly one incident per finding', async () => {
+    h = await startHarness({ findings: 5 });
+    // SOAR processes the first create, then holds the answer back: the daemon is killed while it waits.
+    const fault = h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], answerDelayMs: 10_000 });
+    let pid = 0;
+    const run = h.cli(['once', '--config', h.configPath], { onSpawn: (p) => (pid = p) });
+    for (let i = 0; i < 500 && h.incidents().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.incidents().length).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    await run;
+    h.soar.removeFault(fault.id);
+    const before = h.incidents().length;
+    const again = await h.cli(['once', '--config', h.configPath]);
+    expect(again.code).toBe(0);
+    expect(h.incidents()).toHaveLength(5);
+    expect(before).toBeLessThanOrEqual(5);
+    const ids = h.incidents().map((i) => i.properties.aws_guardduty_finding_id);
+    expect(new Set(ids).size).toBe(5);
+    for (const incident of h.incidents()) expect(incident.tables.gd_finding_overview).toHaveLength(1);
+  });
+});
