@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../shared/prng.js';
 import { epochSeconds, type JsonObject } from './wire.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Prng } from './prng.js';
+import { Prng } from '../shared/prng.js';
 import type { SampleContext } from './sample-finding-parts.js';
 import { SAMPLE_FINDING_TYPES, sampleTemplate } from './sample-finding-types.js';
 import { findingArn, type WireFinding } from './wire.js';

@@ -3,7 +3,7 @@ import { CallLog } from './call-log.js';
 import { FaultInjector } from './faults.js';
 import { FindingsStore, type Detector } from './findings-store.js';
 import { ListingSnapshots } from './paging.js';
-import { Prng } from './prng.js';
+import { Prng } from '../shared/prng.js';
 import { unknownDetector } from './service-error.js';
 import type { WireFinding } from './wire.js';
 

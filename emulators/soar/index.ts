@@ -14,7 +14,7 @@ import { Router } from './http/router.js';
 import { createListener } from './http/server.js';
 import { incidentRoutes } from './incidents/incident-routes.js';
 import { resolveOptions, type SoarEmulatorOptions } from './options.js';
-import { Prng } from './prng.js';
+import { Prng } from '../shared/prng.js';
 import { schemaRoutes } from './schema/schema-routes.js';
 import { SoarState } from './state/soar-state.js';
 
