@@ -133,6 +133,11 @@ export function container(ctx: SampleContext, name: string, image: string): Json
   };
 }
 
+/** A container as a sidecar runs: no privilege, no host mount. */
+export function unprivileged(container: JsonObject): JsonObject {
+  return { ...container, volumeMounts: [], securityContext: { privileged: false, allowPrivilegeEscalation: false } };
+}
+
 export function processDetails(ctx: SampleContext, name: string, path: string): JsonObject {
   const p = ctx.prng;
   const start = epochSeconds(ctx.updatedAtMs) - p.int(60, 3600);

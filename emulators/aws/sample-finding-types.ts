@@ -1,5 +1,6 @@
 import { container, publicIp, remoteIpDetails, s3Bucket, tags, accessKeyDetails } from './sample-finding-parts.js';
 import { accessKey, awsApiCall, dns, instance, network, type SampleTemplate } from './sample-actions.js';
+import { familyTemplates } from './sample-templates-families.js';
 import { workloadTemplates } from './sample-templates-workloads.js';
 import { epochSeconds, type JsonObject } from './wire.js';
 
@@ -148,6 +149,8 @@ export const SAMPLE_TEMPLATES: readonly SampleTemplate[] = [
     },
   },
   ...workloadTemplates(),
+  // Appended, so that generating N findings cycles through the older types in the same order.
+  ...familyTemplates(),
 ];
 
 export const SAMPLE_FINDING_TYPES: readonly string[] = SAMPLE_TEMPLATES.map((t) => t.type);

@@ -1,4 +1,4 @@
-import { container, processDetails, publicIp, remoteIpDetails, tags, type SampleContext } from './sample-finding-parts.js';
+import { container, processDetails, unprivileged, publicIp, remoteIpDetails, tags, type SampleContext } from './sample-finding-parts.js';
 import { accessKey, awsApiCall, instance, network, type SampleParts, type SampleTemplate } from './sample-actions.js';
 import { epochSeconds, type JsonObject } from './wire.js';
 
@@ -23,7 +23,11 @@ export function workloadTemplates(): SampleTemplate[] {
                 arn: `${base}:task/${cluster}/${ctx.prng.hex(32)}`, definitionArn: `${base}:task-definition/payments-api:42`, version: '42',
                 createdAt: epochSeconds(ctx.createdAtMs - 7_200_000), startedAt: epochSeconds(ctx.createdAtMs - 7_100_000),
                 startedBy: 'ecs-svc/1234567890', group: 'service:payments-api', launchType: 'FARGATE',
-                containers: [container(ctx, 'api', 'public.ecr.aws/example/payments-api:1.4.2')],
+                // A task usually runs a sidecar next to the app; only the app is privileged.
+                containers: [
+                  container(ctx, 'api', 'public.ecr.aws/example/payments-api:1.4.2'),
+                  unprivileged(container(ctx, 'log-router', 'public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.0')),
+                ],
               },
             },
           },

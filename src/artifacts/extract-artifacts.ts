@@ -1,40 +1,28 @@
 import { asRecord, indexed, type Obj } from '../incidents/finding-values.js';
 import type { Finding } from '../regions/finding.js';
 import type { ArtifactInput } from '../soar/case-system.js';
-import type { ArtifactTypeName } from './artifact-types.js';
+import { ArtifactList } from './artifact-list.js';
+import { addMalwareArtifacts, addRuntimeArtifacts, addWorkloadArtifacts } from './family-artifacts.js';
 
 /**
  * The observables of a finding, read from explicit paths (IBM searched every key of the finding
  * recursively, so any nested `Name` or `Port` could become an artifact). Deduplicated by
  * (type, value) keeping the first source, so a port equal to some other value is still a port.
- * Attacker-side values (the action) come first: they are what a responder pivots on.
+ * Attacker-side values (the action) come first: they are what a responder pivots on. Then the
+ * resource, then what Runtime Monitoring and Malware Protection saw on it.
  */
 export function extractArtifacts(finding: Finding): ArtifactInput[] {
   const out = new ArtifactList();
-  addActionArtifacts(asRecord(asRecord(finding.Service)?.Action), out);
-  addResourceArtifacts(asRecord(finding.Resource), out);
-  return out.items;
-}
-
-class ArtifactList {
-  readonly items: ArtifactInput[] = [];
-  private readonly seen = new Set<string>();
-
-  add(type: ArtifactTypeName, raw: unknown, path: string): void {
-    const value = artifactValue(type, raw);
-    if (value === undefined) return;
-    const key = `${type}\u0000${value}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.items.push({ type, value, description: `GuardDuty finding field ${path}` });
+  const service = asRecord(finding.Service);
+  const resource = asRecord(finding.Resource);
+  addActionArtifacts(asRecord(service?.Action), out);
+  addResourceArtifacts(resource, out);
+  if (resource) addWorkloadArtifacts(resource, out);
+  if (service) {
+    addRuntimeArtifacts(service, out);
+    addMalwareArtifacts(service, out);
   }
-}
-
-function artifactValue(type: ArtifactTypeName, raw: unknown): string | undefined {
-  if (type === 'Port' && typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const value = raw.trim();
-  return value === '' ? undefined : value;
+  return out.items;
 }
 
 /**
@@ -54,6 +42,10 @@ function addActionArtifacts(action: Obj | undefined, out: ArtifactList): void {
       if (probe) addEndpoints(probe, `${base}.PortProbeDetails[${i}]`, out);
     }
     for (const [i, ip] of indexed(variant.SourceIps)) out.add('IP Address', ip, `${base}.SourceIps[${i}]`);
+    if (name === 'KubernetesApiCallAction') out.add('URI Path', variant.RequestUri, `${base}.RequestUri`);
+    for (const [i, login] of indexed(variant.LoginAttributes)) {
+      out.add('User Account', asRecord(login)?.User, `${base}.LoginAttributes[${i}].User`);
+    }
     if (name === 'DnsRequestAction') out.add('DNS Name', variant.Domain, `${base}.Domain`);
     out.add('DNS Name', asRecord(variant.DomainDetails)?.Domain, `${base}.DomainDetails.Domain`);
   }

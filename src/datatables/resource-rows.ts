@@ -32,6 +32,9 @@ export function resourceId(finding: Finding): string | undefined {
     asRecord(r.EcsClusterDetails)?.Name,
     asRecord(r.LambdaDetails)?.FunctionName,
     asRecord(r.RdsDbInstanceDetails)?.DbInstanceIdentifier,
+    asRecord(r.RdsLimitlessDbDetails)?.DbShardGroupIdentifier,
+    asRecord(r.ContainerDetails)?.Name,
+    asRecord(r.EbsSnapshotDetails)?.SnapshotArn,
   );
 }
 

@@ -1,7 +1,13 @@
 import type { Finding } from '../regions/finding.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
 import { actionRows } from './action-rows.js';
+import { containerRows } from './container-rows.js';
+import { kubernetesRows } from './kubernetes-rows.js';
+import { lambdaRows } from './lambda-rows.js';
+import { malwareRows, volumeRows } from './malware-rows.js';
+import { rdsRows } from './rds-rows.js';
 import { accessKeyRows, bucketRows, instanceRows, overviewRows, resourceRows } from './resource-rows.js';
+import { processRows } from './runtime-rows.js';
 
 /** The column every row carries; the writer fills it in, so fingerprints ignore it. */
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
@@ -16,9 +22,8 @@ export interface ColumnDefinition {
 
 /**
  * One data table: its schema (what `setup` creates) and where its rows come from. `rows` returns
- * one entry per thing the table describes (a network interface, a bucket, a probe) and none when
- * the finding has no such thing. A new table (Kubernetes, ECS, RDS, Lambda, malware, runtime) is
- * one more entry here plus its row function.
+ * one entry per thing the table describes (a network interface, a bucket, a probe, a container) and
+ * none when the finding has no such thing. A new table is one more entry here plus its row function.
  */
 export interface TableDefinition {
   name: string;
@@ -71,6 +76,66 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
       ['dns_domain_name', 'DNS domain name'], ['dns_blocked', 'DNS request blocked'], ['asn_org', 'Finding asn org'],
       ['city_name', 'City name'], ['country_name', 'Country'], ['asn', 'Asn'], ['isp', 'Finding isp'], ['org', 'Finding org']),
     rows: actionRows,
+  },
+  // The finding families IBM's app ignored. Documented in docs/finding-families.md.
+  {
+    name: 'gd_kubernetes_details', label: 'GuardDuty Resource - Kubernetes Details', queryDateLabel: 'Query execution date',
+    columns: columns(['cluster_name', 'Cluster name'], ['cluster_arn', 'Cluster ARN'], ['cluster_status', 'Cluster status'],
+      ['cluster_vpc_id', 'Cluster VPC ID'], ['namespace', 'Namespace'], ['workload_name', 'Workload name'], ['workload_type', 'Workload type'],
+      ['service_account', 'Service account'], ['host_network', 'Host network'], ['host_pid', 'Host PID'], ['host_ipc', 'Host IPC'],
+      ['kubernetes_user', 'Kubernetes user'], ['kubernetes_groups', 'Kubernetes groups'], ['session_names', 'Session names'],
+      ['impersonated_user', 'Impersonated user'], ['api_verb', 'API verb'], ['api_resource', 'API resource'],
+      ['api_resource_name', 'API resource name'], ['request_uri', 'Request URI'], ['status_code', 'Status code'],
+      ['user_agent', 'User agent'], ['source_ips', 'Source IPs'], ['api_parameters', 'API parameters']),
+    rows: kubernetesRows,
+  },
+  {
+    name: 'gd_container_details', label: 'GuardDuty Resource - Container Details', queryDateLabel: 'Query execution date',
+    columns: columns(['found_in', 'Found in'], ['cluster_name', 'Cluster name'], ['task_arn', 'Task ARN'],
+      ['task_definition_arn', 'Task definition ARN'], ['launch_type', 'Launch type'], ['task_started_at', 'Task started at'],
+      ['task_started_by', 'Task started by'], ['workload_name', 'Workload name'], ['container_name', 'Container name'],
+      ['container_id', 'Container ID'], ['container_runtime', 'Container runtime'], ['image', 'Image'], ['image_prefix', 'Image prefix'],
+      ['privileged', 'Privileged'], ['allow_privilege_escalation', 'Allows privilege escalation'], ['volume_mounts', 'Volume mounts']),
+    rows: containerRows,
+  },
+  {
+    name: 'gd_rds_details', label: 'GuardDuty Resource - RDS Database Details', queryDateLabel: 'Query execution date',
+    columns: columns(['db_instance_id', 'DB instance ID'], ['db_shard_group_id', 'DB shard group ID'], ['db_cluster_id', 'DB cluster ID'],
+      ['db_arn', 'DB ARN'], ['engine', 'Engine'], ['engine_version', 'Engine version'], ['database', 'Database'], ['db_user', 'Database user'],
+      ['application', 'Application'], ['auth_method', 'Authentication method'], ['ssl', 'SSL'], ['login_user', 'Login attempt user'],
+      ['login_application', 'Login attempt application'], ['failed_login_attempts', 'Failed login attempts'],
+      ['successful_login_attempts', 'Successful login attempts']),
+    rows: rdsRows,
+  },
+  {
+    name: 'gd_lambda_details', label: 'GuardDuty Resource - Lambda Function Details', queryDateLabel: 'Query execution date',
+    columns: columns(['function_name', 'Function name'], ['function_arn', 'Function ARN'], ['function_version', 'Function version'],
+      ['function_description', 'Function description'], ['role', 'Execution role'], ['last_modified_at', 'Last modified at'],
+      ['revision_id', 'Revision ID'], ['vpc_id', 'VPC ID'], ['subnet_ids', 'Subnet IDs'], ['security_groups', 'Security groups']),
+    rows: lambdaRows,
+  },
+  {
+    name: 'gd_malware_details', label: 'GuardDuty Malware Protection - Threats Found', queryDateLabel: 'Query execution date',
+    columns: columns(['threat_name', 'Threat name'], ['threat_severity', 'Threat severity'], ['threat_source', 'Threat source'],
+      ['file_path', 'File path'], ['file_name', 'File name'], ['file_hash', 'File hash'], ['resource_arn', 'Volume or resource ARN'],
+      ['device_name', 'Device name'], ['scan_id', 'Scan ID'], ['scan_type', 'Scan type']),
+    rows: malwareRows,
+  },
+  {
+    name: 'gd_ebs_volume_details', label: 'GuardDuty Malware Protection - EBS Volumes', queryDateLabel: 'Query execution date',
+    columns: columns(['scan_result', 'Scan result'], ['volume_arn', 'Volume ARN'], ['device_name', 'Device name'],
+      ['volume_type', 'Volume type'], ['volume_size_gb', 'Volume size (GB)'], ['encryption_type', 'Encryption type'],
+      ['kms_key_arn', 'KMS key ARN'], ['snapshot_arn', 'Snapshot ARN'], ['scan_id', 'Scan ID'], ['scan_started_at', 'Scan started at'],
+      ['scan_completed_at', 'Scan completed at'], ['scan_sources', 'Scan sources']),
+    rows: volumeRows,
+  },
+  {
+    name: 'gd_runtime_process_details', label: 'GuardDuty Runtime Monitoring - Process Details', queryDateLabel: 'Query execution date',
+    columns: columns(['process_role', 'Process'], ['depth', 'Depth (0 = the process, 1 = its parent)'], ['name', 'Name'],
+      ['executable_path', 'Executable path'], ['executable_sha256', 'Executable SHA-256'], ['pid', 'PID'],
+      ['namespace_pid', 'Namespace PID'], ['user', 'User'], ['user_id', 'User ID'], ['euid', 'Effective user ID'],
+      ['start_time', 'Start time'], ['pwd', 'Working directory'], ['uuid', 'UUID'], ['parent_uuid', 'Parent UUID']),
+    rows: processRows,
   },
 ];
 

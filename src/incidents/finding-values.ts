@@ -42,3 +42,44 @@ export function firstText(...values: unknown[]): string | undefined {
   }
   return undefined;
 }
+
+/** The non-blank scalars of a list as one cell ("a, b"); undefined when there are none. */
+export function textList(value: unknown): string | undefined {
+  const texts = Array.isArray(value) ? value.map(nonBlank).filter((t): t is string => t !== undefined) : [];
+  return texts.length > 0 ? texts.join(', ') : undefined;
+}
+
+/** The last segment of a Unix or Windows path; undefined when there is no separator to split on. */
+export function baseName(path: unknown): string | undefined {
+  const text = nonBlank(path);
+  if (text === undefined || !/[/\\]/.test(text)) return undefined;
+  return nonBlank(text.split(/[/\\]/).pop());
+}
+
+/** A process named by a runtime finding: what it is to the finding, where it sits, and its members. */
+export interface RuntimeProcess {
+  role: 'Process' | 'Modifying process' | 'Target process';
+  path: string;
+  process: Obj;
+}
+
+/**
+ * The processes of `Service.RuntimeDetails`: the one Runtime Monitoring saw, then those its context
+ * names as modifying or targeted by it (process injection, ptrace, file changes).
+ */
+export function runtimeProcesses(service: unknown): RuntimeProcess[] {
+  const runtime = asRecord(asRecord(service)?.RuntimeDetails);
+  const context = asRecord(runtime?.Context);
+  const base = 'Service.RuntimeDetails';
+  const found: (RuntimeProcess | undefined)[] = [
+    wrap('Process', `${base}.Process`, runtime?.Process),
+    wrap('Modifying process', `${base}.Context.ModifyingProcess`, context?.ModifyingProcess),
+    wrap('Target process', `${base}.Context.TargetProcess`, context?.TargetProcess),
+  ];
+  return found.filter((p): p is RuntimeProcess => p !== undefined);
+}
+
+function wrap(role: RuntimeProcess['role'], path: string, value: unknown): RuntimeProcess | undefined {
+  const process = asRecord(value);
+  return process ? { role, path, process } : undefined;
+}

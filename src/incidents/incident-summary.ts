@@ -1,4 +1,5 @@
 import type { Finding } from '../regions/finding.js';
+import { nonBlank } from './finding-values.js';
 import { parseIsoUtc } from './iso-time.js';
 
 /** SOAR's limit for an incident name. */
@@ -19,6 +20,21 @@ export function incidentDescription(finding: Finding): string {
   const description = typeof finding.Description === 'string' ? finding.Description : '';
   if (description.trim() !== '') return description;
   return `GuardDuty sent no description for this ${String(finding.Type)} finding in account ${String(finding.AccountId)}, region ${String(finding.Region)}. The finding itself is in the first note.`;
+}
+
+/**
+ * `AWS account 111122223333, us-east-1.`: with an administrator account many member accounts feed one
+ * SOAR org, and the account is the first thing a responder needs (whom to call, which console).
+ */
+export function accountLine(accountId: unknown, region: unknown): string {
+  const account = nonBlank(accountId)?.trim() ?? 'unknown';
+  const where = nonBlank(region)?.trim();
+  return where !== undefined ? `AWS account ${account}, ${where}.` : `AWS account ${account}.`;
+}
+
+/** The incident's description as the bundled create template writes it: the account line, then the finding's. */
+export function describedWithAccount(accountLineText: string, description: string): string {
+  return `${accountLineText}\n\n${description}`;
 }
 
 /** Epoch ms of the finding's creation, else of its last update, else now: SOAR requires the field. */

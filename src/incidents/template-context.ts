@@ -5,7 +5,7 @@ import type { Finding } from '../regions/finding.js';
 import type { ArtifactInput, RichText } from '../soar/case-system.js';
 import { mapProperties, type IncidentProperties } from './custom-fields.js';
 import { findingNote } from './finding-note.js';
-import { discoveredDate, incidentDescription, incidentName } from './incident-summary.js';
+import { accountLine, describedWithAccount, discoveredDate, incidentDescription, incidentName } from './incident-summary.js';
 import { mapSeverity, type MappedSeverity } from './severity.js';
 
 /** Why an incident is being closed: GuardDuty archived its finding, or another reason in words. */
@@ -33,7 +33,12 @@ export interface ArtifactPayload {
 export interface TemplateContext {
   finding: Finding;
   incident_name: string;
+  /** The finding's description (a fallback sentence without one). */
   description: string;
+  /** `AWS account 111122223333, us-east-1.`: the member account and the region of the finding. */
+  account_line: string;
+  /** `account_line`, a blank line, then `description`: what the bundled create template writes. */
+  incident_description: string;
   /** Epoch ms. */
   discovered_date: number;
   severity: MappedSeverity;
@@ -55,10 +60,14 @@ export function buildTemplateContext(finding: Finding, options: ContextOptions):
   const properties = mapProperties(finding, origin);
   const reason = options.closeReason ?? 'archived';
   const artifactInputs = extractArtifacts(finding);
+  const description = incidentDescription(finding);
+  const account = accountLine(properties.aws_guardduty_account_id, properties.aws_guardduty_region);
   return {
     finding,
     incident_name: incidentName(finding),
-    description: incidentDescription(finding),
+    description,
+    account_line: account,
+    incident_description: describedWithAccount(account, description),
     discovered_date: discoveredDate(finding, options.now),
     severity: mapSeverity(finding.Severity, options.severityMap),
     properties,

@@ -36,15 +36,20 @@ export interface FindingResource extends Open {
   S3BucketDetails?: S3BucketDetail[];
   EksClusterDetails?: { Name?: string; Arn?: string; VpcId?: string; Status?: string; Tags?: Tag[]; CreatedAt?: string } & Open;
   KubernetesDetails?: {
-    KubernetesUserDetails?: { Username?: string; Uid?: string; Groups?: string[]; SessionName?: string[] } & Open;
+    KubernetesUserDetails?: {
+      Username?: string; Uid?: string; Groups?: string[]; SessionName?: string[];
+      ImpersonatedUser?: { Username?: string; Groups?: string[] } & Open;
+    } & Open;
     KubernetesWorkloadDetails?: {
       Name?: string; Type?: string; Uid?: string; Namespace?: string; ServiceAccountName?: string;
-      HostNetwork?: boolean; Containers?: ContainerDetail[];
+      HostNetwork?: boolean; HostIPC?: boolean; HostPID?: boolean; Containers?: ContainerDetail[];
+      Volumes?: ({ Name?: string; HostPath?: { Path?: string } & Open } & Open)[];
     } & Open;
   } & Open;
   ContainerDetails?: ContainerDetail;
   EcsClusterDetails?: {
     Name?: string; Arn?: string; Status?: string; Tags?: Tag[];
+    ActiveServicesCount?: number; RegisteredContainerInstancesCount?: number; RunningTasksCount?: number;
     TaskDetails?: {
       Arn?: string; DefinitionArn?: string; Version?: string; TaskCreatedAt?: string; StartedAt?: string;
       StartedBy?: string; Group?: string; LaunchType?: string; Containers?: ContainerDetail[];
@@ -54,12 +59,18 @@ export interface FindingResource extends Open {
     DbInstanceIdentifier?: string; Engine?: string; EngineVersion?: string; DbClusterIdentifier?: string;
     DbInstanceArn?: string; DbiResourceId?: string; Tags?: Tag[];
   } & Open;
+  RdsLimitlessDbDetails?: {
+    DbShardGroupIdentifier?: string; DbShardGroupResourceId?: string; DbShardGroupArn?: string; Engine?: string;
+    EngineVersion?: string; DbClusterIdentifier?: string; Tags?: Tag[];
+  } & Open;
   RdsDbUserDetails?: { User?: string; Application?: string; Database?: string; Ssl?: string; AuthMethod?: string } & Open;
   LambdaDetails?: {
     FunctionArn?: string; FunctionName?: string; Description?: string; LastModifiedAt?: string;
     RevisionId?: string; FunctionVersion?: string; Role?: string; Tags?: Tag[];
+    VpcConfig?: { SubnetIds?: string[]; VpcId?: string; SecurityGroups?: ({ GroupId?: string; GroupName?: string } & Open)[] } & Open;
   } & Open;
   EbsVolumeDetails?: { ScannedVolumeDetails?: VolumeDetail[]; SkippedVolumeDetails?: VolumeDetail[] } & Open;
+  EbsSnapshotDetails?: { SnapshotArn?: string } & Open;
 }
 
 export interface InstanceDetails extends Open {
@@ -106,6 +117,7 @@ export interface ContainerDetail extends Open {
   Name?: string;
   Image?: string;
   ImagePrefix?: string;
+  VolumeMounts?: ({ Name?: string; MountPath?: string } & Open)[];
   SecurityContext?: { Privileged?: boolean; AllowPrivilegeEscalation?: boolean } & Open;
 }
 
@@ -152,23 +164,48 @@ export interface FindingService extends Open {
     } & Open;
   } & Open;
   MalwareScanDetails?: {
-    Threats?: ({ Name?: string; Source?: string; Hash?: string; Count?: number; ItemPaths?: ({ NestedItemPath?: string; Hash?: string } & Open)[] } & Open)[];
+    ScanId?: string; ScanType?: string; ScanCategory?: string; UniqueThreatCount?: number;
+    Threats?: ({
+      Name?: string; Source?: string; Hash?: string; Count?: number;
+      ItemPaths?: ({ NestedItemPath?: string; Hash?: string } & Open)[];
+      ItemDetails?: ({ ResourceArn?: string; ItemPath?: string; Hash?: string; AdditionalInfo?: { DeviceName?: string; VersionId?: string } & Open } & Open)[];
+    } & Open)[];
   } & Open;
-  RuntimeDetails?: { Process?: ProcessDetails; Context?: Open } & Open;
+  RuntimeDetails?: { Process?: ProcessDetails; Context?: RuntimeContext } & Open;
+}
+
+/** What a runtime finding saw besides the process: the processes it acted on and the files involved. */
+export interface RuntimeContext extends Open {
+  ModifyingProcess?: ProcessDetails;
+  TargetProcess?: ProcessDetails;
+  ThreatFilePath?: string;
+  FilePath?: string;
+  ScriptPath?: string;
+  LibraryPath?: string;
+  ModuleFilePath?: string;
+  CommandLineExample?: string;
+  ToolName?: string;
 }
 
 export interface ProcessDetails extends Open {
   Name?: string;
   ExecutablePath?: string;
+  /** In the service model's schema (the SDK deserializes it) though missing from the SDK's .d.ts. */
   ExecutableSha256?: string;
   Pid?: number;
+  NamespacePid?: number;
   Pwd?: string;
   User?: string;
   UserId?: number;
+  Euid?: number;
   Uuid?: string;
   ParentUuid?: string;
   StartTime?: string;
-  Lineage?: ({ Name?: string; Pid?: number; ExecutablePath?: string; Uuid?: string; ParentUuid?: string; StartTime?: string } & Open)[];
+  /** Ancestors, the parent first. The model gives lineage entries no hash and no user name. */
+  Lineage?: ({
+    Name?: string; Pid?: number; NamespacePid?: number; ExecutablePath?: string; UserId?: number; Euid?: number;
+    Uuid?: string; ParentUuid?: string; StartTime?: string;
+  } & Open)[];
 }
 
 export interface FindingAction extends Open {

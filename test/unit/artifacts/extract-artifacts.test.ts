@@ -74,12 +74,14 @@ describe('extractArtifacts', () => {
     expect(source(finding, 'DNS Name', 'pool.miner.example')).toBe('GuardDuty finding field Service.Action.DnsRequestAction.Domain');
   });
 
-  it('Kubernetes and RDS actions: remote IPs and Kubernetes source IPs', () => {
+  it('Kubernetes and RDS actions: remote IPs, Kubernetes source IPs and request URI, the users', () => {
     expect(pairs(loadFinding('kubernetes-api-call'))).toEqual([
       ['IP Address', '198.51.100.150'],
       ['IP Address', '192.0.2.150'],
+      ['URI Path', '/api/v1/namespaces/kube-system/secrets'],
+      ['User Account', 'system:anonymous'],
     ]);
-    expect(pairs(loadFinding('rds-login-attempt'))).toEqual([['IP Address', '198.51.100.200']]);
+    expect(pairs(loadFinding('rds-login-attempt'))).toEqual([['IP Address', '198.51.100.200'], ['User Account', 'admin']]);
   });
 
   it('dedupes by (type, value) keeping the first source, keeps equal values of other types, drops blanks', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DATA_TABLE_SPECS, tableLabel } from '../../../src/datatables/table-definitions.js';
 
 describe('data table definitions', () => {
-  it('declares IBM’s six tables with their display names', () => {
+  it('declares IBM’s six tables with their display names, then one per finding family IBM ignored', () => {
     expect(DATA_TABLE_SPECS.map((t) => [t.name, t.label])).toEqual([
       ['gd_finding_overview', 'GuardDuty Finding Overview'],
       ['gd_resource_affected', 'GuardDuty Resource Affected'],
@@ -10,6 +10,13 @@ describe('data table definitions', () => {
       ['gd_access_key_details', 'GuardDuty Resource - Access Key Details'],
       ['gd_s3_bucket_details', 'GuardDuty Resource - S3 Bucket Details'],
       ['gd_action_details', 'GuardDuty Action/Actor Details'],
+      ['gd_kubernetes_details', 'GuardDuty Resource - Kubernetes Details'],
+      ['gd_container_details', 'GuardDuty Resource - Container Details'],
+      ['gd_rds_details', 'GuardDuty Resource - RDS Database Details'],
+      ['gd_lambda_details', 'GuardDuty Resource - Lambda Function Details'],
+      ['gd_malware_details', 'GuardDuty Malware Protection - Threats Found'],
+      ['gd_ebs_volume_details', 'GuardDuty Malware Protection - EBS Volumes'],
+      ['gd_runtime_process_details', 'GuardDuty Runtime Monitoring - Process Details'],
     ]);
     expect(tableLabel('gd_action_details')).toBe('GuardDuty Action/Actor Details');
     expect(tableLabel('someone_elses_table')).toBe('someone_elses_table');
@@ -19,6 +26,19 @@ describe('data table definitions', () => {
     for (const table of DATA_TABLE_SPECS) {
       expect(table.columns[0]?.name).toBe('query_execution_date');
       for (const column of table.columns) expect(column.inputType).toBe('text');
+    }
+  });
+
+  it('API names are SOAR-safe and unique: gd_ tables, lower-case columns, every column labelled', () => {
+    expect(new Set(DATA_TABLE_SPECS.map((t) => t.name)).size).toBe(DATA_TABLE_SPECS.length);
+    for (const table of DATA_TABLE_SPECS) {
+      expect(table.name).toMatch(/^gd_[a-z0-9_]+$/);
+      const names = table.columns.map((c) => c.name);
+      expect(new Set(names).size, table.name).toBe(names.length);
+      for (const column of table.columns) {
+        expect(column.name).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(column.label.trim()).not.toBe('');
+      }
     }
   });
 

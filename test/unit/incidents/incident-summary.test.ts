@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoveredDate, incidentDescription, incidentName, truncateText } from '../../../src/incidents/incident-summary.js';
+import { accountLine, describedWithAccount, discoveredDate, incidentDescription, incidentName, truncateText } from '../../../src/incidents/incident-summary.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 describe('incident name, description and discovered date', () => {
@@ -24,6 +24,13 @@ describe('incident name, description and discovered date', () => {
     expect(name.endsWith('a…')).toBe(true);
     const cut = truncateText(`${'b'.repeat(253)}😀😀`, 255);
     expect(cut).toBe(`${'b'.repeat(253)}…`);
+  });
+
+  it('account line: the account and region, whatever GuardDuty sent', () => {
+    expect(accountLine('111122223333', 'us-east-1')).toBe('AWS account 111122223333, us-east-1.');
+    expect(accountLine(' 111122223333 ', '')).toBe('AWS account 111122223333.');
+    expect(accountLine(undefined, null)).toBe('AWS account unknown.');
+    expect(describedWithAccount('AWS account 1, r.', 'What happened.')).toBe('AWS account 1, r.\n\nWhat happened.');
   });
 
   it('discovered date: CreatedAt in epoch ms, else UpdatedAt, else now', () => {

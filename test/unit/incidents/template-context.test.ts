@@ -10,8 +10,8 @@ describe('buildTemplateContext', () => {
     const finding = loadFinding('s3-two-buckets');
     const context = buildTemplateContext(finding, options);
     expect(Object.keys(context).sort()).toEqual([
-      'account_id', 'artifactInputs', 'artifacts', 'close_summary', 'description', 'detector_id', 'discovered_date', 'finding',
-      'incident_name', 'note', 'properties', 'reason', 'region', 'severity',
+      'account_id', 'account_line', 'artifactInputs', 'artifacts', 'close_summary', 'description', 'detector_id', 'discovered_date',
+      'finding', 'incident_description', 'incident_name', 'note', 'properties', 'reason', 'region', 'severity',
     ]);
     expect(context.finding).toBe(finding);
     expect(context.incident_name).toBe('AWS GuardDuty: S3 bucket discovery from a known malicious IP address.');
@@ -27,6 +27,16 @@ describe('buildTemplateContext', () => {
     expect(context.artifactInputs.map((a) => a.value)).toEqual(context.artifacts.map((a) => a.value));
     expect(context.note.content.startsWith('AWS GuardDuty finding aa11bb22cc33dd44ee55ff6677889900 (Discovery:S3/MaliciousIPCaller)')).toBe(true);
     expect(context.reason).toBe('archived');
+    // The polled region, as in the custom field, not the one the finding claims.
+    expect(context.account_line).toBe('AWS account 123456789012, eu-west-1.');
+    expect(context.incident_description).toBe(`AWS account 123456789012, eu-west-1.\n\n${context.description}`);
+  });
+
+  it('the account line names the member account of each finding', () => {
+    const context = buildTemplateContext(loadFinding('eks-exec-in-kube-system'), options);
+    expect(context.account_line).toBe('AWS account 111122223333, eu-west-1.');
+    expect(context.properties.aws_guardduty_account_id).toBe('111122223333');
+    expect(context.incident_description.split('\n')[0]).toBe(context.account_line);
   });
 
   it('close summary for archival and for another reason', () => {

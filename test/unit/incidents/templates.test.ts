@@ -42,8 +42,10 @@ describe('bundled create template', () => {
     const payload = create(finding);
     expect(Object.keys(payload)).toEqual(['name', 'description', 'discovered_date', 'severity_code', 'properties', 'comments', 'artifacts']);
     expect(payload.name).toBe('AWS GuardDuty: Unprotected port on EC2 instance i-0abc1234def567890 is being probed.');
+    // The account and region come first: many member accounts may feed one SOAR org.
     expect(payload.description).toEqual({
-      format: 'text', content: 'EC2 instance has an unprotected port which is being probed by a known malicious host.',
+      format: 'text',
+      content: 'AWS account 123456789012, us-east-1.\n\nEC2 instance has an unprotected port which is being probed by a known malicious host.',
     });
     expect(payload.discovered_date).toBe(Date.UTC(2025, 0, 2, 3, 4, 5, 678));
     expect(payload.severity_code).toBe('Low');
@@ -70,7 +72,7 @@ describe('bundled create template', () => {
     const payload = create(finding);
     expect(Object.keys(payload)).toEqual(['name', 'description', 'discovered_date', 'severity_code', 'properties', 'comments', 'artifacts']);
     expect(payload.name).toBe(`AWS GuardDuty: ${finding.Title}`);
-    expect((payload.description as { content: string }).content).toBe(finding.Description);
+    expect((payload.description as { content: string }).content).toBe(`AWS account 123456789012, us-east-1.\n\n${String(finding.Description)}`);
     expect(payload).not.toHaveProperty('plan_status');
     const artifacts = payload.artifacts as { value: string }[];
     expect(artifacts.map((a) => a.value)).toContain('bucket"><img src=x onerror=alert(2)>');
@@ -94,7 +96,7 @@ describe('bundled create template', () => {
     const odd = { ...loadFinding('dns-request'), Severity: 'abc', Description: description } as unknown as Finding;
     const payload = create(odd);
     expect(payload.severity_code).toBe('Low');
-    expect((payload.description as { content: string }).content).toBe(description);
+    expect((payload.description as { content: string }).content).toBe(`AWS account 123456789012, us-east-1.\n\n${description}`);
   });
 
   it('Critical severity: "High" by default, the configured name otherwise', () => {

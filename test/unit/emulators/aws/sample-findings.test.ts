@@ -32,6 +32,21 @@ describe('sample findings generator', () => {
     expect(runtime.process.lineage.length).toBeGreaterThan(0);
   });
 
+  it('shows the multi-valued sides of the newer families: two task containers, two RDS users, snapshot threats with hashes', () => {
+    const byType = new Map(generateSampleFindings({ seed: 1, now: NOW }).map((f) => [f.type, f]));
+    const ecs = byType.get('CryptoCurrency:Runtime/BitcoinTool.B')!.resource.ecsClusterDetails as { taskDetails: { containers: { securityContext: { privileged: boolean } }[] } };
+    expect(ecs.taskDetails.containers.map((c) => c.securityContext.privileged)).toEqual([true, false]);
+    const brute = byType.get('CredentialAccess:RDS/AnomalousBehavior.SuccessfulBruteForce')!.service.action as {
+      rdsLoginAttemptAction: { LoginAttributes: { user: string; failedLoginAttempts: number }[] };
+    };
+    expect(brute.rdsLoginAttemptAction.LoginAttributes.map((l) => l.user)).toEqual(['admin', 'root']);
+    const snapshot = byType.get('Execution:EC2/MaliciousFile!Snapshot')!;
+    expect(snapshot.resource).toMatchObject({ resourceType: 'EBSSnapshot', ebsSnapshotDetails: { snapshotArn: expect.stringMatching(/^arn:aws:ec2:/) } });
+    const threats = (snapshot.service.malwareScanDetails as { threats: { itemDetails: { hash: string; resourceArn: string }[] }[] }).threats;
+    expect(threats.flatMap((t) => t.itemDetails)).toHaveLength(3);
+    for (const item of threats.flatMap((t) => t.itemDetails)) expect(item.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('looks like GuardDuty: ids, ARNs, detector ids, sample marker, counts', () => {
     for (const f of generateSampleFindings({ seed: 2, now: NOW, count: 40, regions: ['us-east-1', 'eu-west-1'], accounts: ['123456789012', '210987654321'] })) {
       expect(f.id).toMatch(/^[0-9a-f]{32}$/);

@@ -1,0 +1,36 @@
+import type { ArtifactInput } from '../soar/case-system.js';
+import { hashArtifactType, type ArtifactTypeName } from './artifact-types.js';
+
+/**
+ * The artifacts of one finding as they are found, deduplicated by (type, value) keeping the first
+ * source, so a port equal to some other value is still a port. Each description names the finding
+ * field the value came from.
+ */
+export class ArtifactList {
+  readonly items: ArtifactInput[] = [];
+  private readonly seen = new Set<string>();
+
+  add(type: ArtifactTypeName, raw: unknown, path: string): void {
+    const value = artifactValue(type, raw);
+    if (value === undefined) return;
+    const key = `${type}\u0000${value}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push({ type, value, description: `GuardDuty finding field ${path}` });
+  }
+
+  /** A digest as SOAR's MD5, SHA-1 or SHA-256 type, whichever its length says it is. */
+  addHash(raw: unknown, path: string): void {
+    const type = hashArtifactType(raw);
+    if (type) this.add(type, raw, path);
+  }
+}
+
+function artifactValue(type: ArtifactTypeName, raw: unknown): string | undefined {
+  if (type === 'Port' && typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const value = raw.trim();
+  if (value === '') return undefined;
+  // Hex digests compare case-insensitively; one spelling keeps the dedupe and SOAR's lookups exact.
+  return hashArtifactType(value) === type ? value.toLowerCase() : value;
+}

@@ -1,0 +1,27 @@
+import { asRecord, asRecords, firstText, textList } from '../incidents/finding-values.js';
+import type { Finding } from '../regions/finding.js';
+import type { RawCells } from './table-definitions.js';
+
+/** The row of `gd_lambda_details`: the function, the version that ran, its role and network. */
+export function lambdaRows(finding: Finding): RawCells[] {
+  const lambda = asRecord(asRecord(finding.Resource)?.LambdaDetails);
+  if (!lambda) return [];
+  const vpc = asRecord(lambda.VpcConfig);
+  const groups = asRecords(vpc?.SecurityGroups).map((g) => {
+    const id = firstText(g.GroupId);
+    const name = firstText(g.GroupName);
+    return id !== undefined && name !== undefined ? `${id} (${name})` : (id ?? name);
+  });
+  return [{
+    function_name: lambda.FunctionName,
+    function_arn: lambda.FunctionArn,
+    function_version: lambda.FunctionVersion,
+    function_description: lambda.Description,
+    role: lambda.Role,
+    last_modified_at: lambda.LastModifiedAt,
+    revision_id: lambda.RevisionId,
+    vpc_id: vpc?.VpcId,
+    subnet_ids: textList(vpc?.SubnetIds),
+    security_groups: textList(groups),
+  }];
+}
