@@ -5,6 +5,7 @@ import type { Io } from './main.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
+import { healthcheckCommand } from './commands/healthcheck.js';
 import { onceCommand } from './commands/once.js';
 import { runCommand } from './commands/run.js';
 import { setupCommand } from './commands/setup.js';
@@ -53,6 +54,10 @@ program.command('status').description('state from SQLite: cursors, lag, errors, 
   .addOption(configOption())
   .option('--json', 'machine-readable output')
   .action((o: { config?: string; json?: boolean }) => settle(statusCommand(io, o)));
+program.command('healthcheck').description('the container HEALTHCHECK: GET /healthz on aws_gd_health_port; exit 0 when healthy or when health is off')
+  .addOption(configOption())
+  .option('--host <host>', 'address of the health endpoints', '127.0.0.1')
+  .action(async (o: { config?: string; host: string }) => settle(await healthcheckCommand(io, o)));
 program.command('emulate').description('start the local AWS and SOAR emulators and print where they listen')
   .option('--aws-port <n>', 'AWS emulator port (0 = any free port)', integer('--aws-port'), 0)
   .option('--soar-port <n>', 'SOAR emulator port (0 = any free port)', integer('--soar-port'), 0)
@@ -83,3 +88,6 @@ try {
   }
 }
 process.exitCode = exitCode;
+// The command is over. A request abandoned at shutdown (a hung SOAR call) would otherwise keep the
+// event loop, and so the container, alive; the timer is unref'd, so a clean exit does not wait for it.
+setTimeout(() => process.exit(exitCode), 1_000).unref();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
+import { withEnvironmentProxies } from './config/env-proxies.js';
 import { loadConfig, locateConfigFile } from './config/load-config.js';
 import { Metrics } from './health/metrics.js';
 import { bundledTemplatePaths } from './incidents/bundled-templates.js';
@@ -36,7 +37,8 @@ export interface Io {
 
 export function readAppConfig(io: Io, cliPath: string | undefined): AppConfig {
   const path = locateConfigFile({ cliPath, env: io.env, cwd: io.cwd });
-  return loadConfig({ path, env: io.env, cwd: io.cwd, secretsDir: io.env.GUARDDUTY_SOAR_SECRETS_DIR ?? '/etc/secrets', templatesDir: bundledTemplatesDir() });
+  const config = loadConfig({ path, env: io.env, cwd: io.cwd, secretsDir: io.env.GUARDDUTY_SOAR_SECRETS_DIR ?? '/etc/secrets', templatesDir: bundledTemplatesDir() });
+  return withEnvironmentProxies(config, io.env);
 }
 
 function bundledTemplatesDir(): string {
@@ -52,6 +54,8 @@ export function buildLogger(config: AppConfig, io: Io): Logger {
 export interface AwsSourceSpec {
   label: string;
   source: FindingsSource;
+  /** Releases the source's keep-alive sockets. */
+  close(): void;
 }
 
 export interface App {
@@ -89,6 +93,7 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
     config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner,
     close: () => {
       soarClient.close();
+      for (const spec of aws) spec.close();
       store.close();
     },
   };
@@ -109,13 +114,13 @@ function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger
     aws.roleArns.length > 0
       ? aws.roleArns.map((arn) => ({ label: arn, credentials: assume(arn) }))
       : [{ label: aws.roleArn ?? (base.kind === 'static' ? 'static keys' : 'default credential chain'), credentials: aws.roleArn ? assume(aws.roleArn) : base }];
-  return modes.map(({ label, credentials }) => ({
-    label,
-    source: createGuardDutySource({
+  return modes.map(({ label, credentials }) => {
+    const source = createGuardDutySource({
       masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs,
       observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock,
-    }),
-  }));
+    });
+    return { label, source, close: () => source.close() };
+  });
 }
 
 /** Logs the effective configuration (secrets blanked) and anything an operator should know at start. */
@@ -129,9 +134,23 @@ export function logStartup(app: App, command: string): void {
   if (Number(process.versions.node.split('.')[0]) < 22) {
     logger.info('Running on Node.js 20: AWS SDK releases after January 2027 require Node.js 22 (the container image runs Node.js 22)', { node: process.version });
   }
+  logger.info('AWS credentials', describeAwsCredentials(config));
   if (config.aws.httpProxy || config.aws.httpsProxy) {
     logger.info('AWS calls use a proxy', { http: describeProxy(config.aws.httpProxy), https: describeProxy(config.aws.httpsProxy) });
   }
+  if (config.soar.proxy) logger.info('SOAR calls use a proxy', { proxy: describeProxy(config.soar.proxy.url) });
+}
+
+/** Which credential mode the configuration selects, for the start-up log (never a secret). */
+function describeAwsCredentials(config: AppConfig): Record<string, unknown> {
+  const { aws } = config;
+  const source = aws.accessKeyId ? `static keys (${aws.accessKeyId})` : 'the AWS default credential chain';
+  const roles = aws.roleArn ? [aws.roleArn] : aws.roleArns;
+  if (roles.length === 0) return { mode: source };
+  return {
+    mode: `assume role${roles.length > 1 ? ' per account' : ''}, from ${source}`,
+    roles, sessionName: aws.roleSessionName, sessionDurationSeconds: aws.sessionDurationSeconds, externalId: aws.externalId ? 'set' : 'not set',
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { matchGuardDutyRoute, type GuardDutyRoute } from './guardduty-routes.js'
 import { EC2_VERSION, STS_VERSION, ec2ErrorXml, parseForm, stsErrorXml } from './query-protocol.js';
 import { AwsServiceError, authError } from './service-error.js';
 import type { SigV4Parse } from './sigv4.js';
-import { handleSts } from './sts-handlers.js';
+import { UNSIGNED_STS_ACTIONS, handleSts } from './sts-handlers.js';
 import type { EmulatorState } from './state.js';
 import type { AwsService } from './wire.js';
 
@@ -40,7 +40,14 @@ export function identify(method: string, url: URL, rawBody: string, scopeService
   return { service: 'guardduty', operation: 'Unknown', route: undefined, url };
 }
 
-export function authenticate(target: Target, auth: SigV4Parse, req: IncomingMessage, state: EmulatorState): { caller: Caller; region: string } {
+/**
+ * The caller and region of a signed call. Unsigned STS operations (AssumeRoleWithWebIdentity) have
+ * no caller; [I] their region is the scope's if they happen to be signed, else us-east-1.
+ */
+export function authenticate(target: Target, auth: SigV4Parse, req: IncomingMessage, state: EmulatorState): { caller: Caller | undefined; region: string } {
+  if (target.service === 'sts' && UNSIGNED_STS_ACTIONS.has(target.operation)) {
+    return { caller: undefined, region: auth.ok ? auth.credential.region : 'us-east-1' };
+  }
   if (!auth.ok) throw authError(target.service, auth.problem, '');
   const { accessKeyId, region, service } = auth.credential;
   if (service !== target.service) {
@@ -54,7 +61,13 @@ export function authenticate(target: Target, auth: SigV4Parse, req: IncomingMess
   return { caller: resolved.caller, region };
 }
 
-export function execute(target: Target, caller: Caller, region: string, rawBody: string, state: EmulatorState, requestId: string): Rendered {
+export function execute(target: Target, caller: Caller | undefined, region: string, rawBody: string, state: EmulatorState, requestId: string): Rendered {
+  if (target.service === 'sts') {
+    const xml = handleSts(target.operation, target.params, caller, state, requestId);
+    return { status: 200, contentType: 'text/xml;charset=UTF-8', body: xml, headers: { 'x-amzn-RequestId': requestId } };
+  }
+  // Only STS has unsigned operations (authenticate lets nothing else through without a caller).
+  if (!caller) throw authError(target.service, 'missing', region);
   if (target.service === 'guardduty') {
     if (!target.route) {
       throw new AwsServiceError(404, 'UnknownOperationException', `The emulator does not implement ${target.url.pathname}.`);
@@ -69,9 +82,7 @@ export function execute(target: Target, caller: Caller, region: string, rawBody:
     });
     return { status: 200, contentType: 'application/json', body: JSON.stringify(body), headers: guardDutyHeaders(requestId) };
   }
-  const xml = target.service === 'ec2'
-    ? handleEc2(target.operation, target.params, caller, state, requestId)
-    : handleSts(target.operation, target.params, caller, state, requestId);
+  const xml = handleEc2(target.operation, target.params, caller, state, requestId);
   return { status: 200, contentType: 'text/xml;charset=UTF-8', body: xml, headers: { 'x-amzn-RequestId': requestId } };
 }
 

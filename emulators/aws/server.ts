@@ -49,7 +49,7 @@ async function answerAws(
 ): Promise<Rendered | 'reset'> {
   try {
     const { caller, region } = authenticate(target, auth, req, state);
-    const decision = state.faults.decide(target.service, target.operation, caller.accessKeyId, region);
+    const decision = state.faults.decide(target.service, target.operation, caller?.accessKeyId, region);
     await sleep(decision.latencyMs);
     const fault = decision.outcome;
     if (fault?.mode === 'before') return fault.kind === 'reset' ? 'reset' : renderError(target.service, faultError(target.service, fault.status), id);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { AppConfig } from '../config/app-config.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, type App, type Io } from '../main.js';
 import type { CycleDeps } from '../poller/run-cycle.js';
@@ -6,6 +8,8 @@ import { recoverOnStart } from '../sync/recovery.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** `run` stopped because app.config changed: restart it to apply the new file (any restart policy does). */
+export const EXIT_RESTART = 3;
 
 /**
  * Loads the configuration and builds the app; a bad configuration prints every problem and gives
@@ -14,14 +18,19 @@ export const EXIT_USAGE = 2;
  */
 export function startApp(io: Io, configPath: string | undefined, command: string, options: { quiet?: boolean } = {}): App | number {
   let app: App;
+  let config: AppConfig | undefined;
   try {
-    const config = readAppConfig(io, configPath);
+    config = readAppConfig(io, configPath);
     const logger = options.quiet ? buildLogger({ ...config, logLevel: 'warn' }, { ...io, stdout: io.stderr }) : undefined;
     app = buildApp(config, io, logger ? { logger } : {});
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`);
       return EXIT_USAGE;
+    }
+    if (config && isStorageError(err)) {
+      io.stderr.write(`${describeStorageError(config.dbPath, err)}\n`);
+      return EXIT_FAILURE;
     }
     throw err;
   }
@@ -57,4 +66,19 @@ export async function prepare(app: App): Promise<CycleDeps> {
 export function reportFatal(app: App, io: Io, what: string, err: unknown): void {
   app.logger.error(what, { error: err });
   io.stderr.write(`${what}: ${errorMessage(err)}\n`);
+}
+
+const STORAGE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM']);
+
+function isStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STORAGE_CODES.has(code);
+}
+
+/** The usual cause in a container: the state volume is missing or not writable by the daemon's user. */
+function describeStorageError(dbPath: string, err: unknown): string {
+  const uid = process.getuid?.();
+  return `Cannot open the state database ${dbPath}: ${errorMessage(err)}. The daemon's user${uid === undefined ? '' : ` (uid ${uid})`} ` +
+    `must be able to create and write files in ${path.dirname(dbPath)}; in the container image that is the volume ` +
+    '/var/lib/guardduty-soar (mount it writable, or set aws_gd_db_path to a writable place).';
 }

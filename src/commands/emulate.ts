@@ -1,7 +1,7 @@
 import { startEmulators } from '../../emulators/index.js';
 import { ConfigError } from '../errors.js';
 import type { Io } from '../main.js';
-import { processSignals, type ShutdownSignals } from './run.js';
+import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
 import { EXIT_OK } from './command-support.js';
 
 export interface EmulateOptions {

@@ -78,6 +78,12 @@ export function formatStatus(r: StatusReport): string {
       x.lastSuccess ?? '-', x.lastError ? `${x.lastErrorAt ?? ''} ${x.lastError}`.trim() : x.reason ?? '-',
     ]),
   ));
+  const failing = r.regions.filter((x) => x.lastError);
+  if (failing.length > 0) {
+    // The table cuts long messages; the whole message is what an operator acts on.
+    lines.push('', 'Last errors:');
+    for (const x of failing) lines.push(`  ${x.account} ${x.region} at ${x.lastErrorAt ?? '?'}: ${x.lastError ?? ''}`);
+  }
   lines.push('', `Links: ${r.links.total} (${Object.entries(r.links.byState).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}); ` +
     `incidents open ${r.links.openIncidents}, closed ${r.links.closedIncidents}; findings archived ${r.links.archivedFindings}`);
   lines.push('', `Pending operations: ${r.pending.length}`);

@@ -90,6 +90,8 @@ export interface AppConfig {
   dbPath: string;
   soarConcurrency: number;
   healthPort: number | undefined;
+  /** SIGTERM: how long the cycle in flight may take before it is abandoned (ms). */
+  shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'json' | 'text' | undefined;
   /** Every secret value found in the file, so the logger can scrub it anywhere. */

@@ -84,6 +84,14 @@ export const APP_KEYS = {
     default: 'off',
     parse: optionalPort,
   }),
+  aws_gd_shutdown_timeout: key({
+    doc:
+      'Seconds SIGTERM waits for the cycle in flight before abandoning it at a safe point; keep it below the ' +
+      "orchestrator's grace period (Kubernetes: 30 s; docker stop: 10 s unless --stop-timeout).",
+    example: '8',
+    default: '25',
+    parse: numberIn({ min: 0, max: 3600, unit: 'seconds' }),
+  }),
   aws_gd_log_level: key({
     doc: 'error, warn, info or debug.',
     example: 'debug',

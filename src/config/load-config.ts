@@ -91,6 +91,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     dbPath: v.aws_gd_db_path ?? '',
     soarConcurrency: v.aws_gd_soar_concurrency ?? 4,
     healthPort: v.aws_gd_health_port,
+    shutdownTimeoutMs: (v.aws_gd_shutdown_timeout ?? 25) * 1000,
     logLevel: v.aws_gd_log_level ?? resilient.values.loglevel ?? 'info',
     logFormat: v.aws_gd_log_format === 'auto' ? undefined : v.aws_gd_log_format,
     secrets: [...rc.secrets].filter((s) => s !== ''),

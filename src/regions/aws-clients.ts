@@ -136,15 +136,28 @@ export class AwsClients {
   }
 
   private buildCredentials(mode: AwsCredentialsMode): CredentialProvider | Credentials {
-    if (mode.kind !== 'assume-role') return sourceCredentials(mode);
+    if (mode.kind !== 'assume-role') return this.sourceCredentials(mode);
     const provider = fromTemporaryCredentials({
       params: { RoleArn: mode.roleArn, RoleSessionName: mode.roleSessionName, DurationSeconds: mode.durationSeconds, ExternalId: mode.externalId },
-      masterCredentials: sourceCredentials(mode.source),
-      // The inner STS client must get the same proxy handler and region, or it would go straight to
-      // the internet (aws-sdk-js-v3#5794).
-      clientConfig: { region: this.options.masterRegion, requestHandler: this.handler, maxAttempts: this.options.maxAttempts ?? 3 },
+      masterCredentials: this.sourceCredentials(mode.source),
+      clientConfig: this.stsClientConfig(),
     });
     return sharedRefreshing(this.observed(provider), this.options.clock ?? systemClock);
+  }
+
+  /**
+   * The configuration of every STS client the SDK builds for itself (AssumeRole here; web identity,
+   * profile roles and SSO inside the default chain). It must carry our proxy handler, or those
+   * clients would bypass the proxy (aws-sdk-js-v3#5794), and the master region, or they would use
+   * whichever region the calling client has. Endpoints still come from AWS_ENDPOINT_URL_STS.
+   */
+  private stsClientConfig(): { region: string; requestHandler: NodeHttpHandler; maxAttempts: number } {
+    return { region: this.options.masterRegion, requestHandler: this.handler, maxAttempts: this.options.maxAttempts ?? 3 };
+  }
+
+  private sourceCredentials(source: AwsCredentialsSource): CredentialProvider | Credentials {
+    if (source.kind === 'default-chain') return fromNodeProviderChain({ clientConfig: this.stsClientConfig() });
+    return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
   }
 
   /** Reports each AssumeRole (credential refresh) and classifies its failure once, as STS's. */
@@ -168,11 +181,6 @@ export class AwsClients {
       }
     };
   }
-}
-
-function sourceCredentials(source: AwsCredentialsSource): CredentialProvider | Credentials {
-  if (source.kind === 'default-chain') return fromNodeProviderChain();
-  return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
 }
 
 /**

@@ -57,6 +57,7 @@ export function shouldBypassProxy(hostname: string, port: number, noProxy: strin
 class RoutingAgent extends http.Agent {
   private readonly direct: http.Agent;
   private readonly viaProxy: http.Agent | undefined;
+  private readonly tlsOpts: tls.ConnectionOptions = {};
 
   constructor(
     private readonly secure: boolean,
@@ -67,7 +68,7 @@ class RoutingAgent extends http.Agent {
     // Node checks a request's protocol and default port against its agent's.
     Object.assign(this, { protocol: secure ? 'https:' : 'http:', defaultPort: secure ? 443 : 80 });
     const proxy = secure ? route.httpsProxy : route.httpProxy;
-    const tlsOpts: tls.ConnectionOptions = {};
+    const tlsOpts = this.tlsOpts;
     if (tlsOptions.ca !== undefined) tlsOpts.ca = tlsOptions.ca;
     if (tlsOptions.rejectUnauthorized !== undefined) tlsOpts.rejectUnauthorized = tlsOptions.rejectUnauthorized;
     this.direct = secure ? new https.Agent({ keepAlive: true, ...tlsOpts }) : new http.Agent({ keepAlive: true });
@@ -80,8 +81,11 @@ class RoutingAgent extends http.Agent {
 
   /** Called by Node's ClientRequest for every request made with this agent. */
   addRequest(req: http.ClientRequest, options: { host?: string | null; hostname?: string | null; port?: number | string | null }): void {
-    const target = this.pick(options) as unknown as { addRequest(r: http.ClientRequest, o: unknown): void };
-    target.addRequest(req, options);
+    const agent = this.pick(options);
+    const target = agent as unknown as { addRequest(r: http.ClientRequest, o: unknown): void };
+    // HttpsProxyAgent keeps its constructor's TLS options for the proxy connection only; the TLS
+    // session with the destination, inside the CONNECT tunnel, takes them from the request's options.
+    target.addRequest(req, agent === this.viaProxy && this.secure ? { ...options, ...this.tlsOpts } : options);
   }
 
   private pick(options: { host?: string | null; hostname?: string | null; port?: number | string | null }): http.Agent {

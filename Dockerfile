@@ -1,0 +1,58 @@
+# guardduty-soar: escalates Amazon GuardDuty findings into IBM SOAR incidents.
+# How to run it (App Host, Docker, Kubernetes): docs/operations.md.
+#
+#   docker build -t guardduty-soar .
+#   docker run -d --name guardduty-soar --stop-timeout 35 \
+#     -v /srv/guardduty-soar/app.config:/etc/rescircuits/app.config:ro \
+#     -v guardduty-soar-state:/var/lib/guardduty-soar \
+#     guardduty-soar
+
+ARG NODE_VERSION=22
+
+# ---- build: compile TypeScript and the native SQLite module --------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+# better-sqlite3 is a native module. npm ci uses a prebuilt binary when one matches this Node and
+# glibc, else compiles it with node-gyp: the toolchain lives in this stage only.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY emulators ./emulators
+COPY templates ./templates
+COPY app.config.example ./
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: the same Node on the same Debian, no compiler, no dev dependencies ------------------
+FROM node:${NODE_VERSION}-bookworm-slim
+ENV NODE_ENV=production \
+    APP_CONFIG_FILE=/etc/rescircuits/app.config
+# uid/gid 1001, as IBM App Host runs app containers. Only the state volume is writable by it.
+RUN groupadd --gid 1001 guardduty-soar \
+ && useradd --uid 1001 --gid 1001 --home-dir /var/lib/guardduty-soar --no-create-home --shell /usr/sbin/nologin guardduty-soar \
+ && mkdir -p /etc/rescircuits /var/lib/guardduty-soar \
+ && chown 1001:1001 /var/lib/guardduty-soar
+WORKDIR /opt/guardduty-soar
+COPY --from=build /build/package.json ./
+COPY --from=build /build/node_modules ./node_modules
+COPY --from=build /build/dist/src ./dist/src
+COPY --from=build /build/dist/emulators ./dist/emulators
+COPY --from=build /build/templates ./templates
+COPY --from=build /build/app.config.example ./
+# The working directory is the state volume, so the default aws_gd_db_path (./data/guardduty-soar.db)
+# lands in it; an explicit aws_gd_db_path should point inside it too.
+WORKDIR /var/lib/guardduty-soar
+VOLUME ["/var/lib/guardduty-soar"]
+USER 1001:1001
+# GET /healthz on aws_gd_health_port; exits 0 when health is off (the process is then the signal).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["node", "/opt/guardduty-soar/dist/src/cli.js", "healthcheck"]
+# Node is PID 1 and handles SIGTERM itself: stop scheduling, finish the cycle (aws_gd_shutdown_timeout,
+# 25 s by default), close SQLite. Logs are JSON lines on stdout.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "/opt/guardduty-soar/dist/src/cli.js"]
+CMD ["run"]

@@ -1,0 +1,92 @@
+import type { App } from '../main.js';
+import type { CheckLine, CheckOutput } from './check.js';
+import { classifyFailure, explainFailure, type FailureClass } from './check-hints.js';
+import { findSchemaGaps } from './schema-plan.js';
+
+/** Which of the four connection checks a failure of the first SOAR call belongs to. */
+const STAGE: Partial<Record<FailureClass, Stage>> = {
+  tls: 'tls',
+  credentials: 'credentials',
+  permissions: 'credentials',
+  org: 'org',
+};
+type Stage = 'reachable' | 'tls' | 'credentials' | 'org';
+const STAGES: readonly Stage[] = ['reachable', 'tls', 'credentials', 'org'];
+
+/**
+ * The SOAR checks. One call (the session: `GET /rest/session` with an API key, a login with a
+ * password) answers four questions in order: is SOAR reachable, is its certificate trusted, are the
+ * credentials accepted, is the org there. A failure is reported at the first stage it belongs to;
+ * the stages before it passed, the ones after it were not reached. Then the schema, by kind.
+ */
+export async function checkSoar(app: App, out: CheckOutput): Promise<void> {
+  const { soar, config } = app;
+  const url = new URL(config.soar.baseUrl);
+  const names: Record<Stage, string> = { reachable: 'SOAR reachable', tls: 'SOAR TLS', credentials: 'SOAR credentials', org: 'SOAR org' };
+  const passed: Record<Stage, () => CheckLine> = {
+    reachable: () => ({ verdict: 'OK', name: names.reachable, detail: `${config.soar.baseUrl}${config.soar.resourcePrefix} answered${config.soar.proxy ? ' (through the [resilient] proxy)' : ''}` }),
+    tls: () => tlsLine(app, url, names.tls),
+    credentials: () => ({
+      verdict: 'OK', name: names.credentials,
+      detail: config.soar.auth.kind === 'apikey' ? `API key ${config.soar.auth.id} accepted` : `login of ${config.soar.auth.email} accepted`,
+    }),
+    org: () => ({ verdict: 'OK', name: names.org, detail: `"${config.soar.org}" found` }),
+  };
+  let org: { id: number; name: string };
+  try {
+    org = await soar.connect();
+  } catch (err) {
+    const cls = classifyFailure(err);
+    const failedAt = STAGE[cls] ?? 'reachable';
+    for (const stage of STAGES.slice(0, STAGES.indexOf(failedAt))) out(passed[stage]());
+    const { reason, fix } = explainFailure(err, 'soar');
+    out({ verdict: 'FAIL', name: names[failedAt], detail: reason, fix });
+    return;
+  }
+  for (const stage of STAGES.slice(0, -1)) out(passed[stage]());
+  out({ verdict: 'OK', name: names.org, detail: `"${org.name}" (id ${org.id})` });
+  await checkSchema(app, out);
+}
+
+function tlsLine(app: App, url: URL, name: string): CheckLine {
+  const { config, soarClient } = app;
+  if (url.protocol === 'http:') {
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    return loopback
+      ? { verdict: 'OK', name, detail: 'not used (plain HTTP to this machine)' }
+      : { verdict: 'WARN', name, detail: `not used: ${url.host} is reached over plain HTTP, API key included`, fix: 'Write host as https://… (the default scheme).' };
+  }
+  if (soarClient.tlsVerificationDisabled) {
+    return {
+      verdict: 'WARN', name, detail: 'certificate NOT verified (cafile = false): anyone on the network path can read the API key',
+      fix: 'Set [resilient] cafile to the PEM bundle of the CA that signed the SOAR certificate.',
+    };
+  }
+  return { verdict: 'OK', name, detail: `certificate verified against ${config.soar.cafile ? `cafile ${config.soar.cafile}` : 'the system CAs'}` };
+}
+
+async function checkSchema(app: App, out: CheckOutput): Promise<void> {
+  let schema;
+  try {
+    schema = await app.soar.readSchema();
+  } catch (err) {
+    const { reason, fix } = explainFailure(err, 'soar');
+    out({ verdict: 'FAIL', name: 'SOAR schema', detail: reason, fix });
+    return;
+  }
+  const gap = findSchemaGaps(schema);
+  const setup = 'Run `guardduty-soar setup` to create them (it needs a key with the customization permission).';
+  const kinds: { name: string; missing: string[]; present: string }[] = [
+    { name: 'SOAR custom incident fields', missing: gap.fields.map((f) => f.name), present: 'all present' },
+    { name: 'SOAR data tables', missing: [...gap.tables.map((t) => t.name), ...gap.columns.map((c) => `${c.table}.${c.column.name}`)], present: 'all present, with their columns' },
+    { name: 'SOAR artifact types', missing: [...gap.artifactTypes, ...gap.builtInArtifactTypes].map((t) => t.name), present: 'all present' },
+  ];
+  for (const kind of kinds) {
+    out(kind.missing.length === 0
+      ? { verdict: 'OK', name: kind.name, detail: kind.present }
+      : { verdict: 'FAIL', name: kind.name, detail: `missing ${kind.missing.join(', ')}`, fix: setup });
+  }
+  for (const mismatch of gap.mismatched) {
+    out({ verdict: 'WARN', name: 'SOAR custom incident fields', detail: `${mismatch} (left as it is; guardduty-soar writes text into it)` });
+  }
+}

@@ -1,0 +1,299 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/commands/check.js';
+import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+
+/**
+ * `guardduty-soar check` against the emulators: every failure class an operator meets, driven by the
+ * emulators' faults and by wrong settings, each reported on its own line with the reason and the fix.
+ */
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const DETECTOR_REGIONS = '^(us-east-1|us-east-2|us-west-2|eu-west-1)$';
+const KEY = 'AKIAE2ETESTKEY000001';
+const ADMIN = '111111111111';
+const MEMBER = '222222222222';
+
+interface Line {
+  verdict: 'OK' | 'WARN' | 'FAIL';
+  name: string;
+  detail: string;
+  fix: string | undefined;
+}
+
+function parse(out: string): Line[] {
+  return out.split('\n').flatMap((text) => {
+    const m = /^(OK|WARN|FAIL)\s+(.*?): (.*)$/.exec(text);
+    if (!m) return [];
+    const [detail, fix] = (m[3] ?? '').split('  Fix: ');
+    return [{ verdict: m[1] as Line['verdict'], name: m[2] ?? '', detail: detail ?? '', fix }];
+  });
+}
+
+/** The emulators and a working configuration (setup done), then `broken` settings on top. */
+async function start(options: HarnessOptions = {}, broken: Record<string, string> = {}): Promise<Harness> {
+  h = await startHarness({ findings: 4, ...options, config: { aws_gd_regions: DETECTOR_REGIONS, ...options.config } });
+  h.configure(broken);
+  return h;
+}
+
+/** `check` in-process (the AWS SDK reads the emulator endpoints from this process's environment). */
+async function check(harness: Harness): Promise<{ code: number; lines: Line[]; out: string }> {
+  const io = harness.io();
+  const code = await checkCommand(io, { config: harness.configPath });
+  return { code, lines: parse(io.out()), out: io.out() + io.err() };
+}
+
+const line = (lines: Line[], name: string): Line | undefined => lines.find((l) => l.name === name);
+const failed = (lines: Line[]): Line[] => lines.filter((l) => l.verdict === 'FAIL');
+
+describe('check: everything in order', () => {
+  it('prints one OK line per check and exits 0', async () => {
+    const harness = await start();
+    const { code, lines, out } = await check(harness);
+    expect(failed(lines), out).toEqual([]);
+    expect(code).toBe(0);
+    const regions = ['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2'];
+    expect(lines.map((l) => l.name)).toEqual([
+      'configuration',
+      'AWS identity (static keys)',
+      'AWS regions',
+      ...regions.flatMap((r) => [`GuardDuty detector in ${r}`, `GuardDuty findings in ${r}`, `GuardDuty archive in ${r}`]),
+      'SOAR reachable', 'SOAR TLS', 'SOAR credentials', 'SOAR org',
+      'SOAR custom incident fields', 'SOAR data tables', 'SOAR artifact types',
+    ]);
+    expect(line(lines, 'AWS identity (static keys)')?.detail).toContain('account 123456789012');
+    expect(line(lines, 'GuardDuty detector in us-east-1')?.detail).toBe(harness.aws.detectors['us-east-1']);
+    expect(line(lines, 'SOAR org')?.detail).toBe(`"Demo Org" (id ${harness.soar.orgId})`);
+    expect(out).toContain('All checks passed.');
+    // The check reads; it writes nothing anywhere.
+    expect(Object.keys(harness.aws.calls().counts).filter((op) => /Archive|Update|Create/.test(op))).toEqual([]);
+  });
+
+  it('runs the same through the real CLI, exit code included', async () => {
+    const harness = await start();
+    const ok = await harness.cli(['check', '--config', harness.configPath]);
+    expect(ok.code).toBe(0);
+    expect(parse(ok.stdout).every((l) => l.verdict === 'OK')).toBe(true);
+    harness.configure({ 'resilient.api_key_secret': 'not-the-secret' });
+    const bad = await harness.cli(['check', '--config', harness.configPath]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('1 check failed');
+    expect(bad.stdout + bad.stderr).not.toContain('not-the-secret');
+  });
+});
+
+describe('check: configuration', () => {
+  it('lists every problem and exits 2 before any network call', async () => {
+    const harness = await start({}, { aws_gd_severity_threshold: '12', 'resilient.port': 'eighty' });
+    harness.aws.resetCalls();
+    harness.soar.resetCalls();
+    const { code, lines, out } = await check(harness);
+    expect(code).toBe(2);
+    expect(lines).toEqual([expect.objectContaining({ verdict: 'FAIL', name: 'configuration' })]);
+    expect(out).toContain('aws_gd_severity_threshold');
+    expect(out).toContain('resilient.port');
+    expect(harness.aws.calls().counts).toEqual({});
+    expect(harness.soar.calls().counts).toEqual({});
+  });
+});
+
+describe('check: AWS failures', () => {
+  it('401-class: an access key AWS does not know is a credentials problem, not a permission', async () => {
+    const harness = await start({
+      aws: { accounts: [{ accountId: '123456789012', accessKeys: ['AKIAOTHERKEY00000001'], regions: ['us-east-1'] }] },
+    });
+    const { code, lines } = await check(harness);
+    expect(code).toBe(1);
+    const identity = line(lines, 'AWS identity (static keys)');
+    expect(identity).toMatchObject({ verdict: 'FAIL' });
+    expect(identity?.detail).toContain('InvalidClientTokenId');
+    expect(identity?.fix).toContain('aws_gd_access_key_id');
+    // Nothing that needs an identity ran; SOAR was still checked.
+    expect(lines.some((l) => l.name.startsWith('GuardDuty'))).toBe(false);
+    expect(line(lines, 'SOAR org')?.verdict).toBe('OK');
+  });
+
+  it('403 on DescribeRegions names the missing permission', async () => {
+    const harness = await start();
+    harness.aws.setFault({ service: 'ec2', operation: 'DescribeRegions', failNext: 10, statuses: [403] });
+    const { lines } = await check(harness);
+    expect(line(lines, 'AWS regions')).toMatchObject({ verdict: 'FAIL' });
+    expect(line(lines, 'AWS regions')?.detail).toContain('UnauthorizedOperation');
+    expect(line(lines, 'AWS regions')?.fix).toContain('ec2:DescribeRegions');
+  });
+
+  it('403 on ListFindings in one region fails that region only', async () => {
+    const harness = await start();
+    harness.aws.setFault({ service: 'guardduty', operation: 'ListFindings', region: 'eu-west-1', failNext: 10, statuses: [403] });
+    const { lines } = await check(harness);
+    expect(failed(lines).map((l) => l.name)).toEqual(['GuardDuty findings in eu-west-1']);
+    expect(line(lines, 'GuardDuty findings in eu-west-1')?.fix).toContain('guardduty:ListFindings');
+    expect(line(lines, 'GuardDuty findings in us-east-1')?.verdict).toBe('OK');
+  });
+
+  it('a selected region without a detector fails with the way out', async () => {
+    const harness = await start({ config: { aws_gd_regions: '^us-' } });
+    const { lines } = await check(harness);
+    const missing = line(lines, 'GuardDuty detector in us-west-1');
+    expect(missing).toMatchObject({ verdict: 'FAIL', detail: 'none: GuardDuty is not enabled in this region' });
+    expect(missing?.fix).toContain('aws_gd_regions');
+    expect(line(lines, 'AWS regions')?.detail).toContain('us-west-1');
+  });
+
+  it('a GuardDuty member account may not archive: FAIL while archive-on-close is on, OK when it is off', async () => {
+    const harness = await start({
+      aws: {
+        regions: ['us-east-1'],
+        accounts: [
+          { accountId: ADMIN, accessKeys: ['AKIAADMIN00000000001'], regions: ['us-east-1'] },
+          { accountId: MEMBER, accessKeys: [KEY], regions: ['us-east-1'], administrator: ADMIN },
+        ],
+      },
+      config: { aws_gd_regions: '^us-east-1$' },
+    });
+    const member = await check(harness);
+    expect(line(member.lines, 'GuardDuty archive in us-east-1')).toMatchObject({ verdict: 'FAIL' });
+    expect(line(member.lines, 'GuardDuty archive in us-east-1')?.detail).toContain(`administrator ${ADMIN}`);
+    expect(line(member.lines, 'GuardDuty archive in us-east-1')?.fix).toContain('aws_gd_archive_on_close = false');
+    harness.configure({ aws_gd_archive_on_close: 'false' });
+    const off = await check(harness);
+    expect(off.code).toBe(0);
+    expect(line(off.lines, 'GuardDuty archive in us-east-1')?.detail).toContain('not needed');
+  });
+
+  it('a role whose trust policy refuses us (wrong external id) is a trust problem', async () => {
+    const harness = await start({
+      aws: {
+        regions: ['us-east-1'],
+        accounts: [
+          { accountId: '123456789012', accessKeys: [KEY], regions: ['us-east-1'] },
+          { accountId: MEMBER, regions: ['us-east-1'], roles: [{ name: 'GuardDutySoar', externalId: 'right-id' }] },
+        ],
+      },
+      config: { aws_gd_regions: '^us-east-1$', aws_gd_role_arn: `arn:aws:iam::${MEMBER}:role/GuardDutySoar`, aws_gd_external_id: 'wrong-id' },
+    });
+    const { lines } = await check(harness);
+    const identity = line(lines, `AWS identity (arn:aws:iam::${MEMBER}:role/GuardDutySoar)`);
+    expect(identity).toMatchObject({ verdict: 'FAIL' });
+    expect(identity?.detail).toContain('AccessDenied');
+    expect(identity?.fix).toContain('trust policy');
+    expect(identity?.fix).toContain('aws_gd_external_id');
+    harness.configure({ aws_gd_external_id: 'right-id' });
+    const fixed = await check(harness);
+    expect(line(fixed.lines, `AWS identity (arn:aws:iam::${MEMBER}:role/GuardDutySoar)`)?.detail).toContain(`account ${MEMBER}`);
+  });
+
+  it('429-class: throttling that outlasts the SDK retries says to wait', async () => {
+    const harness = await start();
+    harness.aws.setFault({ service: 'sts', operation: 'GetCallerIdentity', failNext: 3, statuses: [400] });
+    const { lines } = await check(harness);
+    const identity = line(lines, 'AWS identity (static keys)');
+    expect(identity?.detail).toContain('Throttling');
+    expect(identity?.fix).toMatch(/throttling/i);
+    expect(harness.aws.calls().counts['sts:GetCallerIdentity']).toBe(3);
+  });
+
+  it('a timeout names the timeout setting', async () => {
+    const harness = await start({ config: { 'integrations.timeout': '1' } });
+    harness.aws.setFault({ service: 'sts', operation: 'GetCallerIdentity', latencyMs: 2_500 });
+    const { lines } = await check(harness);
+    const identity = line(lines, 'AWS identity (static keys)');
+    expect(identity).toMatchObject({ verdict: 'FAIL' });
+    expect(identity?.detail).toMatch(/ETIMEDOUT|TimeoutError/);
+    expect(identity?.fix).toContain('[integrations] timeout');
+  });
+
+  it('DNS: an endpoint that does not resolve points at DNS, the proxy and the endpoint override', async () => {
+    const harness = await start();
+    const result = await harness.cli(['check', '--config', harness.configPath], { env: { AWS_ENDPOINT_URL_STS: 'http://sts.does-not-exist.invalid' } });
+    const identity = line(parse(result.stdout), 'AWS identity (static keys)');
+    expect(identity).toMatchObject({ verdict: 'FAIL' });
+    expect(identity?.detail).toContain('ENOTFOUND');
+    expect(identity?.fix).toContain('DNS');
+    expect(result.code).toBe(1);
+  });
+});
+
+describe('check: SOAR failures', () => {
+  it('401: a wrong API key secret fails the credentials line, after reachability and TLS passed', async () => {
+    const harness = await start({}, { 'resilient.api_key_secret': 'wrong-secret-value' });
+    const { lines, out } = await check(harness);
+    expect(lines.filter((l) => l.name.startsWith('SOAR')).map((l) => `${l.verdict} ${l.name}`)).toEqual([
+      'OK SOAR reachable', 'OK SOAR TLS', 'FAIL SOAR credentials',
+    ]);
+    expect(line(lines, 'SOAR credentials')?.fix).toContain('api_key_id and api_key_secret');
+    expect(out).not.toContain('wrong-secret-value');
+  });
+
+  it('403: an API key without the permission says which permissions it needs', async () => {
+    const harness = await start();
+    harness.soar.addFault({ operations: ['GET /rest/session'], statuses: [403], failNext: 10 });
+    const { lines } = await check(harness);
+    expect(line(lines, 'SOAR credentials')).toMatchObject({ verdict: 'FAIL' });
+    expect(line(lines, 'SOAR credentials')?.fix).toContain('permission');
+  });
+
+  it('404: a wrong resource_prefix is an address problem', async () => {
+    const harness = await start({}, { 'resilient.resource_prefix': '/not-soar' });
+    const { lines } = await check(harness);
+    expect(line(lines, 'SOAR reachable')).toMatchObject({ verdict: 'FAIL' });
+    expect(line(lines, 'SOAR reachable')?.detail).toContain('404');
+    expect(line(lines, 'SOAR reachable')?.fix).toContain('resource_prefix');
+  });
+
+  it('400: a rejected request points at the configuration', async () => {
+    const harness = await start();
+    harness.soar.addFault({ operations: ['GET /rest/session'], statuses: [400], failNext: 10 });
+    const { lines } = await check(harness);
+    expect(line(lines, 'SOAR reachable')?.fix).toContain('check org and resource_prefix');
+  });
+
+  it('429: throttling that outlasts the retries says to wait', async () => {
+    const harness = await start();
+    harness.soar.resetCalls();
+    harness.soar.addFault({ operations: ['GET /rest/session'], statuses: [429], failNext: 5 });
+    const { lines } = await check(harness);
+    expect(line(lines, 'SOAR reachable')?.detail).toContain('429');
+    expect(line(lines, 'SOAR reachable')?.fix).toMatch(/throttling/);
+    expect(harness.soar.calls().counts['GET /rest/session']).toBe(5);
+  });
+
+  it('an org the key does not belong to lists the orgs it does belong to', async () => {
+    const harness = await start({}, { 'resilient.org': 'Another Org' });
+    const { lines } = await check(harness);
+    expect(line(lines, 'SOAR credentials')?.verdict).toBe('OK');
+    expect(line(lines, 'SOAR org')).toMatchObject({ verdict: 'FAIL' });
+    expect(line(lines, 'SOAR org')?.detail).toContain('member of: Demo Org');
+    expect(line(lines, 'SOAR org')?.fix).toContain('[resilient] org');
+  });
+
+  it('DNS and refused connections are reachability problems', async () => {
+    const harness = await start({}, { 'resilient.host': 'https://soar.does-not-exist.invalid', 'resilient.port': '443' });
+    const dns = await check(harness);
+    expect(line(dns.lines, 'SOAR reachable')?.detail).toContain('ENOTFOUND');
+    expect(line(dns.lines, 'SOAR reachable')?.fix).toContain('DNS');
+    // A port nobody listens on (the AWS emulator's port + a closed neighbour is not guaranteed free: use port 1).
+    harness.configure({ 'resilient.host': 'http://127.0.0.1', 'resilient.port': '1' });
+    const refused = await check(harness);
+    expect(line(refused.lines, 'SOAR reachable')?.detail).toContain('ECONNREFUSED');
+    expect(line(refused.lines, 'SOAR reachable')?.fix).toContain('host and port');
+  });
+
+  it('a missing schema fails the three schema lines and points to setup', async () => {
+    const harness = await start({ setup: false });
+    const { code, lines } = await check(harness);
+    expect(code).toBe(1);
+    for (const name of ['SOAR custom incident fields', 'SOAR data tables', 'SOAR artifact types']) {
+      expect(line(lines, name)).toMatchObject({ verdict: 'FAIL' });
+      expect(line(lines, name)?.fix).toContain('guardduty-soar setup');
+    }
+    expect(line(lines, 'SOAR custom incident fields')?.detail).toContain('aws_guardduty_finding_id');
+    expect(line(lines, 'SOAR data tables')?.detail).toContain('gd_finding_overview');
+    expect(line(lines, 'SOAR artifact types')?.detail).toContain('aws_iam_access_key_id');
+  });
+});

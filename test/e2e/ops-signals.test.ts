@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/commands/run.js';
+import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
+import { logLines, startHarness, type Harness } from './harness.js';
+
+/**
+ * The daemon's lifecycle as an orchestrator drives it: SIGTERM in the middle of a cycle, a second
+ * signal, a second daemon on the same database, and kill -9 followed by a restart. The outcomes are
+ * asserted through states (exit codes, log lines, incidents, the lock), never through timings.
+ */
+
+let h: Harness | undefined;
+const daemons: DaemonProcess[] = [];
+afterEach(async () => {
+  for (const d of daemons.splice(0)) await d.stop();
+  await h?.close();
+  h = undefined;
+});
+
+function run(harness: Harness): DaemonProcess {
+  const d = startDaemon(['run', '--config', harness.configPath], { cwd: harness.dir, env: harness.env });
+  daemons.push(d);
+  return d;
+}
+
+const message = (text: string) => (l: Record<string, unknown>): boolean => l.message === text;
+
+/** Ten new findings in one region; SOAR serves one create at a time, slowly. */
+async function slowSoar(config: Record<string, string>, fault: { latencyMs?: number; answerDelayMs?: number }): Promise<Harness> {
+  h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$', aws_gd_soar_concurrency: '1', ...config } });
+  h.aws.generateFindings({ count: 10, region: 'us-east-1' });
+  h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], ...fault });
+  return h;
+}
+
+async function firstIncident(harness: Harness): Promise<void> {
+  for (let i = 0; i < 1000 && harness.incidents().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(harness.incidents().length).toBeGreaterThan(0);
+}
+
+function expectExactlyOneIncidentPerFinding(harness: Harness, findings: number): void {
+  const ids = harness.incidents().map((i) => i.properties.aws_guardduty_finding_id);
+  expect(ids).toHaveLength(findings);
+  expect(new Set(ids).size).toBe(findings);
+}
+
+describe('SIGTERM', () => {
+  it('mid-cycle: scheduling stops, the cycle in flight finishes, SQLite closes, exit 0', async () => {
+    const harness = await slowSoar({}, { latencyMs: 150 });
+    const d = run(harness);
+    await firstIncident(harness);
+    d.signal('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(0);
+    expect(d.lines().find(message('Stopping'))).toMatchObject({ reason: 'SIGTERM', deadlineSeconds: 25 });
+    expect(d.lines().find(message('Stopped'))).toMatchObject({ cycleInFlight: 'finished' });
+    // The whole cycle completed: every finding has its incident, and only one cycle ran.
+    expectExactlyOneIncidentPerFinding(harness, 10);
+    expect(d.lines().filter(message('Cycle finished'))).toHaveLength(1);
+    // The lock was released and the database closed cleanly: status sees no daemon.
+    const status = await harness.cli(['status', '--config', harness.configPath]);
+    expect(status.stdout).toContain('Daemon: not running');
+  });
+
+  it('past aws_gd_shutdown_timeout: the cycle is abandoned, exit 0, and the next start finishes the job exactly once', async () => {
+    // Each create takes effect at once but its answer comes 10 s later: the daemon is stopped while it waits.
+    const harness = await slowSoar({ aws_gd_shutdown_timeout: '0.5' }, { answerDelayMs: 10_000 });
+    const d = run(harness);
+    await firstIncident(harness);
+    d.signal('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(0);
+    expect(['abandoned', 'hung']).toContain(d.lines().find(message('Stopped'))?.cycleInFlight);
+    expect(harness.incidents().length).toBeLessThan(10);
+    harness.soar.clearFaults();
+    const again = await harness.cli(['once', '--config', harness.configPath]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expectExactlyOneIncidentPerFinding(harness, 10);
+  });
+
+  it('a second signal exits at once', async () => {
+    const harness = await slowSoar({}, { answerDelayMs: 10_000 });
+    const d = run(harness);
+    await firstIncident(harness);
+    d.signal('SIGTERM');
+    await d.waitFor(message('Stopping'));
+    d.signal('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(143);
+    expect(d.stderr()).toContain('Received SIGTERM again: exiting now.');
+    expect(d.lines().find(message('Stopped'))).toBeUndefined();
+  });
+
+  it('SIGINT (Ctrl-C) stops it the same way', async () => {
+    h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
+    const d = run(h);
+    await d.waitFor(message('Cycle finished'));
+    d.signal('SIGINT');
+    expect((await d.exited).code).toBe(0);
+    expect(d.lines().find(message('Stopped'))).toMatchObject({ cycleInFlight: 'idle' });
+  });
+});
+
+describe('one daemon per database', () => {
+  it('a second daemon refuses to start with a clear message; after kill -9 a restart takes the lock over at once', async () => {
+    h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
+    const first = run(h);
+    await first.waitFor(message('Daemon started'));
+
+    const second = await h.cli(['run', '--config', h.configPath]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`Another guardduty-soar (pid ${first.pid} on `);
+    expect(second.stderr).toContain(h.dbPath);
+    expect(second.stderr).toContain('aws_gd_db_path');
+    // `once` shares the rule: it would escalate the same findings.
+    expect((await h.cli(['once', '--config', h.configPath])).code).toBe(1);
+
+    first.signal('SIGKILL');
+    await first.exited;
+    const third = run(h);
+    await third.waitFor(message('Daemon started'));
+    await third.waitFor(message('Cycle finished'));
+    third.signal('SIGTERM');
+    expect((await third.exited).code).toBe(0);
+    expectExactlyOneIncidentPerFinding(h, h.findingIds().filter((id) => h?.aws.getFinding(id)?.region === 'us-east-1').length);
+  });
+});
+
+describe('a changed app.config', () => {
+  it('stops the daemon cleanly with exit code 3 so that any restart policy starts it again with the new file, as App Host expects', async () => {
+    h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
+    h.aws.generateFindings({ count: 2, region: 'us-east-1' });
+    const io = h.io();
+    // In-process, with the check every 100 ms instead of every minute, and no process signal handlers.
+    const running = runCommand(io, { config: h.configPath, signals: { onStop: () => undefined }, configCheckMs: 100 });
+    await firstIncident(h);
+    h.configure({ aws_gd_severity_threshold: '4' });
+    expect(await running).toBe(3);
+    const lines = logLines(io.out());
+    expect(lines.find(message('Stopping'))).toMatchObject({ reason: 'app.config changed' });
+    expect(lines.find(message('Stopped'))).toBeDefined();
+  });
+});
