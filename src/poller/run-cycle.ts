@@ -5,6 +5,7 @@ import type { RichText } from '../soar/case-system.js';
 import { detectClosedIncidents, runArchiveOps } from '../sync/archive-on-close.js';
 import { NOTE_OP, retryNote } from '../sync/durable-note.js';
 import { runManualRefresh } from '../sync/manual-refresh.js';
+import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { mapLimit } from '../util/concurrency.js';
 import { runRegionPass } from './region-pass.js';
@@ -83,6 +84,7 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     const archived = await runArchiveOps(deps, deps.sources);
     for (const r of regions) r.archivedInGuardDuty += archived.get(r.region) ?? 0;
     report.refreshed = await runManualRefresh(deps, deps.sources);
+    await finishInterruptedWork(deps);
     report.notesRetried = await retryPendingNotes(deps);
   } catch (err) {
     report.error = errorMessage(err);

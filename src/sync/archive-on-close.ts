@@ -37,11 +37,15 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
       const link = store.links.byIncident(incident.id);
       if (!link || link.incidentState === 'closed') continue;
       closed += 1;
-      store.links.setIncidentState(link, 'closed');
       const archivedField = incident.properties[FIELD.archived];
-      if (config.sync.archiveOnClose && !link.archived && archivedField !== 'True') {
-        store.ops.enqueue(ARCHIVE_OP, opKey(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
-      }
+      // One transaction: a link marked closed is never looked at again by this query, so its archive
+      // must be queued in the same breath or not at all.
+      store.transaction(() => {
+        store.links.setIncidentState(link, 'closed');
+        if (config.sync.archiveOnClose && !link.archived && archivedField !== 'True') {
+          store.ops.enqueue(ARCHIVE_OP, opKey(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
+        }
+      });
     }
   }
   store.setMeta(CLOSED_CHECK_META, String(cycleStart));
@@ -56,15 +60,23 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
 export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string, FindingsSource>): Promise<Map<string, number>> {
   const archivedByRegion = new Map<string, number>();
   const groups = new Map<string, Link[]>();
+  const unrecorded: Link[] = [];
   for (const op of deps.store.ops.due(ARCHIVE_OP)) {
     const link = linkFromKey(deps, op.key);
-    if (!link || link.archived) {
+    // Reopened since (its finding recurred, aws_gd_on_recurrence = reopen): the close no longer stands.
+    if (!link || link.incidentState === 'open') {
       deps.store.ops.complete(ARCHIVE_OP, op.key);
+      continue;
+    }
+    // Archived, but its record on the incident failed or was cut short: finish the record only.
+    if (link.archived) {
+      unrecorded.push(link);
       continue;
     }
     const group = `${link.account}/${link.region}/${link.detectorId}`;
     groups.set(group, [...(groups.get(group) ?? []), link]);
   }
+  await Promise.all(unrecorded.map((link) => recordArchived(deps, link)));
   for (const links of groups.values()) {
     const first = links[0];
     const source = sources.get(first.account);
@@ -76,10 +88,9 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
         await recordRefusal(deps, batch, err);
         continue;
       }
-      for (const link of batch) {
-        deps.store.links.setArchived(link, true);
-        await recordArchived(deps, link);
-      }
+      for (const link of batch) deps.store.links.setArchived(link, true);
+      // Independent SOAR writes (each catches its own failure): together, bounded by aws_gd_soar_concurrency.
+      await Promise.all(batch.map((link) => recordArchived(deps, link)));
       archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + batch.length);
     }
   }

@@ -2,6 +2,7 @@ import { ExternalServiceError } from '../errors.js';
 import type { Link } from '../store/links-repo.js';
 import { applyChanges, diffFields } from './field-diff.js';
 import type { FindingContext } from './finding-context.js';
+import { clearContentMark, contentInterrupted, readBack } from './incident-content.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**
@@ -12,21 +13,30 @@ import type { SyncDeps } from './sync-deps.js';
 export async function closeForArchivedFinding(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<'closed' | 'updated'> {
   const { store, soar, templates, config } = deps;
   const incidentId = link.incidentId as number;
+  // An update was cut short earlier: learn what it left in SOAR while the incident is still followed,
+  // so a later refresh adds only what is missing.
+  if (contentInterrupted(deps, incidentId)) {
+    await readBack(deps, incidentId, ctx.rows.map((r) => r.table));
+    clearContentMark(deps, incidentId);
+  }
   const desired = templates.renderUpdate(ctx.template);
   const changes = diffFields(link.applied, desired);
   if (changes.length > 0) {
     await soar.patchIncident(incidentId, changes);
     store.links.setApplied(ctx.key, applyChanges(link.applied, desired));
   }
-  store.links.setArchived(ctx.key, true);
   if (!config.sync.closeOnArchive || link.incidentState === 'closed') {
     store.links.markSynced(ctx.key, ctx.snapshot);
     return 'updated';
   }
   const close = templates.renderClose({ ...ctx.template, reason: 'archived' });
   await assertCloseFieldsPresent(deps, close);
-  const closeChanges = diffFields({ plan_status: 'A' }, close);
-  await soar.patchIncident(incidentId, closeChanges);
+  // A responder may have closed it since the last check (the closed-incident query runs after the
+  // findings): then their resolution and summary stand, and the daemon only records the close.
+  const current = await soar.getIncident(incidentId);
+  if (current?.planStatus !== 'C') await soar.patchIncident(incidentId, diffFields({ plan_status: 'A' }, close));
+  // The link is marked archived only with the close: until then every cycle sees an archived finding
+  // whose link is not, and tries the close again (a refused close is retried once the template is fixed).
   store.transaction(() => {
     store.links.setIncidentState(ctx.key, 'closed');
     store.links.markSynced(ctx.key, ctx.snapshot);

@@ -1,9 +1,11 @@
 import type { Link } from '../store/links-repo.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { findIncidentForFinding } from './find-incident.js';
-import type { FindingContext } from './finding-context.js';
-import { addNewArtifacts, payloadArtifacts, readBack, writeRows } from './incident-content.js';
+import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
+import { hasChanged, type FindingContext } from './finding-context.js';
+import { addNewArtifacts, clearContentMark, payloadArtifacts, readBack, writeRows } from './incident-content.js';
+import { replacedIncident } from './recurrence-op.js';
 import type { SyncDeps } from './sync-deps.js';
+import { updateIncident } from './update-incident.js';
 
 /**
  * Creates the incident for a finding, exactly once.
@@ -16,11 +18,18 @@ import type { SyncDeps } from './sync-deps.js';
 export async function createIncident(deps: SyncDeps, ctx: FindingContext, link: Link | undefined): Promise<number> {
   const { store, soar, templates } = deps;
   if (link?.state === 'creating') {
-    const existing = await findIncidentForFinding(deps, ctx.key);
+    const existing = await findIncidentForFinding(deps, ctx.key, replacedIncident(deps, ctx.key));
     if (existing) {
       deps.logger.info('Found the incident of an interrupted create', { findingId: ctx.key.findingId, incidentId: existing.id });
-      store.links.attachIncident(ctx.key, existing.id, 'partial', templates.renderUpdate(ctx.template), existing.planStatus === 'C' ? 'closed' : 'open');
-      await completeIncident(deps, ctx, existing.id);
+      // Open even if a responder closed it meanwhile: the closed-incident query then sees the close and archives.
+      store.links.attachIncident(ctx.key, existing.id, 'partial', appliedFromIncident(existing));
+      const attached = store.links.get(ctx.key);
+      // Made from the version the link recorded; a newer one since is an update, with its note.
+      if (attached && hasChanged(link, ctx.snapshot)) {
+        await updateIncident(deps, ctx, attached, { reason: 'updated' });
+      } else {
+        await completeIncident(deps, ctx, existing.id);
+      }
       return existing.id;
     }
   }
@@ -53,5 +62,8 @@ export async function completeIncident(deps: SyncDeps, ctx: FindingContext, inci
   await readBack(deps, incidentId, ctx.rows.map((r) => r.table));
   await addNewArtifacts(deps, incidentId, ctx.template.artifactInputs);
   await writeRows(deps, incidentId, ctx.rows);
-  deps.store.links.markSynced(ctx.key, ctx.snapshot);
+  deps.store.transaction(() => {
+    deps.store.links.markSynced(ctx.key, ctx.snapshot);
+    clearContentMark(deps, incidentId);
+  });
 }

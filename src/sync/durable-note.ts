@@ -11,13 +11,37 @@ export const NOTE_OP = 'note';
  * and an identical note is not posted again. A key already posted is skipped outright.
  */
 export async function addNoteOnce(deps: SyncDeps, incidentId: number, key: string, note: RichText): Promise<void> {
+  const fresh = intendNote(deps, incidentId, key, note);
+  await postIntendedNote(deps, incidentId, key, fresh);
+}
+
+/**
+ * Records that a note is to be posted, before the work it describes starts, so that a crash midway
+ * still ends with the note (the SOAR phase posts notes left pending). Returns true when this call
+ * recorded it; false when it was already posted or pending (then the first plan is kept: it
+ * describes what the interrupted attempt set out to do, which a repeat may only partly redo).
+ */
+export function intendNote(deps: SyncDeps, incidentId: number, key: string, note: RichText): boolean {
+  const { store } = deps;
+  if (store.notes.posted(key) || store.ops.get(NOTE_OP, key)) return false;
+  store.ops.enqueue(NOTE_OP, key, { incidentId, note });
+  return true;
+}
+
+/**
+ * Posts a note recorded by `intendNote`. One recorded by this very attempt (`fresh`) cannot have
+ * reached SOAR yet and is posted directly; an older one may have, so SOAR's notes are checked first.
+ */
+export async function postIntendedNote(deps: SyncDeps, incidentId: number, key: string, fresh: boolean): Promise<void> {
   const { store, soar } = deps;
   if (store.notes.posted(key)) return;
-  if (store.ops.get(NOTE_OP, key)) {
+  const op = store.ops.get(NOTE_OP, key);
+  if (!op) return;
+  const note = (op.payload as { note: RichText }).note;
+  if (!fresh) {
     await retryNote(deps, incidentId, key, note);
     return;
   }
-  store.ops.enqueue(NOTE_OP, key, { incidentId, note });
   await soar.addNote(incidentId, note);
   markPosted(deps, incidentId, key);
 }
@@ -26,9 +50,9 @@ export async function addNoteOnce(deps: SyncDeps, incidentId: number, key: strin
 export async function retryNote(deps: SyncDeps, incidentId: number, key: string, note: RichText): Promise<void> {
   const { store, soar } = deps;
   if (!store.notes.posted(key)) {
-    const wanted = normalizeNoteText(note);
+    const wanted = noteIdentity(note);
     const existing = await soar.listNotes(incidentId);
-    if (!existing.some((n) => normalizeNoteText({ format: 'text', content: n.text }) === wanted)) {
+    if (!existing.some((n) => noteIdentity({ format: 'text', content: n.text }) === wanted)) {
       await soar.addNote(incidentId, note);
     }
   }
@@ -45,4 +69,13 @@ function markPosted(deps: SyncDeps, incidentId: number, key: string): void {
 /** The visible text of a note, for comparing what we sent with what SOAR shows. */
 export function normalizeNoteText(note: RichText): string {
   return note.format === 'html' ? htmlToText(note.content) : note.content.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What identifies a note when SOAR gives it back: its visible text without any whitespace. SOAR's
+ * HTML-to-text conversion is not documented, and it need not put a space where one block element
+ * (`</p><p>`, `</li><li>`) ends and the next begins, as our own conversion does.
+ */
+function noteIdentity(note: RichText): string {
+  return normalizeNoteText(note).replace(/\s+/g, '');
 }

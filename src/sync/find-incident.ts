@@ -6,16 +6,17 @@ import type { SyncDeps } from './sync-deps.js';
 /**
  * Looks up the incident SOAR holds for a finding, open or closed (the finding id is unique; region
  * and detector are checked when the incident carries them). The newest wins when a finding has several
- * (e.g. `aws_gd_on_recurrence = new`). One query.
+ * (e.g. `aws_gd_on_recurrence = new`). One query. Pass `newerThan` (an incident id) when the incident
+ * sought replaces that one, so an interrupted create of a recurrence does not adopt the old incident.
  */
-export async function findIncidentForFinding(deps: SyncDeps, key: FindingKey): Promise<IncidentView | undefined> {
+export async function findIncidentForFinding(deps: SyncDeps, key: FindingKey, newerThan?: number): Promise<IncidentView | undefined> {
   const pages = deps.soar.queryIncidents({
     conditions: [{ field: queryField(FIELD.findingId), method: 'equals', value: key.findingId }],
     sort: { field: 'create_date', direction: 'desc' },
     pageSize: 20,
   });
   for await (const page of pages) {
-    const match = page.find((incident) => belongsTo(incident, key));
+    const match = page.find((incident) => belongsTo(incident, key) && (newerThan === undefined || incident.id > newerThan));
     return match;
   }
   return undefined;
@@ -30,4 +31,14 @@ function belongsTo(incident: IncidentView, key: FindingKey): boolean {
     (typeof region !== 'string' || region === '' || region === key.region) &&
     (typeof detector !== 'string' || detector === '' || detector === key.detectorId)
   );
+}
+
+/**
+ * What the daemon can take as "last written" for an incident it found rather than created: the
+ * GuardDuty fields as SOAR holds them. An interrupted create may have been made from an older version
+ * of the finding, so the next diff must start from the incident, not from the finding now. Built-in
+ * fields are unknown here; a PATCH with a stale old value is re-planned by the SOAR client.
+ */
+export function appliedFromIncident(incident: IncidentView): Record<string, unknown> {
+  return { properties: Object.fromEntries(Object.entries(incident.properties).filter(([k]) => k.startsWith('aws_guardduty_'))) };
 }

@@ -1,11 +1,11 @@
 import type { FindingOutcome } from '../health/metrics.js';
 import { isSampleFinding, type Finding, type FindingKey } from '../regions/finding.js';
-import type { Link } from '../store/links-repo.js';
+import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { completeIncident, createIncident } from './create-incident.js';
-import { addNoteOnce } from './durable-note.js';
 import { findingContext, hasChanged, snapshotOf, type FindingContext } from './finding-context.js';
-import { keyString, updateIncident } from './update-incident.js';
+import { recur } from './recurrence.js';
+import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**
@@ -27,13 +27,17 @@ export async function syncFinding(deps: SyncDeps, finding: Finding, key: Finding
     return 'created';
   }
   if (link.state === 'orphaned') return 'skipped';
-  if (link.state === 'synced' && !hasChanged(link, snapshot) && snapshot.archived === link.archived) return 'unchanged';
+  const close = needsClose(deps, link, snapshot);
+  if (link.state === 'synced' && !hasChanged(link, snapshot) && snapshot.archived === link.archived && !close) return 'unchanged';
   const ctx = findingContext(deps, finding, key);
   if (link.state === 'partial') {
-    await completeIncident(deps, ctx, link.incidentId as number);
+    // A create cut short. If the finding has changed since that create, finishing it is an update
+    // the responder should read about (the link still holds the version the create was made from).
+    if (hasChanged(link, snapshot) && link.incidentState === 'open') await updateIncident(deps, ctx, link, { reason: 'updated' });
+    else await completeIncident(deps, ctx, link.incidentId as number);
     return afterCompletion(deps, ctx);
   }
-  if (snapshot.archived && !link.archived) return closeForArchivedFinding(deps, ctx, link);
+  if (close) return closeForArchivedFinding(deps, ctx, link);
   if (!hasChanged(link, snapshot) && link.state !== 'gone') return 'unchanged';
   if (link.incidentState === 'closed' && !snapshot.archived) return recur(deps, ctx, link);
   await updateIncident(deps, ctx, link, { reason: 'updated' });
@@ -46,30 +50,13 @@ async function afterCompletion(deps: SyncDeps, ctx: FindingContext): Promise<Fin
   return 'created';
 }
 
-/** A finding updated after its incident was closed (and not archived). */
-async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
-  const policy = deps.config.sync.onRecurrence;
-  if (policy === 'ignore') {
-    deps.store.links.markSynced(ctx.key, ctx.snapshot);
-    return 'skipped';
-  }
-  if (policy === 'reopen') {
-    await updateIncident(deps, ctx, link, {
-      reason: 'reopened',
-      extraChanges: [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }],
-    });
-    deps.store.links.setIncidentState(ctx.key, 'open');
-    return 'reopened';
-  }
-  const previous = link.incidentId as number;
-  const incidentId = await createIncident(deps, ctx, undefined);
-  await addNoteOnce(deps, incidentId, `recurrence:${keyString(ctx)}@${ctx.snapshot.updatedAt}`, {
-    format: 'text',
-    content:
-      `This GuardDuty finding recurred after incident ${previous} was closed (count ${link.count} → ${ctx.snapshot.count}, ` +
-      `updated ${ctx.snapshot.updatedAt}). aws_gd_on_recurrence = new opened this incident; the history is in incident ${previous}.`,
-  });
-  return 'created';
+/**
+ * An archived finding whose link is not (yet) archived. Also, with `aws_gd_close_on_archive`, one
+ * whose link records it as archived while its incident is open: the close did not happen (it failed
+ * after finishing an interrupted create had recorded the finding, or an archive raced with a reopen).
+ */
+function needsClose(deps: SyncDeps, link: Link, snapshot: FindingSnapshot): boolean {
+  return snapshot.archived && (!link.archived || (link.incidentState === 'open' && deps.config.sync.closeOnArchive));
 }
 
 /** Noise control: sample findings and finding-type filters decide only whether an incident is created. */

@@ -1,6 +1,7 @@
 import type { FindingOutcome } from '../health/metrics.js';
 import type { Link } from '../store/links-repo.js';
 import { addNoteOnce } from './durable-note.js';
+import { clearContentMark } from './incident-content.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**
@@ -8,19 +9,24 @@ import type { SyncDeps } from './sync-deps.js';
  * deleted): one note says so, the link is marked gone, and the incident is left as responders have it.
  */
 export async function markGone(deps: SyncDeps, link: Link): Promise<FindingOutcome> {
-  if (link.incidentId === null) {
+  const incidentId = link.incidentId;
+  if (incidentId === null) {
     deps.store.links.setState(link, 'gone');
     return 'skipped';
   }
   const key = `${link.account}/${link.region}/${link.detectorId}/${link.findingId}`;
-  await addNoteOnce(deps, link.incidentId, `gone:${key}`, {
+  await addNoteOnce(deps, incidentId, `gone:${key}`, {
     format: 'text',
     content:
       `GuardDuty no longer returns finding ${link.findingId} (detector ${link.detectorId}, ${link.region}): ` +
       'its retention period ended or the detector was deleted. guardduty-soar will not update this incident again; ' +
       'it stays as it is.',
   });
-  deps.store.links.setState(link, 'gone');
-  deps.logger.info('Linked finding no longer exists in GuardDuty', { findingId: link.findingId, incidentId: link.incidentId, region: link.region });
+  deps.store.transaction(() => {
+    deps.store.links.setState(link, 'gone');
+    // The daemon writes nothing more to this incident.
+    clearContentMark(deps, incidentId);
+  });
+  deps.logger.info('Linked finding no longer exists in GuardDuty', { findingId: link.findingId, incidentId, region: link.region });
   return 'gone';
 }

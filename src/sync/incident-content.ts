@@ -7,6 +7,27 @@ import type { SyncDeps } from './sync-deps.js';
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
 
 /**
+ * Marks an existing incident to which rows or artifacts are being added. Each is recorded
+ * only after SOAR confirms it, so one whose answer was lost (or whose process was killed) is written
+ * but unknown: whoever finds the mark reads back what SOAR holds before adding anything.
+ */
+export const CONTENT_OP = 'content';
+
+/** `tables`: the data tables about to be written, the ones to read back if the writes are cut short. */
+export function markContentWrites(deps: SyncDeps, incidentId: number, tables: readonly string[]): void {
+  deps.store.ops.enqueue(CONTENT_OP, String(incidentId), { tables: [...new Set(tables)] });
+}
+
+export function contentInterrupted(deps: SyncDeps, incidentId: number): boolean {
+  return deps.store.ops.get(CONTENT_OP, String(incidentId)) !== undefined;
+}
+
+/** The incident's rows and artifacts are known again (written and recorded, or read back). */
+export function clearContentMark(deps: SyncDeps, incidentId: number): void {
+  deps.store.ops.complete(CONTENT_OP, String(incidentId));
+}
+
+/**
  * Writes the data-table rows whose content is new for the incident (SPEC §5: a table gets a row only
  * when its content differs from the last rows written), one call per row. Progress is recorded after
  * every row, so a crash in the middle of a table resumes with the rows still missing.
@@ -44,6 +65,30 @@ export async function addNewArtifacts(deps: SyncDeps, incidentId: number, artifa
     added.push(artifact);
   }
   return added;
+}
+
+/**
+ * What `writeRows` and `addNewArtifacts` are about to add to an incident, computed before any write:
+ * rows per table and artifacts. An update names them in its note, which is recorded before it starts.
+ */
+export function plannedContent(
+  deps: SyncDeps, incidentId: number, rows: readonly TableRow[], artifacts: readonly ArtifactInput[],
+): { rows: Record<string, number>; artifacts: ArtifactInput[] } {
+  const { store } = deps;
+  const rowCounts: Record<string, number> = {};
+  for (const [table, current] of groupByTable(rows)) {
+    const missing = newRowsSince(store.fingerprints.rows(incidentId, table), current).length;
+    if (missing > 0) rowCounts[table] = missing;
+  }
+  const known = store.fingerprints.artifacts(incidentId);
+  const added: ArtifactInput[] = [];
+  for (const artifact of artifacts) {
+    const key = artifactKey(artifact.type, artifact.value);
+    if (known.has(key)) continue;
+    known.add(key);
+    added.push(artifact);
+  }
+  return { rows: rowCounts, artifacts: added };
 }
 
 /**

@@ -1,23 +1,29 @@
 import type { IncidentView } from '../soar/case-system.js';
-import { findIncidentForFinding } from './find-incident.js';
+import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
 import { FIELD, queryField } from './incident-fields.js';
+import { finishInterruptedWork } from './interrupted-work.js';
+import { replacedIncident } from './recurrence-op.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**
  * Start-up recovery, before any cycle:
  * - an empty database next to a SOAR that already holds GuardDuty incidents is rebuilt from SOAR
  *   (one paged query by the finding-id property), so nothing already escalated is created again;
- * - links left `creating` by a crash are resolved by looking their incident up by finding id.
+ * - links left `creating` by a crash are resolved by looking their incident up by finding id;
+ * - other work a crash cut short is finished (see `finishInterruptedWork`).
  */
 export async function recoverOnStart(deps: SyncDeps, accounts: readonly string[]): Promise<{ adopted: number; resolved: number }> {
   const adopted = deps.store.links.isEmpty() ? await adoptFromSoar(deps, accounts) : 0;
   let resolved = 0;
   for (const link of deps.store.links.inState('creating')) {
-    const incident = await findIncidentForFinding(deps, link);
+    const incident = await findIncidentForFinding(deps, link, replacedIncident(deps, link));
     if (!incident) continue;
-    deps.store.links.attachIncident(link, incident.id, 'partial', {}, incident.planStatus === 'C' ? 'closed' : 'open');
+    // Open even if a responder closed it meanwhile: the closed-incident query then sees the close and archives.
+    deps.store.links.attachIncident(link, incident.id, 'partial', appliedFromIncident(incident));
     resolved += 1;
   }
+  // Before the first cycle, so a reopen cut short is followed (and its finding checked) at once.
+  await finishInterruptedWork(deps);
   if (adopted > 0 || resolved > 0) deps.logger.info('Recovered state from SOAR', { adopted, resolved });
   return { adopted, resolved };
 }
@@ -61,7 +67,7 @@ function adoptOne(deps: SyncDeps, incident: IncidentView, accounts: readonly str
     },
     incident.id,
     incident.planStatus === 'C' ? 'closed' : 'open',
-    { properties: Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('aws_guardduty_'))) },
+    appliedFromIncident(incident),
   );
   return true;
 }

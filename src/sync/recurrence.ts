@@ -1,0 +1,63 @@
+import type { FindingOutcome } from '../health/metrics.js';
+import type { FindingKey } from '../regions/finding.js';
+import type { Link } from '../store/links-repo.js';
+import { ARCHIVE_OP } from './archive-on-close.js';
+import { createIncident } from './create-incident.js';
+import { addNoteOnce } from './durable-note.js';
+import type { FindingContext } from './finding-context.js';
+import { RECUR_NEW_OP, REOPEN_OP, type RecurNewPayload } from './recurrence-op.js';
+import { keyString, updateIncident } from './update-incident.js';
+import type { SyncDeps } from './sync-deps.js';
+
+/** A finding updated after its incident was closed (and not archived). */
+export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+  const policy = deps.config.sync.onRecurrence;
+  if (policy === 'ignore') {
+    deps.store.links.markSynced(ctx.key, ctx.snapshot);
+    return 'skipped';
+  }
+  if (policy === 'reopen') {
+    deps.store.transaction(() => {
+      deps.store.ops.enqueue(REOPEN_OP, keyString(ctx), { incidentId: link.incidentId });
+      // The close no longer stands: an archive it queued must not run while the reopen is in flight.
+      deps.store.ops.complete(ARCHIVE_OP, keyString(ctx));
+    });
+    await updateIncident(deps, ctx, link, {
+      reason: 'reopened',
+      extraChanges: [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }],
+      incidentState: 'open',
+    });
+    deps.store.ops.complete(REOPEN_OP, keyString(ctx));
+    return 'reopened';
+  }
+  const previous = link.incidentId as number;
+  const payload: RecurNewPayload = {
+    previous,
+    noteKey: `recurrence:${keyString(ctx)}@${ctx.snapshot.updatedAt}`,
+    note: {
+      format: 'text',
+      content:
+        `This GuardDuty finding recurred after incident ${previous} was closed (count ${link.count} → ${ctx.snapshot.count}, ` +
+        `updated ${ctx.snapshot.updatedAt}). aws_gd_on_recurrence = new opened this incident; the history is in incident ${previous}.`,
+    },
+  };
+  deps.store.ops.enqueue(RECUR_NEW_OP, keyString(ctx), { ...payload });
+  await createIncident(deps, ctx, undefined);
+  await finishRecurrence(deps, ctx.key);
+  return 'created';
+}
+
+/**
+ * Once the link holds the new incident, posts the note pointing to the old one and clears the
+ * operation. Called right after the create, and for every pending recurrence by the SOAR phase of
+ * each cycle, so a crash anywhere in between is finished.
+ */
+export async function finishRecurrence(deps: SyncDeps, key: FindingKey): Promise<void> {
+  const op = deps.store.ops.get(RECUR_NEW_OP, keyString({ key }));
+  if (!op) return;
+  const payload = op.payload as unknown as RecurNewPayload;
+  const link = deps.store.links.get(key);
+  if (!link || link.state === 'creating' || link.incidentId === null || link.incidentId <= payload.previous) return;
+  await addNoteOnce(deps, link.incidentId, payload.noteKey, payload.note);
+  deps.store.ops.complete(RECUR_NEW_OP, op.key);
+}

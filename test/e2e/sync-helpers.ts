@@ -1,0 +1,68 @@
+import type { WireFinding } from '../../emulators/aws/index.js';
+import type { AdminIncident } from '../../emulators/soar/index.js';
+import type { Harness } from './harness.js';
+
+/**
+ * Small helpers shared by the sync-path tests: one finding at a time, the incident a responder sees,
+ * and what GuardDuty holds.
+ */
+
+/** One fresh sample finding in a region (an SSH brute force: an instance, a remote IP, ports). */
+export function newFinding(h: Harness, region = 'us-east-1', overrides: { severity?: number; serviceCount?: number } = {}): WireFinding {
+  const [finding] = h.aws.generateFindings({
+    count: 1,
+    region,
+    type: 'UnauthorizedAccess:EC2/SSHBruteForce',
+    severity: overrides.severity ?? 5,
+    serviceCount: overrides.serviceCount ?? 1,
+    updatedAt: Date.now() - 60_000,
+  });
+  if (!finding) throw new Error('the emulator generated no finding');
+  return finding;
+}
+
+/** The incident of a finding, which must exist. */
+export function incidentOf(h: Harness, findingId: string): AdminIncident {
+  const incident = h.incidentFor(findingId);
+  if (!incident) throw new Error(`no incident for finding ${findingId}`);
+  return incident;
+}
+
+/** The finding as GuardDuty holds it now. */
+export function findingOf(h: Harness, findingId: string): WireFinding {
+  const finding = h.aws.getFinding(findingId);
+  if (!finding) throw new Error(`GuardDuty holds no finding ${findingId}`);
+  return finding;
+}
+
+/** Notes after the first (the finding as JSON, added with the create). */
+export function laterNotes(incident: AdminIncident): string[] {
+  return incident.notes.slice(1).map((n) => n.text);
+}
+
+/** Rows per table, for comparing an incident before and after a cycle. */
+export function rowCounts(incident: AdminIncident): Record<string, number> {
+  return Object.fromEntries(Object.entries(incident.tables).map(([table, rows]) => [table, rows.length]));
+}
+
+/** Replaces a finding in GuardDuty with a changed copy (new activity: updatedAt moves to now). */
+export function changeFinding(h: Harness, findingId: string, change: (f: WireFinding) => void): WireFinding {
+  const copy = structuredClone(findingOf(h, findingId));
+  change(copy);
+  const now = new Date().toISOString();
+  copy.updatedAt = now;
+  copy.service.eventLastSeen = now;
+  const [stored] = h.aws.addFindings([copy]);
+  if (!stored) throw new Error('the emulator stored nothing');
+  return stored;
+}
+
+/** SOAR calls of one kind since the last reset. */
+export function soarCalls(h: Harness, operation: string): number {
+  return h.soar.calls().counts[`${operation.split(' ')[0]} /rest/orgs/{org}${operation.slice(operation.indexOf(' ') + 1)}`] ?? 0;
+}
+
+/** AWS calls of one GuardDuty operation since the last reset. */
+export function guardDutyCalls(h: Harness, operation: string): number {
+  return h.aws.calls().counts[`guardduty:${operation}`] ?? 0;
+}
