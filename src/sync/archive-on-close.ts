@@ -1,5 +1,5 @@
 import { ExternalServiceError, errorMessage, isRetryable } from '../errors.js';
-import type { FindingsSource } from '../regions/findings-source.js';
+import type { Feedback, FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';
@@ -53,15 +53,17 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
 }
 
 /**
- * Archives the queued findings, 50 per ArchiveFindings call and detector, then records it on each
- * incident (the archived field and a note). Archiving an archived finding is harmless, so a crash
+ * Archives the queued findings, 50 per ArchiveFindings call and detector (after the feedback their
+ * resolution maps to), then records it on each incident (the archived field and a note). Archiving an archived finding is harmless, so a crash
  * between the call and its record only repeats the call.
  */
 export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string, FindingsSource>): Promise<Map<string, number>> {
   const archivedByRegion = new Map<string, number>();
   const groups = new Map<string, Link[]>();
   const unrecorded: Link[] = [];
+  const resolutions = new Map<string, string | null>();
   for (const op of deps.store.ops.due(ARCHIVE_OP)) {
+    resolutions.set(op.key, typeof op.payload.resolution === 'string' ? op.payload.resolution : null);
     const link = linkFromKey(deps, op.key);
     // Reopened since (its finding recurred, aws_gd_on_recurrence = reopen): the close no longer stands.
     if (!link || link.incidentState === 'open') {
@@ -83,6 +85,7 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
     if (!source) continue;
     for (const batch of chunk(links, 50)) {
       try {
+        await sendFeedback(deps, source, batch, resolutions);
         await source.archiveFindings(first.region, first.detectorId, batch.map((l) => l.findingId));
       } catch (err) {
         await recordRefusal(deps, batch, err);
@@ -95,6 +98,39 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
     }
   }
   return archivedByRegion;
+}
+
+/**
+ * GuardDuty feedback before archiving, from the resolution the responder chose
+ * (`aws_gd_feedback_map`: e.g. Not an Issue → NOT_USEFUL, Resolved → USEFUL), one call per feedback
+ * value and resolution. Feedback is advice to GuardDuty: a permanent refusal (a permission the
+ * operator did not grant) is logged and the archive goes on; a transient failure retries the batch.
+ */
+async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], resolutions: ReadonlyMap<string, string | null>): Promise<void> {
+  const byValue = new Map<string, { feedback: Feedback; resolution: string; links: Link[] }>();
+  for (const link of batch) {
+    const resolution = resolutions.get(opKey(link));
+    const feedback = resolution ? feedbackFor(deps.config.sync.feedbackMap, resolution) : undefined;
+    if (!resolution || !feedback) continue;
+    const group = byValue.get(`${feedback}/${resolution}`) ?? { feedback, resolution, links: [] };
+    group.links.push(link);
+    byValue.set(`${feedback}/${resolution}`, group);
+  }
+  for (const { feedback, resolution, links } of byValue.values()) {
+    const { region, detectorId } = links[0];
+    const comment = `Incident closed in IBM SOAR as "${resolution}" (guardduty-soar).`;
+    try {
+      await source.sendFeedback(region, detectorId, links.map((l) => l.findingId), feedback, comment);
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      deps.logger.warn('GuardDuty refused the findings feedback; archiving without it', { region, feedback, findings: links.length, error: err });
+    }
+  }
+}
+
+function feedbackFor(map: Readonly<Record<string, Feedback>>, resolution: string): Feedback | undefined {
+  const name = Object.keys(map).find((k) => k.toLowerCase() === resolution.toLowerCase());
+  return name === undefined ? undefined : map[name];
 }
 
 async function recordArchived(deps: SyncDeps, link: Link): Promise<void> {
