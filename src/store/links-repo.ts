@@ -130,6 +130,11 @@ export class LinksRepo {
       .run({ ...keyParams(key), ...snapshotParams(snapshot), now: this.now(), ...(applied ? { applied: JSON.stringify(applied) } : {}) });
   }
 
+  /** Forgets a link whose incident never came to exist (an interrupted create of a finding since archived). */
+  remove(key: FindingKey): void {
+    this.db.prepare(`DELETE FROM links WHERE ${KEY_WHERE} AND incident_id IS NULL`).run(keyParams(key));
+  }
+
   setState(key: FindingKey, state: LinkState): void {
     this.db.prepare(`UPDATE links SET state = @state, changed_at = @now WHERE ${KEY_WHERE}`).run({ ...keyParams(key), state, now: this.now() });
   }

@@ -15,24 +15,8 @@ import { updateIncident } from './update-incident.js';
  * looks the incident up by finding id before creating anything. Artifacts and the note go inline with
  * the create (one call); data-table rows follow, one call each.
  */
-export async function createIncident(deps: SyncDeps, ctx: FindingContext, link: Link | undefined): Promise<number> {
+export async function createIncident(deps: SyncDeps, ctx: FindingContext): Promise<number> {
   const { store, soar, templates } = deps;
-  if (link?.state === 'creating') {
-    const existing = await findIncidentForFinding(deps, ctx.key, replacedIncident(deps, ctx.key));
-    if (existing) {
-      deps.logger.info('Found the incident of an interrupted create', { findingId: ctx.key.findingId, incidentId: existing.id });
-      // Open even if a responder closed it meanwhile: the closed-incident query then sees the close and archives.
-      store.links.attachIncident(ctx.key, existing.id, 'partial', appliedFromIncident(existing));
-      const attached = store.links.get(ctx.key);
-      // Made from the version the link recorded; a newer one since is an update, with its note.
-      if (attached && hasChanged(link, ctx.snapshot)) {
-        await updateIncident(deps, ctx, attached, { reason: 'updated' });
-      } else {
-        await completeIncident(deps, ctx, existing.id);
-      }
-      return existing.id;
-    }
-  }
   const payload = templates.renderCreate(ctx.template);
   const applied = templates.renderUpdate(ctx.template);
   store.links.beginCreate(ctx.key, ctx.snapshot);
@@ -44,6 +28,28 @@ export async function createIncident(deps: SyncDeps, ctx: FindingContext, link: 
   await writeRows(deps, incident.id, ctx.rows);
   store.links.markSynced(ctx.key, ctx.snapshot);
   return incident.id;
+}
+
+/**
+ * A `creating` link: the create may have reached SOAR before its answer was lost. Looks the incident
+ * up by finding id and, when found, adopts and finishes it; resolves to its id, or undefined when the
+ * create never happened.
+ */
+export async function resumeCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<number | undefined> {
+  const { store } = deps;
+  const existing = await findIncidentForFinding(deps, ctx.key, replacedIncident(deps, ctx.key));
+  if (!existing) return undefined;
+  deps.logger.info('Found the incident of an interrupted create', { findingId: ctx.key.findingId, incidentId: existing.id });
+  // Open even if a responder closed it meanwhile: the closed-incident query then sees the close and archives.
+  store.links.attachIncident(ctx.key, existing.id, 'partial', appliedFromIncident(existing));
+  const attached = store.links.get(ctx.key);
+  // Made from the version the link recorded; a newer one since is an update, with its note.
+  if (attached && hasChanged(link, ctx.snapshot)) {
+    await updateIncident(deps, ctx, attached, { reason: 'updated' });
+  } else {
+    await completeIncident(deps, ctx, existing.id);
+  }
+  return existing.id;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FindingOutcome } from '../health/metrics.js';
 import { isSampleFinding, type Finding, type FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
-import { completeIncident, createIncident } from './create-incident.js';
+import { completeIncident, createIncident, resumeCreate } from './create-incident.js';
 import { findingContext, hasChanged, snapshotOf, type FindingContext } from './finding-context.js';
 import { recur } from './recurrence.js';
 import { updateIncident } from './update-incident.js';
@@ -17,15 +17,12 @@ import type { SyncDeps } from './sync-deps.js';
 export async function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
   const link = deps.store.links.get(key);
   const snapshot = snapshotOf(finding);
-  if (!link || link.state === 'creating') {
-    if (snapshot.archived && !link) return 'skipped';
-    if (!link && !shouldEscalate(deps, finding)) return 'skipped';
-    const ctx = findingContext(deps, finding, key);
-    await createIncident(deps, ctx, link);
-    const created = deps.store.links.get(key);
-    if (snapshot.archived && created) return closeForArchivedFinding(deps, ctx, created);
+  if (!link) {
+    if (snapshot.archived || !shouldEscalate(deps, finding)) return 'skipped';
+    await createIncident(deps, findingContext(deps, finding, key));
     return 'created';
   }
+  if (link.state === 'creating') return finishCreate(deps, findingContext(deps, finding, key), link);
   if (link.state === 'orphaned') return 'skipped';
   const close = needsClose(deps, link, snapshot);
   if (link.state === 'synced' && !hasChanged(link, snapshot) && snapshot.archived === link.archived && !close) return 'unchanged';
@@ -42,6 +39,22 @@ export async function syncFinding(deps: SyncDeps, finding: Finding, key: Finding
   if (link.incidentState === 'closed' && !snapshot.archived) return recur(deps, ctx, link);
   await updateIncident(deps, ctx, link, { reason: 'updated' });
   return 'updated';
+}
+
+/**
+ * A create interrupted before its answer: adopt the incident if it reached SOAR, else create it —
+ * unless the finding has been archived meanwhile, when nothing was escalated and nothing will be.
+ */
+async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+  const resumed = await resumeCreate(deps, ctx, link);
+  if (resumed === undefined) {
+    if (ctx.snapshot.archived) {
+      deps.store.links.remove(ctx.key);
+      return 'skipped';
+    }
+    await createIncident(deps, ctx);
+  }
+  return afterCompletion(deps, ctx);
 }
 
 async function afterCompletion(deps: SyncDeps, ctx: FindingContext): Promise<FindingOutcome> {

@@ -42,7 +42,7 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
     },
   };
   deps.store.ops.enqueue(RECUR_NEW_OP, keyString(ctx), { ...payload });
-  await createIncident(deps, ctx, undefined);
+  await createIncident(deps, ctx);
   await finishRecurrence(deps, ctx.key);
   return 'created';
 }

@@ -157,3 +157,30 @@ describe('an archived finding whose close failed while an interrupted create was
     expect(incidentOf(h, finding.id)).toMatchObject({ planStatus: 'C', properties: expect.objectContaining({ aws_guardduty_archived: 'True' }) });
   });
 });
+
+describe('an interrupted create whose finding is archived meanwhile', () => {
+  it('creates nothing when the create never reached SOAR, and forgets the half-made link', async () => {
+    h = await startHarness({ findings: 0 });
+    const finding = newFinding(h);
+    // SOAR refuses the create before acting on it: the link stays `creating`.
+    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'before', statuses: [503] });
+    expect((await h.once()).code).toBe(1);
+    expect(h.incidents()).toHaveLength(0);
+    h.aws.archiveFindings([finding.id]);
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents()).toHaveLength(0);
+    const status = await h.cli(['status', '--json', '--config', h.configPath]);
+    expect((JSON.parse(status.stdout) as { links: { total: number } }).links.total).toBe(0);
+  });
+
+  it('closes the incident when the create did reach SOAR', async () => {
+    h = await startHarness({ findings: 0 });
+    const finding = newFinding(h);
+    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'after', statuses: [502] });
+    expect((await h.once()).code).toBe(1);
+    h.aws.archiveFindings([finding.id]);
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents()).toHaveLength(1);
+    expect(incidentOf(h, finding.id)).toMatchObject({ planStatus: 'C', properties: { aws_guardduty_archived: 'True' } });
+  });
+});
