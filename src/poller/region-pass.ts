@@ -2,11 +2,12 @@ import { errorMessage, isRetryable } from '../errors.js';
 import type { FindingOutcome } from '../health/metrics.js';
 import type { Finding, FindingKey } from '../regions/finding.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
+import type { Link } from '../store/links-repo.js';
 import { nextAttemptAt } from '../sync/backoff.js';
 import { syncFinding } from '../sync/finding-sync.js';
 import { markGone } from '../sync/gone-finding.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
-import { chunk, prefetchMap } from '../util/concurrency.js';
+import { chunk, orderedWindow, prefetchMap } from '../util/concurrency.js';
 import { buildListingCriteria } from './criteria.js';
 import { newRegionReport, type RegionReport } from './region-report.js';
 
@@ -87,36 +88,45 @@ class RegionPass {
       this.report.listed += ids.length;
       return this.getFindings(ids.filter((id) => !this.defer(id)));
     });
-    const inFlight: Promise<number | undefined>[] = [];
-    for await (const findings of fetched) {
-      if (this.signal.aborted) break;
-      inFlight.push(this.syncPage(findings));
-      if (inFlight.length >= PAGES_IN_FLIGHT) this.commit(await (inFlight.shift()));
-    }
-    while (inFlight.length > 0) this.commit(await (inFlight.shift()));
+    await orderedWindow(fetched, PAGES_IN_FLIGHT, (findings) => this.syncPage(findings), (newest) => this.commit(newest), () => this.signal.aborted);
   }
 
+  /**
+   * Fetches the open linked findings the listing did not sync (50 per GetFindings) and syncs them,
+   * pipelined like the listing: the next batch is fetched while up to PAGES_IN_FLIGHT batches sync,
+   * so neither AWS latency nor one slow incident idles the SOAR slots.
+   */
   async check(): Promise<void> {
-    const { store } = this.deps;
-    let after = '';
-    for (;;) {
-      if (this.signal.aborted) return;
-      const links = store.links.unseenOpen(this.target.account, this.target.region, this.target.detectorId, this.cycle, after, PAGE_SIZE);
-      if (links.length === 0) break;
-      after = links[links.length - 1]?.findingId ?? after;
-      const findings = await this.getFindings(links.map((l) => l.findingId));
-      const byId = new Map(findings.map((f) => [f.Id, f]));
-      for (const f of findings) if (this.deferred.has(f.Id)) this.deferredNewest = Math.max(this.deferredNewest ?? 0, Date.parse(f.UpdatedAt) || 0);
-      await Promise.all(
-        links.map((link) => {
-          const finding = byId.get(link.findingId);
-          return finding ? this.syncOne(finding) : this.guard(link.findingId, () => markGone(this.deps, link));
-        }),
-      );
-      store.links.markSeen(links, this.cycle);
-    }
+    const fetched = prefetchMap(this.openLinkBatches(), 1, async (links) => ({ links, findings: await this.getFindings(links.map((l) => l.findingId)) }));
+    await orderedWindow(fetched, PAGES_IN_FLIGHT, (batch) => this.checkBatch(batch.links, batch.findings), () => undefined, () => this.signal.aborted);
+    if (this.signal.aborted) return;
     // Every finding the listing returned has now been handled: the cursor may pass the deferred ones.
     this.commit(this.deferredNewest);
+  }
+
+  /** Open links not yet seen this cycle, 50 at a time (keyset paging by finding id), read as they are pulled. */
+  private *openLinkBatches(): Generator<Link[]> {
+    const { store } = this.deps;
+    const { account, region, detectorId } = this.target;
+    let after = '';
+    for (;;) {
+      const links = store.links.unseenOpen(account, region, detectorId, this.cycle, after, PAGE_SIZE);
+      if (links.length === 0) return;
+      after = links[links.length - 1]?.findingId ?? after;
+      yield links;
+    }
+  }
+
+  private async checkBatch(links: Link[], findings: Finding[]): Promise<void> {
+    const byId = new Map(findings.map((f) => [f.Id, f]));
+    for (const f of findings) if (this.deferred.has(f.Id)) this.deferredNewest = Math.max(this.deferredNewest ?? 0, Date.parse(f.UpdatedAt) || 0);
+    await Promise.all(
+      links.map((link) => {
+        const finding = byId.get(link.findingId);
+        return finding ? this.syncOne(finding) : this.guard(link.findingId, () => markGone(this.deps, link));
+      }),
+    );
+    this.deps.store.links.markSeen(links, this.cycle);
   }
 
   private defer(findingId: string): boolean {

@@ -60,8 +60,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  * page is fetched while the current one is being processed, so AWS latency hides behind SOAR work.
  * Memory stays bounded by `depth` results.
  */
-export async function* prefetchMap<T, R>(source: AsyncIterable<T>, depth: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
-  const iterator = source[Symbol.asyncIterator]();
+export async function* prefetchMap<T, R>(source: AsyncIterable<T> | Iterable<T>, depth: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const iterator: AsyncIterator<T> | Iterator<T> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   const queue: Promise<IteratorResult<R>>[] = [];
   const pull = async (): Promise<IteratorResult<R>> => {
     const next = await iterator.next();
@@ -89,4 +89,30 @@ export async function* prefetchMap<T, R>(source: AsyncIterable<T>, depth: number
     for (const p of queue) p.catch(() => undefined);
     await iterator.return?.();
   }
+}
+
+/**
+ * Runs `fn` on the items of `source` with up to `width` running at once, and hands each result to
+ * `settle` in source order (a cursor may only move past a page once every page before it is done).
+ * Stops taking items once `stop()` says so, but lets the ones already started finish. The first
+ * failure (in source order) is thrown; the others still running finish unobserved.
+ */
+export async function orderedWindow<T, R>(
+  source: AsyncIterable<T>,
+  width: number,
+  fn: (item: T) => Promise<R>,
+  settle: (result: R) => void,
+  stop: () => boolean = () => false,
+): Promise<void> {
+  const running: Promise<R>[] = [];
+  for await (const item of source) {
+    if (stop()) break;
+    const task = fn(item);
+    // Marked handled at once: a later item may fail while an earlier one is awaited (its failure
+    // then surfaces when its turn comes, or not at all if an earlier one failed first).
+    task.catch(() => undefined);
+    running.push(task);
+    if (running.length >= Math.max(1, width)) settle(await (running.shift() as Promise<R>));
+  }
+  while (running.length > 0) settle(await (running.shift() as Promise<R>));
 }

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { orderedWindow, prefetchMap, Semaphore } from '../../../src/util/concurrency.js';
+
+const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function* items<T>(list: T[]): AsyncGenerator<T> {
+  for (const item of list) {
+    await tick(0);
+    yield item;
+  }
+}
+
+describe('orderedWindow', () => {
+  it('runs up to `width` items at once and settles results in source order', async () => {
+    let running = 0;
+    let peak = 0;
+    const settled: number[] = [];
+    await orderedWindow(items([30, 5, 20, 1, 10]), 2, async (ms) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await tick(ms);
+      running -= 1;
+      return ms;
+    }, (r) => settled.push(r));
+    expect(settled).toEqual([30, 5, 20, 1, 10]);
+    expect(peak).toBe(2);
+  });
+
+  it('stops taking items when told, and lets the started ones finish', async () => {
+    const started: number[] = [];
+    const settled: number[] = [];
+    await orderedWindow(items([1, 2, 3, 4, 5]), 2, async (n) => {
+      started.push(n);
+      await tick(5);
+      return n;
+    }, (r) => settled.push(r), () => started.length >= 3);
+    expect(started).toEqual([1, 2, 3]);
+    expect(settled).toEqual([1, 2, 3]);
+  });
+
+  it('throws the first failure without leaving the other one unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const run = orderedWindow(items([1, 2]), 2, async (n) => {
+        await tick(n === 1 ? 5 : 1);
+        throw new Error(`item ${n}`);
+      }, () => undefined);
+      await expect(run).rejects.toThrow('item 1');
+      await tick(20);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
+describe('prefetchMap', () => {
+  it('maps one item ahead of the consumer, never calling the source concurrently', async () => {
+    const mapped: number[] = [];
+    const out: number[] = [];
+    for await (const v of prefetchMap(items([1, 2, 3]), 1, async (n) => {
+      mapped.push(n);
+      await tick(1);
+      return n * 10;
+    })) {
+      out.push(v);
+      // While the consumer holds item n, item n + 1 is already being mapped.
+      await tick(10);
+      expect(mapped.length).toBe(Math.min(3, out.length + 1));
+    }
+    expect(out).toEqual([10, 20, 30]);
+  });
+});
+
+describe('Semaphore', () => {
+  it('lets `limit` tasks run at once, in the order they asked', async () => {
+    const slots = new Semaphore(2);
+    const order: number[] = [];
+    let running = 0;
+    let peak = 0;
+    await Promise.all([1, 2, 3, 4, 5].map((n) => slots.run(async () => {
+      order.push(n);
+      running += 1;
+      peak = Math.max(peak, running);
+      await tick(3);
+      running -= 1;
+    })));
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+    expect(peak).toBe(2);
+  });
+});
