@@ -1,0 +1,62 @@
+import type { Emulators } from '../emulators/index.js';
+
+/**
+ * The calls a daemon run made, read from the emulators' counters and split into what the cycle
+ * spends and what every `once` process spends before it:
+ * - AWS fixed: sts:GetCallerIdentity (one per credential set and process), ec2:DescribeRegions and
+ *   guardduty:ListDetectors (one per region): discovery, which a long-running daemon repeats only
+ *   every aws_gd_regions_interval. They do not grow with the findings and are reported apart.
+ * - SOAR session: GET /rest/session resolves the org once per process.
+ */
+export const AWS_FIXED_OPS = ['sts:GetCallerIdentity', 'ec2:DescribeRegions', 'guardduty:ListDetectors'];
+export const SOAR_SESSION_OPS = ['GET /rest/session'];
+const SOAR_PREFIX = '/rest/orgs/{org}';
+
+export interface CallCounts {
+  total: number;
+  byOp: Record<string, number>;
+}
+
+export interface RunCalls {
+  awsCycle: CallCounts;
+  awsFixed: CallCounts;
+  /** region → operation → calls (cycle operations only). */
+  awsByRegion: Record<string, Record<string, number>>;
+  soarCycle: CallCounts;
+  soarSession: number;
+}
+
+export function readCalls(emulators: Emulators): RunCalls {
+  const aws = emulators.aws.calls();
+  const soar = emulators.soar.calls().counts;
+  const awsByRegion: Record<string, Record<string, number>> = {};
+  for (const r of aws.records) {
+    const op = `${r.service}:${r.operation}`;
+    if (AWS_FIXED_OPS.includes(op)) continue;
+    const region = (awsByRegion[r.region ?? '?'] ??= {});
+    region[op] = (region[op] ?? 0) + 1;
+  }
+  const soarCycle = pick(soar, (op) => !SOAR_SESSION_OPS.includes(op), (op) => op.replace(SOAR_PREFIX, ''));
+  return {
+    awsCycle: pick(aws.counts, (op) => !AWS_FIXED_OPS.includes(op)),
+    awsFixed: pick(aws.counts, (op) => AWS_FIXED_OPS.includes(op)),
+    awsByRegion,
+    soarCycle,
+    soarSession: SOAR_SESSION_OPS.reduce((n, op) => n + (soar[op] ?? 0), 0),
+  };
+}
+
+export function count(calls: CallCounts, op: string): number {
+  return calls.byOp[op] ?? 0;
+}
+
+function pick(counts: Record<string, number>, keep: (op: string) => boolean, rename: (op: string) => string = (op) => op): CallCounts {
+  const byOp: Record<string, number> = {};
+  let total = 0;
+  for (const [op, n] of Object.entries(counts)) {
+    if (!keep(op)) continue;
+    byOp[rename(op)] = (byOp[rename(op)] ?? 0) + n;
+    total += n;
+  }
+  return { total, byOp };
+}
