@@ -4,6 +4,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, type App, type Io } from '../main.js';
 import type { CycleDeps } from '../poller/run-cycle.js';
 import { recoverOnStart } from '../sync/recovery.js';
+import { retryPendingIfSettingsChanged } from '../sync/settings-change.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -59,6 +60,7 @@ export const LOCK_HEARTBEAT_MS = 30_000;
 export async function prepare(app: App): Promise<CycleDeps> {
   await app.soar.connect();
   const deps = await prepareCycleDeps(app);
+  retryPendingIfSettingsChanged(app.store, app.config, app.templates.digest, app.logger);
   await recoverOnStart(deps, [...deps.sources.keys()]);
   return deps;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import type { TemplatePaths } from '../config/app-config.js';
@@ -12,6 +13,8 @@ import { DEFAULT_SEVERITY_MAP } from './severity.js';
 export interface Templates {
   /** The files in use, for messages that tell the operator which file to edit. */
   readonly paths: TemplatePaths;
+  /** A hash of the three templates' text: tells a restart whether the operator changed one. */
+  readonly digest: string;
   renderCreate(context: TemplateContext): Record<string, unknown>;
   renderUpdate(context: TemplateContext): Record<string, unknown>;
   renderClose(context: TemplateContext): Record<string, unknown>;
@@ -29,6 +32,7 @@ export const TEMPLATE_KEYS: Readonly<Record<Kind, string>> = {
 interface Compiled {
   kind: Kind;
   path: string;
+  source: string;
   template: nunjucks.Template;
 }
 
@@ -49,8 +53,11 @@ export function loadTemplates(paths: TemplatePaths): Templates {
   problems.push(...tryRender(Object.values(compiled)));
   if (problems.length > 0 || !compiled.create || !compiled.update || !compiled.close) throw new ConfigError(problems);
   const { create, update, close } = compiled;
+  const digest = createHash('sha256');
+  for (const t of [create, update, close]) digest.update(`${t.kind}\0${t.source}\0`);
   return {
     paths: { ...paths },
+    digest: digest.digest('hex'),
     renderCreate: (context) => render(create, context),
     renderUpdate: (context) => render(update, context),
     renderClose: (context) => render(close, context),
@@ -73,7 +80,7 @@ function compile(env: nunjucks.Environment, kind: Kind, path: string): Compiled 
       hint: `${errorMessage(err)}. Point the key at an existing file, or remove it to use the bundled template.` } };
   }
   try {
-    return { kind, path, template: new nunjucks.Template(source, env, path, true) };
+    return { kind, path, source, template: new nunjucks.Template(source, env, path, true) };
   } catch (err) {
     return { problem: { key: TEMPLATE_KEYS[kind], value: path, expected: 'a Nunjucks (Jinja) template that compiles',
       hint: `${syntaxErrorText(err, path)}. See the comment at the top of the bundled templates for the syntax.` } };

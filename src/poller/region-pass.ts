@@ -65,7 +65,7 @@ class RegionPass {
   }
 
   async retryFailed(): Promise<void> {
-    const prefix = `${this.target.account}/${this.target.region}/${this.target.detectorId}/`;
+    const prefix = this.opKey('');
     const due = this.deps.store.ops.due(SYNC_FINDING_OP).filter((op) => op.key.startsWith(prefix));
     for (const batch of chunk(due.map((op) => op.key.slice(prefix.length)), PAGE_SIZE)) {
       if (this.signal.aborted) return;
@@ -77,6 +77,8 @@ class RegionPass {
         else this.deps.store.ops.complete(SYNC_FINDING_OP, prefix + id);
       }
       await Promise.all(findings.map((f) => this.syncOne(f)));
+      // Retried above: the check phase must not try them a second time in this cycle.
+      this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
     }
   }
 
@@ -104,7 +106,11 @@ class RegionPass {
     this.commit(this.deferredNewest);
   }
 
-  /** Open links not yet seen this cycle, 50 at a time (keyset paging by finding id), read as they are pulled. */
+  /**
+   * Open links not yet seen this cycle, 50 at a time (keyset paging by finding id), read as they are
+   * pulled. A finding whose last sync failed and is waiting out its backoff is left to `retryFailed`
+   * when it is due: checking it every cycle would repeat a refused close at full rate.
+   */
   private *openLinkBatches(): Generator<Link[]> {
     const { store } = this.deps;
     const { account, region, detectorId } = this.target;
@@ -113,8 +119,19 @@ class RegionPass {
       const links = store.links.unseenOpen(account, region, detectorId, this.cycle, after, PAGE_SIZE);
       if (links.length === 0) return;
       after = links[links.length - 1]?.findingId ?? after;
-      yield links;
+      const ready = links.filter((link) => !this.waiting(link.findingId));
+      if (ready.length > 0) yield ready;
     }
+  }
+
+  /** Listed again (the cursor's overlap) with nothing new since its failed sync: it waits for its retry. */
+  private waitingUnchanged(finding: Finding): boolean {
+    if (!this.waiting(finding.Id)) return false;
+    return this.deps.store.links.get(this.key(finding.Id))?.updatedAt === finding.UpdatedAt;
+  }
+
+  private waiting(findingId: string): boolean {
+    return this.deps.store.ops.isWaiting(SYNC_FINDING_OP, this.opKey(findingId));
   }
 
   private async checkBatch(links: Link[], findings: Finding[]): Promise<void> {
@@ -129,16 +146,17 @@ class RegionPass {
     this.deps.store.links.markSeen(links, this.cycle);
   }
 
+  /** Whether a listed finding is left to the check phase; one waiting out a backoff is synced now, as it changed. */
   private defer(findingId: string): boolean {
     const link = this.deps.store.links.get(this.key(findingId));
-    const open = link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned';
+    const open = link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned' && !this.waiting(findingId);
     if (open) this.deferred.add(findingId);
     return open;
   }
 
   /** Syncs one page; resolves to the newest updatedAt on it, the cursor candidate. */
   private async syncPage(findings: Finding[]): Promise<number | undefined> {
-    await Promise.all(findings.map((f) => this.syncOne(f)));
+    await Promise.all(findings.filter((f) => !this.waitingUnchanged(f)).map((f) => this.syncOne(f)));
     this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
     const times = findings.map((f) => Date.parse(f.UpdatedAt)).filter((t) => Number.isFinite(t));
     return times.length > 0 ? Math.max(...times) : undefined;
@@ -154,7 +172,7 @@ class RegionPass {
 
   /** Runs one finding's work; a failure is recorded for retry and affects that finding alone. */
   private async guard(findingId: string, work: () => Promise<FindingOutcome>): Promise<void> {
-    const opKey = `${this.target.account}/${this.target.region}/${this.target.detectorId}/${findingId}`;
+    const opKey = this.opKey(findingId);
     const { store, clock } = this.deps;
     try {
       const outcome = await work();
@@ -182,6 +200,10 @@ class RegionPass {
 
   private getFindings(ids: string[]): Promise<Finding[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.target.source.getFindings(this.target.region, this.target.detectorId, ids);
+  }
+
+  private opKey(findingId: string): string {
+    return `${this.target.account}/${this.target.region}/${this.target.detectorId}/${findingId}`;
   }
 
   private key(findingId: string): FindingKey {

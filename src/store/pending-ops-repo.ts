@@ -69,6 +69,20 @@ export class PendingOpsRepo {
       .run(error.slice(0, 2000), nextAttemptAt, kind, key);
   }
 
+  /** Whether an action is recorded and waiting for its backoff to pass. */
+  isWaiting(kind: string, key: string): boolean {
+    const row = this.db.prepare('SELECT next_attempt_at FROM pending_ops WHERE kind = ? AND op_key = ?').get(kind, key) as
+      | { next_attempt_at: number }
+      | undefined;
+    return row !== undefined && row.next_attempt_at > this.now();
+  }
+
+  /** Ends every action's backoff: they are all tried at the next opportunity. Returns how many waited. */
+  makeAllDue(): number {
+    const now = this.now();
+    return this.db.prepare('UPDATE pending_ops SET next_attempt_at = ? WHERE next_attempt_at > ?').run(now, now).changes;
+  }
+
   all(): PendingOp[] {
     return (this.db.prepare('SELECT * FROM pending_ops ORDER BY kind, next_attempt_at').all() as Row[]).map(toOp);
   }

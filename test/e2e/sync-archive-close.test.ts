@@ -171,6 +171,18 @@ describe('finding archived in GuardDuty: its incident is closed', () => {
     // The truth is recorded even though the close was refused.
     expect(open.properties.aws_guardduty_archived).toBe('True');
 
+    // The refusal waits out its backoff: the next cycles neither ask SOAR again nor fetch the finding.
+    for (let i = 0; i < 2; i++) {
+      h.soar.resetCalls();
+      h.aws.resetCalls();
+      expect((await h.once()).code).toBe(0);
+      expect(soarCalls(h, 'PATCH /incidents/{id}')).toBe(0);
+      expect(guardDutyCalls(h, 'GetFindings')).toBe(0);
+    }
+    expect(incidentOf(h, finding.id).planStatus).toBe('A');
+    const status = JSON.parse((await h.cli(['status', '--json'])).stdout) as { pending: { kind: string; lastError: string }[] };
+    expect(status.pending).toEqual([expect.objectContaining({ kind: 'sync-finding', lastError: expect.stringContaining('soc_close_code') })]);
+
     const template = path.join(h.dir, 'close.json.njk');
     fs.writeFileSync(
       template,
@@ -178,7 +190,10 @@ describe('finding archived in GuardDuty: its incident is closed', () => {
         ' "properties": {"soc_close_code": "archived-in-guardduty"}}\n',
     );
     h.configure({ aws_gd_close_incident_template: template });
-    expect((await h.once()).code).toBe(0);
+    // A changed setting ends the backoff: the fix is tried at the next start.
+    const fixed = await h.once();
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toContain('pending actions are retried now');
     const closed = incidentOf(h, finding.id);
     expect(closed.planStatus).toBe('C');
     expect(closed.properties.soc_close_code).toBe('archived-in-guardduty');

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../src/store/store.js';
 import { applyMigrations, openDatabase, schemaVersion } from '../../../src/store/database.js';
 import { LockRepo } from '../../../src/store/lock-repo.js';
+import type { AppConfig } from '../../../src/config/app-config.js';
+import { silentLogger } from '../../../src/logging/logger.js';
+import { retryPendingIfSettingsChanged } from '../../../src/sync/settings-change.js';
 
 const key = { account: '111122223333', region: 'us-east-1', detectorId: 'det1', findingId: 'f1' };
 const snapshot = { findingAccount: '111122223333', updatedAt: '2026-01-01T00:00:00.000Z', count: 1, severity: 5, archived: false };
@@ -113,6 +116,29 @@ describe('pending operations', () => {
     expect(store.ops.due('archive').map((o) => o.key)).toEqual(['k2', 'k1']);
     store.ops.complete('archive', 'k1');
     expect(store.ops.countByKind()).toEqual({ archive: 1 });
+    store.close();
+  });
+});
+
+describe('settings change at start', () => {
+  const config = (regions: string): AppConfig => ({ aws: { regions: new RegExp(regions, 'i') } }) as unknown as AppConfig;
+
+  it('ends every backoff when the configuration or a template changed since the last start, and only then', () => {
+    const store = freshStore();
+    store.ops.enqueue('sync-finding', 'a/f1', {});
+    store.ops.fail('sync-finding', 'a/f1', 'close refused', now + 3_600_000);
+    expect(retryPendingIfSettingsChanged(store, config('^us-'), 'templates-1', silentLogger())).toBe(0);
+    expect(store.ops.isWaiting('sync-finding', 'a/f1')).toBe(true);
+    // Same settings: the backoff stands.
+    expect(retryPendingIfSettingsChanged(store, config('^us-'), 'templates-1', silentLogger())).toBe(0);
+    expect(store.ops.isWaiting('sync-finding', 'a/f1')).toBe(true);
+    // A template changed.
+    expect(retryPendingIfSettingsChanged(store, config('^us-'), 'templates-2', silentLogger())).toBe(1);
+    expect(store.ops.isWaiting('sync-finding', 'a/f1')).toBe(false);
+    expect(store.ops.due('sync-finding').map((o) => o.key)).toEqual(['a/f1']);
+    // A regex in the configuration changed (RegExp values are part of the digest).
+    store.ops.fail('sync-finding', 'a/f1', 'close refused', now + 3_600_000);
+    expect(retryPendingIfSettingsChanged(store, config('^eu-'), 'templates-2', silentLogger())).toBe(1);
     store.close();
   });
 });
