@@ -6,10 +6,13 @@ import type { Emulators } from '../emulators/index.js';
  * - AWS fixed: sts:GetCallerIdentity (one per credential set and process), ec2:DescribeRegions and
  *   guardduty:ListDetectors (one per region): discovery, which a long-running daemon repeats only
  *   every aws_gd_regions_interval. They do not grow with the findings and are reported apart.
- * - SOAR session: GET /rest/session resolves the org once per process.
+ * - SOAR start-up: GET /rest/session resolves the org, and three schema reads check that `setup` was
+ *   run (they also give the fields the org requires on close), once per process.
  */
 export const AWS_FIXED_OPS = ['sts:GetCallerIdentity', 'ec2:DescribeRegions', 'guardduty:ListDetectors'];
-export const SOAR_SESSION_OPS = ['GET /rest/session'];
+export const SOAR_STARTUP_OPS = [
+  'GET /rest/session', 'GET /rest/orgs/{org}/types/{type}/fields', 'GET /rest/orgs/{org}/types', 'GET /rest/orgs/{org}/artifact_types',
+];
 const SOAR_PREFIX = '/rest/orgs/{org}';
 
 export interface CallCounts {
@@ -23,7 +26,8 @@ export interface RunCalls {
   /** region → operation → calls (cycle operations only). */
   awsByRegion: Record<string, Record<string, number>>;
   soarCycle: CallCounts;
-  soarSession: number;
+  /** Session and schema check, once per process (by operation, the prefix removed). */
+  soarStartup: CallCounts;
 }
 
 export function readCalls(emulators: Emulators): RunCalls {
@@ -36,13 +40,14 @@ export function readCalls(emulators: Emulators): RunCalls {
     const region = (awsByRegion[r.region ?? '?'] ??= {});
     region[op] = (region[op] ?? 0) + 1;
   }
-  const soarCycle = pick(soar, (op) => !SOAR_SESSION_OPS.includes(op), (op) => op.replace(SOAR_PREFIX, ''));
+  const short = (op: string): string => op.replace(SOAR_PREFIX, '');
+  const soarCycle = pick(soar, (op) => !SOAR_STARTUP_OPS.includes(op), short);
   return {
     awsCycle: pick(aws.counts, (op) => !AWS_FIXED_OPS.includes(op)),
     awsFixed: pick(aws.counts, (op) => AWS_FIXED_OPS.includes(op)),
     awsByRegion,
     soarCycle,
-    soarSession: SOAR_SESSION_OPS.reduce((n, op) => n + (soar[op] ?? 0), 0),
+    soarStartup: pick(soar, (op) => SOAR_STARTUP_OPS.includes(op), short),
   };
 }
 

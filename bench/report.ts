@@ -11,10 +11,10 @@ export function renderReport(r: BenchResults): string {
     `command: ${r.command}; code: ${r.revision}`,
     '',
     table(
-      ['scenario', 'findings', 'cycle wall', 'bound (SOAR + AWS share)', 'ratio', 'AWS calls (+ discovery)', 'SOAR calls (+ session)', 'SOAR minimum', 'peak RSS'],
+      ['scenario', 'findings', 'cycle wall', 'bound (SOAR + AWS share)', 'ratio', 'AWS calls (+ discovery)', 'SOAR calls (+ start-up)', 'SOAR minimum', 'peak RSS'],
       r.scenarios.filter((s) => s.scenario !== 'scale').map((s) => [
         s.scenario, String(s.findings), fmtMs(s.wallMs), boundText(s), `${s.ratio.toFixed(2)}`,
-        `${s.calls.awsCycle.total} (+${s.calls.awsFixed.total})`, `${s.calls.soarCycle.total} (+${s.calls.soarSession})`,
+        `${s.calls.awsCycle.total} (+${s.calls.awsFixed.total})`, `${s.calls.soarCycle.total} (+${s.calls.soarStartup.total})`,
         String(s.bound.soarCalls), mb(s.peakRssMb),
       ]),
     ),
@@ -48,7 +48,7 @@ function burstBreakdown(s: ScenarioResult | undefined): string[] {
   for (const [op, n] of Object.entries(s.calls.awsCycle.byOp)) rows.push(['AWS', op, String(n), (n / s.findings).toFixed(4)]);
   for (const [op, n] of Object.entries(s.calls.awsFixed.byOp)) rows.push(['AWS (discovery)', op, String(n), (n / s.findings).toFixed(4)]);
   for (const [op, n] of Object.entries(s.calls.soarCycle.byOp)) rows.push(['SOAR', op, String(n), (n / s.findings).toFixed(3)]);
-  rows.push(['SOAR (session)', 'GET /rest/session', String(s.calls.soarSession), (s.calls.soarSession / s.findings).toFixed(4)]);
+  for (const [op, n] of Object.entries(s.calls.soarStartup.byOp)) rows.push(['SOAR (start-up)', op, String(n), (n / s.findings).toFixed(4)]);
   return [`Burst calls by operation (${s.findings} new findings):`, '', table(['API', 'operation', 'calls', 'per finding'], rows), ''];
 }
 
@@ -59,7 +59,7 @@ function callTable(list: ScenarioResult[]): string[] {
       ...Object.entries(s.calls.awsCycle.byOp).map(([op, n]) => ['AWS', op, String(n)]),
       ...Object.entries(s.calls.awsFixed.byOp).map(([op, n]) => ['AWS (discovery)', op, String(n)]),
       ...Object.entries(s.calls.soarCycle.byOp).map(([op, n]) => ['SOAR', op, String(n)]),
-      ['SOAR (session)', 'GET /rest/session', String(s.calls.soarSession)],
+      ...Object.entries(s.calls.soarStartup.byOp).map(([op, n]) => ['SOAR (start-up)', op, String(n)]),
     ];
     out.push(`${s.scenario[0]?.toUpperCase()}${s.scenario.slice(1)} calls by operation:`, '', table(['API', 'operation', 'calls'], rows), '');
   }

@@ -79,7 +79,7 @@ export async function idle(world: World, openByRegion: Map<string, number>, late
       name: 'idle: GetFindings per region', kind: 'count', target: '≤ 1 per 50 open linked findings',
       measured: perRegion.map((p) => `${p.get}/${p.allowedGets}`).join(' '), ok: perRegion.every((p) => p.get <= p.allowedGets) && otherAws === 0,
     },
-    { name: 'idle: SOAR calls', kind: 'count', target: '≤ 2 (session apart)', measured: String(calls.soarCycle.total), ok: calls.soarCycle.total <= 2 },
+    { name: 'idle: SOAR calls', kind: 'count', target: '≤ 2 (start-up apart)', measured: String(calls.soarCycle.total), ok: calls.soarCycle.total <= 2 },
     {
       name: 'idle: nothing written', kind: 'applied', target: 'no incident created',
       measured: `${world.soar.summary().incidents.total} incidents`, ok: world.soar.summary().incidents.total === open,

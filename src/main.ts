@@ -14,7 +14,7 @@ import type { AwsCredentialsMode, AwsCredentialsSource } from './regions/aws-cli
 import type { FindingsSource } from './regions/findings-source.js';
 import { createGuardDutySource } from './regions/guardduty-client.js';
 import { RegionDiscovery } from './regions/region-discovery.js';
-import type { CaseSystem } from './soar/case-system.js';
+import type { CaseSystem, SchemaView } from './soar/case-system.js';
 import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
 import { Store } from './store/store.js';
@@ -153,11 +153,13 @@ function describeAwsCredentials(config: AppConfig): Record<string, unknown> {
   };
 }
 
+type RequiredField = { name: string; label: string; custom: boolean };
+
 /**
  * Resolves the account behind each AWS source (STS GetCallerIdentity) and builds the cycle's
  * dependencies. Network: one STS call per source.
  */
-export async function prepareCycleDeps(app: App): Promise<CycleDeps> {
+export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<CycleDeps> {
   const { config, store, clock, logger, metrics, soar, templates } = app;
   const sources = new Map<string, FindingsSource>();
   const discoveries: RegionDiscovery[] = [];
@@ -176,14 +178,15 @@ export async function prepareCycleDeps(app: App): Promise<CycleDeps> {
       }),
     );
   }
-  let requiredOnClose: Promise<{ name: string; label: string; custom: boolean }[]> | undefined;
+  const closeFields = (view: SchemaView): RequiredField[] => view.incidentFields.filter((f) => f.required === 'close');
+  let requiredOnClose: Promise<RequiredField[]> | undefined = schema ? Promise.resolve(closeFields(schema)) : undefined;
   return {
     soar, store, templates, clock, logger, metrics,
     config: { severityMap: config.severityMap, sync: config.sync, polling: config.polling },
     // Read once per process: the org's close requirements change rarely, and a stale answer only
     // means SOAR's own 400 is reported instead of our friendlier message.
     requiredOnClose: () => {
-      requiredOnClose ??= soar.readSchema().then((s) => s.incidentFields.filter((f) => f.required === 'close'));
+      requiredOnClose ??= soar.readSchema().then(closeFields);
       requiredOnClose.catch(() => {
         requiredOnClose = undefined;
       });

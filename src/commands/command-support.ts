@@ -5,6 +5,7 @@ import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, typ
 import type { CycleDeps } from '../poller/run-cycle.js';
 import { recoverOnStart } from '../sync/recovery.js';
 import { retryPendingIfSettingsChanged } from '../sync/settings-change.js';
+import { describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -56,13 +57,33 @@ export function acquireLock(app: App, io: Io): boolean {
 export const LOCK_STALE_MS = 90_000;
 export const LOCK_HEARTBEAT_MS = 30_000;
 
-/** Connects to SOAR, resolves the AWS identities and finishes anything a crash left half-done. */
+/**
+ * Connects to SOAR, checks that `setup` has been run, resolves the AWS identities and finishes
+ * anything a crash left half-done. Network: the SOAR session, three schema reads, one STS call per
+ * credential set, and whatever recovery needs.
+ */
 export async function prepare(app: App): Promise<CycleDeps> {
-  await app.soar.connect();
-  const deps = await prepareCycleDeps(app);
+  const org = await app.soar.connect();
+  const schema = await app.soar.readSchema();
+  const gap = findSchemaGaps(schema);
+  if (!gapIsEmpty(gap)) throw new Error(setupNeededMessage(org.name, describeGap(gap)));
+  const deps = await prepareCycleDeps(app, schema);
   retryPendingIfSettingsChanged(app.store, app.config, app.templates.digest, app.logger);
   await recoverOnStart(deps, [...deps.sources.keys()]);
   return deps;
+}
+
+/**
+ * Without the custom fields, tables and artifact types every create would fail one finding at a
+ * time with SOAR's own 400; one message that says what is missing and what to run is better.
+ */
+function setupNeededMessage(orgName: string, missing: string[]): string {
+  const shown = missing.slice(0, 6).join(', ');
+  const more = missing.length > 6 ? ` and ${missing.length - 6} more` : '';
+  return (
+    `SOAR org "${orgName}" lacks what guardduty-soar needs: ${shown}${more}. Run "guardduty-soar setup" with the same ` +
+    'app.config (it creates only what is missing; "setup --dry-run" lists it). A running daemon checks again at every cycle.'
+  );
 }
 
 export function reportFatal(app: App, io: Io, what: string, err: unknown): void {

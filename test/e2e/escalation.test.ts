@@ -105,8 +105,27 @@ describe('nothing missed, nothing duplicated', () => {
     const regions = Object.keys(h.aws.detectors).length;
     expect(aws['guardduty:ListFindings']).toBe(regions);
     expect(aws['guardduty:GetFindings']).toBe(regions);
-    // The org is resolved once per process; then only the two queries (closed incidents, refresh requests).
-    expect(h.soar.calls().counts).toEqual({ 'GET /rest/session': 1, 'POST /rest/orgs/{org}/incidents/query_paged': 2 });
+    // Once per process: the org and the schema check; the cycle itself makes only the two queries
+    // (closed incidents, refresh requests).
+    expect(h.soar.calls().counts).toEqual({
+      'GET /rest/session': 1,
+      'GET /rest/orgs/{org}/types/{type}/fields': 1, 'GET /rest/orgs/{org}/types': 1, 'GET /rest/orgs/{org}/artifact_types': 1,
+      'POST /rest/orgs/{org}/incidents/query_paged': 2,
+    });
+  });
+
+  it('refuses to escalate into an org where setup has not been run, says what is missing and what to run, and creates nothing', async () => {
+    h = await startHarness({ findings: 5, setup: false });
+    const refused = await h.once();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('lacks what guardduty-soar needs: incident field aws_guardduty_finding_id');
+    expect(refused.stderr).toContain('Run "guardduty-soar setup"');
+    expect(h.incidents()).toHaveLength(0);
+    expect(h.soar.calls().counts['POST /rest/orgs/{org}/incidents']).toBeUndefined();
+
+    expect((await h.setup()).code).toBe(0);
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents()).toHaveLength(5);
   });
 
   it('spends two AWS calls per 50 new findings in a region', async () => {
