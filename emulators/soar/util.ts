@@ -16,11 +16,16 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Plain text of an HTML fragment: tags dropped, common entities decoded, whitespace collapsed. */
+/**
+ * Plain text of an HTML fragment: a line break or the end of a block (paragraph, list item, div,
+ * heading, table row) becomes a new line, other tags are dropped, common entities decoded.
+ * [I] SOAR's exact conversion is not documented; this keeps the words of separate blocks apart.
+ */
 export function stripHtml(html: string): string {
   return html
-    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<br\s*\/?>|<\/(p|li|div|h[1-6]|tr|ul|ol)\s*>/gi, '\n')
     .replace(/<[^>]*>/g, '')
+    .replace(/\n{2,}/g, '\n')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')

@@ -52,6 +52,6 @@ function formatCounts(counts: Record<string, number>): string {
 }
 
 function oneLine(text: string): string {
-  const plain = htmlToText(text.replace(/<(br|\/li|\/p|\/div)\b[^>]*>/gi, ' | ')).replace(/(\s*\|\s*)+/g, ' | ').replace(/^ \| | \| $/g, '');
+  const plain = htmlToText(text.replace(/<(br|\/li|\/p|\/div)\b[^>]*>|\n/gi, ' | ')).replace(/(\s*\|\s*)+/g, ' | ').replace(/^ \| | \| $/g, '');
   return plain.length > 220 ? `${plain.slice(0, 217)}...` : plain;
 }

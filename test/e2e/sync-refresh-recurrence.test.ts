@@ -20,7 +20,7 @@ describe('manual refresh', () => {
     expect((await h.once()).code).toBe(0);
     const incident = incidentOf(h, finding.id);
     expect(incident.properties.aws_guardduty_trigger_refresh).toBe(false);
-    expect(laterNotes(incident)).toEqual([expect.stringMatching(/GuardDuty finding refreshed on request.*Nothing changed/)]);
+    expect(laterNotes(incident)).toEqual([expect.stringMatching(/GuardDuty finding refreshed on request.*Nothing changed/s)]);
     // The listing's check batch, and one GetFindings for the refresh.
     expect(guardDutyCalls(h, 'GetFindings')).toBe(2);
 
@@ -50,7 +50,7 @@ describe('manual refresh', () => {
     expect(incident.planStatus).toBe('C');
     expect(incident.properties).toMatchObject({ aws_guardduty_count: '7', aws_guardduty_trigger_refresh: false });
     expect(incident.tables.gd_finding_overview?.map((r) => r.cells.count)).toEqual(['2', '7']);
-    expect(laterNotes(incident)).toEqual([expect.stringMatching(/refreshed on request.*AWS GuardDuty Count: 2 → 7/)]);
+    expect(laterNotes(incident)).toEqual([expect.stringMatching(/refreshed on request.*AWS GuardDuty Count: 2 → 7/s)]);
   });
 
   it('answers a request on an incident it does not know, and on a finding GuardDuty no longer has', async () => {
@@ -86,7 +86,7 @@ describe('recurrence: the finding is updated after its incident was closed (and 
     expect(incident.id).toBe(closedId);
     expect(incident.planStatus).toBe('A');
     expect(incident.properties.aws_guardduty_count).toBe('5');
-    expect(laterNotes(incident)).toEqual([expect.stringMatching(/incident reopened.*AWS GuardDuty Count: 3 → 5/)]);
+    expect(laterNotes(incident)).toEqual([expect.stringMatching(/incident reopened.*AWS GuardDuty Count: 3 → 5/s)]);
     h.soar.resetCalls();
     await h.once();
     expect(soarCalls(h, 'PATCH /incidents/{id}')).toBe(0);
