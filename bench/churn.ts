@@ -48,7 +48,8 @@ export async function churn(world: World, byRegion: Map<string, string[]>, laten
   const share = (ids: string[], region: string): number => ids.filter((id) => world.aws.getFinding(id)?.region === region).length;
   const listPages = world.regions.map((r) => pagesOf(share(sets.updated, r)));
   const chain = Math.max(...world.regions.map((r, i) => (listPages[i] ?? 1) + batchesOf(byRegion.get(r)?.length ?? 0)))
-    + world.regions.reduce((n, r) => n + batchesOf(share(sets.closed, r)), 0);
+    // Per batch of 50 closed incidents' findings: the feedback their resolution maps to, then the archive.
+    + world.regions.reduce((n, r) => n + 2 * batchesOf(share(sets.closed, r)), 0);
   const bound = computeBound({ soarCalls, discovery: 2, lead: Math.min(...listPages) + 1, chain }, latency);
   const complete = Object.values(missed).every((n) => n === 0);
   const checks: Check[] = [

@@ -107,16 +107,17 @@ export class LinksRepo {
   }
 
   /** Inserts a link rebuilt from SOAR (an empty database next to a populated SOAR). */
-  insertAdopted(key: FindingKey, snapshot: FindingSnapshot, incidentId: number, incidentState: IncidentState, applied: Record<string, unknown>): void {
+  /** Returns false when the finding already has a link (that one is kept). */
+  insertAdopted(key: FindingKey, snapshot: FindingSnapshot, incidentId: number, incidentState: IncidentState, applied: Record<string, unknown>): boolean {
     const now = this.now();
-    this.db
+    return this.db
       .prepare(
         `INSERT OR IGNORE INTO links (account, region, detector_id, finding_id, finding_account, incident_id, updated_at,
            count, severity, archived, incident_state, state, applied, created_at, changed_at)
          VALUES (@account, @region, @detectorId, @findingId, @findingAccount, @incidentId, @updatedAt, @count,
            @severity, @archived, @incidentState, 'adopted', @applied, @now, @now)`,
       )
-      .run({ ...keyParams(key), ...snapshotParams(snapshot), incidentId, incidentState, applied: JSON.stringify(applied), now });
+      .run({ ...keyParams(key), ...snapshotParams(snapshot), incidentId, incidentState, applied: JSON.stringify(applied), now }).changes === 1;
   }
 
   /** The incident reflects the finding as of `snapshot`. */

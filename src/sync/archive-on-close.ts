@@ -6,6 +6,7 @@ import { nextAttemptAt } from './backoff.js';
 import { addNoteOnce } from './durable-note.js';
 import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD, queryField } from './incident-fields.js';
+import { hasChanged, snapshotOf } from './finding-context.js';
 import type { SyncDeps } from './sync-deps.js';
 
 export const ARCHIVE_OP = 'archive';
@@ -43,7 +44,7 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
       store.transaction(() => {
         store.links.setIncidentState(link, 'closed');
         if (config.sync.archiveOnClose && !link.archived && archivedField !== 'True') {
-          store.ops.enqueue(ARCHIVE_OP, opKey(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
+          store.ops.enqueue(ARCHIVE_OP, archiveOpKey(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
         }
       });
     }
@@ -62,8 +63,10 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
   const groups = new Map<string, Link[]>();
   const unrecorded: Link[] = [];
   const resolutions = new Map<string, string | null>();
+  const payloads = new Map<string, Record<string, unknown>>();
   for (const op of deps.store.ops.due(ARCHIVE_OP)) {
     resolutions.set(op.key, typeof op.payload.resolution === 'string' ? op.payload.resolution : null);
+    payloads.set(op.key, op.payload);
     const link = linkFromKey(deps, op.key);
     // Reopened since (its finding recurred, aws_gd_on_recurrence = reopen): the close no longer stands.
     if (!link || link.incidentState === 'open') {
@@ -84,20 +87,51 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
     const source = sources.get(first.account);
     if (!source) continue;
     for (const batch of chunk(links, 50)) {
+      let ready: Link[];
       try {
-        await sendFeedback(deps, source, batch, resolutions);
-        await source.archiveFindings(first.region, first.detectorId, batch.map((l) => l.findingId));
+        ready = await withoutUnseenVersions(deps, source, batch, payloads);
+        if (ready.length === 0) continue;
+        await sendFeedback(deps, source, ready, resolutions);
+        await source.archiveFindings(first.region, first.detectorId, ready.map((l) => l.findingId));
       } catch (err) {
         await recordRefusal(deps, batch, err);
         continue;
       }
-      for (const link of batch) deps.store.links.setArchived(link, true);
+      for (const link of ready) deps.store.links.setArchived(link, true);
       // Independent SOAR writes (each catches its own failure): together, bounded by aws_gd_soar_concurrency.
-      await Promise.all(batch.map((link) => recordArchived(deps, link)));
-      archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + batch.length);
+      await Promise.all(ready.map((link) => recordArchived(deps, link)));
+      archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + ready.length);
     }
   }
   return archivedByRegion;
+}
+
+/**
+ * The findings of a batch that may be archived now (one GetFindings per 50). A finding GuardDuty
+ * updated after the version its incident shows recurred while the responder was closing: archiving it
+ * would swallow the recurrence. Its archive waits one cycle, so that the next region pass sees the
+ * recurrence first and reopens the incident (which drops the archive) or, with
+ * `aws_gd_on_recurrence = ignore`, records it (after which the archive goes ahead). A version is
+ * held back only once: one the listing never returns (below the severity threshold) is archived the
+ * next time. A finding already archived, or gone, is archived as before (harmless).
+ */
+async function withoutUnseenVersions(
+  deps: SyncDeps, source: FindingsSource, batch: Link[], payloads: ReadonlyMap<string, Record<string, unknown>>,
+): Promise<Link[]> {
+  const { region, detectorId } = batch[0];
+  const current = new Map((await source.getFindings(region, detectorId, batch.map((l) => l.findingId))).map((f) => [f.Id, snapshotOf(f)]));
+  return batch.filter((link) => {
+    const snapshot = current.get(link.findingId);
+    if (!snapshot || snapshot.archived || !hasChanged(link, snapshot)) return true;
+    const key = archiveOpKey(link);
+    const payload = payloads.get(key) ?? {};
+    if (payload.heldFor === snapshot.updatedAt) return true;
+    deps.store.ops.enqueue(ARCHIVE_OP, key, { ...payload, heldFor: snapshot.updatedAt });
+    deps.logger.info('Finding updated since its incident was closed: its archive waits for the next cycle to handle the recurrence', {
+      findingId: link.findingId, region, incidentId: link.incidentId,
+    });
+    return false;
+  });
 }
 
 /**
@@ -109,7 +143,7 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
 async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], resolutions: ReadonlyMap<string, string | null>): Promise<void> {
   const byValue = new Map<string, { feedback: Feedback; resolution: string; links: Link[] }>();
   for (const link of batch) {
-    const resolution = resolutions.get(opKey(link));
+    const resolution = resolutions.get(archiveOpKey(link));
     const feedback = resolution ? feedbackFor(deps.config.sync.feedbackMap, resolution) : undefined;
     if (!resolution || !feedback) continue;
     const group = byValue.get(`${feedback}/${resolution}`) ?? { feedback, resolution, links: [] };
@@ -142,14 +176,14 @@ async function recordArchived(deps: SyncDeps, link: Link): Promise<void> {
       await deps.soar.patchIncident(incidentId, changes);
       deps.store.links.setApplied(link, applyChanges(link.applied, desired));
     }
-    await addNoteOnce(deps, incidentId, `archived:${opKey(link)}`, {
+    await addNoteOnce(deps, incidentId, `archived:${archiveOpKey(link)}`, {
       format: 'text',
       content: `guardduty-soar archived GuardDuty finding ${link.findingId} (detector ${link.detectorId}, ${link.region}) because this incident was closed.`,
     });
-    deps.store.ops.complete(ARCHIVE_OP, opKey(link));
+    deps.store.ops.complete(ARCHIVE_OP, archiveOpKey(link));
   } catch (err) {
     // The finding is archived; only its record on the incident failed. Retried next cycle.
-    deps.store.ops.fail(ARCHIVE_OP, opKey(link), errorMessage(err), nextAttemptAt(deps.clock.now(), 1, true));
+    deps.store.ops.fail(ARCHIVE_OP, archiveOpKey(link), errorMessage(err), nextAttemptAt(deps.clock.now(), 1, true));
   }
 }
 
@@ -157,7 +191,7 @@ async function recordRefusal(deps: SyncDeps, batch: Link[], err: unknown): Promi
   const memberRefusal = isMemberRefusal(err);
   const retryable = isRetryable(err);
   for (const link of batch) {
-    const key = opKey(link);
+    const key = archiveOpKey(link);
     const attempts = (deps.store.ops.get(ARCHIVE_OP, key)?.attempts ?? 0) + 1;
     const base = memberRefusal ? REFUSAL_BASE_MS : 60_000;
     deps.store.ops.fail(ARCHIVE_OP, key, errorMessage(err), nextAttemptAt(deps.clock.now(), attempts, retryable, base, 24 * 3_600_000));
@@ -183,7 +217,7 @@ export function isMemberRefusal(err: unknown): boolean {
   return err instanceof ExternalServiceError && err.status === 400 && /administrator|master account|not owned/i.test(err.message);
 }
 
-function opKey(link: Pick<Link, 'account' | 'region' | 'detectorId' | 'findingId'>): string {
+export function archiveOpKey(link: Pick<Link, 'account' | 'region' | 'detectorId' | 'findingId'>): string {
   return `${link.account}/${link.region}/${link.detectorId}/${link.findingId}`;
 }
 

@@ -1,4 +1,5 @@
 import type { IncidentView } from '../soar/case-system.js';
+import { ARCHIVE_OP, archiveOpKey } from './archive-on-close.js';
 import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
 import { FIELD, queryField } from './incident-fields.js';
 import { finishInterruptedWork } from './interrupted-work.js';
@@ -13,7 +14,14 @@ import type { SyncDeps } from './sync-deps.js';
  * - other work a crash cut short is finished (see `finishInterruptedWork`).
  */
 export async function recoverOnStart(deps: SyncDeps, accounts: readonly string[]): Promise<{ adopted: number; resolved: number }> {
-  const adopted = deps.store.links.isEmpty() ? await adoptFromSoar(deps, accounts) : 0;
+  // Marked before and cleared after, so an adoption a crash cut short is finished by the next start
+  // (adopting is idempotent) instead of leaving the rest of SOAR's incidents to be created twice.
+  let adopted = 0;
+  if (deps.store.links.isEmpty() || deps.store.getMeta(ADOPTION_META) === 'started') {
+    deps.store.setMeta(ADOPTION_META, 'started');
+    adopted = await adoptFromSoar(deps, accounts);
+    deps.store.setMeta(ADOPTION_META, 'done');
+  }
   let resolved = 0;
   for (const link of deps.store.links.inState('creating')) {
     const incident = await findIncidentForFinding(deps, link, replacedIncident(deps, link));
@@ -28,11 +36,15 @@ export async function recoverOnStart(deps: SyncDeps, accounts: readonly string[]
   return { adopted, resolved };
 }
 
+const ADOPTION_META = 'adoption';
+
 async function adoptFromSoar(deps: SyncDeps, accounts: readonly string[]): Promise<number> {
   let adopted = 0;
   const pages = deps.soar.queryIncidents({
     conditions: [{ field: queryField(FIELD.findingId), method: 'has_a_value' }],
-    sort: { field: 'create_date', direction: 'asc' },
+    // Newest first: with aws_gd_on_recurrence = new a finding has several incidents, and the newest
+    // is the one to follow (the first adopted wins).
+    sort: { field: 'create_date', direction: 'desc' },
     pageSize: 500,
   });
   for await (const page of pages) {
@@ -56,18 +68,24 @@ function adoptOne(deps: SyncDeps, incident: IncidentView, accounts: readonly str
   const account = (findingAccount && accounts.includes(findingAccount) ? findingAccount : accounts[0]) ?? findingAccount ?? '';
   const count = Number(text(FIELD.count) ?? '0');
   const severity = Number(text(FIELD.severity));
-  deps.store.links.insertAdopted(
-    { account, region, detectorId, findingId },
-    {
-      findingAccount: findingAccount ?? account,
-      updatedAt: text(FIELD.updatedAt) ?? '',
-      count: Number.isFinite(count) ? count : 0,
-      severity: Number.isFinite(severity) ? severity : null,
-      archived: text(FIELD.archived) === 'True',
-    },
-    incident.id,
-    incident.planStatus === 'C' ? 'closed' : 'open',
-    appliedFromIncident(incident),
-  );
-  return true;
+  const key = { account, region, detectorId, findingId };
+  const closed = incident.planStatus === 'C';
+  const archived = text(FIELD.archived) === 'True';
+  const snapshot = {
+    findingAccount: findingAccount ?? account,
+    updatedAt: text(FIELD.updatedAt) ?? '',
+    count: Number.isFinite(count) ? count : 0,
+    severity: Number.isFinite(severity) ? severity : null,
+    archived,
+  };
+  // One transaction: a closed link without its queued archive would never be archived.
+  return deps.store.transaction(() => {
+    if (!deps.store.links.insertAdopted(key, snapshot, incident.id, closed ? 'closed' : 'open', appliedFromIncident(incident))) return false;
+    // Closed while the database was lost: the closed-incident query starts afresh and would never
+    // see it, so its archive is queued here (archiving an archived finding is harmless).
+    if (closed && !archived && deps.config.sync.archiveOnClose) {
+      deps.store.ops.enqueue(ARCHIVE_OP, archiveOpKey(key), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
+    }
+    return true;
+  });
 }

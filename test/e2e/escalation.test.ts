@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_FINDING_TYPES } from '../../emulators/aws/index.js';
+import { findingOf, incidentOf } from './sync-helpers.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -171,11 +172,19 @@ describe('nothing missed, nothing duplicated', () => {
     h = await startHarness({ findings: 10 });
     await h.once();
     const before = h.incidents().map((i) => i.id);
+    // A responder closes an incident while the database is lost: the rebuilt state still archives its finding.
+    const closed = h.incidents()[0];
+    if (!closed) throw new Error('no incident');
+    h.soar.closeIncident(closed.id, { resolution: 'Resolved', summary: 'Handled.' });
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(h.dbPath + suffix, { force: true });
     h.soar.resetCalls();
     expect((await h.once()).code).toBe(0);
     expect(h.incidents().map((i) => i.id)).toEqual(before);
     expect(h.soar.calls().counts['POST /rest/orgs/{org}/incidents'] ?? 0).toBe(0);
+    expect(findingOf(h, String(closed.properties.aws_guardduty_finding_id)).service.archived).toBe(true);
+    expect(incidentOf(h, String(closed.properties.aws_guardduty_finding_id)).properties.aws_guardduty_archived).toBe('True');
+    const open = h.incidents().filter((i) => i.id !== closed.id);
+    expect(open.every((i) => i.planStatus === 'A' && findingOf(h, String(i.properties.aws_guardduty_finding_id)).service.archived === false)).toBe(true);
   });
 
   it('one region failing never stops the others, and it is retried next cycle from its own cursor', async () => {

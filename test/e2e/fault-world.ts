@@ -120,7 +120,7 @@ export function inspectWorld(h: Harness): WorldCounts {
       problems.archivedButNotClosed.push(`${f.id} (incident ${incident.id}, ${incident.planStatus}, archived field ${String(incident.properties.aws_guardduty_archived)})`);
     }
     if (incident.properties.aws_guardduty_count !== String(f.service.count)) {
-      problems.staleCount.push(`${f.id}: incident ${String(incident.properties.aws_guardduty_count)}, finding ${f.service.count}`);
+      problems.staleCount.push(`${f.id} (incident ${incident.id}): count ${String(incident.properties.aws_guardduty_count)} on the incident, ${f.service.count} in GuardDuty`);
     }
   }
   for (const i of incidents) {

@@ -122,6 +122,30 @@ describe('recurrence: the finding is updated after its incident was closed (and 
     expect(all[0]?.properties.aws_guardduty_count).toBe('3');
     expect(laterNotes(all[0])).toEqual([]);
   });
+  it('a recurrence the daemon has not seen yet when a responder closes the incident is not swallowed by the archive', async () => {
+    h = await startHarness({ findings: 0 });
+    const finding = newFinding(h, 'eu-west-1', { serviceCount: 3 });
+    await h.once();
+    const incidentId = incidentOf(h, finding.id).id;
+    // The responder closes while GuardDuty sees the activity again, and this cycle's listing of the
+    // region fails: the SOAR phase learns of the close before any region pass has seen the new version.
+    h.soar.closeIncident(incidentId, { resolution: 'Resolved', summary: 'Handled.' });
+    h.aws.updateFinding(finding.id, { recur: 2 });
+    h.aws.setFault({ service: 'guardduty', operation: 'ListFindings', region: 'eu-west-1', failNext: 3, statuses: [500] });
+    expect((await h.once()).code).toBe(1);
+    expect(findingOf(h, finding.id).service.archived).toBe(false);
+
+    // The next cycle sees the recurrence first: the incident reopens with the new count, nothing is archived.
+    expect((await h.once()).code).toBe(0);
+    const incident = incidentOf(h, finding.id);
+    expect(incident.planStatus).toBe('A');
+    expect(incident.properties.aws_guardduty_count).toBe('5');
+    expect(laterNotes(incident)).toEqual([expect.stringMatching(/incident reopened.*AWS GuardDuty Count: 3 → 5/s)]);
+    expect(findingOf(h, finding.id).service.archived).toBe(false);
+    h.aws.resetCalls();
+    await h.once();
+    expect(guardDutyCalls(h, 'ArchiveFindings')).toBe(0);
+  });
 });
 
 describe('vanished finding', () => {
