@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { logLines, startHarness, type Harness } from './harness.js';
 
@@ -99,6 +99,15 @@ describe('logs on stdout', () => {
 });
 
 describe.skipIf(!isRoot)('as the image runs it: uid 1001, APP_CONFIG_FILE, only the volume writable', () => {
+  // In the image uid 1001 reads /app; here it must reach the checkout, which a clone made in a
+  // `mktemp -d` folder (mode 0700) does not allow. Others may traverse (not list) its folders for
+  // these tests; the modes are put back after.
+  let restoreModes: () => void = () => undefined;
+  beforeAll(() => {
+    restoreModes = letOthersTraverse(ROOT);
+  });
+  afterAll(() => restoreModes());
+
   /** /etc/rescircuits (root-owned, read-only for the app) and the state volume (owned by 1001). */
   async function layout(writableVolume = true): Promise<{ harness: Harness; configFile: string; volume: string; env: NodeJS.ProcessEnv }> {
     const harness = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
@@ -158,6 +167,22 @@ describe.skipIf(!isRoot)('as the image runs it: uid 1001, APP_CONFIG_FILE, only 
     expect(stopped.code).toBe(1);
   });
 });
+
+/** Adds the "search" bit for others on `dir` and every folder above it that lacks it; returns the undo. */
+function letOthersTraverse(dir: string): () => void {
+  const changed: { dir: string; mode: number }[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(d, mode | 0o001);
+      changed.push({ dir: d, mode });
+    }
+    if (path.dirname(d) === d) break;
+  }
+  return () => {
+    for (const { dir: d, mode } of changed.reverse()) fs.chmodSync(d, mode);
+  };
+}
 
 /** The built CLI as uid/gid 1001 (the tests run as root here, as CI containers often do). */
 async function runCliAs(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
