@@ -47,6 +47,7 @@ export const faultSchema = z.strictObject({
   errorRate: z.number().min(0).max(1).optional(),
   statuses: z.array(z.number().int().min(400).max(599)).min(1).optional(),
   failNext: z.number().int().min(0).optional(),
+  skipFirst: z.number().int().min(0).optional(),
   reset: z.boolean().optional(),
   resetRate: z.number().min(0).max(1).optional(),
   mode: z.enum(['before', 'after']).optional(),

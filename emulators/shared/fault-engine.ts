@@ -13,6 +13,8 @@ export interface FaultRuleBase {
   statuses?: number[];
   /** Fail exactly the next N matching calls (then this rule stops failing). */
   failNext?: number;
+  /** Let the first N matching calls through untouched; the rule applies from the next one on. */
+  skipFirst?: number;
   /** With failNext: the failures are connection resets instead of error responses. */
   reset?: boolean;
   /** Probability (0–1) that a matching call's connection is destroyed without a response. */
@@ -23,7 +25,7 @@ export interface FaultRuleBase {
   latencyMs?: number;
 }
 
-export type Active<R> = R & { id: string; /** Calls this rule failed so far. */ triggered: number };
+export type Active<R> = R & { id: string; /** Calls this rule failed so far. */ triggered: number; /** Calls it let through under skipFirst. */ skipped: number };
 
 export type FaultOutcome = { kind: 'error'; status: number; mode: 'before' | 'after' } | { kind: 'reset'; mode: 'before' | 'after' };
 
@@ -34,7 +36,7 @@ export class FaultEngine<R extends FaultRuleBase> {
   constructor(private readonly prng: Prng) {}
 
   add(rule: R): Active<R> {
-    const active = { ...rule, id: `fault-${this.nextId++}`, triggered: 0 } as Active<R>;
+    const active = { ...rule, id: `fault-${this.nextId++}`, triggered: 0, skipped: 0 } as Active<R>;
     this.rules.push(active);
     return { ...active };
   }
@@ -72,6 +74,10 @@ export class FaultEngine<R extends FaultRuleBase> {
   private outcomeOf(rule: Active<R>, defaultStatuses: readonly number[]): FaultOutcome | undefined {
     const mode = rule.mode ?? 'before';
     const status = (): number => this.prng.pick(rule.statuses?.length ? rule.statuses : [...defaultStatuses]);
+    if (rule.skipFirst !== undefined && rule.skipped < rule.skipFirst) {
+      rule.skipped++;
+      return undefined;
+    }
     if (rule.failNext !== undefined) {
       if (rule.triggered >= rule.failNext) return undefined;
       return rule.reset ? { kind: 'reset', mode } : { kind: 'error', status: status(), mode };

@@ -187,6 +187,22 @@ describe('nothing missed, nothing duplicated', () => {
     expect(open.every((i) => i.planStatus === 'A' && findingOf(h, String(i.properties.aws_guardduty_finding_id)).service.archived === false)).toBe(true);
   });
 
+  it('a rebuild cut short is finished by the next start, without creating anything twice', async () => {
+    h = await startHarness({ findings: 0 });
+    // More incidents than one page (500) of the rebuild query.
+    h.aws.generateFindings({ count: 510, region: 'us-east-1' });
+    expect((await h.once()).code).toBe(0);
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(h.dbPath + suffix, { force: true });
+    // The second page of the rebuild query fails: the start stops with 500 incidents adopted.
+    h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents/query_paged'], skipFirst: 1, failNext: 1, statuses: [400] });
+    expect((await h.once()).code).toBe(1);
+    h.soar.clearFaults();
+    h.soar.resetCalls();
+    expect((await h.once()).code).toBe(0);
+    expect(h.incidents()).toHaveLength(510);
+    expect(h.soar.calls().counts['POST /rest/orgs/{org}/incidents'] ?? 0).toBe(0);
+  });
+
   it('one region failing never stops the others, and it is retried next cycle from its own cursor', async () => {
     h = await startHarness({ findings: 0 });
     h.aws.generateFindings({ count: 5, region: 'us-east-1' });

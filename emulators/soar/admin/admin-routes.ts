@@ -25,6 +25,7 @@ const FaultBody = z.object({
   errorRate: z.number().min(0).max(1).optional(),
   statuses: z.array(z.number().int().min(400).max(599)).optional(),
   failNext: z.number().int().min(0).optional(),
+  skipFirst: z.number().int().min(0).optional(),
   reset: z.boolean().optional(),
   resetRate: z.number().min(0).max(1).optional(),
   mode: z.enum(['before', 'after']).optional(),
