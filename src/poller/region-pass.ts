@@ -146,10 +146,14 @@ class RegionPass {
     this.deps.store.links.markSeen(links, this.cycle);
   }
 
-  /** Whether a listed finding is left to the check phase; one waiting out a backoff is synced now, as it changed. */
+  /**
+   * Whether a listed finding is left to the check phase. Not one the check phase will pass over: one
+   * waiting out a backoff (it changed, so it is tried now) or one already retried this cycle.
+   */
   private defer(findingId: string): boolean {
     const link = this.deps.store.links.get(this.key(findingId));
-    const open = link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned' && !this.waiting(findingId);
+    const open = link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned'
+      && link.seenCycle < this.cycle && !this.waiting(findingId);
     if (open) this.deferred.add(findingId);
     return open;
   }
