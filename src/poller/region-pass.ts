@@ -1,6 +1,6 @@
 import { errorMessage, isRetryable } from '../errors.js';
 import type { FindingOutcome } from '../health/metrics.js';
-import type { Finding, FindingKey } from '../regions/finding.js';
+import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
 import type { Link } from '../store/links-repo.js';
 import { nextAttemptAt } from '../sync/backoff.js';
@@ -207,7 +207,7 @@ class RegionPass {
   }
 
   private opKey(findingId: string): string {
-    return `${this.target.account}/${this.target.region}/${this.target.detectorId}/${findingId}`;
+    return findingKeyString(this.key(findingId));
   }
 
   private key(findingId: string): FindingKey {

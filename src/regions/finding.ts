@@ -247,6 +247,20 @@ export interface FindingKey {
   findingId: string;
 }
 
+/**
+ * The key as one string, `account/region/detector/finding`: how pending operations and notes name
+ * the finding they belong to. None of the four parts contains a slash.
+ */
+export function findingKeyString(key: FindingKey): string {
+  return `${key.account}/${key.region}/${key.detectorId}/${key.findingId}`;
+}
+
+/** The inverse of `findingKeyString`; undefined for a string that is not one. */
+export function parseFindingKey(text: string): FindingKey | undefined {
+  const [account, region, detectorId, findingId] = text.split('/');
+  return account && region && detectorId && findingId ? { account, region, detectorId, findingId } : undefined;
+}
+
 export function isSampleFinding(finding: Finding): boolean {
   const value = finding.Service?.AdditionalInfo?.Value;
   if (typeof value !== 'string' || value === '') return false;

@@ -1,4 +1,5 @@
 import { ExternalServiceError, errorMessage, isRetryable } from '../errors.js';
+import { findingKeyString, parseFindingKey } from '../regions/finding.js';
 import type { Feedback, FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
@@ -44,7 +45,7 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
       store.transaction(() => {
         store.links.setIncidentState(link, 'closed');
         if (config.sync.archiveOnClose && !link.archived && archivedField !== 'True') {
-          store.ops.enqueue(ARCHIVE_OP, archiveOpKey(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
+          store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
         }
       });
     }
@@ -123,7 +124,7 @@ async function withoutUnseenVersions(
   return batch.filter((link) => {
     const snapshot = current.get(link.findingId);
     if (!snapshot || snapshot.archived || !hasChanged(link, snapshot)) return true;
-    const key = archiveOpKey(link);
+    const key = findingKeyString(link);
     const payload = payloads.get(key) ?? {};
     if (payload.heldFor === snapshot.updatedAt) return true;
     deps.store.ops.enqueue(ARCHIVE_OP, key, { ...payload, heldFor: snapshot.updatedAt });
@@ -143,7 +144,7 @@ async function withoutUnseenVersions(
 async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], resolutions: ReadonlyMap<string, string | null>): Promise<void> {
   const byValue = new Map<string, { feedback: Feedback; resolution: string; links: Link[] }>();
   for (const link of batch) {
-    const resolution = resolutions.get(archiveOpKey(link));
+    const resolution = resolutions.get(findingKeyString(link));
     const feedback = resolution ? feedbackFor(deps.config.sync.feedbackMap, resolution) : undefined;
     if (!resolution || !feedback) continue;
     const group = byValue.get(`${feedback}/${resolution}`) ?? { feedback, resolution, links: [] };
@@ -176,14 +177,14 @@ async function recordArchived(deps: SyncDeps, link: Link): Promise<void> {
       await deps.soar.patchIncident(incidentId, changes);
       deps.store.links.setApplied(link, applyChanges(link.applied, desired));
     }
-    await addNoteOnce(deps, incidentId, `archived:${archiveOpKey(link)}`, {
+    await addNoteOnce(deps, incidentId, `archived:${findingKeyString(link)}`, {
       format: 'text',
       content: `guardduty-soar archived GuardDuty finding ${link.findingId} (detector ${link.detectorId}, ${link.region}) because this incident was closed.`,
     });
-    deps.store.ops.complete(ARCHIVE_OP, archiveOpKey(link));
+    deps.store.ops.complete(ARCHIVE_OP, findingKeyString(link));
   } catch (err) {
     // The finding is archived; only its record on the incident failed. Retried next cycle.
-    deps.store.ops.fail(ARCHIVE_OP, archiveOpKey(link), errorMessage(err), nextAttemptAt(deps.clock.now(), 1, true));
+    deps.store.ops.fail(ARCHIVE_OP, findingKeyString(link), errorMessage(err), nextAttemptAt(deps.clock.now(), 1, true));
   }
 }
 
@@ -191,7 +192,7 @@ async function recordRefusal(deps: SyncDeps, batch: Link[], err: unknown): Promi
   const memberRefusal = isMemberRefusal(err);
   const retryable = isRetryable(err);
   for (const link of batch) {
-    const key = archiveOpKey(link);
+    const key = findingKeyString(link);
     const attempts = (deps.store.ops.get(ARCHIVE_OP, key)?.attempts ?? 0) + 1;
     const base = memberRefusal ? REFUSAL_BASE_MS : 60_000;
     deps.store.ops.fail(ARCHIVE_OP, key, errorMessage(err), nextAttemptAt(deps.clock.now(), attempts, retryable, base, 24 * 3_600_000));
@@ -217,12 +218,8 @@ export function isMemberRefusal(err: unknown): boolean {
   return err instanceof ExternalServiceError && err.status === 400 && /administrator|master account|not owned/i.test(err.message);
 }
 
-export function archiveOpKey(link: Pick<Link, 'account' | 'region' | 'detectorId' | 'findingId'>): string {
-  return `${link.account}/${link.region}/${link.detectorId}/${link.findingId}`;
-}
 
 function linkFromKey(deps: SyncDeps, key: string): Link | undefined {
-  const [account, region, detectorId, findingId] = key.split('/');
-  if (!account || !region || !detectorId || !findingId) return undefined;
-  return deps.store.links.get({ account, region, detectorId, findingId });
+  const findingKey = parseFindingKey(key);
+  return findingKey ? deps.store.links.get(findingKey) : undefined;
 }

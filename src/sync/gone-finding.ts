@@ -1,4 +1,5 @@
 import type { FindingOutcome } from '../health/metrics.js';
+import { findingKeyString } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';
 import { addNoteOnce } from './durable-note.js';
 import { clearContentMark } from './incident-content.js';
@@ -14,8 +15,7 @@ export async function markGone(deps: SyncDeps, link: Link): Promise<FindingOutco
     deps.store.links.setState(link, 'gone');
     return 'skipped';
   }
-  const key = `${link.account}/${link.region}/${link.detectorId}/${link.findingId}`;
-  await addNoteOnce(deps, incidentId, `gone:${key}`, {
+  await addNoteOnce(deps, incidentId, `gone:${findingKeyString(link)}`, {
     format: 'text',
     content:
       `GuardDuty no longer returns finding ${link.findingId} (detector ${link.detectorId}, ${link.region}): ` +

@@ -1,5 +1,5 @@
 import { errorMessage, isRetryable } from '../errors.js';
-import type { FindingKey } from '../regions/finding.js';
+import { parseFindingKey } from '../regions/finding.js';
 import type { PendingOp } from '../store/pending-ops-repo.js';
 import { CONTENT_OP, clearContentMark, readBack } from './incident-content.js';
 import { finishRecurrence } from './recurrence.js';
@@ -20,7 +20,7 @@ export async function finishInterruptedWork(deps: SyncDeps): Promise<void> {
   const { store } = deps;
   for (const op of store.ops.due(RECUR_NEW_OP)) {
     await guarded(deps, op, async () => {
-      const key = findingKey(op.key);
+      const key = parseFindingKey(op.key);
       if (key) await finishRecurrence(deps, key);
     });
   }
@@ -40,7 +40,7 @@ export async function finishInterruptedWork(deps: SyncDeps): Promise<void> {
  * finishes the update); still closed means it did not, and the next listing of the finding recurs again.
  */
 async function settleReopen(deps: SyncDeps, opKey: string): Promise<void> {
-  const key = findingKey(opKey);
+  const key = parseFindingKey(opKey);
   const link = key ? deps.store.links.get(key) : undefined;
   if (link && link.incidentState === 'closed' && link.incidentId !== null) {
     const incident = await deps.soar.getIncident(link.incidentId);
@@ -59,9 +59,4 @@ async function guarded(deps: SyncDeps, op: PendingOp, work: () => Promise<void>)
       kind: op.kind, key: op.key, error: errorMessage(err),
     });
   }
-}
-
-function findingKey(opKey: string): FindingKey | undefined {
-  const [account, region, detectorId, findingId] = opKey.split('/');
-  return account && region && detectorId && findingId ? { account, region, detectorId, findingId } : undefined;
 }

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { findingKeyString } from '../regions/finding.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { IncidentView } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';
@@ -8,7 +9,7 @@ import { addNoteOnce } from './durable-note.js';
 import { findingContext } from './finding-context.js';
 import { markGone } from './gone-finding.js';
 import { FIELD, queryField } from './incident-fields.js';
-import { keyString, updateIncident } from './update-incident.js';
+import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 
 const RESET = { field: FIELD.triggerRefresh, oldValue: true, newValue: false };
@@ -70,7 +71,7 @@ async function refreshOne(deps: SyncDeps, link: Link, incident: IncidentView, fi
     reason: 'refresh',
     alwaysNote: true,
     extraChanges: [RESET],
-    noteKey: `refresh:${keyString(ctx)}@${incident.lastModified}`,
+    noteKey: `refresh:${findingKeyString(ctx.key)}@${incident.lastModified}`,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { IncidentView } from '../soar/case-system.js';
-import { ARCHIVE_OP, archiveOpKey } from './archive-on-close.js';
+import { findingKeyString } from '../regions/finding.js';
+import { ARCHIVE_OP } from './archive-on-close.js';
 import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
 import { FIELD, queryField } from './incident-fields.js';
 import { finishInterruptedWork } from './interrupted-work.js';
@@ -84,7 +85,7 @@ function adoptOne(deps: SyncDeps, incident: IncidentView, accounts: readonly str
     // Closed while the database was lost: the closed-incident query starts afresh and would never
     // see it, so its archive is queued here (archiving an archived finding is harmless).
     if (closed && !archived && deps.config.sync.archiveOnClose) {
-      deps.store.ops.enqueue(ARCHIVE_OP, archiveOpKey(key), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
+      deps.store.ops.enqueue(ARCHIVE_OP, findingKeyString(key), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
     }
     return true;
   });

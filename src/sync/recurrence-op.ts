@@ -1,4 +1,4 @@
-import type { FindingKey } from '../regions/finding.js';
+import { findingKeyString, type FindingKey } from '../regions/finding.js';
 import type { RichText } from '../soar/case-system.js';
 import type { SyncDeps } from './sync-deps.js';
 
@@ -24,6 +24,6 @@ export const REOPEN_OP = 'reopen';
 
 /** The incident a pending recurrence replaces: an interrupted create must find a newer one. */
 export function replacedIncident(deps: SyncDeps, key: FindingKey): number | undefined {
-  const op = deps.store.ops.get(RECUR_NEW_OP, `${key.account}/${key.region}/${key.detectorId}/${key.findingId}`);
+  const op = deps.store.ops.get(RECUR_NEW_OP, findingKeyString(key));
   return op ? (op.payload as unknown as RecurNewPayload).previous : undefined;
 }

@@ -1,12 +1,12 @@
 import type { FindingOutcome } from '../health/metrics.js';
-import type { FindingKey } from '../regions/finding.js';
+import { findingKeyString, type FindingKey } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';
 import { ARCHIVE_OP } from './archive-on-close.js';
 import { createIncident } from './create-incident.js';
 import { addNoteOnce } from './durable-note.js';
 import type { FindingContext } from './finding-context.js';
 import { RECUR_NEW_OP, REOPEN_OP, type RecurNewPayload } from './recurrence-op.js';
-import { keyString, updateIncident } from './update-incident.js';
+import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /** A finding updated after its incident was closed (and not archived). */
@@ -18,22 +18,22 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
   }
   if (policy === 'reopen') {
     deps.store.transaction(() => {
-      deps.store.ops.enqueue(REOPEN_OP, keyString(ctx), { incidentId: link.incidentId });
+      deps.store.ops.enqueue(REOPEN_OP, findingKeyString(ctx.key), { incidentId: link.incidentId });
       // The close no longer stands: an archive it queued must not run while the reopen is in flight.
-      deps.store.ops.complete(ARCHIVE_OP, keyString(ctx));
+      deps.store.ops.complete(ARCHIVE_OP, findingKeyString(ctx.key));
     });
     await updateIncident(deps, ctx, link, {
       reason: 'reopened',
       extraChanges: [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }],
       incidentState: 'open',
     });
-    deps.store.ops.complete(REOPEN_OP, keyString(ctx));
+    deps.store.ops.complete(REOPEN_OP, findingKeyString(ctx.key));
     return 'reopened';
   }
   const previous = link.incidentId as number;
   const payload: RecurNewPayload = {
     previous,
-    noteKey: `recurrence:${keyString(ctx)}@${ctx.snapshot.updatedAt}`,
+    noteKey: `recurrence:${findingKeyString(ctx.key)}@${ctx.snapshot.updatedAt}`,
     note: {
       format: 'text',
       content:
@@ -41,7 +41,7 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
         `updated ${ctx.snapshot.updatedAt}). aws_gd_on_recurrence = new opened this incident; the history is in incident ${previous}.`,
     },
   };
-  deps.store.ops.enqueue(RECUR_NEW_OP, keyString(ctx), { ...payload });
+  deps.store.ops.enqueue(RECUR_NEW_OP, findingKeyString(ctx.key), { ...payload });
   await createIncident(deps, ctx);
   await finishRecurrence(deps, ctx.key);
   return 'created';
@@ -53,7 +53,7 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
  * each cycle, so a crash anywhere in between is finished.
  */
 export async function finishRecurrence(deps: SyncDeps, key: FindingKey): Promise<void> {
-  const op = deps.store.ops.get(RECUR_NEW_OP, keyString({ key }));
+  const op = deps.store.ops.get(RECUR_NEW_OP, findingKeyString(key));
   if (!op) return;
   const payload = op.payload as unknown as RecurNewPayload;
   const link = deps.store.links.get(key);

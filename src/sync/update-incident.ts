@@ -1,4 +1,5 @@
 import { renderChangeNote } from '../incidents/change-note.js';
+import { findingKeyString } from '../regions/finding.js';
 import type { FieldChange } from '../soar/case-system.js';
 import type { IncidentState, Link } from '../store/links-repo.js';
 import { intendNote, postIntendedNote } from './durable-note.js';
@@ -45,7 +46,7 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
   if (link.state !== 'synced' || contentInterrupted(deps, incidentId)) await readBack(deps, incidentId, ctx.rows.map((r) => r.table));
   const planned = plannedContent(deps, incidentId, ctx.rows, ctx.template.artifactInputs);
   const plannedRows = Object.values(planned.rows).reduce((a, b) => a + b, 0);
-  const noteKey = options.noteKey ?? `change:${keyString(ctx)}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`;
+  const noteKey = options.noteKey ?? `change:${findingKeyString(ctx.key)}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`;
   const withNote = options.alwaysNote === true || changes.length > 0 || plannedRows > 0 || planned.artifacts.length > 0;
   const freshNote = store.transaction(() => {
     markContentWrites(deps, incidentId, ctx.rows.map((r) => r.table));
@@ -74,9 +75,4 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
     clearContentMark(deps, incidentId);
   });
   return { fieldsChanged: changes.length, rowsWritten: Object.values(rows).reduce((a, b) => a + b, 0), artifactsAdded: artifacts.length };
-}
-
-export function keyString(ctx: Pick<FindingContext, 'key'>): string {
-  const k = ctx.key;
-  return `${k.account}/${k.region}/${k.detectorId}/${k.findingId}`;
 }
