@@ -63,10 +63,8 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
   const archivedByRegion = new Map<string, number>();
   const groups = new Map<string, Link[]>();
   const unrecorded: Link[] = [];
-  const resolutions = new Map<string, string | null>();
   const payloads = new Map<string, Record<string, unknown>>();
   for (const op of deps.store.ops.due(ARCHIVE_OP)) {
-    resolutions.set(op.key, typeof op.payload.resolution === 'string' ? op.payload.resolution : null);
     payloads.set(op.key, op.payload);
     const link = linkFromKey(deps, op.key);
     // Reopened since (its finding recurred, aws_gd_on_recurrence = reopen): the close no longer stands.
@@ -92,7 +90,7 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
       try {
         ready = await withoutUnseenVersions(deps, source, batch, payloads);
         if (ready.length === 0) continue;
-        await sendFeedback(deps, source, ready, resolutions);
+        await sendFeedback(deps, source, ready, payloads);
         await source.archiveFindings(first.region, first.detectorId, ready.map((l) => l.findingId));
       } catch (err) {
         await recordRefusal(deps, batch, err);
@@ -141,12 +139,12 @@ async function withoutUnseenVersions(
  * value and resolution. Feedback is advice to GuardDuty: a permanent refusal (a permission the
  * operator did not grant) is logged and the archive goes on; a transient failure retries the batch.
  */
-async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], resolutions: ReadonlyMap<string, string | null>): Promise<void> {
+async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], payloads: ReadonlyMap<string, Record<string, unknown>>): Promise<void> {
   const byValue = new Map<string, { feedback: Feedback; resolution: string; links: Link[] }>();
   for (const link of batch) {
-    const resolution = resolutions.get(findingKeyString(link));
-    const feedback = resolution ? feedbackFor(deps.config.sync.feedbackMap, resolution) : undefined;
-    if (!resolution || !feedback) continue;
+    const resolution = payloads.get(findingKeyString(link))?.resolution;
+    const feedback = typeof resolution === 'string' && resolution !== '' ? feedbackFor(deps.config.sync.feedbackMap, resolution) : undefined;
+    if (typeof resolution !== 'string' || !feedback) continue;
     const group = byValue.get(`${feedback}/${resolution}`) ?? { feedback, resolution, links: [] };
     group.links.push(link);
     byValue.set(`${feedback}/${resolution}`, group);
