@@ -54,17 +54,25 @@ export async function writeRows(deps: SyncDeps, incidentId: number, rows: readon
 
 /** Adds the artifacts the incident does not have yet, recording each as soon as it exists. */
 export async function addNewArtifacts(deps: SyncDeps, incidentId: number, artifacts: readonly ArtifactInput[]): Promise<ArtifactInput[]> {
-  const { store, soar } = deps;
-  const known = store.fingerprints.artifacts(incidentId);
-  const added: ArtifactInput[] = [];
-  for (const artifact of artifacts) {
-    if (known.has(artifactKey(artifact.type, artifact.value))) continue;
-    await soar.addArtifact(incidentId, artifact);
-    store.fingerprints.addArtifacts(incidentId, [artifact]);
-    known.add(artifactKey(artifact.type, artifact.value));
-    added.push(artifact);
+  const added = newArtifacts(deps, incidentId, artifacts);
+  for (const artifact of added) {
+    await deps.soar.addArtifact(incidentId, artifact);
+    deps.store.fingerprints.addArtifacts(incidentId, [artifact]);
   }
   return added;
+}
+
+/** The artifacts the store does not know on the incident, each (type, value) once. */
+function newArtifacts(deps: SyncDeps, incidentId: number, artifacts: readonly ArtifactInput[]): ArtifactInput[] {
+  const known = deps.store.fingerprints.artifacts(incidentId);
+  const fresh: ArtifactInput[] = [];
+  for (const artifact of artifacts) {
+    const key = artifactKey(artifact.type, artifact.value);
+    if (known.has(key)) continue;
+    known.add(key);
+    fresh.push(artifact);
+  }
+  return fresh;
 }
 
 /**
@@ -80,15 +88,7 @@ export function plannedContent(
     const missing = newRowsSince(store.fingerprints.rows(incidentId, table), current).length;
     if (missing > 0) rowCounts[table] = missing;
   }
-  const known = store.fingerprints.artifacts(incidentId);
-  const added: ArtifactInput[] = [];
-  for (const artifact of artifacts) {
-    const key = artifactKey(artifact.type, artifact.value);
-    if (known.has(key)) continue;
-    known.add(key);
-    added.push(artifact);
-  }
-  return { rows: rowCounts, artifacts: added };
+  return { rows: rowCounts, artifacts: newArtifacts(deps, incidentId, artifacts) };
 }
 
 /**
