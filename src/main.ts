@@ -110,10 +110,11 @@ function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger
     kind: 'assume-role', roleArn, roleSessionName: aws.roleSessionName, durationSeconds: aws.sessionDurationSeconds,
     externalId: aws.externalId, source: base,
   });
+  const roles = assumedRoles(aws);
   const modes: { label: string; credentials: AwsCredentialsMode }[] =
-    aws.roleArns.length > 0
-      ? aws.roleArns.map((arn) => ({ label: arn, credentials: assume(arn) }))
-      : [{ label: aws.roleArn ?? (base.kind === 'static' ? 'static keys' : 'default credential chain'), credentials: aws.roleArn ? assume(aws.roleArn) : base }];
+    roles.length > 0
+      ? roles.map((arn) => ({ label: arn, credentials: assume(arn) }))
+      : [{ label: base.kind === 'static' ? 'static keys' : 'default credential chain', credentials: base }];
   return modes.map(({ label, credentials }) => {
     const source = createGuardDutySource({
       masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs,
@@ -141,11 +142,16 @@ export function logStartup(app: App, command: string): void {
   if (config.soar.proxy) logger.info('SOAR calls use a proxy', { proxy: describeProxy(config.soar.proxy.url) });
 }
 
+/** The roles to assume, one credential set each: `aws_gd_role_arns`, or `aws_gd_role_arn` (never both). */
+function assumedRoles(aws: AppConfig['aws']): string[] {
+  return aws.roleArns.length > 0 ? aws.roleArns : aws.roleArn ? [aws.roleArn] : [];
+}
+
 /** Which credential mode the configuration selects, for the start-up log (never a secret). */
 function describeAwsCredentials(config: AppConfig): Record<string, unknown> {
   const { aws } = config;
   const source = aws.accessKeyId ? `static keys (${aws.accessKeyId})` : 'the AWS default credential chain';
-  const roles = aws.roleArn ? [aws.roleArn] : aws.roleArns;
+  const roles = assumedRoles(aws);
   if (roles.length === 0) return { mode: source };
   return {
     mode: `assume role${roles.length > 1 ? ' per account' : ''}, from ${source}`,
