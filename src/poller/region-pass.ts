@@ -53,6 +53,11 @@ class RegionPass {
    */
   private readonly deferred = new Set<string>();
   private deferredNewest: number | undefined;
+  /**
+   * Findings of this detector whose last sync failed and whose retry is not due yet: read once per
+   * pass and kept current by `guard`, rather than asked of SQLite for every finding listed or checked.
+   */
+  private readonly waitingIds: Set<string>;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -62,6 +67,8 @@ class RegionPass {
     private readonly report: RegionReport,
   ) {
     this.log = deps.logger.child({ region: target.region, account: target.account });
+    const prefix = this.opKey('');
+    this.waitingIds = new Set(deps.store.ops.waitingKeys(SYNC_FINDING_OP).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
   }
 
   async retryFailed(): Promise<void> {
@@ -131,7 +138,7 @@ class RegionPass {
   }
 
   private waiting(findingId: string): boolean {
-    return this.deps.store.ops.isWaiting(SYNC_FINDING_OP, this.opKey(findingId));
+    return this.waitingIds.has(findingId);
   }
 
   private async checkBatch(links: Link[], findings: Finding[]): Promise<void> {
@@ -183,12 +190,16 @@ class RegionPass {
       this.count(outcome);
       this.consecutiveTransient = 0;
       if (store.ops.get(SYNC_FINDING_OP, opKey)) store.ops.complete(SYNC_FINDING_OP, opKey);
+      this.waitingIds.delete(findingId);
     } catch (err) {
       this.count('failed');
       const retryable = isRetryable(err);
       const previous = store.ops.get(SYNC_FINDING_OP, opKey);
       store.ops.enqueue(SYNC_FINDING_OP, opKey, {});
-      store.ops.fail(SYNC_FINDING_OP, opKey, errorMessage(err), nextAttemptAt(clock.now(), (previous?.attempts ?? 0) + 1, retryable));
+      const retryAt = nextAttemptAt(clock.now(), (previous?.attempts ?? 0) + 1, retryable);
+      store.ops.fail(SYNC_FINDING_OP, opKey, errorMessage(err), retryAt);
+      if (retryAt > clock.now()) this.waitingIds.add(findingId);
+      else this.waitingIds.delete(findingId);
       this.log.warn('Finding not synced; it will be retried', { findingId, error: err, retryable });
       this.consecutiveTransient = retryable ? this.consecutiveTransient + 1 : 0;
       if (this.consecutiveTransient >= OUTAGE_THRESHOLD) {

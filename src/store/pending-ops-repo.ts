@@ -69,12 +69,10 @@ export class PendingOpsRepo {
       .run(error.slice(0, 2000), nextAttemptAt, kind, key);
   }
 
-  /** Whether an action is recorded and waiting for its backoff to pass. */
-  isWaiting(kind: string, key: string): boolean {
-    const row = this.db.prepare('SELECT next_attempt_at FROM pending_ops WHERE kind = ? AND op_key = ?').get(kind, key) as
-      | { next_attempt_at: number }
-      | undefined;
-    return row !== undefined && row.next_attempt_at > this.now();
+  /** The keys of the actions of a kind that are waiting for their backoff to pass. */
+  waitingKeys(kind: string): string[] {
+    return (this.db.prepare('SELECT op_key FROM pending_ops WHERE kind = ? AND next_attempt_at > ?').all(kind, this.now()) as { op_key: string }[])
+      .map((r) => r.op_key);
   }
 
   /** Ends every action's backoff: they are all tried at the next opportunity. Returns how many waited. */

@@ -128,13 +128,13 @@ describe('settings change at start', () => {
     store.ops.enqueue('sync-finding', 'a/f1', {});
     store.ops.fail('sync-finding', 'a/f1', 'close refused', now + 3_600_000);
     expect(retryPendingIfSettingsChanged(store, config('^us-'), 'templates-1', silentLogger())).toBe(0);
-    expect(store.ops.isWaiting('sync-finding', 'a/f1')).toBe(true);
+    expect(store.ops.waitingKeys('sync-finding')).toEqual(['a/f1']);
     // Same settings: the backoff stands.
     expect(retryPendingIfSettingsChanged(store, config('^us-'), 'templates-1', silentLogger())).toBe(0);
-    expect(store.ops.isWaiting('sync-finding', 'a/f1')).toBe(true);
+    expect(store.ops.waitingKeys('sync-finding')).toEqual(['a/f1']);
     // A template changed.
     expect(retryPendingIfSettingsChanged(store, config('^us-'), 'templates-2', silentLogger())).toBe(1);
-    expect(store.ops.isWaiting('sync-finding', 'a/f1')).toBe(false);
+    expect(store.ops.waitingKeys('sync-finding')).toEqual([]);
     expect(store.ops.due('sync-finding').map((o) => o.key)).toEqual(['a/f1']);
     // A regex in the configuration changed (RegExp values are part of the digest).
     store.ops.fail('sync-finding', 'a/f1', 'close refused', now + 3_600_000);
