@@ -1,6 +1,6 @@
 import type { App } from '../main.js';
 import type { CheckLine, CheckOutput } from './check.js';
-import { classifyFailure, explainFailure, type FailureClass } from './check-hints.js';
+import { explainFailure, type FailureClass } from './check-hints.js';
 import { findSchemaGaps } from './schema-plan.js';
 
 /** Which of the four connection checks a failure of the first SOAR call belongs to. */
@@ -12,6 +12,8 @@ const STAGE: Partial<Record<FailureClass, Stage>> = {
 };
 type Stage = 'reachable' | 'tls' | 'credentials' | 'org';
 const STAGES: readonly Stage[] = ['reachable', 'tls', 'credentials', 'org'];
+/** The stages before `stage`, all of which passed when it is the one that failed (or, for org, succeeded). */
+const stagesBefore = (stage: Stage): Exclude<Stage, 'org'>[] => STAGES.slice(0, STAGES.indexOf(stage)) as Exclude<Stage, 'org'>[];
 
 /**
  * The SOAR checks. One call (the session: `GET /rest/session` with an API key, a login with a
@@ -23,27 +25,25 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<void> {
   const { soar, config } = app;
   const url = new URL(config.soar.baseUrl);
   const names: Record<Stage, string> = { reachable: 'SOAR reachable', tls: 'SOAR TLS', credentials: 'SOAR credentials', org: 'SOAR org' };
-  const passed: Record<Stage, () => CheckLine> = {
+  const passed: Record<Exclude<Stage, 'org'>, () => CheckLine> = {
     reachable: () => ({ verdict: 'OK', name: names.reachable, detail: `${config.soar.baseUrl}${config.soar.resourcePrefix} answered${config.soar.proxy ? ' (through the [resilient] proxy)' : ''}` }),
     tls: () => tlsLine(app, url, names.tls),
     credentials: () => ({
       verdict: 'OK', name: names.credentials,
       detail: config.soar.auth.kind === 'apikey' ? `API key ${config.soar.auth.id} accepted` : `login of ${config.soar.auth.email} accepted`,
     }),
-    org: () => ({ verdict: 'OK', name: names.org, detail: `"${config.soar.org}" found` }),
   };
   let org: { id: number; name: string };
   try {
     org = await soar.connect();
   } catch (err) {
-    const cls = classifyFailure(err);
+    const { class: cls, reason, fix } = explainFailure(err, 'soar');
     const failedAt = STAGE[cls] ?? 'reachable';
-    for (const stage of STAGES.slice(0, STAGES.indexOf(failedAt))) out(passed[stage]());
-    const { reason, fix } = explainFailure(err, 'soar');
+    for (const stage of stagesBefore(failedAt)) out(passed[stage]());
     out({ verdict: 'FAIL', name: names[failedAt], detail: reason, fix });
     return;
   }
-  for (const stage of STAGES.slice(0, -1)) out(passed[stage]());
+  for (const stage of stagesBefore('org')) out(passed[stage]());
   out({ verdict: 'OK', name: names.org, detail: `"${org.name}" (id ${org.id})` });
   await checkSchema(app, out);
 }
