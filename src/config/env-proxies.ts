@@ -1,5 +1,5 @@
 import type { AppConfig } from './app-config.js';
-import { urlSecrets } from './net-parsers.js';
+import { urlSecrets, withDefaultScheme } from './net-parsers.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -12,7 +12,7 @@ export function environmentProxy(env: Env, scheme: 'http' | 'https'): string | u
   const raw = scheme === 'https' ? env.https_proxy ?? env.HTTPS_PROXY : env.http_proxy ?? env.HTTP_PROXY;
   const value = raw?.trim();
   if (!value) return undefined;
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  return withDefaultScheme(value, 'http');
 }
 
 /**
@@ -26,7 +26,7 @@ export function withEnvironmentProxies(config: AppConfig, env: Env): AppConfig {
   if (!http && !https) return config;
   const soarScheme = config.soar.baseUrl.toLowerCase().startsWith('https:') ? https : http;
   const secrets = new Set(config.secrets);
-  for (const url of [http, https]) if (url) for (const s of urlSecrets(url)) if (s !== '') secrets.add(s);
+  for (const url of [http, https]) if (url) for (const s of urlSecrets(url)) secrets.add(s);
   return {
     ...config,
     aws: { ...config.aws, httpProxy: config.aws.httpProxy ?? http, httpsProxy: config.aws.httpsProxy ?? https },

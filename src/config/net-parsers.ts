@@ -23,7 +23,7 @@ export interface SoarHost {
  * `http://127.0.0.1` reaches the local emulator over plain HTTP. The default scheme is https.
  */
 export const soarHost: Parser<SoarHost> = (raw) => {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  const withScheme = withDefaultScheme(raw, 'https');
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -46,7 +46,7 @@ export const soarHost: Parser<SoarHost> = (raw) => {
  * without a scheme means an http proxy.
  */
 export const proxyUrl: Parser<string> = (raw) => {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  const withScheme = withDefaultScheme(raw, 'http');
   const expected = 'a proxy URL such as http://proxy.example.com:3128';
   let url: URL;
   try {
@@ -58,6 +58,11 @@ export const proxyUrl: Parser<string> = (raw) => {
   if (url.hostname === '') return fail(expected, 'the proxy host is missing');
   return ok(withScheme);
 };
+
+/** `raw` as written when it names a scheme (`scheme://`), else with `scheme://` in front. */
+export function withDefaultScheme(raw: string, scheme: 'http' | 'https'): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `${scheme}://${raw}`;
+}
 
 /** The URL with its password replaced, for logs and problem reports. */
 export function maskUrlPassword(raw: string): string {
