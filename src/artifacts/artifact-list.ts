@@ -22,7 +22,8 @@ export class ArtifactList {
   /** A digest as SOAR's MD5, SHA-1 or SHA-256 type, whichever its length says it is. */
   addHash(raw: unknown, path: string): void {
     const type = hashArtifactType(raw);
-    if (type) this.add(type, raw, path);
+    // Hex digests compare case-insensitively; one spelling keeps the dedupe and SOAR's lookups exact.
+    if (type) this.add(type, (raw as string).toLowerCase(), path);
   }
 }
 
@@ -30,7 +31,5 @@ function artifactValue(type: ArtifactTypeName, raw: unknown): string | undefined
   if (type === 'Port' && typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : undefined;
   if (typeof raw !== 'string') return undefined;
   const value = raw.trim();
-  if (value === '') return undefined;
-  // Hex digests compare case-insensitively; one spelling keeps the dedupe and SOAR's lookups exact.
-  return hashArtifactType(value) === type ? value.toLowerCase() : value;
+  return value === '' ? undefined : value;
 }
