@@ -8,7 +8,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** dist/, whether this module runs built (`npm run bench`) or from source (the vitest smoke test). */
 const DIST = path.basename(path.dirname(HERE)) === 'dist' ? path.dirname(HERE) : path.resolve(HERE, '../dist');
 /** The built CLI (`npm run bench` builds first): the real daemon, not a shortcut. */
-export const CLI = path.join(DIST, 'src/cli.js');
+const CLI = path.join(DIST, 'src/cli.js');
 const PRELOAD = pathToFileURL(path.join(DIST, 'bench/rss-preload.js')).href;
 
 export interface DaemonRun {
@@ -54,7 +54,7 @@ export function runDaemon(world: WorldLike, command: string[]): Promise<DaemonRu
     if (run.problems.length < MAX_PROBLEMS) run.problems.push(text);
   };
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const entry = parseLine(line);
+    const entry = parseLogLine(line);
     if (!entry) return;
     if (entry.message === 'Cycle finished') {
       run.cycle = entry;
@@ -80,7 +80,8 @@ export function runDaemon(world: WorldLike, command: string[]): Promise<DaemonRu
   });
 }
 
-function parseLine(line: string): Record<string, unknown> | undefined {
+/** One JSON log line of the daemon as an object; undefined for anything else. The e2e harness reads logs with it too. */
+export function parseLogLine(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     return JSON.parse(line) as Record<string, unknown>;

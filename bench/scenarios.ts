@@ -72,6 +72,7 @@ export async function idle(world: World, openByRegion: Map<string, number>, late
   }));
   const worst = (f: (p: (typeof perRegion)[number]) => number): number => Math.max(...perRegion.map(f));
   const otherAws = calls.awsCycle.total - count(calls.awsCycle, 'guardduty:ListFindings') - count(calls.awsCycle, 'guardduty:GetFindings');
+  const incidents = world.soar.summary().incidents.total;
   const checks: Check[] = [
     ranCleanly(run),
     { name: 'idle: ListFindings per region', kind: 'count', target: '≤ 1', measured: `max ${worst((p) => p.list)}`, ok: worst((p) => p.list) <= 1 },
@@ -82,7 +83,7 @@ export async function idle(world: World, openByRegion: Map<string, number>, late
     { name: 'idle: SOAR calls', kind: 'count', target: '≤ 2 (start-up apart)', measured: String(calls.soarCycle.total), ok: calls.soarCycle.total <= 2 },
     {
       name: 'idle: nothing written', kind: 'applied', target: 'no incident created',
-      measured: `${world.soar.summary().incidents.total} incidents`, ok: world.soar.summary().incidents.total === open,
+      measured: `${incidents} incidents`, ok: incidents === open,
     },
   ];
   return scenario('idle', open, run, calls, bound, checks, { perRegion });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { parseLogLine } from '../../bench/daemon-run.js';
 import { startEmulators, type Emulators, type EmulatorsOptions } from '../../emulators/index.js';
 import type { AdminIncident } from '../../emulators/soar/index.js';
 import { onceCommand } from '../../src/commands/once.js';
@@ -179,11 +180,7 @@ export function runCli(
 /** Parses JSON log lines (skipping anything else). */
 export function logLines(text: string): Record<string, unknown>[] {
   return text.split('\n').flatMap((line) => {
-    if (!line.startsWith('{')) return [];
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
+    const parsed = parseLogLine(line);
+    return parsed ? [parsed] : [];
   });
 }
