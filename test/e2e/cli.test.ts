@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, logLines, runCli, startHarness, type Harness } from './harness.js';
+import { soarWrites } from './sync-helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -104,7 +105,7 @@ describe('the real CLI, end to end', () => {
     expect(h.incidents()).toHaveLength(200);
     expect(soar['POST /rest/orgs/{org}/incidents']).toBe(200);
     expect(soar['POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data']).toBe(rows);
-    const writes = Object.entries(soar).filter(([op]) => !op.startsWith('GET') && !op.includes('query_paged'));
+    const writes = soarWrites(h);
     expect(writes.reduce((n, [, c]) => n + c, 0)).toBe(200 + rows);
     // One summary line per region and one per cycle.
     const lines = logLines(result.stdout);

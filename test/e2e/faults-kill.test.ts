@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
 import { FaultScript, describeProblems, inspectWorld, problemCount, seededRandom, type WorldCounts } from './fault-world.js';
 import { CLI, startHarness, type CommandResult, type Harness } from './harness.js';
+import { makeRetriesDue, withStore } from './sync-helpers.js';
 
 /**
  * The fault test (issue 4): 10% of AWS and SOAR calls fail (500, 429, connection resets; some after
@@ -138,21 +138,8 @@ async function runAndKill(h: Harness, delayMs: number, duringMs: number, during:
   }
 }
 
-function withStore<T>(h: Harness, fn: (store: Store) => T): T {
-  const store = Store.open(h.dbPath, () => Date.now());
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
-
 function pendingOps(h: Harness): number {
   return withStore(h, (s) => s.ops.all().length);
-}
-
-function makeRetriesDue(h: Harness): void {
-  withStore(h, (s) => s.db.prepare('UPDATE pending_ops SET next_attempt_at = 0').run());
 }
 
 function describePending(h: Harness): string {

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUIRED_ON_CLOSE } from '../../emulators/soar/index.js';
-import { Store } from '../../src/store/store.js';
 import { logLines, startHarness, type Harness } from './harness.js';
-import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding, soarCalls } from './sync-helpers.js';
+import { findingOf, guardDutyCalls, incidentOf, laterNotes, makeRetriesDue, newFinding, soarCalls, withStore } from './sync-helpers.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -100,7 +99,7 @@ describe('a member account cannot archive', () => {
     expect(firstDelay).toBeGreaterThan(25 * 60_000);
 
     // When the interval has passed it asks again, and waits longer; the explanation is not repeated.
-    dueNow(h);
+    makeRetriesDue(h, 'archive');
     await h.once();
     expect(guardDutyCalls(h, 'ArchiveFindings')).toBe(2);
     expect(archiveOp(h).attempts).toBe(2);
@@ -202,22 +201,7 @@ describe('finding archived in GuardDuty: its incident is closed', () => {
 });
 
 function archiveOp(h: Harness): { attempts: number; nextAttemptAt: number } {
-  const store = Store.open(h.dbPath, () => Date.now());
-  try {
-    const op = store.ops.all().find((o) => o.kind === 'archive');
-    if (!op) throw new Error('no pending archive operation');
-    return op;
-  } finally {
-    store.close();
-  }
-}
-
-/** As if the retry interval had passed. */
-function dueNow(h: Harness): void {
-  const store = Store.open(h.dbPath, () => Date.now());
-  try {
-    store.db.prepare("UPDATE pending_ops SET next_attempt_at = 0 WHERE kind = 'archive'").run();
-  } finally {
-    store.close();
-  }
+  const op = withStore(h, (s) => s.ops.all().find((o) => o.kind === 'archive'));
+  if (!op) throw new Error('no pending archive operation');
+  return op;
 }

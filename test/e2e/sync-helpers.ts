@@ -1,5 +1,6 @@
 import type { WireFinding } from '../../emulators/aws/index.js';
 import type { AdminIncident } from '../../emulators/soar/index.js';
+import { Store } from '../../src/store/store.js';
 import type { Harness } from './harness.js';
 
 /**
@@ -60,6 +61,30 @@ export function changeFinding(h: Harness, findingId: string, change: (f: WireFin
 /** SOAR calls of one kind since the last reset. */
 export function soarCalls(h: Harness, operation: string): number {
   return h.soar.calls().counts[`${operation.split(' ')[0]} /rest/orgs/{org}${operation.slice(operation.indexOf(' ') + 1)}`] ?? 0;
+}
+
+/** SOAR writes since the last reset (every call but reads and queries), as [operation, calls]. */
+export function soarWrites(h: Harness): [string, number][] {
+  return Object.entries(h.soar.calls().counts).filter(([op]) => !op.startsWith('GET') && !op.endsWith('query_paged'));
+}
+
+/** The daemon's database, open for the length of `fn` (between runs of the daemon). */
+export function withStore<T>(h: Harness, fn: (store: Store) => T): T {
+  const store = Store.open(h.dbPath, () => Date.now());
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** As if the retry intervals had passed: every pending operation (or those of one kind) is due now. */
+export function makeRetriesDue(h: Harness, kind?: string): void {
+  withStore(h, (s) =>
+    kind === undefined
+      ? s.db.prepare('UPDATE pending_ops SET next_attempt_at = 0').run()
+      : s.db.prepare('UPDATE pending_ops SET next_attempt_at = 0 WHERE kind = ?').run(kind),
+  );
 }
 
 /** AWS calls of one GuardDuty operation since the last reset. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
-import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding } from './sync-helpers.js';
+import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding, soarWrites } from './sync-helpers.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -14,8 +14,7 @@ async function expectQuiet(h: Harness, cycles: number): Promise<void> {
     h.soar.resetCalls();
     expect((await h.once()).code).toBe(0);
     expect(guardDutyCalls(h, 'ArchiveFindings'), `ArchiveFindings in quiet cycle ${i + 1}`).toBe(0);
-    const writes = Object.entries(h.soar.calls().counts).filter(([op]) => !op.startsWith('GET') && !op.endsWith('query_paged'));
-    expect(writes, `SOAR writes in quiet cycle ${i + 1}`).toEqual([]);
+    expect(soarWrites(h), `SOAR writes in quiet cycle ${i + 1}`).toEqual([]);
   }
 }
 
