@@ -1,4 +1,4 @@
-import { asRecord, asRecords, firstText, type Obj } from '../incidents/finding-values.js';
+import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../incidents/finding-values.js';
 import type { Finding } from '../regions/finding.js';
 import type { RawCells } from './table-definitions.js';
 
@@ -51,9 +51,7 @@ function commonCells(action: Obj, service: Obj): RawCells {
 
 /** `get /api/v1/namespaces/default/secrets`: the verb and URI say what the Kubernetes call did. */
 function kubernetesRequest(k8s: Obj | undefined): string | undefined {
-  if (!k8s) return undefined;
-  const parts = [firstText(k8s.Verb), firstText(k8s.RequestUri)].filter((p): p is string => p !== undefined);
-  return parts.length > 0 ? parts.join(' ') : undefined;
+  return k8s ? joinTexts(' ', k8s.Verb, k8s.RequestUri) : undefined;
 }
 
 function endpointCells(holder: Obj): RawCells {

@@ -1,4 +1,4 @@
-import { asRecord, asRecords, firstText, type Obj } from '../incidents/finding-values.js';
+import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../incidents/finding-values.js';
 import type { Finding } from '../regions/finding.js';
 import { hasContent } from './row-cells.js';
 import type { RawCells } from './table-definitions.js';
@@ -49,8 +49,8 @@ function standaloneRows(resource: Obj): RawCells[] {
 function containerCells(container: Obj): RawCells {
   const security = asRecord(container.SecurityContext);
   const mounts = asRecords(container.VolumeMounts)
-    .map((m) => [firstText(m.Name), firstText(m.MountPath)].filter((p) => p !== undefined).join(':'))
-    .filter((m) => m !== '');
+    .map((m) => joinTexts(':', m.Name, m.MountPath))
+    .filter((m): m is string => m !== undefined);
   return {
     container_name: container.Name,
     container_id: container.Id,

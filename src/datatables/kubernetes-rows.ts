@@ -1,4 +1,4 @@
-import { asRecord, firstText, textList } from '../incidents/finding-values.js';
+import { asRecord, firstText, joinTexts, textList } from '../incidents/finding-values.js';
 import type { Finding } from '../regions/finding.js';
 import type { RawCells } from './table-definitions.js';
 
@@ -44,8 +44,5 @@ export function kubernetesRows(finding: Finding): RawCells[] {
 
 /** `pods/exec`: Kubernetes names a subresource after its resource. */
 function apiResource(resource: unknown, subresource: unknown): string | undefined {
-  const main = firstText(resource);
-  const sub = firstText(subresource);
-  if (main === undefined) return sub;
-  return sub === undefined ? main : `${main}/${sub}`;
+  return joinTexts('/', resource, subresource);
 }

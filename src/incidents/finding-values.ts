@@ -45,8 +45,13 @@ export function firstText(...values: unknown[]): string | undefined {
 
 /** The non-blank scalars of a list as one cell ("a, b"); undefined when there are none. */
 export function textList(value: unknown): string | undefined {
-  const texts = Array.isArray(value) ? value.map(nonBlank).filter((t): t is string => t !== undefined) : [];
-  return texts.length > 0 ? texts.join(', ') : undefined;
+  return Array.isArray(value) ? joinTexts(', ', ...(value as unknown[])) : undefined;
+}
+
+/** The non-blank values joined by `separator` (`pods` + `exec` → `pods/exec`); undefined when none is. */
+export function joinTexts(separator: string, ...values: unknown[]): string | undefined {
+  const texts = values.map(nonBlank).filter((t): t is string => t !== undefined);
+  return texts.length > 0 ? texts.join(separator) : undefined;
 }
 
 /** The last segment of a Unix or Windows path; undefined when there is no separator to split on. */
