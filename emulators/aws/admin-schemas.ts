@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultRuleBaseShape } from '../shared/fault-schema.js';
 
 /** Zod schemas of the admin API's request bodies (strict: a misspelt key is an error, not ignored). */
 
@@ -44,13 +45,8 @@ export const faultSchema = z.strictObject({
   operation: z.string().optional(),
   accessKeyId: z.string().optional(),
   region: z.string().optional(),
-  errorRate: z.number().min(0).max(1).optional(),
+  ...faultRuleBaseShape,
   statuses: z.array(z.number().int().min(400).max(599)).min(1).optional(),
-  failNext: z.number().int().min(0).optional(),
-  skipFirst: z.number().int().min(0).optional(),
-  reset: z.boolean().optional(),
-  resetRate: z.number().min(0).max(1).optional(),
-  mode: z.enum(['before', 'after']).optional(),
   latencyMs: z.number().int().min(0).optional(),
 });
 

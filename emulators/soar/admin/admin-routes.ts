@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultRuleBaseShape } from '../../shared/fault-schema.js';
 import { SoarError, badRequest, notFound } from '../errors.js';
 import type { RestRequest, RouteDef } from '../http/types.js';
 import { ok, route } from '../http/types.js';
@@ -22,13 +23,8 @@ const ArtifactTypeBody = z.object({ name: z.string().min(1), label: z.string().o
 const RequiredBody = z.object({ fields: z.array(z.string()) });
 const FaultBody = z.object({
   operations: z.array(z.string()).optional(),
-  errorRate: z.number().min(0).max(1).optional(),
+  ...faultRuleBaseShape,
   statuses: z.array(z.number().int().min(400).max(599)).optional(),
-  failNext: z.number().int().min(0).optional(),
-  skipFirst: z.number().int().min(0).optional(),
-  reset: z.boolean().optional(),
-  resetRate: z.number().min(0).max(1).optional(),
-  mode: z.enum(['before', 'after']).optional(),
   latencyMs: z.number().min(0).optional(),
   answerDelayMs: z.number().min(0).optional(),
 });
