@@ -44,26 +44,29 @@ export function renderReport(r: BenchResults): string {
 
 function burstBreakdown(s: ScenarioResult | undefined): string[] {
   if (!s) return [];
-  const rows: string[][] = [];
-  for (const [op, n] of Object.entries(s.calls.awsCycle.byOp)) rows.push(['AWS', op, String(n), (n / s.findings).toFixed(4)]);
-  for (const [op, n] of Object.entries(s.calls.awsFixed.byOp)) rows.push(['AWS (discovery)', op, String(n), (n / s.findings).toFixed(4)]);
-  for (const [op, n] of Object.entries(s.calls.soarCycle.byOp)) rows.push(['SOAR', op, String(n), (n / s.findings).toFixed(3)]);
-  for (const [op, n] of Object.entries(s.calls.soarStartup.byOp)) rows.push(['SOAR (start-up)', op, String(n), (n / s.findings).toFixed(4)]);
+  const rows = opRows(s, (n, digits) => (n / s.findings).toFixed(digits));
   return [`Burst calls by operation (${s.findings} new findings):`, '', table(['API', 'operation', 'calls', 'per finding'], rows), ''];
 }
 
 function callTable(list: ScenarioResult[]): string[] {
   const out: string[] = [];
   for (const s of list) {
-    const rows = [
-      ...Object.entries(s.calls.awsCycle.byOp).map(([op, n]) => ['AWS', op, String(n)]),
-      ...Object.entries(s.calls.awsFixed.byOp).map(([op, n]) => ['AWS (discovery)', op, String(n)]),
-      ...Object.entries(s.calls.soarCycle.byOp).map(([op, n]) => ['SOAR', op, String(n)]),
-      ...Object.entries(s.calls.soarStartup.byOp).map(([op, n]) => ['SOAR (start-up)', op, String(n)]),
-    ];
-    out.push(`${s.scenario[0]?.toUpperCase()}${s.scenario.slice(1)} calls by operation:`, '', table(['API', 'operation', 'calls'], rows), '');
+    out.push(`${s.scenario[0]?.toUpperCase()}${s.scenario.slice(1)} calls by operation:`, '', table(['API', 'operation', 'calls'], opRows(s)), '');
   }
   return out;
+}
+
+/** One row per operation, grouped as the calls are counted; `perFinding` adds a column (its digits per group). */
+function opRows(s: ScenarioResult, perFinding?: (calls: number, digits: number) => string): string[][] {
+  const groups: [string, Record<string, number>, number][] = [
+    ['AWS', s.calls.awsCycle.byOp, 4],
+    ['AWS (discovery)', s.calls.awsFixed.byOp, 4],
+    ['SOAR', s.calls.soarCycle.byOp, 3],
+    ['SOAR (start-up)', s.calls.soarStartup.byOp, 4],
+  ];
+  return groups.flatMap(([api, byOp, digits]) =>
+    Object.entries(byOp).map(([op, n]) => [api, op, String(n), ...(perFinding ? [perFinding(n, digits)] : [])]),
+  );
 }
 
 function boundText(s: ScenarioResult): string {
