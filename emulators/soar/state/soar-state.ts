@@ -2,6 +2,7 @@ import type { ResolvedOptions, ResolvedUser } from '../options.js';
 import { SchemaStore } from '../schema/schema-store.js';
 import { ArtifactStore } from './artifact-store.js';
 import { CommentStore } from './comment-store.js';
+import { FunctionsStore } from './functions-store.js';
 import { PropertyIndex } from './property-index.js';
 import type { IncidentRecord, Principal } from './records.js';
 import { TableStore } from './table-store.js';
@@ -17,6 +18,8 @@ export class SoarState {
   readonly comments = new CommentStore();
   readonly artifacts = new ArtifactStore();
   readonly tables = new TableStore();
+  /** Message destinations and functions (REST writes them, the STOMP broker reads them). */
+  readonly functions = new FunctionsStore(() => this.now());
   private nextIncidentId = 2095;
   private lastNow = 0;
 
@@ -72,6 +75,7 @@ export class SoarState {
     this.comments.clear();
     this.artifacts.clear();
     this.tables.clear();
+    this.functions.clear();
     this.nextIncidentId = 2095;
   }
 }
