@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { EMULATOR_PORTS } from '../config/example-file.js';
 import type { Io } from '../main.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
 import { EXIT_FAILURE, EXIT_OK, prepare, startApp } from './command-support.js';
@@ -81,11 +83,20 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
     const idle = await cycle('Cycle 4: nothing changed (the idle cost)');
     out.heading('Done');
     out.line(`${emulators.soar.listIncidents().length} incidents in SOAR for ${first.regions.length} regions; every cycle ${idle.ok ? 'succeeded' : 'reported failures'}.`);
-    out.line('Run it yourself: guardduty-soar emulate, then guardduty-soar setup / once / run / status --config <your app.config>.');
+    out.line(`Run it yourself: ${byHandEmulateCommand(io.cwd)}, then in another shell setup, once and status with app.config.emulators (README, "By hand").`);
     return idle.ok ? EXIT_OK : EXIT_FAILURE;
   } finally {
     app.close();
   }
+}
+
+/**
+ * The README's "By hand" emulate line, runnable as printed: `guardduty-soar` is on PATH only when the
+ * package is installed globally, so the CLI is named by its path from where the demo was started.
+ */
+function byHandEmulateCommand(cwd: string): string {
+  const cli = path.relative(cwd, fileURLToPath(new URL('../cli.js', import.meta.url)));
+  return `node ${cli} emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar} --sample-findings 20`;
 }
 
 function writeDemoConfig(dir: string, emulators: Emulators): string {

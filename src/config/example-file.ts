@@ -13,9 +13,10 @@ file works unchanged.
 Lines starting with # or ; are comments (a # later in a line is part of the value). Remove the #
 in front of a key to set it. Each key shows its default and an example.
 
-The uncommented values are those of the local emulators: \`guardduty-soar emulate\` prints the SOAR
-emulator's port (set it as port below) and the AWS emulator's endpoint (set it in the SDK's
-AWS_ENDPOINT_URL_* environment variables). Replace them for a real deployment.
+The uncommented values are those of the local emulators, so that the file loads as it is: replace
+them for a real deployment. To run against the emulators as they are, use app.config.emulators
+instead (the README's "by hand" block): it also sets the port they listen on, static keys the AWS
+emulator accepts, and turns sample findings on, none of which belongs in a real deployment.
 
 Secrets: a value written $NAME or \${NAME} is read from the file /etc/secrets/NAME if it exists,
 else from the environment variable NAME. $$ stays a literal "$$".
@@ -66,4 +67,54 @@ function comment(text: string): string {
     out.push(line);
   }
   return out.join('\n');
+}
+
+/**
+ * Where the README's "by hand" block starts the emulators (`emulate --aws-port … --soar-port …`).
+ * Fixed ports, so that the block runs as written; below 32768, so the OS never hands them out itself.
+ */
+export const EMULATOR_PORTS = { aws: 8901, soar: 8902 } as const;
+
+const EMULATOR_HEADER = `app.config for the local emulators, as the README's "by hand" block starts them:
+guardduty-soar emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar}. Not for a real deployment: start from app.config.example.
+
+The AWS endpoint is not a key of app.config: point the AWS SDK at the emulator with its standard
+variables AWS_ENDPOINT_URL_GUARDDUTY, AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL_STS, each
+http://127.0.0.1:${EMULATOR_PORTS.aws}.`;
+
+/**
+ * The values the emulators need, and only those. They live in their own file rather than in
+ * app.config.example because each is wrong for a real deployment: static keys (a deployment should
+ * use the default chain or a role), a port other than 443, and sample findings escalated.
+ */
+const EMULATOR_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  resilient: { host: 'http://127.0.0.1', port: String(EMULATOR_PORTS.soar), org: 'Demo Org', api_key_id: 'demo-key', api_key_secret: 'demo-secret' },
+  fn_aws_guardduty: {
+    // The AWS emulator accepts any AKIA… key and does not check the signature's secret.
+    aws_gd_access_key_id: 'AKIAEMULATOR00000001',
+    aws_gd_secret_access_key: 'emulator-secret-access-key',
+    aws_gd_master_region: 'us-east-1',
+    // The regions `emulate` gives a detector by default (its --regions); the others have none.
+    aws_gd_regions: '^(us-east-1|us-east-2|us-west-2|eu-west-1)$',
+    // `emulate --sample-findings` makes GuardDuty sample findings, which are skipped by default.
+    aws_gd_include_sample_findings: 'true',
+    aws_gd_db_path: './data/emulators.db',
+  },
+};
+
+/** `app.config.emulators`: the emulator values above, each with its documentation from the key tables. */
+export function renderEmulatorConfig(): string {
+  const blocks = [comment(EMULATOR_HEADER)];
+  for (const section of SECTIONS) {
+    const values = EMULATOR_VALUES[section.name];
+    if (!values) continue;
+    const lines = [`[${section.name}]`];
+    for (const [name, value] of Object.entries(values)) {
+      const spec = section.keys[name];
+      if (!spec) throw new Error(`app.config.emulators names ${section.name}.${name}, which is not a known key`);
+      lines.push('', ...comment(spec.doc).split('\n'), `${name} = ${value}`);
+    }
+    blocks.push(lines.join('\n'));
+  }
+  return `${blocks.join('\n\n')}\n`;
 }
