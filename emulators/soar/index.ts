@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { adminRoutes } from './admin/admin-routes.js';
+import { functionAdminRoutes } from './admin/function-admin-routes.js';
 import { SoarAdmin } from './admin/soar-admin.js';
 import { AuthService } from './auth/auth-service.js';
 import { sessionRoutes } from './auth/session-routes.js';
@@ -17,6 +18,13 @@ import { resolveOptions, type SoarEmulatorOptions } from './options.js';
 import { Prng } from '../shared/prng.js';
 import { schemaRoutes } from './schema/schema-routes.js';
 import { SoarState } from './state/soar-state.js';
+import type { FunctionRecord, MessageDestinationRecord, NewDestination, NewFunction } from './state/functions-store.js';
+import { createEmulatorCa, type EmulatorCa } from '../shared/ca.js';
+import { FunctionsEmulation, type InvokeRequest } from './stomp/functions-emulation.js';
+import type { InvocationView, WaitOptions } from './stomp/invocation-log.js';
+import { StompBroker } from './stomp/stomp-broker.js';
+import type { StompFaultSettings, StompFaultsView } from './stomp/stomp-faults.js';
+import type { ConnectionView } from './stomp/stomp-session.js';
 
 export type { AdminIncident, StateSummary } from './admin/admin-views.js';
 export type { CloseOptions, FieldSpec } from './admin/soar-admin.js';
@@ -26,6 +34,11 @@ export { DEFAULT_FAULT_STATUSES } from './faults/faults.js';
 export type { ApiKeyOption, SoarEmulatorOptions, UserOption } from './options.js';
 export { DEFAULT_API_KEY, DEFAULT_REQUIRED_ON_CLOSE, DEFAULT_USER } from './options.js';
 export { RESOLUTION_IDS, SEVERITY_IDS } from './schema/builtin-incident-fields.js';
+export type { FunctionRecord, MessageDestinationRecord, NewDestination, NewFunction } from './state/functions-store.js';
+export type { InvokeRequest } from './stomp/functions-emulation.js';
+export type { InvocationView, WaitOptions } from './stomp/invocation-log.js';
+export type { StompFaultSettings, StompFaultsView } from './stomp/stomp-faults.js';
+export type { ConnectionView } from './stomp/stomp-session.js';
 
 /**
  * A running emulator: its base URL and org, `close()`, and the admin operations as typed methods
@@ -39,21 +52,78 @@ export class SoarEmulator extends SoarAdmin {
     private readonly server: http.Server,
     /** e.g. `http://127.0.0.1:54321` (https with the `tls` option). */
     readonly url: string,
+    /** SOAR functions: definitions, invocations, the STOMP broker (when started) and its faults. */
+    readonly functions: FunctionsEmulation,
+    private readonly ownedCa: EmulatorCa | undefined,
   ) {
     super(state, calls, faults);
     this.orgId = state.options.org.id;
     this.orgName = state.options.org.name;
+    this.stompPort = functions.broker?.port;
+    this.caPath = functions.broker ? (state.options.ca ?? ownedCa)?.caPath : undefined;
   }
 
   readonly orgId: number;
   readonly orgName: string;
+  /** The STOMP broker's port, when started (`stomp: true`). */
+  readonly stompPort: number | undefined;
+  /** The CA file a client trusts to reach the broker (IBM's `stomp_cafile` / `cafile`). */
+  readonly caPath: string | undefined;
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  /** A playbook step calling a function: `{invocationId: "invid:N"}`; 404 SoarError if it is not defined. */
+  invoke(request: InvokeRequest): { invocationId: string } {
+    return this.functions.invoke(request);
+  }
+
+  invocation(id: string): InvocationView | undefined {
+    return this.functions.invocation(id);
+  }
+
+  invocations(): InvocationView[] {
+    return this.functions.invocations();
+  }
+
+  /** Resolves once the final reply (and the ACK, unless `acked: false`) arrived; rejects after `timeoutMs`. */
+  waitForInvocation(id: string, options?: WaitOptions): Promise<InvocationView> {
+    return this.functions.waitForInvocation(id, options);
+  }
+
+  /** Seeds a message destination without REST (e.g. `{programmatic_name: 'fn_aws_gd', api_keys: ['demo-key']}`). */
+  defineDestination(input: NewDestination): MessageDestinationRecord {
+    return this.functions.defineDestination(input);
+  }
+
+  /** Seeds a function without REST. */
+  defineFunction(input: NewFunction): FunctionRecord {
+    return this.functions.defineFunction(input);
+  }
+
+  stompConnections(): ConnectionView[] {
+    return this.functions.stompConnections();
+  }
+
+  /** Cuts every STOMP connection now; returns how many. */
+  dropStompConnections(): number {
+    return this.functions.dropStompConnections();
+  }
+
+  /** Drop after N frames or the next delivery, delay frames, refuse connections (see StompFaultSettings). */
+  setStompFaults(settings: StompFaultSettings): StompFaultsView {
+    return this.functions.setStompFaults(settings);
+  }
+
+  clearStompFaults(): void {
+    this.functions.clearStompFaults();
+  }
+
+  async close(): Promise<void> {
+    await this.functions.broker?.close();
+    await new Promise<void>((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
       // Keep-alive sockets would otherwise hold close() open until they time out.
       this.server.closeAllConnections();
     });
+    this.ownedCa?.close();
   }
 }
 
@@ -72,8 +142,9 @@ export async function startSoarEmulator(options: SoarEmulatorOptions = {}): Prom
     ...datatableRoutes(state),
     ...schemaRoutes(state),
   ]);
+  const functions = new FunctionsEmulation(state);
   // The admin routes and the returned handle are two views of the same state, calls and faults.
-  const admin = new Router(adminRoutes(new SoarAdmin(state, calls, faults)));
+  const admin = new Router([...adminRoutes(new SoarAdmin(state, calls, faults)), ...functionAdminRoutes(functions)]);
   const listener = createListener({ state, auth, rest, admin, faults, calls });
   const server = resolved.tls ? https.createServer({ key: resolved.tls.key, cert: resolved.tls.cert }, listener) : http.createServer(listener);
   await new Promise<void>((resolve, reject) => {
@@ -84,5 +155,16 @@ export async function startSoarEmulator(options: SoarEmulatorOptions = {}): Prom
     });
   });
   const { port } = server.address() as AddressInfo;
-  return new SoarEmulator(state, calls, faults, server, `${resolved.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
+  const ownedCa = resolved.stomp && !resolved.ca ? await createEmulatorCa() : undefined;
+  const ca = resolved.ca ?? ownedCa;
+  if (resolved.stomp && ca) {
+    try {
+      functions.broker = await StompBroker.start({ port: resolved.stompPort, key: ca.key, cert: ca.cert, heartbeatMs: resolved.stompHeartbeatMs, state, auth, queues: functions.queues, log: functions.log, faults: functions.faults });
+    } catch (error) {
+      server.close();
+      ownedCa?.close();
+      throw error;
+    }
+  }
+  return new SoarEmulator(state, calls, faults, server, `${resolved.tls ? 'https' : 'http'}://127.0.0.1:${port}`, functions, ownedCa);
 }

@@ -1,4 +1,5 @@
 /** Options of `startSoarEmulator` and their defaults. */
+import type { EmulatorCa } from '../shared/ca.js';
 
 export interface ApiKeyOption {
   id: string;
@@ -41,6 +42,14 @@ export interface SoarEmulatorOptions {
   requiredOnClose?: string[];
   /** Epoch ms; defaults to Date.now. */
   clock?: () => number;
+  /** Start the STOMP 1.2 broker (TLS) for SOAR functions; default false here, true in `startEmulators`. */
+  stomp?: boolean;
+  /** The broker's port; 0 (default) picks a free one. Always 127.0.0.1. */
+  stompPort?: number;
+  /** The shortest interval the broker sends heartbeats at (SOAR: 15000); tests shorten it. */
+  stompHeartbeatMs?: number;
+  /** The CA whose server certificate the broker presents; default a fresh one, removed on close. */
+  ca?: EmulatorCa;
 }
 
 export interface ResolvedUser {
@@ -69,6 +78,10 @@ export interface ResolvedOptions {
   tls: { key: string | Buffer; cert: string | Buffer } | undefined;
   requiredOnClose: string[];
   clock: () => number;
+  stomp: boolean;
+  stompPort: number;
+  stompHeartbeatMs: number;
+  ca: EmulatorCa | undefined;
 }
 
 export const DEFAULT_API_KEY: ApiKeyOption = { id: 'demo-key', secret: 'demo-secret' };
@@ -102,5 +115,9 @@ export function resolveOptions(options: SoarEmulatorOptions): ResolvedOptions {
     tls: options.tls,
     requiredOnClose: options.requiredOnClose ?? DEFAULT_REQUIRED_ON_CLOSE,
     clock: options.clock ?? Date.now,
+    stomp: options.stomp ?? false,
+    stompPort: options.stompPort ?? 0,
+    stompHeartbeatMs: options.stompHeartbeatMs ?? 15_000,
+    ca: options.ca,
   };
 }

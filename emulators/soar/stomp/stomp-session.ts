@@ -1,0 +1,261 @@
+import type { TLSSocket } from 'node:tls';
+import type { AckMode, Consumer, DeliveryQueues } from './delivery-queues.js';
+import { FrameParser, HEARTBEAT, StompProtocolError, encodeFrame, type StompFrame } from './frame-codec.js';
+import type { InvocationLog } from './invocation-log.js';
+import type { StompFaults } from './stomp-faults.js';
+
+/** Who logged in on a connection: an API key (by id and handle) or a user. */
+export type StompPrincipal = { kind: 'apikey'; keyId: string; handle: number } | { kind: 'user'; userId: number; email: string };
+
+/** What a session needs from the broker. */
+export interface SessionContext {
+  orgId: number;
+  /** The shortest interval the broker will send heartbeats at (15000 as SOAR; tests shorten it). */
+  heartbeatMs: number;
+  authenticate(login: string, passcode: string): StompPrincipal | undefined;
+  /** Undefined when the principal may consume from `actions.<org>.<name>`; otherwise the ERROR text. */
+  refuseSubscription(principal: StompPrincipal, destination: string): string | undefined;
+  queues: DeliveryQueues;
+  log: InvocationLog;
+  faults: StompFaults;
+  connectionId(): string;
+  now(): number;
+}
+
+export interface ConnectionView {
+  id: string;
+  principal: string | null;
+  connectedAt: number;
+  heartbeatMs: number;
+  framesIn: number;
+  framesOut: number;
+  subscriptions: { id: string; destination: string; ack: AckMode; prefetch: number; inFlight: number }[];
+}
+
+/** [I] ActiveMQ's default queue prefetch when a STOMP SUBSCRIBE names none. */
+const DEFAULT_PREFETCH = 1000;
+const ACK_MODES: readonly string[] = ['auto', 'client', 'client-individual'];
+
+/** One client connection, from CONNECT to close; ERROR frames are followed by a close, as STOMP 1.2 requires. */
+export class StompSession {
+  readonly id: string;
+  readonly connectedAt: number;
+  private principal: StompPrincipal | undefined;
+  private readonly parser = new FrameParser();
+  private readonly consumers = new Map<string, Consumer>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeatMs = 0;
+  private lastWrite = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private closed = false;
+  /** A drop is scheduled behind the writes in flight: later frames are not read. */
+  private dropping = false;
+  private framesIn = 0;
+  private framesOut = 0;
+
+  constructor(
+    private readonly socket: TLSSocket,
+    private readonly ctx: SessionContext,
+    private readonly onClose: (session: StompSession) => void,
+  ) {
+    this.id = ctx.connectionId();
+    this.connectedAt = ctx.now();
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('close', () => this.cleanup());
+    socket.on('error', () => this.cleanup());
+  }
+
+  view(): ConnectionView {
+    return {
+      id: this.id,
+      principal: this.principal ? (this.principal.kind === 'apikey' ? this.principal.keyId : this.principal.email) : null,
+      connectedAt: this.connectedAt,
+      heartbeatMs: this.heartbeatMs,
+      framesIn: this.framesIn,
+      framesOut: this.framesOut,
+      subscriptions: [...this.consumers.values()].map((c) => ({ id: c.id, destination: c.destination, ack: c.ackMode, prefetch: c.prefetch, inFlight: c.inFlight.size })),
+    };
+  }
+
+  /** Cuts the connection without a frame, like a network failure. */
+  drop(): void {
+    this.socket.destroy();
+    this.cleanup();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed || this.dropping) return;
+    let items;
+    try {
+      items = this.parser.push(chunk);
+    } catch (error) {
+      this.fail(error instanceof StompProtocolError ? error.message : String(error));
+      return;
+    }
+    for (const item of items) {
+      if (this.closed || this.dropping) return;
+      if (item.kind === 'heartbeat') continue;
+      this.framesIn++;
+      this.handle(item.frame);
+      if (!this.closed && this.ctx.faults.afterFrame()) this.dropAfterWrites();
+    }
+  }
+
+  private handle(frame: StompFrame): void {
+    if (!this.principal && frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
+      this.fail(`${frame.command} before CONNECT`);
+      return;
+    }
+    switch (frame.command) {
+      case 'CONNECT':
+      case 'STOMP':
+        this.connect(frame);
+        return;
+      case 'SUBSCRIBE':
+        this.subscribe(frame);
+        break;
+      case 'UNSUBSCRIBE':
+        this.unsubscribe(frame);
+        break;
+      case 'ACK':
+      case 'NACK':
+        this.acknowledge(frame, frame.command);
+        break;
+      case 'SEND':
+        this.send(frame);
+        break;
+      case 'DISCONNECT':
+        this.receipt(frame);
+        this.afterWrites(() => this.socket.end());
+        this.cleanup();
+        return;
+      default:
+        // [I] Transactions (BEGIN/COMMIT/ABORT) are not used by resilient-circuits; refused here.
+        this.fail(`Unsupported frame ${frame.command}`);
+        return;
+    }
+    this.receipt(frame);
+  }
+
+  private connect(frame: StompFrame): void {
+    if (this.principal) return this.fail('Already connected');
+    const versions = (frame.headers['accept-version'] ?? '1.0').split(',').map((v) => v.trim());
+    if (!versions.includes('1.2')) return this.fail('Supported protocol versions are 1.2');
+    const login = frame.headers.login ?? '';
+    const principal = this.ctx.authenticate(login, frame.headers.passcode ?? '');
+    // ActiveMQ's wording for a failed JAAS login.
+    if (!principal) return this.fail(`User name [${login}] or password is invalid.`);
+    this.principal = principal;
+    const [, clientWants] = (frame.headers['heart-beat'] ?? '0,0').split(',').map((n) => Number(n) || 0);
+    // STOMP 1.2: the server sends at the larger of what it can do and what the client wants; the
+    // server asks for none (SOAR answers "15000,0" to resilient-circuits' "0,15000").
+    this.heartbeatMs = clientWants && clientWants > 0 ? Math.max(this.ctx.heartbeatMs, clientWants) : 0;
+    this.write({
+      command: 'CONNECTED',
+      headers: { version: '1.2', session: this.id, server: 'ActiveMQ/5.15.14', 'heart-beat': `${this.heartbeatMs},0` },
+      body: '',
+    });
+    if (this.heartbeatMs > 0) this.startHeartbeat();
+  }
+
+  private subscribe(frame: StompFrame): void {
+    const id = frame.headers.id;
+    const raw = frame.headers.destination ?? '';
+    if (!id) return this.fail('SUBSCRIBE without an id header');
+    if (this.consumers.has(id)) return this.fail(`Already subscribed with id ${id}`);
+    const ack = frame.headers.ack ?? 'auto';
+    if (!ACK_MODES.includes(ack)) return this.fail(`Unknown ack mode ${ack}`);
+    const refused = this.principal ? this.ctx.refuseSubscription(this.principal, raw.replace(/^\/queue\//, '')) : 'not connected';
+    if (refused) return this.fail(refused);
+    const prefetchHeader = Number(frame.headers['activemq.prefetchSize']);
+    const consumer: Consumer = {
+      connectionId: this.id,
+      id,
+      destination: raw.replace(/^\/queue\//, '').split('.').slice(2).join('.'),
+      ackMode: ack as AckMode,
+      prefetch: Number.isInteger(prefetchHeader) && prefetchHeader > 0 ? prefetchHeader : DEFAULT_PREFETCH,
+      inFlight: new Map(),
+      deliver: (message) => {
+        this.write(message);
+        if (this.ctx.faults.afterDelivery()) this.dropAfterWrites();
+      },
+    };
+    this.consumers.set(id, consumer);
+    // The RECEIPT (if asked for) goes out before the first MESSAGE would in ActiveMQ too. [I]
+    this.receipt(frame);
+    delete frame.headers.receipt;
+    this.ctx.queues.subscribe(consumer);
+  }
+
+  private unsubscribe(frame: StompFrame): void {
+    const consumer = this.consumers.get(frame.headers.id ?? '');
+    if (!consumer) return this.fail(`No subscription with id ${frame.headers.id ?? ''}`);
+    this.consumers.delete(consumer.id);
+    this.ctx.queues.unsubscribe(consumer);
+  }
+
+  private acknowledge(frame: StompFrame, command: 'ACK' | 'NACK'): void {
+    const id = frame.headers.id ?? '';
+    // [I] ActiveMQ's text when an ACK names no message it delivered on this connection.
+    if (this.ctx.queues.ack(this.id, id, command) === 'unknown') this.fail(`Unexpected ${command} received for message-id [${id}]`);
+  }
+
+  private send(frame: StompFrame): void {
+    const destination = frame.headers.destination ?? '';
+    this.ctx.log.recordReply(destination, frame.headers, frame.body);
+  }
+
+  private receipt(frame: StompFrame): void {
+    const receipt = frame.headers.receipt;
+    if (receipt !== undefined && !this.closed) this.write({ command: 'RECEIPT', headers: { 'receipt-id': receipt }, body: '' });
+  }
+
+  private fail(message: string): void {
+    if (this.closed) return;
+    this.write({ command: 'ERROR', headers: { message, 'content-type': 'text/plain' }, body: message });
+    this.afterWrites(() => this.socket.end());
+    this.cleanup();
+  }
+
+  private write(frame: StompFrame): void {
+    this.framesOut++;
+    this.writeBytes(encodeFrame(frame));
+  }
+
+  /** In order; with a delay fault every write waits its turn plus the delay. */
+  private writeBytes(bytes: Buffer): void {
+    // Real time, not the emulator's (possibly simulated) clock: heartbeats are about the socket.
+    this.lastWrite = performance.now();
+    const delay = this.ctx.faults.delayMs;
+    this.writes = this.writes.then(async () => {
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (!this.socket.destroyed) this.socket.write(bytes);
+    });
+  }
+
+  private dropAfterWrites(): void {
+    this.dropping = true;
+    this.afterWrites(() => this.drop());
+  }
+
+  private afterWrites(action: () => void): void {
+    this.writes = this.writes.then(action);
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeat = setInterval(() => {
+      if (performance.now() - this.lastWrite >= this.heartbeatMs * 0.9) this.writeBytes(HEARTBEAT);
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** The session's subscriptions end; their un-ACKed messages go back to the queue. */
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    for (const consumer of this.consumers.values()) this.ctx.queues.unsubscribe(consumer);
+    this.consumers.clear();
+    this.onClose(this);
+  }
+}
