@@ -7,6 +7,10 @@ import { EXIT_OK } from './command-support.js';
 export interface EmulateOptions {
   awsPort: number;
   soarPort: number;
+  /** The SOAR emulator's STOMP broker (TLS, SOAR functions); 0 = any free port. */
+  stompPort: number;
+  /** SOAR REST over HTTPS, with a certificate from the CA the `ca` file holds. */
+  tls?: boolean;
   regions: string[];
   sampleFindings: number;
   latencyMs: number;
@@ -17,7 +21,9 @@ export interface EmulateOptions {
 
 /**
  * `guardduty-soar emulate`: starts the local AWS and SOAR emulators on 127.0.0.1, prints exactly one
- * JSON line saying where they listen, and runs until SIGTERM/SIGINT.
+ * JSON line saying where they listen, and runs until SIGTERM/SIGINT. The line's `stomp` is the SOAR
+ * broker's port and `ca` the CA file its certificate (and with `--tls` the REST server's) verifies
+ * against: an unmodified IBM app.config points `cafile` (or `stomp_cafile`) at it.
  */
 export async function emulateCommand(io: Io, options: EmulateOptions): Promise<number> {
   const [id, ...rest] = options.soarApiKey.split(':');
@@ -27,7 +33,8 @@ export async function emulateCommand(io: Io, options: EmulateOptions): Promise<n
   }
   const emulators = await startEmulators({
     aws: { port: options.awsPort, regions: options.regions, sampleFindings: options.sampleFindings, latencyMs: options.latencyMs },
-    soar: { port: options.soarPort, apiKeys: [{ id, secret }], orgName: options.soarOrg, latencyMs: options.latencyMs },
+    soar: { port: options.soarPort, stompPort: options.stompPort, apiKeys: [{ id, secret }], orgName: options.soarOrg, latencyMs: options.latencyMs },
+    tls: options.tls ?? false,
   });
   io.stdout.write(`${JSON.stringify(emulators.describe())}\n`);
   await new Promise<string>((resolve) => (options.signals ?? processSignals()).onStop(resolve));
