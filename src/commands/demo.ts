@@ -8,6 +8,7 @@ import type { Io } from '../main.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
 import { EXIT_FAILURE, EXIT_OK, prepare, startApp } from './command-support.js';
 import { DemoPrinter } from './demo-story.js';
+import { progressForApp } from './progress-for-app.js';
 import { applySchemaGap, findSchemaGaps } from './schema-plan.js';
 
 /**
@@ -43,11 +44,13 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
     const created = await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined);
     out.line(`created ${created} schema objects; a second run: ${await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined)} (idempotent)`);
     const deps = await prepare(app);
+    // The story is the demo's output, so progress lines join it (the daemon's own log is quiet here).
+    const display = progressForApp(app, io, (_fields, text) => out.line(`  progress: ${text}`));
     const cycle = async (title: string): Promise<CycleReport> => {
       out.heading(title);
       emulators.aws.resetCalls();
       emulators.soar.resetCalls();
-      const report = await runCycle(deps);
+      const report = await runCycle({ ...deps, progress: display.listener }).finally(() => display.stop());
       out.cycle(report, emulators);
       return report;
     };

@@ -7,6 +7,8 @@ import { locateConfigFile } from '../config/load-config.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, LOCK_HEARTBEAT_MS, acquireLock, prepare, startApp } from './command-support.js';
 import { CONFIG_CHECK_MS, watchConfigFile } from './config-watch.js';
 import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
+import { progressForApp } from './progress-for-app.js';
+import type { ProgressDisplay } from './progress.js';
 
 /**
  * After the shutdown deadline the cycle is aborted; it stops at its next safe point, which normally
@@ -48,7 +50,7 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
   }
   const { logger, clock, config } = app;
   const track: CycleTrack = { lastCompletedAt: undefined, lastCompletedOk: undefined, stopping: false };
-  const scheduler = new Scheduler({ intervalMinutes: config.polling.pollingIntervalMinutes, clock, logger, runCycle: cycleRunner(app, track) });
+  const scheduler = new Scheduler({ intervalMinutes: config.polling.pollingIntervalMinutes, clock, logger, runCycle: cycleRunner(app, track, progressForApp(app, io)) });
 
   let health: HealthServer | undefined;
   try {
@@ -121,18 +123,18 @@ function stopRequests(app: App, io: Io, options: RunOptions): StopRequests {
 }
 
 /** One scheduled cycle: prepares on first use (so an outage at boot is retried on schedule), then runs. */
-function cycleRunner(app: App, track: CycleTrack): (signal: AbortSignal) => Promise<void> {
+function cycleRunner(app: App, track: CycleTrack, display: ProgressDisplay): (signal: AbortSignal) => Promise<void> {
   let deps: CycleDeps | undefined;
   return async (signal) => {
     const started = app.clock.now();
     try {
-      deps ??= await prepare(app);
+      deps ??= { ...(await prepare(app)), progress: display.listener };
     } catch (err) {
       // runCycle counts the cycles it runs; one that could not even start counts as failed too.
       app.metrics.cycleFinished(false, app.clock.now() - started, app.clock.now());
       throw err;
     }
-    const report = await runCycle(deps, signal);
+    const report = await runCycle(deps, signal).finally(() => display.stop());
     if (!signal.aborted) {
       track.lastCompletedAt = app.clock.now();
       track.lastCompletedOk = report.ok;

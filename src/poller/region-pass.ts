@@ -9,6 +9,7 @@ import { markGone } from '../sync/gone-finding.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { chunk, orderedWindow, prefetchMap } from '../util/concurrency.js';
 import { buildListingCriteria } from './criteria.js';
+import { reportProgress, type ProgressDeps } from './progress.js';
 import { newRegionReport, type RegionReport } from './region-report.js';
 
 export const SYNC_FINDING_OP = 'sync-finding';
@@ -26,7 +27,7 @@ class OutageError extends Error {}
  * vanished, or changed below the threshold). A finding that fails is recorded as a pending
  * operation and retried with backoff, so it never holds back the cursor or the other findings.
  */
-export async function runRegionPass(deps: SyncDeps, target: DetectorTarget, cycle: number, signal: AbortSignal): Promise<RegionReport> {
+export async function runRegionPass(deps: SyncDeps & ProgressDeps, target: DetectorTarget, cycle: number, signal: AbortSignal): Promise<RegionReport> {
   const report = newRegionReport(target.account, target.region, target.detectorId);
   const started = deps.clock.now();
   const pass = new RegionPass(deps, target, cycle, signal, report);
@@ -41,6 +42,7 @@ export async function runRegionPass(deps: SyncDeps, target: DetectorTarget, cycl
     deps.store.cursors.recordError(target, report.error);
   }
   report.durationMs = deps.clock.now() - started;
+  reportProgress(deps, { type: 'region-done', account: target.account, region: target.region, error: report.error });
   return report;
 }
 
@@ -60,7 +62,7 @@ class RegionPass {
   private readonly waitingIds: Set<string>;
 
   constructor(
-    private readonly deps: SyncDeps,
+    private readonly deps: SyncDeps & ProgressDeps,
     private readonly target: DetectorTarget,
     private readonly cycle: number,
     private readonly signal: AbortSignal,
@@ -76,6 +78,7 @@ class RegionPass {
     const due = this.deps.store.ops.due(SYNC_FINDING_OP).filter((op) => op.key.startsWith(prefix));
     for (const batch of chunk(due.map((op) => op.key.slice(prefix.length)), PAGE_SIZE)) {
       if (this.signal.aborted) return;
+      this.queued(0, batch.length);
       const findings = await this.getFindings(batch);
       const found = new Set(findings.map((f) => f.Id));
       for (const id of batch.filter((i) => !found.has(i))) {
@@ -95,7 +98,9 @@ class RegionPass {
     const pages = target.source.listFindingIds(target.region, target.detectorId, { criteria, sortBy: 'updatedAt', order: 'ASC', pageSize: PAGE_SIZE });
     const fetched = prefetchMap(pages, 1, (ids) => {
       this.report.listed += ids.length;
-      return this.getFindings(ids.filter((id) => !this.defer(id)));
+      const kept = ids.filter((id) => !this.defer(id));
+      this.queued(ids.length, kept.length);
+      return this.getFindings(kept);
     });
     await orderedWindow(fetched, PAGES_IN_FLIGHT, (findings) => this.syncPage(findings), (newest) => this.commit(newest), () => this.signal.aborted);
   }
@@ -127,6 +132,7 @@ class RegionPass {
       if (links.length === 0) return;
       after = links[links.length - 1]?.findingId ?? after;
       const ready = links.filter((link) => !this.waiting(link.findingId));
+      if (ready.length > 0) this.queued(0, ready.length);
       if (ready.length > 0) yield ready;
     }
   }
@@ -211,6 +217,11 @@ class RegionPass {
   private count(outcome: FindingOutcome): void {
     this.report.outcomes[outcome] += 1;
     this.deps.metrics.finding(outcome, this.target.region);
+    reportProgress(this.deps, { type: 'handled', account: this.target.account, region: this.target.region, outcome });
+  }
+
+  private queued(listed: number, queued: number): void {
+    reportProgress(this.deps, { type: 'queued', account: this.target.account, region: this.target.region, listed, queued });
   }
 
   private getFindings(ids: string[]): Promise<Finding[]> {

@@ -8,10 +8,11 @@ import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { mapLimit } from '../util/concurrency.js';
+import { reportProgress, type ProgressDeps } from './progress.js';
 import { runRegionPass } from './region-pass.js';
 import type { RegionReport } from './region-report.js';
 
-export interface CycleDeps extends SyncDeps {
+export interface CycleDeps extends SyncDeps, ProgressDeps {
   discoveries: readonly RegionDiscovery[];
   /** Polling account → the source (credentials) that reads its detectors. */
   sources: ReadonlyMap<string, FindingsSource>;
@@ -45,11 +46,14 @@ export async function runCycle(deps: CycleDeps, signal: AbortSignal = new AbortC
   const { store, clock, logger, metrics } = deps;
   const cycle = store.nextCycle();
   const startedAt = clock.now();
+  reportProgress(deps, { type: 'cycle-started', cycle });
   const { targets, errors } = await discover(deps);
+  reportProgress(deps, { type: 'regions', count: targets.length });
   const regions = await mapLimit(targets, deps.regionConcurrency, (t) => runRegionPass(deps, t, cycle, signal));
   const soar = signal.aborted ? emptySoarReport('aborted') : await runSoarPhase(deps, startedAt, regions);
   const durationMs = clock.now() - startedAt;
   const ok = errors.length === 0 && soar.error === undefined && regions.every((r) => r.error === undefined && r.outcomes.failed === 0);
+  reportProgress(deps, { type: 'cycle-done', cycle, ok });
   for (const r of regions) logRegion(deps, r);
   logger.info('Cycle finished', {
     cycle, ok, durationMs, regions: regions.length, closedInSoar: soar.closedInSoar, refreshed: soar.refreshed,

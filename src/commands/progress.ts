@@ -1,0 +1,183 @@
+import cliProgress from 'cli-progress';
+import type { Writable } from 'node:stream';
+import type { Clock } from '../clock.js';
+import type { FindingOutcome } from '../health/metrics.js';
+import type { CycleProgressEvent, ProgressListener } from '../poller/progress.js';
+
+/**
+ * Shows a running cycle's progress: on a terminal (text logs) a progress bar, elsewhere (a pipe, a
+ * container's log, JSON lines) a plain progress line at most every `everyMs` of the injected clock.
+ * The poller only reports events (src/poller/progress.ts); all throttling happens here, so a short
+ * cycle says nothing beyond its summary lines.
+ */
+
+export const PROGRESS_EVERY_MS = 5_000;
+
+export interface ProgressDisplay {
+  listener: ProgressListener;
+  /** Takes a bar off the terminal if a cycle ended without its `cycle-done` (an exception). */
+  stop(): void;
+}
+
+export type ProgressOutput =
+  | { kind: 'bar'; stream: Writable }
+  | { kind: 'lines'; line: (fields: ProgressFields, text: string) => void };
+
+export interface ProgressFields {
+  cycle: number;
+  regions: number;
+  regionsDone: number;
+  listed: number;
+  handled: number;
+  /** What the cycle knows it has to handle so far (it grows while pages are listed). */
+  of: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  closed: number;
+  failed: number;
+}
+
+/** Bar on a terminal with text logs; lines when output is not a TTY or the logs are JSON. */
+export function chooseProgressOutput(
+  stream: Writable, logFormat: 'json' | 'text' | undefined, logStream: Writable, line: (fields: ProgressFields, text: string) => void,
+): ProgressOutput {
+  const tty = (s: Writable): boolean => (s as { isTTY?: boolean }).isTTY === true;
+  const textLogs = logFormat ? logFormat === 'text' : tty(logStream);
+  return tty(stream) && textLogs ? { kind: 'bar', stream } : { kind: 'lines', line };
+}
+
+export function createProgressDisplay(output: ProgressOutput, clock: Clock, everyMs = PROGRESS_EVERY_MS): ProgressDisplay {
+  const tally = new Tally();
+  const bar = output.kind === 'bar' ? new Bar(output.stream) : undefined;
+  let lastShown = 0;
+  let running = false;
+  const listener: ProgressListener = (event) => {
+    tally.add(event);
+    if (event.type === 'cycle-started') {
+      running = true;
+      lastShown = clock.now();
+    }
+    if (!running) return;
+    if (event.type === 'cycle-done') {
+      running = false;
+      bar?.stop(tally.fields());
+      return;
+    }
+    // An idle cycle (nothing to handle) draws no bar at all.
+    if (bar) {
+      if (tally.fields().of > 0) bar.show(tally.fields());
+      return;
+    }
+    if (output.kind === 'lines' && clock.now() - lastShown >= everyMs) {
+      lastShown = clock.now();
+      output.line(tally.fields(), describeProgress(tally.fields()));
+    }
+  };
+  return { listener, stop: () => bar?.stop(tally.fields()) };
+}
+
+/** One line a person reads: how far the cycle is, and what it did so far. */
+export function describeProgress(f: ProgressFields): string {
+  return (
+    `cycle ${f.cycle}: ${f.handled} of ${f.of} finding(s) handled, ${f.listed} listed; created ${f.created}, updated ${f.updated}, ` +
+    `unchanged ${f.unchanged}, skipped ${f.skipped}, closed ${f.closed}, failed ${f.failed}; regions done ${f.regionsDone} of ${f.regions}`
+  );
+}
+
+/** The running totals of one cycle, rebuilt from the events. */
+class Tally {
+  private f: ProgressFields = emptyFields(0);
+  /** Per region: queued minus handled, so a finished region's leftovers (never synced) leave the total. */
+  private readonly open = new Map<string, number>();
+
+  add(event: CycleProgressEvent): void {
+    switch (event.type) {
+      case 'cycle-started':
+        this.f = emptyFields(event.cycle);
+        this.open.clear();
+        return;
+      case 'regions':
+        this.f.regions = event.count;
+        return;
+      case 'queued':
+        this.f.listed += event.listed;
+        this.f.of += event.queued;
+        this.bump(event, event.queued);
+        return;
+      case 'handled':
+        this.f.handled += 1;
+        this.count(event.outcome);
+        // A finding handled beyond what was queued (one found gone) still counts towards the total.
+        if (this.f.handled > this.f.of) this.f.of = this.f.handled;
+        this.bump(event, -1);
+        return;
+      case 'region-done': {
+        const left = this.open.get(regionKey(event)) ?? 0;
+        if (left > 0) this.f.of -= left;
+        this.open.delete(regionKey(event));
+        this.f.regionsDone += 1;
+        return;
+      }
+      case 'cycle-done':
+        return;
+    }
+  }
+
+  fields(): ProgressFields {
+    return { ...this.f };
+  }
+
+  private bump(event: { account: string; region: string }, n: number): void {
+    this.open.set(regionKey(event), (this.open.get(regionKey(event)) ?? 0) + n);
+  }
+
+  private count(outcome: FindingOutcome): void {
+    const f = this.f;
+    if (outcome === 'created') f.created += 1;
+    else if (outcome === 'updated' || outcome === 'reopened') f.updated += 1;
+    else if (outcome === 'unchanged') f.unchanged += 1;
+    else if (outcome === 'skipped') f.skipped += 1;
+    else if (outcome === 'closed' || outcome === 'archived' || outcome === 'gone') f.closed += 1;
+    else f.failed += 1;
+  }
+}
+
+function regionKey(e: { account: string; region: string }): string {
+  return `${e.account}/${e.region}`;
+}
+
+function emptyFields(cycle: number): ProgressFields {
+  return { cycle, regions: 0, regionsDone: 0, listed: 0, handled: 0, of: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, closed: 0, failed: 0 };
+}
+
+/** cli-progress, started at a cycle's first event; it redraws on its own throttle while it runs. */
+class Bar {
+  private bar: cliProgress.SingleBar | undefined;
+
+  constructor(private readonly stream: Writable) {}
+
+  show(f: ProgressFields): void {
+    if (!this.bar) {
+      this.bar = new cliProgress.SingleBar({
+        stream: this.stream,
+        format: 'cycle {cycle} {bar} {value}/{total} handled | listed {listed} | created {created} updated {updated} unchanged {unchanged} failed {failed} | regions {regionsDone}/{regions}',
+        hideCursor: true,
+        // The daemon handles SIGINT and SIGTERM itself (finish the cycle, then stop).
+        gracefulExit: false,
+      }, cliProgress.Presets.shades_classic);
+      this.bar.start(Math.max(f.of, 1), f.handled, f);
+    }
+    this.bar.setTotal(Math.max(f.of, 1));
+    this.bar.update(f.handled, f);
+  }
+
+  stop(f: ProgressFields): void {
+    if (!this.bar) return;
+    this.bar.setTotal(Math.max(f.of, 1));
+    this.bar.update(f.handled, f);
+    this.bar.stop();
+    this.bar = undefined;
+  }
+}

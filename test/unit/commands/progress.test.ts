@@ -1,0 +1,113 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../../src/clock.js';
+import { chooseProgressOutput, createProgressDisplay, type ProgressFields } from '../../../src/commands/progress.js';
+import type { CycleProgressEvent } from '../../../src/poller/progress.js';
+
+/** A clock the test moves by hand. */
+function manualClock(): Clock & { advance(ms: number): void } {
+  let now = 1_700_000_000_000;
+  return { now: () => now, sleep: () => Promise.resolve(), advance: (ms) => void (now += ms) };
+}
+
+/** A stream that says it is a terminal, keeping what is written. */
+function fakeTerminal(): Writable & { text(): string } {
+  const chunks: string[] = [];
+  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => { chunks.push(chunk.toString()); done(); } });
+  return Object.assign(stream, { isTTY: true, columns: 200, text: () => chunks.join('') });
+}
+
+const region = { account: '123456789012', region: 'us-east-1' };
+
+function lines(): { line: (f: ProgressFields, t: string) => void; shown: { fields: ProgressFields; text: string }[] } {
+  const shown: { fields: ProgressFields; text: string }[] = [];
+  return { shown, line: (fields, text) => shown.push({ fields, text }) };
+}
+
+describe('the progress display', () => {
+  it('shows a line every 5 s of a long cycle, with what was listed, handled of how many, and created', () => {
+    const clock = manualClock();
+    const out = lines();
+    const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
+    listener({ type: 'cycle-started', cycle: 7 });
+    listener({ type: 'regions', count: 2 });
+    for (let page = 0; page < 6; page++) listener({ type: 'queued', ...region, listed: 50, queued: 50 });
+    // 300 findings, one every 100 ms: 30 s of work.
+    for (let i = 0; i < 300; i++) {
+      clock.advance(100);
+      listener({ type: 'handled', ...region, outcome: i % 10 === 0 ? 'unchanged' : 'created' });
+    }
+    listener({ type: 'region-done', ...region, error: undefined });
+    listener({ type: 'cycle-done', cycle: 7, ok: true });
+
+    expect(out.shown.map((s) => s.fields.handled)).toEqual([50, 100, 150, 200, 250, 300]);
+    expect(out.shown[0]?.fields).toMatchObject({ cycle: 7, listed: 300, of: 300, created: 45, unchanged: 5, regions: 2, regionsDone: 0 });
+    expect(out.shown[0]?.text).toBe(
+      'cycle 7: 50 of 300 finding(s) handled, 300 listed; created 45, updated 0, unchanged 5, skipped 0, closed 0, failed 0; regions done 0 of 2',
+    );
+  });
+
+  it('says nothing during a cycle shorter than the interval, and nothing between cycles', () => {
+    const clock = manualClock();
+    const out = lines();
+    const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
+    listener({ type: 'cycle-started', cycle: 1 });
+    listener({ type: 'queued', ...region, listed: 20, queued: 20 });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(200);
+      listener({ type: 'handled', ...region, outcome: 'created' });
+    }
+    listener({ type: 'cycle-done', cycle: 1, ok: true });
+    clock.advance(60_000);
+    listener({ type: 'handled', ...region, outcome: 'created' });
+    expect(out.shown).toEqual([]);
+  });
+
+  it('takes what a finished region queued but never synced out of the total', () => {
+    const clock = manualClock();
+    const out = lines();
+    const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
+    const send = (e: CycleProgressEvent): void => {
+      clock.advance(5_000);
+      listener(e);
+    };
+    listener({ type: 'cycle-started', cycle: 2 });
+    send({ type: 'queued', ...region, listed: 10, queued: 10 });
+    for (let i = 0; i < 8; i++) send({ type: 'handled', ...region, outcome: 'updated' });
+    send({ type: 'region-done', ...region, error: undefined });
+    send({ type: 'queued', account: region.account, region: 'eu-west-1', listed: 0, queued: 4 });
+    expect(out.shown.at(-1)?.fields).toMatchObject({ handled: 8, of: 12, updated: 8, regionsDone: 1 });
+  });
+
+  it('draws a bar on a terminal and leaves its final state when the cycle is done', () => {
+    const terminal = fakeTerminal();
+    const { listener } = createProgressDisplay({ kind: 'bar', stream: terminal }, manualClock());
+    listener({ type: 'cycle-started', cycle: 3 });
+    listener({ type: 'regions', count: 1 });
+    listener({ type: 'queued', ...region, listed: 120, queued: 120 });
+    for (let i = 0; i < 120; i++) listener({ type: 'handled', ...region, outcome: 'created' });
+    listener({ type: 'region-done', ...region, error: undefined });
+    listener({ type: 'cycle-done', cycle: 3, ok: true });
+    expect(terminal.text()).toContain('cycle 3');
+    expect(terminal.text()).toContain('120/120 handled | listed 120 | created 120 updated 0 unchanged 0 failed 0 | regions 1/1');
+  });
+
+  it('draws no bar for an idle cycle', () => {
+    const terminal = fakeTerminal();
+    const { listener } = createProgressDisplay({ kind: 'bar', stream: terminal }, manualClock());
+    listener({ type: 'cycle-started', cycle: 4 });
+    listener({ type: 'regions', count: 4 });
+    listener({ type: 'cycle-done', cycle: 4, ok: true });
+    expect(terminal.text()).toBe('');
+  });
+
+  it('uses the bar only on a terminal with text logs', () => {
+    const pipe = new Writable({ write: (_c, _e, done) => done() });
+    const line = (): void => undefined;
+    expect(chooseProgressOutput(fakeTerminal(), 'text', pipe, line).kind).toBe('bar');
+    expect(chooseProgressOutput(fakeTerminal(), undefined, fakeTerminal(), line).kind).toBe('bar');
+    expect(chooseProgressOutput(fakeTerminal(), 'json', fakeTerminal(), line).kind).toBe('lines');
+    expect(chooseProgressOutput(fakeTerminal(), undefined, pipe, line).kind).toBe('lines');
+    expect(chooseProgressOutput(pipe, 'text', fakeTerminal(), line).kind).toBe('lines');
+  });
+});
