@@ -56,7 +56,7 @@ export class SoarEmulator extends SoarAdmin {
     readonly functions: FunctionsEmulation,
     private readonly ownedCa: EmulatorCa | undefined,
   ) {
-    super(state, calls, faults);
+    super(state, calls, faults, () => functions.reset());
     this.orgId = state.options.org.id;
     this.orgName = state.options.org.name;
     this.stompPort = functions.broker?.port;
@@ -144,7 +144,7 @@ export async function startSoarEmulator(options: SoarEmulatorOptions = {}): Prom
   ]);
   const functions = new FunctionsEmulation(state);
   // The admin routes and the returned handle are two views of the same state, calls and faults.
-  const admin = new Router([...adminRoutes(new SoarAdmin(state, calls, faults)), ...functionAdminRoutes(functions)]);
+  const admin = new Router([...adminRoutes(new SoarAdmin(state, calls, faults, () => functions.reset())), ...functionAdminRoutes(functions)]);
   const listener = createListener({ state, auth, rest, admin, faults, calls });
   const server = resolved.tls ? https.createServer({ key: resolved.tls.key, cert: resolved.tls.cert }, listener) : http.createServer(listener);
   await new Promise<void>((resolve, reject) => {

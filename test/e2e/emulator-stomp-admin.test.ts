@@ -63,6 +63,11 @@ describe('SOAR emulator functions admin API over HTTP', () => {
     const list = await admin('GET', '/functions/invocations');
     expect(list.json.map((i: { invocationId: string }) => i.invocationId)).toEqual(['invid:1']);
     expect((await admin('GET', '/functions/invocations/invid:9')).status).toBe(404);
+
+    // A reset forgets the invocations and, with the org's state, the definitions.
+    await admin('POST', '/reset');
+    expect((await admin('GET', '/functions/invocations')).json).toEqual([]);
+    expect((await admin('GET', '/functions/definitions')).json).toEqual({ destinations: [], functions: [] });
   });
 
   it('faults the broker: drop now, and refuse connections', async () => {

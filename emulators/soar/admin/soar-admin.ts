@@ -41,6 +41,8 @@ export class SoarAdmin {
     private readonly state: SoarState,
     private readonly callLog: CallLog,
     private readonly faultInjector: FaultInjector,
+    /** Also run by `reset()`: what lives beside the state (the function invocations and the broker's queues). */
+    private readonly onReset: () => void = () => undefined,
   ) {}
 
   summary(): StateSummary {
@@ -162,6 +164,7 @@ export class SoarAdmin {
     this.state.reset();
     this.callLog.reset();
     this.faultInjector.clear();
+    this.onReset();
   }
 
   private incident(id: number): IncidentRecord {

@@ -128,6 +128,13 @@ export class FunctionsEmulation {
     return this.faults.view();
   }
 
+  /** Forgets every invocation and queued message and clears the faults (the definitions live in the state). */
+  reset(): void {
+    this.log.clear();
+    this.queues.clear();
+    this.faults.clear();
+  }
+
   /** [I] The invocations are the org's first user's playbook runs (a responder). */
   private principal(): InvocationPrincipal {
     const user = this.state.users[0];
