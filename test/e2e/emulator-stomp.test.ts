@@ -222,6 +222,18 @@ describe('SOAR emulator STOMP broker: faults', () => {
     expect(soar.invocation(invocationId)).toMatchObject({ messages: ['status'], acked: false });
   });
 
+  it('delays every frame it sends, keeping their order', async () => {
+    const client = await login();
+    client.subscribe(201);
+    soar.setStompFaults({ delayMs: 30 });
+    const started = performance.now();
+    const ids = [1, 2, 3].map(() => soar.invoke({ function: REFRESH }).invocationId);
+    await client.sync();
+    expect(client.pending('MESSAGE').map((m) => m.headers['correlation-id'])).toEqual(ids);
+    // Four frames (three MESSAGEs, the RECEIPT), one after the other, each held 30 ms: a lower bound only.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100);
+  });
+
   it('refuses new connections while told to, and drops every connection on demand', async () => {
     const client = await login();
     expect(soar.dropStompConnections()).toBe(1);

@@ -133,9 +133,9 @@ export class DeliveryQueues {
   }
 
   private dispatchOne(destination: string): void {
-    const queue = this.queues.get(destination) ?? [];
-    for (const message of [...queue]) {
-      if (message.deliveredTo || !queue.includes(message)) continue;
+    // A copy: an auto-ACK delivery removes its message from the queue during the loop.
+    for (const message of [...(this.queues.get(destination) ?? [])]) {
+      if (message.deliveredTo) continue;
       const consumer = this.nextConsumer(destination);
       if (!consumer) return;
       this.deliver(message, consumer);
