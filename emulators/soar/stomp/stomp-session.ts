@@ -1,36 +1,9 @@
 import type { TLSSocket } from 'node:tls';
-import type { AckMode, Consumer, DeliveryQueues } from './delivery-queues.js';
+import type { AckMode, Consumer } from './delivery-queues.js';
 import { FrameParser, HEARTBEAT, StompProtocolError, encodeFrame, type StompFrame } from './frame-codec.js';
-import type { InvocationLog } from './invocation-log.js';
-import type { StompFaults } from './stomp-faults.js';
+import type { ConnectionView, SessionContext, StompPrincipal } from './session-context.js';
 
-/** Who logged in on a connection: an API key (by id and handle) or a user. */
-export type StompPrincipal = { kind: 'apikey'; keyId: string; handle: number } | { kind: 'user'; userId: number; email: string };
-
-/** What a session needs from the broker. */
-export interface SessionContext {
-  orgId: number;
-  /** The shortest interval the broker will send heartbeats at (15000 as SOAR; tests shorten it). */
-  heartbeatMs: number;
-  authenticate(login: string, passcode: string): StompPrincipal | undefined;
-  /** Undefined when the principal may consume from `actions.<org>.<name>`; otherwise the ERROR text. */
-  refuseSubscription(principal: StompPrincipal, destination: string): string | undefined;
-  queues: DeliveryQueues;
-  log: InvocationLog;
-  faults: StompFaults;
-  connectionId(): string;
-  now(): number;
-}
-
-export interface ConnectionView {
-  id: string;
-  principal: string | null;
-  connectedAt: number;
-  heartbeatMs: number;
-  framesIn: number;
-  framesOut: number;
-  subscriptions: { id: string; destination: string; ack: AckMode; prefetch: number; inFlight: number }[];
-}
+export type { ConnectionView, SessionContext, StompPrincipal } from './session-context.js';
 
 /** [I] ActiveMQ's default queue prefetch when a STOMP SUBSCRIBE names none. */
 const DEFAULT_PREFETCH = 1000;
@@ -126,7 +99,7 @@ export class StompSession {
         break;
       case 'DISCONNECT':
         this.receipt(frame);
-        this.afterWrites(() => this.socket.end());
+        this.afterWrites(() => void this.socket.end());
         this.cleanup();
         return;
       default:
@@ -213,7 +186,7 @@ export class StompSession {
   private fail(message: string): void {
     if (this.closed) return;
     this.write({ command: 'ERROR', headers: { message, 'content-type': 'text/plain' }, body: message });
-    this.afterWrites(() => this.socket.end());
+    this.afterWrites(() => void this.socket.end());
     this.cleanup();
   }
 
@@ -227,7 +200,7 @@ export class StompSession {
     // Real time, not the emulator's (possibly simulated) clock: heartbeats are about the socket.
     this.lastWrite = performance.now();
     const delay = this.ctx.faults.delayMs;
-    this.writes = this.writes.then(async () => {
+    this.afterWrites(async () => {
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (!this.socket.destroyed) this.socket.write(bytes);
     });
@@ -238,8 +211,9 @@ export class StompSession {
     this.afterWrites(() => this.drop());
   }
 
-  private afterWrites(action: () => void): void {
-    this.writes = this.writes.then(action);
+  private afterWrites(action: () => void | Promise<void>): void {
+    // A step that throws must not stall every later write of the connection.
+    this.writes = this.writes.then(action).catch(() => undefined);
   }
 
   private startHeartbeat(): void {
