@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The SOAR function definitions of the app: the message destination, IBM's twelve functions and
+ * their `__function` input fields. Data only, no I/O. `setup` creates these over REST, `check`
+ * compares them with the org, the listener routes on the names, the handlers read their inputs by
+ * the name constants, and the App Host package writes `export.res` from the same objects
+ * (soar-functions-contract.md §5.1, §7.2). Names are IBM's, so an org moving from IBM's app keeps
+ * its playbooks and rules.
+ */
+
+/** The package name IBM's app uses; uuids are derived from it as resilient-sdk derives them. */
+export const APP_PACKAGE = 'fn_aws_guardduty';
+
+/**
+ * A uuid from a string as resilient-sdk's `generate_uuid_from_string` makes it:
+ * `str(uuid.UUID(md5(s).hexdigest()))`, the md5 digest laid out as 8-4-4-4-12 hex digits.
+ */
+export function uuidFromString(text: string): string {
+  const hex = createHash('md5').update(text, 'utf8').digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export interface MessageDestinationDefinition {
+  programmaticName: string;
+  name: string;
+  /** 0: a queue. */
+  destinationType: 0;
+  expectAck: true;
+  uuid: string;
+}
+
+export const MESSAGE_DESTINATION: MessageDestinationDefinition = {
+  programmaticName: 'fn_aws_gd',
+  name: 'fn_aws_gd',
+  destinationType: 0,
+  expectAck: true,
+  uuid: uuidFromString(`${APP_PACKAGE}/message_destinations/fn_aws_gd`),
+};
+
+export type FunctionInputType = 'text' | 'textarea' | 'number' | 'boolean' | 'select' | 'multiselect' | 'datetimepicker' | 'datepicker';
+
+export interface SelectValueDefinition {
+  label: string;
+  /** Deterministic, from the field and label (the server assigns its own numeric value ids). */
+  uuid: string;
+}
+
+/** A `__function` field: one input, shared by every function that lists it (SOAR's fields are per org). */
+export interface FunctionInputDefinition {
+  name: string;
+  label: string;
+  inputType: FunctionInputType;
+  /** Required in every function that takes it (true of all of IBM's inputs, §7.2). */
+  required: boolean;
+  tooltip: string;
+  placeholder: string;
+  values: readonly SelectValueDefinition[];
+  uuid: string;
+}
+
+/** Input API names, for the handlers. */
+export const INPUT = {
+  findingId: 'aws_gd_finding_id',
+  detectorId: 'aws_gd_detector_id',
+  region: 'aws_gd_region',
+  incidentId: 'incident_id',
+  format: 'aws_gd_format',
+  name: 'aws_gd_name',
+  activate: 'aws_gd_activate',
+  location: 'aws_gd_location',
+  clientToken: 'aws_gd_client_token',
+  tags: 'aws_gd_tags',
+  bucketOwner: 'aws_gd_bucket_owner',
+  ipSetId: 'aws_gd_ip_set_id',
+  threatIntelSetId: 'aws_gd_threat_intel_set_id',
+  maxResults: 'aws_gd_max_results',
+  nextToken: 'aws_gd_next_token',
+  newName: 'aws_gd_new_name',
+  newLocation: 'aws_gd_new_location',
+  newActivate: 'aws_gd_new_activate',
+} as const;
+export type InputName = (typeof INPUT)[keyof typeof INPUT];
+
+/** GuardDuty's list formats (IPSet and ThreatIntelSet `Format`), the values of `aws_gd_format`. */
+export const LIST_FORMATS = ['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE'] as const;
+
+// [I] IBM's 2.0.0 export.res could not be read (reference §7.1): labels, tooltips and placeholders
+// below are ours; names, input types and requiredness are IBM's (§7.2).
+function input(name: InputName, label: string, inputType: FunctionInputType, required: boolean, tooltip: string, placeholder = '', values: readonly string[] = []): FunctionInputDefinition {
+  return {
+    name, label, inputType, required, tooltip, placeholder,
+    values: values.map((v) => ({ label: v, uuid: uuidFromString(`${APP_PACKAGE}/__function/${name}/${v}`) })),
+    uuid: uuidFromString(`${APP_PACKAGE}/__function/${name}`),
+  };
+}
+
+export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
+  input(INPUT.findingId, 'aws_gd_finding_id', 'text', true, 'The ID of the GuardDuty finding.'),
+  input(INPUT.detectorId, 'aws_gd_detector_id', 'text', true, 'The ID of the GuardDuty detector (incident field aws_guardduty_detector_id).'),
+  input(INPUT.region, 'aws_gd_region', 'text', true, 'The AWS region of the detector, e.g. eu-west-1.', 'us-east-1'),
+  input(INPUT.incidentId, 'incident_id', 'number', true, 'The ID of the SOAR incident.'),
+  input(INPUT.format, 'aws_gd_format', 'select', true, 'The format of the list file.', '', LIST_FORMATS),
+  input(INPUT.name, 'aws_gd_name', 'text', true, 'A name for the list, shown in the GuardDuty console.'),
+  input(INPUT.activate, 'aws_gd_activate', 'boolean', true, 'Whether GuardDuty starts using the list at once.'),
+  input(INPUT.location, 'aws_gd_location', 'text', true, 'The S3 URL of the list file.', 's3://bucket/key.txt'),
+  input(INPUT.clientToken, 'aws_gd_client_token', 'text', false, 'An idempotency token for the create request (optional).'),
+  input(INPUT.tags, 'aws_gd_tags', 'text', false, 'Tags for the list, as "Key: Value, Key2: Value2" (optional).', 'Owner: secops, Env: prod'),
+  input(INPUT.bucketOwner, 'aws_gd_bucket_owner', 'text', false, 'The AWS account ID that owns the S3 bucket of the list (optional).'),
+  input(INPUT.ipSetId, 'aws_gd_ip_set_id', 'text', true, 'The ID of the GuardDuty IPSet.'),
+  input(INPUT.threatIntelSetId, 'aws_gd_threat_intel_set_id', 'text', true, 'The ID of the GuardDuty ThreatIntelSet.'),
+  input(INPUT.maxResults, 'aws_gd_max_results', 'number', false, 'The most IDs to return per page, 1–50 (optional).'),
+  input(INPUT.nextToken, 'aws_gd_next_token', 'text', false, 'The token of the page to start from (optional).'),
+  input(INPUT.newName, 'aws_gd_new_name', 'text', false, 'A new name for the list (optional).'),
+  input(INPUT.newLocation, 'aws_gd_new_location', 'text', false, 'A new S3 URL of the list file (optional).', 's3://bucket/key.txt'),
+  input(INPUT.newActivate, 'aws_gd_new_activate', 'boolean', false, 'Activate (true) or deactivate (false) the list (optional).'),
+];
+
+/** Function API names, for the listener and the handlers. */
+export const FUNCTION = {
+  refreshFinding: 'func_aws_guardduty_refresh_finding',
+  archiveFinding: 'func_aws_guardduty_archive_finding',
+  createIpSet: 'aws_guardduty_create_ipset',
+  createThreatIntelSet: 'aws_guardduty_create_threatintelset',
+  deleteIpSet: 'aws_guardduty_delete_ipset',
+  deleteThreatIntelSet: 'aws_guardduty_delete_threatintelset',
+  getIpSet: 'aws_guardduty_get_ipset',
+  getThreatIntelSet: 'aws_guardduty_get_threatintelset',
+  listIpSet: 'aws_guardduty_list_ipset',
+  listThreatIntelSet: 'aws_guardduty_list_threatintelset',
+  updateIpSet: 'aws_guardduty_update_ipset',
+  updateThreatIntelSet: 'aws_guardduty_update_threatintelset',
+} as const;
+export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
+
+export interface FunctionDefinition {
+  name: FunctionName;
+  displayName: string;
+  description: string;
+  destination: string;
+  /** Input API names in the order SOAR shows them (the function's `view_items`). */
+  inputs: readonly InputName[];
+  uuid: string;
+}
+
+function fn(name: FunctionName, displayName: string, description: string, inputs: readonly InputName[]): FunctionDefinition {
+  return { name, displayName, description, destination: MESSAGE_DESTINATION.programmaticName, inputs, uuid: uuidFromString(`${APP_PACKAGE}/functions/${name}`) };
+}
+
+const I = INPUT;
+const AT = [I.detectorId, I.region] as const;
+// [I] Display names of the ten list functions follow the two IBM's guide shows ("AWS GuardDuty: Create IPSet", §7.2).
+export const FUNCTIONS: readonly FunctionDefinition[] = [
+  fn(FUNCTION.refreshFinding, 'AWS GuardDuty: Refresh Finding', 'Refreshes the AWS GuardDuty finding details of an incident: fields, data tables, artifacts and a note.', [I.region, I.detectorId, I.findingId, I.incidentId]),
+  fn(FUNCTION.archiveFinding, 'AWS GuardDuty: Archive finding', 'Archives the AWS GuardDuty finding of an incident, e.g. when the incident is closed.', [I.region, I.detectorId, I.findingId]),
+  fn(FUNCTION.createIpSet, 'AWS GuardDuty: Create IPSet', 'Creates a GuardDuty IPSet (trusted IP list) from a file in S3.', [I.format, I.name, ...AT, I.activate, I.location, I.clientToken, I.tags, I.bucketOwner]),
+  fn(FUNCTION.createThreatIntelSet, 'AWS GuardDuty: Create ThreatIntelSet', 'Creates a GuardDuty ThreatIntelSet (threat list) from a file in S3.', [I.format, I.name, ...AT, I.activate, I.location, I.clientToken, I.tags]),
+  fn(FUNCTION.deleteIpSet, 'AWS GuardDuty: Delete IPSet', 'Deletes a GuardDuty IPSet.', [I.ipSetId, ...AT]),
+  fn(FUNCTION.deleteThreatIntelSet, 'AWS GuardDuty: Delete ThreatIntelSet', 'Deletes a GuardDuty ThreatIntelSet.', [I.threatIntelSetId, ...AT]),
+  fn(FUNCTION.getIpSet, 'AWS GuardDuty: Get IPSet', 'Reads a GuardDuty IPSet: name, format, location, status and tags.', [I.ipSetId, ...AT]),
+  fn(FUNCTION.getThreatIntelSet, 'AWS GuardDuty: Get ThreatIntelSet', 'Reads a GuardDuty ThreatIntelSet: name, format, location, status and tags.', [I.threatIntelSetId, ...AT]),
+  fn(FUNCTION.listIpSet, 'AWS GuardDuty: List IPSets', 'Lists the IPSet IDs of a GuardDuty detector.', [...AT, I.maxResults, I.nextToken]),
+  fn(FUNCTION.listThreatIntelSet, 'AWS GuardDuty: List ThreatIntelSets', 'Lists the ThreatIntelSet IDs of a GuardDuty detector.', [...AT, I.maxResults, I.nextToken]),
+  fn(FUNCTION.updateIpSet, 'AWS GuardDuty: Update IPSet', 'Changes the name, location or activation of a GuardDuty IPSet.', [...AT, I.ipSetId, I.newName, I.newLocation, I.newActivate, I.bucketOwner]),
+  fn(FUNCTION.updateThreatIntelSet, 'AWS GuardDuty: Update ThreatIntelSet', 'Changes the name, location or activation of a GuardDuty ThreatIntelSet.', [...AT, I.threatIntelSetId, I.newName, I.newLocation, I.newActivate]),
+];
+
+const INPUTS_BY_NAME = new Map(FUNCTION_INPUTS.map((f) => [f.name, f]));
+
+/** The definition of one input field; throws on a name that is not one (a bug). */
+export function inputDefinition(name: string): FunctionInputDefinition {
+  const def = INPUTS_BY_NAME.get(name as InputName);
+  if (!def) throw new Error(`No function input named ${name}`);
+  return def;
+}
+
+export function functionDefinition(name: string): FunctionDefinition | undefined {
+  return FUNCTIONS.find((f) => f.name === name);
+}
+
+/** The inputs a function requires, by API name (what a handler validates first). */
+export function requiredInputs(fnName: FunctionName): InputName[] {
+  return (functionDefinition(fnName)?.inputs ?? []).filter((n) => inputDefinition(n).required);
+}
+
+/** IBM's example playbooks and 1.0.0 rules/workflows (reference §7.3), for the package. */
+export const IBM_PLAYBOOKS = [
+  'example_aws_guardduty_refresh_finding_details_pb',
+  'example_aws_guardduty_update_finding_details_pb',
+  'example_aws_guardduty_archive_finding_pb',
+  ...(['create', 'delete', 'get', 'list', 'update'] as const).flatMap((op) => [`aws_guardduty_${op}_ipset_pb`, `aws_guardduty_${op}_threatintelset_pb`]),
+] as const;
+export const IBM_RULES = [
+  'Example: AWS GuardDuty: Archive Finding',
+  'Example: AWS GuardDuty: Refresh Finding Details',
+  'Example: AWS GuardDuty: Update Finding Details',
+] as const;
+export const IBM_WORKFLOWS = ['wf_aws_guardduty_archive_finding', 'wf_aws_guardduty_refresh_finding'] as const;
