@@ -17,6 +17,8 @@ import { incidentRoutes } from './incidents/incident-routes.js';
 import { resolveOptions, type SoarEmulatorOptions } from './options.js';
 import { Prng } from '../shared/prng.js';
 import { schemaRoutes } from './schema/schema-routes.js';
+import { functionRoutes } from './functions/function-routes.js';
+import { importRoutes } from './functions/import-routes.js';
 import { SoarState } from './state/soar-state.js';
 import type { FunctionRecord, MessageDestinationRecord, NewDestination, NewFunction } from './state/functions-store.js';
 import { createEmulatorCa, type EmulatorCa } from '../shared/ca.js';
@@ -141,6 +143,8 @@ export async function startSoarEmulator(options: SoarEmulatorOptions = {}): Prom
     ...artifactRoutes(state),
     ...datatableRoutes(state),
     ...schemaRoutes(state),
+    ...functionRoutes(state),
+    ...importRoutes(state),
   ]);
   const functions = new FunctionsEmulation(state);
   // The admin routes and the returned handle are two views of the same state, calls and faults.

@@ -32,6 +32,8 @@ export interface SoarEmulatorOptions {
   orgUuid?: string;
   cloudAccount?: string;
   extraOrgs?: ExtraOrgOption[];
+  /** The org's `actions_framework_enabled` (default true): false means SOAR sends no function invocations. */
+  actionsFrameworkEnabled?: boolean;
   /** Added before every REST answer (not the admin API). */
   latencyMs?: number;
   /** Seeds fault decisions and generated uuids. */
@@ -73,6 +75,7 @@ export interface ResolvedOptions {
   users: ResolvedUser[];
   org: OrgInfo;
   extraOrgs: ExtraOrgOption[];
+  actionsFrameworkEnabled: boolean;
   latencyMs: number;
   seed: number;
   tls: { key: string | Buffer; cert: string | Buffer } | undefined;
@@ -110,6 +113,7 @@ export function resolveOptions(options: SoarEmulatorOptions): ResolvedOptions {
       cloudAccount: options.cloudAccount ?? `c10dacc7-0000-4000-9000-${suffix}`,
     },
     extraOrgs: options.extraOrgs ?? [],
+    actionsFrameworkEnabled: options.actionsFrameworkEnabled ?? true,
     latencyMs: options.latencyMs ?? 0,
     seed: options.seed ?? 1,
     tls: options.tls,

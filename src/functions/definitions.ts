@@ -165,11 +165,11 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.updateThreatIntelSet, 'AWS GuardDuty: Update ThreatIntelSet', 'Changes the name, location or activation of a GuardDuty ThreatIntelSet.', [...AT, I.threatIntelSetId, I.newName, I.newLocation, I.newActivate]),
 ];
 
-const INPUTS_BY_NAME = new Map(FUNCTION_INPUTS.map((f) => [f.name, f]));
+const INPUTS_BY_NAME = new Map<string, FunctionInputDefinition>(FUNCTION_INPUTS.map((f) => [f.name, f]));
 
 /** The definition of one input field; throws on a name that is not one (a bug). */
 export function inputDefinition(name: string): FunctionInputDefinition {
-  const def = INPUTS_BY_NAME.get(name as InputName);
+  const def = INPUTS_BY_NAME.get(name);
   if (!def) throw new Error(`No function input named ${name}`);
   return def;
 }

@@ -39,7 +39,7 @@ function sessionJson(state: SoarState, req: RestRequest, session: Session | unde
   const user = state.userOf(req.principal);
   const { org } = state.options;
   const orgs = [
-    orgEntry(org.id, org.name, org.uuid, org.cloudAccount, true),
+    orgEntry(org.id, org.name, org.uuid, org.cloudAccount, true, state.options.actionsFrameworkEnabled),
     ...state.options.extraOrgs.map((o) => orgEntry(o.id, o.name, `extra-org-${o.id}`, `extra-cloud-${o.id}`, o.enabled ?? true)),
   ];
   return {
@@ -61,7 +61,7 @@ function sessionJson(state: SoarState, req: RestRequest, session: Session | unde
   };
 }
 
-function orgEntry(id: number, name: string, uuid: string, cloudAccount: string, enabled: boolean): Record<string, unknown> {
+function orgEntry(id: number, name: string, uuid: string, cloudAccount: string, enabled: boolean, actionsFramework = true): Record<string, unknown> {
   return {
     id,
     name,
@@ -78,7 +78,7 @@ function orgEntry(id: number, name: string, uuid: string, cloudAccount: string, 
     has_available_twofactor: false,
     parent_org: null,
     incident_deletion_allowed: true,
-    actions_framework_enabled: true,
+    actions_framework_enabled: actionsFramework,
     attachments_enabled: true,
     tasks_private: false,
     configuration_type: 'standard',
@@ -87,7 +87,7 @@ function orgEntry(id: number, name: string, uuid: string, cloudAccount: string, 
 
 function orgJson(state: SoarState): Record<string, unknown> {
   const { org } = state.options;
-  return { ...orgEntry(org.id, org.name, org.uuid, org.cloudAccount, true), timezone: null, addr: null, city: null, state: null, zip: null };
+  return { ...orgEntry(org.id, org.name, org.uuid, org.cloudAccount, true, state.options.actionsFrameworkEnabled), timezone: null, addr: null, city: null, state: null, zip: null };
 }
 
 function userJson(id: number, fname: string, lname: string, email: string): Record<string, unknown> {

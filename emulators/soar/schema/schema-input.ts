@@ -17,6 +17,7 @@ const FieldInputSchema = z.object({
   values: z
     .array(z.object({ label: z.string(), enabled: z.boolean().optional(), default: z.boolean().optional(), hidden: z.boolean().optional() }))
     .optional(),
+  uuid: z.string().min(1).optional(),
 });
 
 const FieldUpdateSchema = FieldInputSchema.partial();
@@ -57,6 +58,7 @@ function toFieldInput(f: z.infer<typeof FieldInputSchema>): NewFieldInput {
     placeholder: f.placeholder ?? undefined,
     required: f.required ?? null,
     values: f.values,
+    ...(f.uuid === undefined ? {} : { uuid: f.uuid }),
   };
 }
 

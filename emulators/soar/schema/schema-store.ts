@@ -19,7 +19,13 @@ export interface NewFieldInput {
   placeholder?: string;
   required?: Required;
   values?: { label: string; enabled?: boolean; default?: boolean; hidden?: boolean }[];
+  /** [I] Kept when given: function inputs are referred to by uuid (view_items), so an import or a
+   * field created ahead of its function must keep the uuid the definitions carry. */
+  uuid?: string;
 }
+
+/** The `__function` type (function inputs): type_id 11, as in export.res (soar-functions-contract.md §5.1). */
+export const FUNCTION_TYPE_ID = 11;
 
 /** [I] SOAR api names are identifiers; the exact rule of the server is not documented. */
 const API_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,6 +39,7 @@ export class SchemaStore {
   private readonly builtinByName = new Map(this.builtins.map((f) => [f.name, f]));
   private readonly custom = new Map<string, FieldDef>();
   private readonly tables = new Map<string, DataTableDef>();
+  private readonly functionInputs = new Map<string, FieldDef>();
   readonly artifactTypes = new ArtifactTypeRegistry();
   private requiredOnClose: Set<string>;
   private nextId = 1000;
@@ -106,6 +113,22 @@ export class SchemaStore {
     return def;
   }
 
+  /** The `__function` fields (function inputs), shared by every function that lists them. */
+  functionFields(): FieldDef[] {
+    return [...this.functionInputs.values()];
+  }
+
+  functionField(handle: string): FieldDef | undefined {
+    return this.functionInputs.get(handle) ?? this.functionFields().find((f) => String(f.id) === handle || f.uuid === handle);
+  }
+
+  addFunctionField(input: NewFieldInput): FieldDef {
+    if (this.functionInputs.has(input.name)) throw badRequest(`A function field named '${input.name}' already exists.`);
+    const def = this.newField(input, null, FUNCTION_TYPE_ID, '__function');
+    this.functionInputs.set(def.name, def);
+    return def;
+  }
+
   dataTable(handle: string): DataTableDef | undefined {
     if (/^\d+$/.test(handle)) return [...this.tables.values()].find((t) => t.id === Number(handle));
     return this.tables.get(handle);
@@ -161,7 +184,7 @@ export class SchemaStore {
       values: [],
       tooltip: input.tooltip ?? '',
       placeholder: input.placeholder ?? '',
-      uuid: fixedUuid(3, id),
+      uuid: input.uuid ?? fixedUuid(3, id),
       typeId,
       typeName,
     };
