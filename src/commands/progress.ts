@@ -52,30 +52,47 @@ export function createProgressDisplay(output: ProgressOutput, clock: Clock, ever
   const tally = new Tally();
   const bar = output.kind === 'bar' ? new Bar(output.stream) : undefined;
   let lastShown = 0;
-  let running = false;
+  let beat: AbortController | undefined;
+  const lineIfDue = (): void => {
+    if (output.kind !== 'lines' || clock.now() - lastShown < everyMs) return;
+    lastShown = clock.now();
+    output.line(tally.fields(), describeProgress(tally.fields()));
+  };
+  const end = (): void => {
+    beat?.abort();
+    beat = undefined;
+    bar?.stop(tally.fields());
+  };
   const listener: ProgressListener = (event) => {
     tally.add(event);
     if (event.type === 'cycle-started') {
-      running = true;
+      end();
       lastShown = clock.now();
+      beat = new AbortController();
+      if (output.kind === 'lines') void heartbeat(clock, everyMs, beat.signal, lineIfDue);
     }
-    if (!running) return;
-    if (event.type === 'cycle-done') {
-      running = false;
-      bar?.stop(tally.fields());
-      return;
-    }
+    if (!beat) return;
+    if (event.type === 'cycle-done') return end();
     // An idle cycle (nothing to handle) draws no bar at all.
-    if (bar) {
-      if (tally.fields().of > 0) bar.show(tally.fields());
-      return;
-    }
-    if (output.kind === 'lines' && clock.now() - lastShown >= everyMs) {
-      lastShown = clock.now();
-      output.line(tally.fields(), describeProgress(tally.fields()));
-    }
+    if (bar && tally.fields().of > 0) bar.show(tally.fields());
+    lineIfDue();
   };
-  return { listener, stop: () => bar?.stop(tally.fields()) };
+  return { listener, stop: end };
+}
+
+/**
+ * Findings complete in bursts (a page's creates all queue for the SOAR slots before its rows do), so
+ * events alone can leave seconds of silence: the display also looks at the clock between them.
+ */
+async function heartbeat(clock: Clock, everyMs: number, signal: AbortSignal, lineIfDue: () => void): Promise<void> {
+  try {
+    while (!signal.aborted) {
+      await clock.sleep(everyMs, signal);
+      if (!signal.aborted) lineIfDue();
+    }
+  } catch {
+    // Only a view: a failing sink must not surface as an unhandled rejection.
+  }
 }
 
 /** One line a person reads: how far the cycle is, and what it did so far. */

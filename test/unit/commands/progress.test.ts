@@ -4,10 +4,25 @@ import type { Clock } from '../../../src/clock.js';
 import { chooseProgressOutput, createProgressDisplay, type ProgressFields } from '../../../src/commands/progress.js';
 import type { CycleProgressEvent } from '../../../src/poller/progress.js';
 
-/** A clock the test moves by hand. */
-function manualClock(): Clock & { advance(ms: number): void } {
+/** A clock the test moves by hand; a sleep ends when the clock has been moved past it (or is aborted). */
+function manualClock(): Clock & { advance(ms: number): Promise<void> } {
   let now = 1_700_000_000_000;
-  return { now: () => now, sleep: () => Promise.resolve(), advance: (ms) => void (now += ms) };
+  let sleepers: { until: number; wake: () => void }[] = [];
+  return {
+    now: () => now,
+    sleep: (ms, signal) => new Promise<void>((resolve) => {
+      sleepers.push({ until: now + ms, wake: resolve });
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    }),
+    advance: async (ms) => {
+      now += ms;
+      const due = sleepers.filter((s) => s.until <= now);
+      sleepers = sleepers.filter((s) => s.until > now);
+      for (const s of due) s.wake();
+      // Let the woken sleepers run before the test goes on.
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    },
+  };
 }
 
 /** A stream that says it is a terminal, keeping what is written. */
@@ -25,7 +40,7 @@ function lines(): { line: (f: ProgressFields, t: string) => void; shown: { field
 }
 
 describe('the progress display', () => {
-  it('shows a line every 5 s of a long cycle, with what was listed, handled of how many, and created', () => {
+  it('shows a line every 5 s of a long cycle, with what was listed, handled of how many, and created', async () => {
     const clock = manualClock();
     const out = lines();
     const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
@@ -34,8 +49,8 @@ describe('the progress display', () => {
     for (let page = 0; page < 6; page++) listener({ type: 'queued', ...region, listed: 50, queued: 50 });
     // 300 findings, one every 100 ms: 30 s of work.
     for (let i = 0; i < 300; i++) {
-      clock.advance(100);
       listener({ type: 'handled', ...region, outcome: i % 10 === 0 ? 'unchanged' : 'created' });
+      await clock.advance(100);
     }
     listener({ type: 'region-done', ...region, error: undefined });
     listener({ type: 'cycle-done', cycle: 7, ok: true });
@@ -47,36 +62,50 @@ describe('the progress display', () => {
     );
   });
 
-  it('says nothing during a cycle shorter than the interval, and nothing between cycles', () => {
+  it('says nothing during a cycle shorter than the interval, and nothing between cycles', async () => {
     const clock = manualClock();
     const out = lines();
     const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
     listener({ type: 'cycle-started', cycle: 1 });
     listener({ type: 'queued', ...region, listed: 20, queued: 20 });
     for (let i = 0; i < 20; i++) {
-      clock.advance(200);
+      await clock.advance(200);
       listener({ type: 'handled', ...region, outcome: 'created' });
     }
     listener({ type: 'cycle-done', cycle: 1, ok: true });
-    clock.advance(60_000);
+    await clock.advance(60_000);
     listener({ type: 'handled', ...region, outcome: 'created' });
     expect(out.shown).toEqual([]);
   });
 
-  it('takes what a finished region queued but never synced out of the total', () => {
+  it('takes what a finished region queued but never synced out of the total', async () => {
     const clock = manualClock();
     const out = lines();
     const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
-    const send = (e: CycleProgressEvent): void => {
-      clock.advance(5_000);
+    const send = async (e: CycleProgressEvent): Promise<void> => {
       listener(e);
+      await clock.advance(5_000);
     };
     listener({ type: 'cycle-started', cycle: 2 });
-    send({ type: 'queued', ...region, listed: 10, queued: 10 });
-    for (let i = 0; i < 8; i++) send({ type: 'handled', ...region, outcome: 'updated' });
-    send({ type: 'region-done', ...region, error: undefined });
-    send({ type: 'queued', account: region.account, region: 'eu-west-1', listed: 0, queued: 4 });
+    await send({ type: 'queued', ...region, listed: 10, queued: 10 });
+    for (let i = 0; i < 8; i++) await send({ type: 'handled', ...region, outcome: 'updated' });
+    await send({ type: 'region-done', ...region, error: undefined });
+    await send({ type: 'queued', account: region.account, region: 'eu-west-1', listed: 0, queued: 4 });
     expect(out.shown.at(-1)?.fields).toMatchObject({ handled: 8, of: 12, updated: 8, regionsDone: 1 });
+  });
+
+  it('keeps a line coming every 5 s while no finding completes (a burst is still queued for SOAR)', async () => {
+    const clock = manualClock();
+    const out = lines();
+    const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
+    listener({ type: 'cycle-started', cycle: 5 });
+    listener({ type: 'queued', ...region, listed: 200, queued: 200 });
+    await clock.advance(5_000);
+    await clock.advance(5_000);
+    expect(out.shown.map((s) => s.text.slice(0, 40))).toEqual(['cycle 5: 0 of 200 finding(s) handled, 20', 'cycle 5: 0 of 200 finding(s) handled, 20']);
+    listener({ type: 'cycle-done', cycle: 5, ok: true });
+    await clock.advance(5_000);
+    expect(out.shown).toHaveLength(2);
   });
 
   it('draws a bar on a terminal and leaves its final state when the cycle is done', () => {
