@@ -1,6 +1,7 @@
 import type { App } from '../main.js';
 import type { CheckLine, CheckOutput } from './check.js';
 import { explainFailure, type FailureClass } from './check-hints.js';
+import { checkFunctions } from './check-functions.js';
 import { findSchemaGaps } from './schema-plan.js';
 
 /** Which of the four connection checks a failure of the first SOAR call belongs to. */
@@ -46,6 +47,7 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<void> {
   for (const stage of stagesBefore('org')) out(passed[stage]());
   out({ verdict: 'OK', name: names.org, detail: `"${org.name}" (id ${org.id})` });
   await checkSchema(app, out);
+  await checkFunctions(app, org, out);
 }
 
 function tlsLine(app: App, url: URL, name: string): CheckLine {

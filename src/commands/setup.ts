@@ -1,11 +1,14 @@
 import type { Io } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK, reportFatal, startApp } from './command-support.js';
+import { applyFunctionsGap, describeFunctionsGap, findFunctionsGap, functionsGapIsEmpty, readFunctionsState } from './functions-plan.js';
 import { applySchemaGap, describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
 
 /**
  * `guardduty-soar setup`: creates in SOAR the custom incident fields, data tables (and missing
- * columns) and artifact types the integration needs and does not find. Idempotent: a second run
- * changes nothing and says so.
+ * columns) and artifact types the integration needs and does not find, then the functions' input
+ * fields, the message destination, the functions and the key's membership of the destination.
+ * Idempotent: a second run changes nothing and says so. Objects that exist with another
+ * definition are reported and left alone: they may be a customer's deliberate edits.
  */
 export async function setupCommand(io: Io, options: { config?: string | undefined; dryRun?: boolean }): Promise<number> {
   const app = startApp(io, options.config, 'setup', { quiet: true });
@@ -15,16 +18,19 @@ export async function setupCommand(io: Io, options: { config?: string | undefine
     const org = await app.soar.connect();
     const gap = findSchemaGaps(await app.soar.readSchema());
     for (const m of gap.mismatched) out(`warning: ${m} (left as it is; guardduty-soar writes text into it)`);
-    if (gapIsEmpty(gap)) {
+    const fnState = await readFunctionsState(app.soarClient);
+    const fnGap = findFunctionsGap(fnState);
+    for (const m of fnGap.mismatched) out(`warning: ${m} (left as it is; change it in SOAR if the functions should match)`);
+    if (gapIsEmpty(gap) && functionsGapIsEmpty(fnGap)) {
       out(`Nothing to do: everything guardduty-soar needs is present in org "${org.name}".`);
       return EXIT_OK;
     }
     if (options.dryRun) {
       out(`Missing in org "${org.name}" (run without --dry-run to create):`);
-      for (const line of describeGap(gap)) out(`  ${line}`);
+      for (const line of [...describeGap(gap), ...describeFunctionsGap(fnGap, fnState.principal)]) out(`  ${line}`);
       return EXIT_OK;
     }
-    const created = await applySchemaGap(app.soar, gap, out);
+    const created = await applySchemaGap(app.soar, gap, out) + await applyFunctionsGap(app.soarClient, fnState, fnGap, out);
     out(`Created ${created} object${created === 1 ? '' : 's'} in org "${org.name}".`);
     return EXIT_OK;
   } catch (err) {

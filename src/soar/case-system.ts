@@ -1,3 +1,5 @@
+import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
+
 /**
  * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms. The implementation
  * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`.
@@ -145,4 +147,50 @@ export interface CaseSystem {
   /** Adds missing columns to an existing data table. */
   createDataTableColumn(table: string, column: FieldSpec): Promise<void>;
   createArtifactType(type: ArtifactTypeSpec): Promise<void>;
+}
+
+/** Who the daemon is signed in as: what a message destination must list to let it subscribe. */
+export type SoarPrincipal = { kind: 'apikey'; handle: number } | { kind: 'user'; userId: number };
+
+export interface MessageDestinationView {
+  id: number;
+  programmaticName: string;
+  /** API key handles (or key uuids) as strings. */
+  apiKeys: string[];
+  users: number[];
+}
+
+export interface FunctionView {
+  id: number;
+  name: string;
+  displayName: string;
+  /** The destination's programmatic name (read with handle_format=names). */
+  destination: string;
+  /** The uuids of its input fields (its view items), in order. */
+  inputUuids: string[];
+}
+
+export interface FunctionFieldView {
+  name: string;
+  inputType: string;
+  uuid: string;
+  /** Select value labels. */
+  values: string[];
+}
+
+/** What `setup` and `check` need of SOAR for the functions (message destination, functions, inputs). */
+export interface FunctionCatalog {
+  /** The principal of the session (API key handle, or user id for a password login). */
+  whoAmI(): Promise<SoarPrincipal>;
+  /** `GET /rest/orgs/{id}`: false means the org sends no function invocations at all. */
+  actionsFrameworkEnabled(): Promise<boolean>;
+  listMessageDestinations(): Promise<MessageDestinationView[]>;
+  createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView>;
+  /** Adds the principal to the destination's `api_keys` (or `users`): GET, then PUT of the same object. */
+  addDestinationMember(destinationId: number, who: SoarPrincipal): Promise<void>;
+  listFunctions(): Promise<FunctionView[]>;
+  /** `inputUuids`: the org's uuids of the function's input fields (IBM's own, when it installed them). */
+  createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void>;
+  listFunctionFields(): Promise<FunctionFieldView[]>;
+  createFunctionField(def: FunctionInputDefinition): Promise<void>;
 }

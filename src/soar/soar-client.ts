@@ -1,15 +1,19 @@
 import type { SoarConfig } from '../config/app-config.js';
 import { ExternalServiceError } from '../errors.js';
+import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
+import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type {
-  ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, DataTableSpec, FieldChange, FieldSpec,
-  IncidentQuery, IncidentView, NoteView, OrgInfo, RichText, SchemaView, TableRowView,
+  ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, DataTableSpec, FieldChange, FieldSpec, FunctionCatalog,
+  FunctionFieldView, FunctionView, IncidentQuery, IncidentView, MessageDestinationView, NoteView, OrgInfo, RichText,
+  SchemaView, SoarPrincipal, TableRowView,
 } from './case-system.js';
 import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
 import {
   artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
   fieldDef, incidentSchema, parseBody, patchStatusSchema, queryPagedSchema, rawIncidentSchema, replanChanges,
   selectOrg, sessionSchema, tableDataSchema, toArtifactView, toDataTables, toFieldDefinition, toIncidentView,
-  toNoteViews, toPatchChange, toTableRows, typesSchema,
+  toNoteViews, toPatchChange, toTableRows, typesSchema, orgSchema, messageDestinationSchema,
+  rawMessageDestinationSchema, messageDestinationListSchema, functionListSchema, functionFieldListSchema,
 } from './soar-schemas.js';
 
 /** Select values come back (and are compared) by name, e.g. `resolution_id: "Resolved"`. */
@@ -21,8 +25,9 @@ const MAX_REPLANS = 3;
 type RawIncident = ReturnType<typeof rawIncidentSchema.parse>;
 
 /** IBM SOAR over REST: the `CaseSystem` of the daemon. */
-export class SoarClient implements CaseSystem {
+export class SoarClient implements CaseSystem, FunctionCatalog {
   private org: Promise<OrgInfo> | undefined;
+  private principal: SoarPrincipal | undefined;
 
   constructor(
     private readonly config: SoarConfig,
@@ -204,11 +209,85 @@ export class SoarClient implements CaseSystem {
     });
   }
 
+  // --- functions (FunctionCatalog) ---
+
+  async whoAmI(): Promise<SoarPrincipal> {
+    await this.connect();
+    if (!this.principal) {
+      throw new ExternalServiceError({
+        service: 'soar', operation: 'GET /rest/session', code: 'generic', retryable: false,
+        message: 'GET /rest/session failed: the session names neither an api_key_handle nor a user_id',
+      });
+    }
+    return this.principal;
+  }
+
+  async actionsFrameworkEnabled(): Promise<boolean> {
+    const org = await this.connect();
+    const op = 'GET /rest/orgs/{id}';
+    const res = await this.http.request({ method: 'GET', path: `/orgs/${org.id}`, absolute: true, operation: op, retry: 'idempotent' });
+    return parseBody(orgSchema, res.data, op).actions_framework_enabled;
+  }
+
+  async listMessageDestinations(): Promise<MessageDestinationView[]> {
+    await this.connect();
+    const op = 'GET /message_destinations';
+    return parseBody(messageDestinationListSchema, await this.get('/message_destinations', op), op).entities.map(toDestinationView);
+  }
+
+  async createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView> {
+    await this.connect();
+    const op = 'POST /message_destinations';
+    // Never re-sent: setup re-reads the destinations on its next run and creates only what is missing.
+    const res = await this.http.request({ method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destinationObject(def) });
+    return toDestinationView(parseBody(messageDestinationSchema, res.data, op));
+  }
+
+  async addDestinationMember(destinationId: number, who: SoarPrincipal): Promise<void> {
+    await this.connect();
+    const path = `/message_destinations/${destinationId}`;
+    const current = parseBody(rawMessageDestinationSchema, await this.get(path, 'GET /message_destinations/{id}'), 'GET /message_destinations/{id}');
+    // As resilient-circuits does (RC-cust load_import): the object read, with the member appended, PUT back.
+    const body = who.kind === 'apikey'
+      ? { ...current, api_keys: [...(current.api_keys ?? []), who.handle] }
+      : { ...current, users: [...(current.users ?? []), who.userId] };
+    await this.http.request({ method: 'PUT', path, operation: 'PUT /message_destinations/{id}', retry: 'idempotent', body });
+  }
+
+  async listFunctions(): Promise<FunctionView[]> {
+    await this.connect();
+    const op = 'GET /functions';
+    return parseBody(functionListSchema, await this.get('/functions', op), op).entities.map((f) => ({
+      id: f.id, name: f.name, displayName: f.display_name ?? f.name, destination: String(f.destination_handle ?? ''),
+      inputUuids: (f.view_items ?? []).flatMap((v) => (v.content ? [v.content] : [])),
+    }));
+  }
+
+  async createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void> {
+    const body = functionObject(def);
+    const viewItems = body.view_items as Record<string, unknown>[];
+    await this.postSchema('/functions', 'POST /functions', { ...body, view_items: viewItems.map((v, i) => ({ ...v, content: inputUuids[i] ?? v.content })) });
+  }
+
+  async listFunctionFields(): Promise<FunctionFieldView[]> {
+    await this.connect();
+    const op = 'GET /types/__function/fields';
+    return parseBody(functionFieldListSchema, await this.get('/types/__function/fields', op), op).map((f) => ({
+      name: f.name, inputType: f.input_type ?? 'text', uuid: f.uuid, values: (f.values ?? []).map((v) => v.label),
+    }));
+  }
+
+  async createFunctionField(def: FunctionInputDefinition): Promise<void> {
+    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', functionFieldObject(def));
+  }
+
   private async resolveOrg(): Promise<OrgInfo> {
     const op = this.config.auth.kind === 'apikey' ? 'GET /rest/session' : 'POST /rest/session';
     const session = parseBody(sessionSchema, await this.http.openSession(), op);
     const org = selectOrg(session, this.config.org, op);
     this.http.setOrg(org.id);
+    if (session.api_key_handle != null) this.principal = { kind: 'apikey', handle: session.api_key_handle };
+    else if (session.user_id != null) this.principal = { kind: 'user', userId: session.user_id };
     return { id: org.id, name: org.name };
   }
 
@@ -252,6 +331,10 @@ export class SoarClient implements CaseSystem {
     const op = 'GET /types/artifact';
     return parseBody(artifactTypeFieldSchema, await this.get('/types/artifact', op), op).fields.type.values.map((v) => v.label);
   }
+}
+
+function toDestinationView(d: { id: number; programmatic_name: string; api_keys?: (string | number)[] | null | undefined; users?: number[] | null | undefined }): MessageDestinationView {
+  return { id: d.id, programmaticName: d.programmatic_name, apiKeys: (d.api_keys ?? []).map(String), users: d.users ?? [] };
 }
 
 interface Conflict {

@@ -23,6 +23,9 @@ export const sessionSchema = z.object({
     enabled: z.boolean().default(true),
   })).default([]),
   session_ip: z.string().nullish(),
+  // Who the session is: a message destination lists one of these to let it subscribe (functions).
+  api_key_handle: z.number().nullish(),
+  user_id: z.number().nullish(),
 });
 export type SessionBody = z.infer<typeof sessionSchema>;
 
@@ -319,3 +322,34 @@ export function fieldDef(spec: FieldSpec): Record<string, unknown> {
   };
 }
 
+
+/** `GET /rest/orgs/{id}`: whether the org runs functions at all. */
+export const orgSchema = z.object({ actions_framework_enabled: z.boolean().default(true) });
+
+export const messageDestinationSchema = z.object({
+  id: z.number(),
+  programmatic_name: z.string(),
+  api_keys: z.array(z.union([z.string(), z.number()])).nullish(),
+  users: z.array(z.number()).nullish(),
+});
+/** The destination as read, every key kept: a PUT sends it back whole with only the members changed. */
+export const rawMessageDestinationSchema = messageDestinationSchema.loose();
+export const messageDestinationListSchema = z.object({ entities: z.array(messageDestinationSchema) });
+
+/** Read with handle_format=names, so `destination_handle` is the programmatic name. */
+export const functionListSchema = z.object({
+  entities: z.array(z.object({
+    id: z.number(),
+    name: z.string(),
+    display_name: z.string().nullish(),
+    destination_handle: z.union([z.string(), z.number()]).nullish(),
+    view_items: z.array(z.object({ content: z.string().nullish(), field_type: z.string().nullish() })).nullish(),
+  })),
+});
+
+export const functionFieldListSchema = z.array(z.object({
+  name: z.string(),
+  input_type: z.string().nullish(),
+  uuid: z.string(),
+  values: z.array(z.object({ label: z.string() })).nullish(),
+}));
