@@ -48,7 +48,7 @@ export interface SelectValueDefinition {
 
 /** A `__function` field: one input, shared by every function that lists it (SOAR's fields are per org). */
 export interface FunctionInputDefinition {
-  name: string;
+  name: InputName;
   label: string;
   inputType: FunctionInputType;
   /** Required in every function that takes it (true of all of IBM's inputs, §7.2). */
