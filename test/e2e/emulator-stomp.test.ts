@@ -56,6 +56,15 @@ describe('SOAR emulator STOMP broker: login and subscription', () => {
     expect(soar.stompConnections()[0]?.principal).toBe('demo@example.com');
   });
 
+  it('lets a user who is one of the destination\'s users subscribe', async () => {
+    soar.defineDestination({ programmatic_name: 'fn_user_dest', users: [1] });
+    soar.defineFunction({ name: 'fn_for_user', destination_handle: 'fn_user_dest' });
+    const client = await login('demo@example.com', 'demo-password');
+    client.subscribe(201, 'fn_user_dest');
+    soar.invoke({ function: 'fn_for_user' });
+    expect((await client.message()).headers.destination).toBe('/queue/actions.201.fn_user_dest');
+  });
+
   it('refuses bad credentials with an ERROR frame, then closes the connection', async () => {
     const { client, connected } = await RawStompClient.login(soar.stompPort ?? 0, ca, 'demo-key', 'wrong');
     expect(connected.command).toBe('ERROR');
@@ -184,6 +193,18 @@ describe('SOAR emulator STOMP broker: invocations', () => {
     await client.sync();
     expect(client.pending('MESSAGE').map((m) => m.headers['correlation-id'])).toEqual([ids[1], ids[2]]);
     expect(soar.stompConnections()[0]?.subscriptions[0]).toMatchObject({ prefetch: 2, inFlight: 2 });
+  });
+
+  it('redelivers a NACKed message, which does not count as ACKed', async () => {
+    const client = await login();
+    client.subscribe(201);
+    const { invocationId } = soar.invoke({ function: REFRESH });
+    const first = await client.message();
+    client.send('NACK', { id: first.headers.ack ?? '' });
+    const again = await client.message();
+    expect(again.headers['message-id']).toBe(first.headers['message-id']);
+    expect(again.headers.redelivered).toBe('true');
+    expect(soar.invocation(invocationId)).toMatchObject({ acked: false, deliveries: 2 });
   });
 
   it('refuses an ACK with an id it never handed out on this connection', async () => {
