@@ -15,6 +15,12 @@ const pythonLogLevel: Parser<'error' | 'warn' | 'info' | 'debug'> = (raw) => {
 
 const seconds = numberIn({ min: 1, unit: 'seconds' });
 
+/** `stomp_host`: a bare host name or IP address (STOMP has no URL form; the port is stomp_port). */
+const hostName: Parser<string> = (raw) => {
+  const bare = raw.replace(/^\[|\]$/g, '');
+  return /^[\w.-]+$|^[\da-f:.]+$/i.test(bare) ? ok(bare) : fail('a host name or IP address', 'e.g. soar.example.com, without a scheme or port');
+};
+
 /** `[resilient]`: the SOAR connection, as resilient-circuits reads it. */
 export const RESILIENT_KEYS = {
   host: key({
@@ -63,11 +69,37 @@ export const RESILIENT_KEYS = {
     example: 'INFO',
     parse: pythonLogLevel,
   }),
+  stomp_host: key({
+    doc: 'Host of SOAR\'s STOMP endpoint (the message destination fn_aws_gd; Cloud Pak for Security: its STOMP URL\'s host).',
+    example: 'soar.example.com',
+    defaultDoc: 'the name in host',
+    parse: hostName,
+  }),
+  stomp_port: key({ doc: 'STOMP port (always TLS; Cloud Pak for Security: 443).', example: '65001', default: '65001', parse: port }),
+  stomp_cafile: key({
+    doc: 'PEM bundle of the CA that signed the STOMP certificate, or false to turn verification off (insecure).',
+    example: '/etc/rescircuits/soar-ca.pem',
+    defaultDoc: 'cafile',
+    parse: cafile,
+  }),
+  stomp_timeout: key({ doc: 'Seconds to wait for the STOMP connection and login.', example: '30', default: '60', parse: seconds }),
+  stomp_prefetch_limit: key({
+    doc: 'Invocations the broker may hand over before they are ACKed (activemq.prefetchSize).',
+    example: '50',
+    defaultDoc: 'num_workers',
+    parse: numberIn({ integer: true, min: 1, max: 10_000 }),
+  }),
+  num_workers: key({
+    doc: 'Most SOAR functions running at once (1-2000).',
+    example: '50',
+    default: '25',
+    parse: numberIn({ integer: true, min: 1, max: 2000 }),
+  }),
 } satisfies KeyTable;
 
 /** Other resilient-circuits keys an IBM file carries: accepted without a warning, not used. */
 export const TOLERATED_RESILIENT_KEYS: readonly string[] = [
-  'logdir', 'logfile', 'log_max_bytes', 'log_backup_count', 'num_workers', 'componentsdir', 'noload',
+  'logdir', 'logfile', 'log_max_bytes', 'log_backup_count', 'componentsdir', 'noload',
   'selftest_timeout', 'trap_exception', 'heartbeat_timeout_threshold', 'rc_use_persistent_sessions', 'cache_ttl',
   'max_connection_retries', 'request_max_retries', 'request_retry_delay', 'request_retry_backoff',
   'client_auth_cert', 'client_auth_key', 'log_http_responses', 'resilient_mock', 'pam_type', 'no_prompt_password',

@@ -65,6 +65,8 @@ describe('check: everything in order', () => {
       ...regions.flatMap((r) => [`GuardDuty detector in ${r}`, `GuardDuty findings in ${r}`, `GuardDuty archive in ${r}`]),
       'SOAR reachable', 'SOAR TLS', 'SOAR credentials', 'SOAR org',
       'SOAR custom incident fields', 'SOAR data tables', 'SOAR artifact types',
+      'SOAR actions framework', 'SOAR function inputs', 'SOAR message destination',
+      'SOAR destination membership', 'SOAR functions',
     ]);
     expect(line(lines, 'AWS identity (static keys)')?.detail).toContain('account 123456789012');
     expect(line(lines, 'GuardDuty detector in us-east-1')?.detail).toBe(harness.aws.detectors['us-east-1']);
