@@ -12,5 +12,9 @@ export function parseIsoUtc(value: unknown): number | undefined {
   if (!match) return undefined;
   const withZone = match[1] !== undefined || !text.includes(':') ? text : `${text}Z`;
   const ms = Date.parse(withZone.replace(' ', 'T'));
+  // Date.parse rolls a day the month lacks (2021-02-30) over into the next month.
+  const [year = 0, month = 0, day = 0] = text.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
   return Number.isFinite(ms) ? ms : undefined;
 }
