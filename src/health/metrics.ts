@@ -26,7 +26,9 @@ export class Metrics implements ApiObserver {
   private readonly pending = new Gauge({ name: 'guardduty_soar_pending_operations', help: 'Sync operations waiting to be retried, by kind.', labelNames: ['kind'], registers: [this.registry] });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'guardduty_soar_' });
+    // Standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds): stock Node.js
+    // dashboards and alerts read them as they are; only the daemon's own metrics carry the prefix.
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
   onCall(event: ApiCallEvent): void {

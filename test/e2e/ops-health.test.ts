@@ -71,7 +71,7 @@ describe('health endpoints', () => {
     expect(sample(m, 'guardduty_soar_cycle_duration_seconds_count')).toBe(1);
     expect(sample(m, 'guardduty_soar_cursor_lag_seconds', { account: '123456789012', region: 'us-east-1' })).toBeGreaterThanOrEqual(0);
     expect(sample(m, 'guardduty_soar_last_cycle_success_timestamp_seconds')).toBe(0);
-    expect(m).toContain('guardduty_soar_process_resident_memory_bytes');
+    expect(m).toMatch(/^process_resident_memory_bytes /m);
 
     expect((await get(port, '/nope')).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`, { method: 'POST' })).status).toBe(405);

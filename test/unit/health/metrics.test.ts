@@ -47,8 +47,15 @@ describe('Metrics (SPEC §7)', () => {
     expect(await value(m, 'guardduty_soar_pending_operations', { kind: 'note' })).toBeUndefined();
   });
 
-  it('adds the process metrics (memory, CPU, event loop) under the same prefix unless told not to', async () => {
-    expect(await new Metrics().text()).toContain('guardduty_soar_process_resident_memory_bytes');
+  it('adds the process metrics (memory, CPU, event loop) under their standard names, so stock dashboards work', async () => {
+    const text = await new Metrics().text();
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
+      expect(text).toMatch(new RegExp(`^${name} `, 'm'));
+    }
+    expect(text).not.toContain('guardduty_soar_process_');
+    expect(text).not.toContain('guardduty_soar_nodejs_');
+    // The daemon's own metrics keep their prefix.
+    expect(text).toContain('# TYPE guardduty_soar_cycles_total counter');
     expect(await new Metrics({ processMetrics: false }).text()).not.toContain('process_resident_memory_bytes');
   });
 });
