@@ -147,3 +147,50 @@ function readOption(
   pending.set(entry, parts);
   return { parts };
 }
+
+/** Where a file stops being UTF-8: the byte offset (0-based) of the bad sequence and its 1-based line. */
+export interface Utf8Fault {
+  offset: number;
+  line: number;
+  byte: number;
+}
+
+/**
+ * The first byte that makes `bytes` invalid UTF-8 (Python's `'utf-8' codec can't decode byte …`),
+ * or undefined when the file is valid. Lines are counted as `parseIni` counts them (LF, CRLF or CR).
+ */
+export function findInvalidUtf8(bytes: Uint8Array): Utf8Fault | undefined {
+  let line = 1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) line += 1;
+    const length = sequenceLength(bytes, i);
+    if (length === 0) return { offset: i, line, byte: b };
+    i += length;
+  }
+  return undefined;
+}
+
+/** Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, surrogates or > U+10FFFF), 0 if none. */
+function sequenceLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i] ?? 0;
+  if (b < 0x80) return 1;
+  // The allowed range of the second byte depends on the first; later ones are 80-BF.
+  const [length, low, high] =
+    b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf]
+      : b === 0xe0 ? [3, 0xa0, 0xbf]
+        : b === 0xed ? [3, 0x80, 0x9f]
+          : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf]
+            : b === 0xf0 ? [4, 0x90, 0xbf]
+              : b === 0xf4 ? [4, 0x80, 0x8f]
+                : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf]
+                  : [0, 0, 0];
+  if (length === 0) return 0;
+  const second = bytes[i + 1] ?? -1;
+  if (second < low || second > high) return 0;
+  for (let k = 2; k < length; k++) {
+    const next = bytes[i + k] ?? -1;
+    if (next < 0x80 || next > 0xbf) return 0;
+  }
+  return length;
+}

@@ -5,8 +5,8 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { DEFAULT_SEVERITY_MAP } from '../incidents/severity.js';
 import type { AppConfig } from './app-config.js';
 import { buildAwsConfig, buildPollingConfig } from './build-aws.js';
-import { buildSoarConfig } from './build-soar.js';
-import { parseIni, type IniDocument, type IniEntry } from './ini.js';
+import { buildFunctionsConfig, buildSoarConfig } from './build-soar.js';
+import { findInvalidUtf8, parseIni, type IniDocument, type IniEntry } from './ini.js';
 import { FN_KEYS, FN_SECTION, SECTIONS, type SectionSpec } from './keys.js';
 import { INTEGRATIONS_KEYS, RESILIENT_KEYS } from './keys-resilient.js';
 import { readSection, type ReadContext } from './read-section.js';
@@ -74,6 +74,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const v = fn.values;
   const config: AppConfig = {
     soar: buildSoarConfig(resilient, rc),
+    functions: buildFunctionsConfig(resilient, v.aws_gd_functions ?? true, rc),
     aws: buildAwsConfig(fn, integrations, rc),
     polling: buildPollingConfig(fn, rc),
     sync: {
@@ -111,9 +112,11 @@ function showEffectiveValues(config: AppConfig): void {
   if (fn && !fn.timeout) fn.timeout = String(config.aws.timeoutMs / 1000);
 }
 
+/** The file as text; not UTF-8 is refused as Python refuses it, rather than read with U+FFFD in a password. */
 function readConfigText(path: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     const problem: ConfigProblem = {
       key: 'app.config',
@@ -123,6 +126,16 @@ function readConfigText(path: string): string {
     };
     throw new ConfigError([problem]);
   }
+  const fault = findInvalidUtf8(bytes);
+  if (fault) {
+    throw new ConfigError([{
+      key: `app.config line ${fault.line}`,
+      value: `byte 0x${fault.byte.toString(16).padStart(2, '0')} at byte offset ${fault.offset}`,
+      expected: 'a file encoded as UTF-8, as Python reads app.config (the line is not shown: it may hold a password)',
+      hint: `save ${path} as UTF-8 (the byte is often a Latin-1 or Windows-1252 character such as é; iconv -f latin1 -t utf-8 converts the file)`,
+    }]);
+  }
+  return bytes.toString('utf8');
 }
 
 /** The section's entries over `[DEFAULT]`'s (configparser semantics); unknown own keys → warnings. */
