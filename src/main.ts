@@ -20,6 +20,7 @@ import { createSoarClient, type SoarClient } from './soar/soar-client.js';
 import { Store } from './store/store.js';
 import type { LockOwner } from './store/lock-repo.js';
 import { Semaphore } from './util/concurrency.js';
+import { KeyedLock } from './util/keyed-lock.js';
 import { describeProxy, type ProxyRoute } from './util/proxy-routing.js';
 
 /**
@@ -199,6 +200,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
       return requiredOnClose;
     },
     discoveries, sources,
+    locks: new KeyedLock(),
     regionConcurrency: 4,
   };
 }

@@ -139,7 +139,7 @@ async function withoutUnseenVersions(
  * value and resolution. Feedback is advice to GuardDuty: a permanent refusal (a permission the
  * operator did not grant) is logged and the archive goes on; a transient failure retries the batch.
  */
-async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], payloads: ReadonlyMap<string, Record<string, unknown>>): Promise<void> {
+export async function sendFeedback(deps: SyncDeps, source: FindingsSource, batch: Link[], payloads: ReadonlyMap<string, Record<string, unknown>>): Promise<void> {
   const byValue = new Map<string, { feedback: Feedback; resolution: string; links: Link[] }>();
   for (const link of batch) {
     const resolution = payloads.get(findingKeyString(link))?.resolution;
@@ -166,7 +166,11 @@ function feedbackFor(map: Readonly<Record<string, Feedback>>, resolution: string
   return name === undefined ? undefined : map[name];
 }
 
-async function recordArchived(deps: SyncDeps, link: Link): Promise<void> {
+/**
+ * Records an archived finding on its incident (the archived field, then one note per finding; `why`
+ * ends the note's sentence) and completes its queued archive; a failure is left for the next cycle.
+ */
+export async function recordArchived(deps: SyncDeps, link: Link, why = 'because this incident was closed'): Promise<void> {
   const incidentId = link.incidentId as number;
   try {
     const desired = { properties: { [FIELD.archived]: 'True' } };
@@ -177,7 +181,7 @@ async function recordArchived(deps: SyncDeps, link: Link): Promise<void> {
     }
     await addNoteOnce(deps, incidentId, `archived:${findingKeyString(link)}`, {
       format: 'text',
-      content: `guardduty-soar archived GuardDuty finding ${link.findingId} (detector ${link.detectorId}, ${link.region}) because this incident was closed.`,
+      content: `guardduty-soar archived GuardDuty finding ${link.findingId} (detector ${link.detectorId}, ${link.region}) ${why}.`,
     });
     deps.store.ops.complete(ARCHIVE_OP, findingKeyString(link));
   } catch (err) {

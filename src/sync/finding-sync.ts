@@ -1,5 +1,5 @@
 import type { FindingOutcome } from '../health/metrics.js';
-import { isSampleFinding, type Finding, type FindingKey } from '../regions/finding.js';
+import { findingKeyString, isSampleFinding, type Finding, type FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { completeIncident, createIncident, resumeCreate } from './create-incident.js';
@@ -14,8 +14,18 @@ import type { SyncDeps } from './sync-deps.js';
  * opening a new one after a close, per `aws_gd_on_recurrence`), or nothing at all for a re-read
  * finding (recognised by its stored updatedAt/count: no SOAR call).
  */
-export async function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+  return deps.locks.run(findingKeyString(key), () => syncLocked(deps, finding, key));
+}
+
+/**
+ * Under the finding's lock. The link is read here, after any SOAR function that held the lock, and a
+ * finding older than the version the link records (read before a function's refresh wrote a newer
+ * one) is not written back over it.
+ */
+async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
   const link = deps.store.links.get(key);
+  if (link && Date.parse(link.updatedAt) > Date.parse(finding.UpdatedAt)) return 'unchanged';
   const snapshot = snapshotOf(finding);
   if (!link) {
     if (snapshot.archived || !shouldEscalate(deps, finding)) return 'skipped';

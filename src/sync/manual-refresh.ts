@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString, type Finding } from '../regions/finding.js';
 import type { FindingsSource } from '../regions/findings-source.js';
-import type { IncidentView } from '../soar/case-system.js';
+import type { FieldChange, IncidentView } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { closeForArchivedFinding } from './close-incident.js';
@@ -43,7 +43,7 @@ export async function runManualRefresh(deps: SyncDeps, sources: ReadonlyMap<stri
       const byId = new Map(findings.map((f) => [f.Id, f]));
       for (const { link, incident } of batch) {
         try {
-          await refreshOne(deps, link, incident, byId.get(link.findingId));
+          await deps.locks.run(findingKeyString(link), () => refreshRequested(deps, link, incident, byId.get(link.findingId)));
           refreshed += 1;
         } catch (err) {
           deps.logger.warn('Manual refresh failed; it will be retried next cycle', { incidentId: incident.id, error: errorMessage(err) });
@@ -54,25 +54,49 @@ export async function runManualRefresh(deps: SyncDeps, sources: ReadonlyMap<stri
   return refreshed;
 }
 
-async function refreshOne(deps: SyncDeps, link: Link, incident: IncidentView, finding: Parameters<typeof findingContext>[1] | undefined): Promise<void> {
-  const incidentId = incident.id;
+/** Under the finding's lock: the link is read again, as a SOAR function may have refreshed it meanwhile. */
+async function refreshRequested(deps: SyncDeps, stale: Link, incident: IncidentView, finding: Finding | undefined): Promise<void> {
+  const link = deps.store.links.get(stale) ?? stale;
+  // A function refreshed it to a newer version than this cycle read (and said so in its note).
+  if (finding && Date.parse(link.updatedAt) > Date.parse(finding.UpdatedAt)) {
+    await deps.soar.patchIncident(incident.id, [RESET]);
+    return;
+  }
+  await refreshIncident(deps, link, finding, {
+    noteKey: `refresh:${findingKeyString(link)}@${incident.lastModified}`,
+    extraChanges: [RESET],
+  });
+}
+
+/** What a refresh did: the finding is gone, its incident was closed (archived finding), or updated. */
+export type RefreshOutcome = 'gone' | 'closed' | 'updated';
+
+/**
+ * The daemon's refresh of one linked incident from GetFindings' answer (`undefined`: GuardDuty no
+ * longer returns the finding), always with a note under `noteKey`, so a repeat after a crash adds
+ * none. `extraChanges` go with the refresh (the reset of the trigger field). The caller holds the
+ * finding's lock and passes the link as read under it.
+ */
+export async function refreshIncident(
+  deps: SyncDeps, link: Link, finding: Finding | undefined, options: { noteKey: string; extraChanges: FieldChange[] },
+): Promise<RefreshOutcome> {
+  const incidentId = link.incidentId as number;
+  const resetAfter = async (): Promise<void> => {
+    if (options.extraChanges.length > 0) await deps.soar.patchIncident(incidentId, options.extraChanges);
+  };
   if (!finding) {
     await markGone(deps, link);
-    await deps.soar.patchIncident(incidentId, [RESET]);
-    return;
+    await resetAfter();
+    return 'gone';
   }
   const ctx = findingContext(deps, finding, link);
   if (ctx.snapshot.archived && !link.archived) {
     await closeForArchivedFinding(deps, ctx, link);
-    await deps.soar.patchIncident(incidentId, [RESET]);
-    return;
+    await resetAfter();
+    return 'closed';
   }
-  await updateIncident(deps, ctx, link, {
-    reason: 'refresh',
-    alwaysNote: true,
-    extraChanges: [RESET],
-    noteKey: `refresh:${findingKeyString(ctx.key)}@${incident.lastModified}`,
-  });
+  await updateIncident(deps, ctx, link, { reason: 'refresh', alwaysNote: true, extraChanges: options.extraChanges, noteKey: options.noteKey });
+  return 'updated';
 }
 
 async function resetUnlinked(deps: SyncDeps, incident: IncidentView): Promise<void> {

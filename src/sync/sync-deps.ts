@@ -5,6 +5,7 @@ import type { Templates } from '../incidents/templates.js';
 import type { Logger } from '../logging/logger.js';
 import type { CaseSystem } from '../soar/case-system.js';
 import type { Store } from '../store/store.js';
+import type { KeyedLock } from '../util/keyed-lock.js';
 
 /** Everything the sync paths need, built once by the composition root and handed down. */
 export interface SyncDeps {
@@ -18,4 +19,9 @@ export interface SyncDeps {
   metrics: Metrics;
   /** Incident fields the org requires when an incident is closed (cached by the composition root). */
   requiredOnClose: () => Promise<{ name: string; label: string; custom: boolean }[]>;
+  /**
+   * Per-finding locks (key: `findingKeyString`), shared by the cycle and the SOAR functions: one
+   * finding's incident is written by one of them at a time.
+   */
+  locks: KeyedLock;
 }
