@@ -1,7 +1,9 @@
 import type { Finding } from './finding.js';
+import type { ThreatListsApi } from './threat-lists.js';
 
 /**
- * GuardDuty, EC2 and STS as the daemon sees them: only the calls it makes, in its own terms.
+ * GuardDuty, EC2 and STS as the daemon sees them: only the calls it makes, in its own terms (the
+ * threat-list calls of the SOAR functions included).
  * The implementation (`guardduty-client.ts`) keeps every SDK type inside itself and throws
  * `ExternalServiceError` for every failure.
  */
@@ -41,7 +43,7 @@ export interface CallerIdentity {
 
 export type Feedback = 'USEFUL' | 'NOT_USEFUL';
 
-export interface FindingsSource {
+export interface FindingsSource extends ThreatListsApi {
   /** STS GetCallerIdentity with the credentials this source uses. */
   identity(): Promise<CallerIdentity>;
   /** EC2 DescribeRegions in the master region (enabled regions only). */

@@ -1,7 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
-  ArchiveFindingsCommand, GetAdministratorAccountCommand, GetFindingsCommand, ListDetectorsCommand, ListFindingsCommand,
-  UpdateFindingsFeedbackCommand, type Condition as SdkCondition, type Finding as SdkFinding,
+  ArchiveFindingsCommand, CreateIPSetCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
+  GetAdministratorAccountCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
+  ListFindingsCommand, ListIPSetsCommand, ListThreatIntelSetsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
+  UpdateThreatIntelSetCommand, type Condition as SdkCondition, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { systemClock, type Clock } from '../clock.js';
@@ -10,10 +13,11 @@ import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { AwsClients, withCallStats, type AwsClientsOptions } from './aws-clients.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
-import type { Finding } from './finding.js';
+import { cleanFinding, type Finding } from './finding.js';
 import type {
   CallerIdentity, Criteria, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
 } from './findings-source.js';
+import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
 
 /**
  * `FindingsSource` over the AWS SDK v3: GuardDuty, EC2 DescribeRegions and STS. SDK types stay in
@@ -34,6 +38,8 @@ export class GuardDutyFindingsSource implements FindingsSource {
   private readonly clients: AwsClients;
   private readonly observer: ApiObserver;
   private readonly clock: Clock;
+  /** Clients that carry the response-header middleware (added once, on first use). */
+  private readonly capturing = new WeakSet<GuardDutyClient>();
 
   constructor(private readonly options: GuardDutySourceOptions) {
     this.clients = new AwsClients(options);
@@ -116,6 +122,55 @@ export class GuardDutyFindingsSource implements FindingsSource {
     }
   }
 
+  async createList(region: string, detectorId: string, kind: ListKind, spec: ListCreate): Promise<{ id: string; meta: ResponseMeta }> {
+    const input = {
+      DetectorId: detectorId, Name: spec.name, Format: spec.format as IpSetFormat, Location: spec.location, Activate: spec.activate,
+      ClientToken: spec.clientToken, Tags: spec.tags, ExpectedBucketOwner: spec.expectedBucketOwner,
+    };
+    if (kind === 'ipset') {
+      const { out, meta } = await this.listCall('CreateIPSet', region, (c) => c.send(new CreateIPSetCommand(input)));
+      return { id: out.IpSetId ?? '', meta };
+    }
+    const { out, meta } = await this.listCall('CreateThreatIntelSet', region, (c) => c.send(new CreateThreatIntelSetCommand(input)));
+    return { id: out.ThreatIntelSetId ?? '', meta };
+  }
+
+  async getList(region: string, detectorId: string, kind: ListKind, id: string): Promise<{ list: ListView; meta: ResponseMeta }> {
+    const { out, meta } = kind === 'ipset'
+      ? await this.listCall('GetIPSet', region, (c) => c.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: id })))
+      : await this.listCall('GetThreatIntelSet', region, (c) => c.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: id })));
+    const list: ListView = { name: out.Name ?? '', format: out.Format ?? '', location: out.Location ?? '', status: out.Status ?? '', tags: { ...out.Tags } };
+    if (out.ExpectedBucketOwner) list.expectedBucketOwner = out.ExpectedBucketOwner;
+    return { list, meta };
+  }
+
+  async listLists(
+    region: string, detectorId: string, kind: ListKind, page: { maxResults?: number; nextToken?: string },
+  ): Promise<{ ids: string[]; nextToken: string | undefined; meta: ResponseMeta }> {
+    const input = { DetectorId: detectorId, MaxResults: page.maxResults, NextToken: page.nextToken };
+    if (kind === 'ipset') {
+      const { out, meta } = await this.listCall('ListIPSets', region, (c) => c.send(new ListIPSetsCommand(input)));
+      return { ids: out.IpSetIds ?? [], nextToken: out.NextToken || undefined, meta };
+    }
+    const { out, meta } = await this.listCall('ListThreatIntelSets', region, (c) => c.send(new ListThreatIntelSetsCommand(input)));
+    return { ids: out.ThreatIntelSetIds ?? [], nextToken: out.NextToken || undefined, meta };
+  }
+
+  async updateList(region: string, detectorId: string, kind: ListKind, id: string, changes: ListUpdate): Promise<{ meta: ResponseMeta }> {
+    const input = { DetectorId: detectorId, Name: changes.name, Location: changes.location, Activate: changes.activate, ExpectedBucketOwner: changes.expectedBucketOwner };
+    const { meta } = kind === 'ipset'
+      ? await this.listCall('UpdateIPSet', region, (c) => c.send(new UpdateIPSetCommand({ ...input, IpSetId: id })))
+      : await this.listCall('UpdateThreatIntelSet', region, (c) => c.send(new UpdateThreatIntelSetCommand({ ...input, ThreatIntelSetId: id })));
+    return { meta };
+  }
+
+  async deleteList(region: string, detectorId: string, kind: ListKind, id: string): Promise<{ meta: ResponseMeta }> {
+    const { meta } = kind === 'ipset'
+      ? await this.listCall('DeleteIPSet', region, (c) => c.send(new DeleteIPSetCommand({ DetectorId: detectorId, IpSetId: id })))
+      : await this.listCall('DeleteThreatIntelSet', region, (c) => c.send(new DeleteThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: id })));
+    return { meta };
+  }
+
   /** Closes the HTTP sockets. */
   close(): void {
     this.clients.destroy();
@@ -147,6 +202,25 @@ export class GuardDutyFindingsSource implements FindingsSource {
       throttleRetries: Math.max(0, outcome.stats.throttles - finalThrottle), durationMs,
     });
     throw classifyAwsError(err, { service, operation, region });
+  }
+
+  /**
+   * A threat-list call whose response metadata goes back to SOAR (IBM's results echo boto3's
+   * `ResponseMetadata`): request id, status and attempts from `$metadata`; the final attempt's
+   * headers from a middleware on the region's client, read through an async-local sink.
+   */
+  private async listCall<T extends { $metadata: { httpStatusCode?: number; attempts?: number; requestId?: string } }>(
+    operation: string, region: string, send: (client: GuardDutyClient) => Promise<T>,
+  ): Promise<{ out: T; meta: ResponseMeta }> {
+    const client = this.clients.guardDuty(region);
+    if (!this.capturing.has(client)) {
+      client.middlewareStack.add(captureHeaders, { step: 'deserialize', name: 'guarddutySoarResponseHeaders' });
+      this.capturing.add(client);
+    }
+    const sink: HeaderSink = { headers: {} };
+    const out = await headerSinks.run(sink, () => this.call('guardduty', operation, region, () => send(client)));
+    const meta = out.$metadata;
+    return { out, meta: { requestId: meta.requestId, httpStatusCode: meta.httpStatusCode, attempts: meta.attempts ?? 1, headers: sink.headers } };
   }
 
   /** The token to ask for next, or undefined to stop: absent, empty, or already seen (a loop). */
@@ -181,9 +255,12 @@ export function toSdkCriterion(criteria: Criteria): Record<string, SdkCondition>
   return out;
 }
 
-/** The SDK's finding as plain JSON: Date members (timestamp-typed) become ISO strings, the rest is kept. */
+/**
+ * The SDK's finding as plain JSON: Date members (timestamp-typed) become ISO strings, the rest is kept,
+ * cleaned once here for SOAR (control characters, numeric strings: `cleanFinding`).
+ */
 export function toFinding(finding: SdkFinding): Finding {
-  return toPlain(finding) as Finding;
+  return cleanFinding(toPlain(finding) as Finding);
 }
 
 function toPlain(value: unknown): unknown {
@@ -195,6 +272,22 @@ function toPlain(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+interface HeaderSink {
+  headers: Record<string, string>;
+}
+const headerSinks = new AsyncLocalStorage<HeaderSink>();
+
+/** Copies each attempt's HTTP response headers (lower-cased names) into the caller's sink; the last attempt's win. */
+function captureHeaders<A, R extends { response: unknown }>(next: (args: A) => Promise<R>): (args: A) => Promise<R> {
+  return async (args) => {
+    const result = await next(args);
+    const sink = headerSinks.getStore();
+    const headers = (result.response as { headers?: Record<string, unknown> } | undefined)?.headers;
+    if (sink && headers) sink.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    return result;
+  };
 }
 
 function batches(ids: readonly string[]): string[][] {
