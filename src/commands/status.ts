@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { loadDbPath, locateConfigFile } from '../config/load-config.js';
 import { ConfigError } from '../errors.js';
-import { readAppConfig, type Io } from '../main.js';
+import type { Io } from '../main.js';
 import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
 
@@ -14,8 +15,12 @@ export interface StatusReport {
     region: string;
     detectorId: string | null;
     status: string;
+    /** updatedAt up to which every finding is handled: the newest finding seen. */
     cursor: string | null;
+    /** Age of the last successful poll (how far behind the region is), not of the newest finding. */
     lagSeconds: number | null;
+    /** Age of the cursor: long in a quiet region that is polled every few minutes. */
+    newestFindingAgeSeconds: number | null;
     lastSuccess: string | null;
     lastError: string | null;
     lastErrorAt: string | null;
@@ -26,16 +31,22 @@ export interface StatusReport {
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+const ageSeconds = (now: number, ms: number | undefined): number | null => (ms === undefined ? null : Math.round((now - ms) / 1000));
 
 export function readStatus(store: Store, now: number): StatusReport {
   const cursors = store.cursors.all();
   const detectors = store.detectors.list();
   const regions: StatusReport['regions'] = detectors.map((d) => {
     const c = cursors.find((x) => x.account === d.account && x.region === d.region && x.detectorId === d.detectorId);
+    // A failed ListDetectors is the region's latest error; a region without a detector is no error.
+    const discoveryFailed = d.status === 'failed';
     return {
       account: d.account, region: d.region, detectorId: d.detectorId ?? null, status: d.status,
-      cursor: iso(c?.cursorMs), lagSeconds: c?.cursorMs === undefined ? null : Math.round((now - c.cursorMs) / 1000),
-      lastSuccess: iso(c?.lastSuccessAt), lastError: c?.lastError ?? null, lastErrorAt: iso(c?.lastErrorAt), reason: d.reason ?? null,
+      cursor: iso(c?.cursorMs), lagSeconds: ageSeconds(now, c?.lastSuccessAt), newestFindingAgeSeconds: ageSeconds(now, c?.cursorMs),
+      lastSuccess: iso(c?.lastSuccessAt),
+      lastError: (discoveryFailed ? d.reason : c?.lastError) ?? null,
+      lastErrorAt: iso(discoveryFailed ? d.discoveredAt : c?.lastErrorAt),
+      reason: d.reason ?? null,
     };
   });
   const links: StatusReport['links'] = { total: 0, byState: {}, openIncidents: 0, closedIncidents: 0, archivedFindings: 0 };
@@ -72,12 +83,17 @@ export function formatStatus(r: StatusReport): string {
   lines.push('', 'Regions:');
   if (r.regions.length === 0) lines.push('  (none discovered yet: run `guardduty-soar once` or start the daemon)');
   lines.push(...table(
-    ['ACCOUNT', 'REGION', 'DETECTOR', 'STATUS', 'CURSOR', 'LAG', 'LAST SUCCESS', 'LAST ERROR'],
+    ['ACCOUNT', 'REGION', 'DETECTOR', 'STATUS', 'LAST POLL', 'NEWEST FINDING', 'CURSOR', 'LAST ERROR'],
     r.regions.map((x) => [
-      x.account, x.region, x.detectorId ?? '-', x.status, x.cursor ?? '-', x.lagSeconds === null ? '-' : duration(x.lagSeconds),
-      x.lastSuccess ?? '-', x.lastError ? `${x.lastErrorAt ?? ''} ${x.lastError}`.trim() : x.reason ?? '-',
+      x.account, x.region, x.detectorId ?? '-', x.status, ago(x.lagSeconds, x.status === 'active' ? 'never' : '-'),
+      ago(x.newestFindingAgeSeconds, '-'), x.cursor ?? '-', x.lastError ? `${x.lastErrorAt ?? ''} ${x.lastError}`.trim() : '-',
     ]),
   ));
+  const unpolled = r.regions.filter((x) => x.status === 'no-detector');
+  if (unpolled.length > 0) {
+    lines.push('', 'Not polled (no GuardDuty detector; not an error, rediscovered every aws_gd_regions_interval minutes):');
+    for (const x of unpolled) lines.push(`  ${x.account} ${x.region}: ${x.reason ?? 'no detector'}. Enable GuardDuty there, or leave the region out of aws_gd_regions.`);
+  }
   const failing = r.regions.filter((x) => x.lastError);
   if (failing.length > 0) {
     // The table cuts long messages; the whole message is what an operator acts on.
@@ -86,9 +102,30 @@ export function formatStatus(r: StatusReport): string {
   }
   lines.push('', `Links: ${r.links.total} (${Object.entries(r.links.byState).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}); ` +
     `incidents open ${r.links.openIncidents}, closed ${r.links.closedIncidents}; findings archived ${r.links.archivedFindings}`);
+  lines.push(...unfinishedLinks(r));
   lines.push('', `Pending operations: ${r.pending.length}`);
   lines.push(...table(['KIND', 'KEY', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], r.pending.map((p) => [p.kind, p.key, String(p.attempts), p.nextAttempt, p.lastError ?? '-'])));
   return lines.join('\n');
+}
+
+/**
+ * What `partial` and `creating` mean, since an operator usually meets them after stopping the daemon
+ * mid-cycle (Ctrl-C, SIGTERM, the "did not reach a safe point in time" exit, a crash).
+ */
+function unfinishedLinks(r: StatusReport): string[] {
+  const partial = r.links.byState.partial ?? 0;
+  const creating = r.links.byState.creating ?? 0;
+  if (partial + creating === 0) return [];
+  const next = r.daemon ? 'the running daemon completes them in its next cycles' : 'the next `once` or `run` completes them';
+  return [
+    ...(partial > 0 ? [`  partial ${partial}: the incident exists, but some of its data-table rows or artifacts may not be written yet.`] : []),
+    ...(creating > 0 ? [`  creating ${creating}: the create may or may not have reached SOAR; the incident is looked up by finding id before any create.`] : []),
+    `  A stop during a cycle leaves these (Ctrl-C, SIGTERM, the "did not reach a safe point in time" exit, a crash): nothing is lost, ${next}, and no incident is created twice.`,
+  ];
+}
+
+function ago(seconds: number | null, none: string): string {
+  return seconds === null ? none : `${duration(seconds)} ago`;
 }
 
 function duration(seconds: number): string {
@@ -109,7 +146,8 @@ function table(header: string[], rows: string[][]): string[] {
 export function statusCommand(io: Io, options: { config?: string | undefined; json?: boolean }): number {
   let dbPath: string;
   try {
-    dbPath = readAppConfig(io, options.config).dbPath;
+    const path = locateConfigFile({ cliPath: options.config, env: io.env, cwd: io.cwd });
+    dbPath = loadDbPath({ path, env: io.env, cwd: io.cwd, secretsDir: io.env.GUARDDUTY_SOAR_SECRETS_DIR ?? '/etc/secrets' });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr.write(`${err.message}\n`);

@@ -60,13 +60,7 @@ export interface LoadConfigOptions {
 /** Reads, validates and resolves app.config; throws one ConfigError listing every problem. */
 export function loadConfig(options: LoadConfigOptions): AppConfig {
   const doc = parseIni(readConfigText(options.path));
-  const rc: ReadContext = {
-    parse: { cwd: options.cwd, templatesDir: options.templatesDir, hostname: options.hostname ?? osHostname() },
-    sources: { env: options.env, secretsDir: options.secretsDir ?? DEFAULT_SECRETS_DIR },
-    problems: doc.problems.map((p) => ({ key: p.key ?? `line ${p.line}`, expected: p.expected, hint: `line ${p.line}: ${p.hint}` })),
-    secrets: new Set(),
-    warnings: [],
-  };
+  const rc = readContext(doc, options);
   warnAboutSections(doc, rc);
   const resilient = readSection('resilient', RESILIENT_KEYS, sectionEntries(doc, SECTIONS[0], rc), rc);
   const integrations = readSection('integrations', INTEGRATIONS_KEYS, sectionEntries(doc, SECTIONS[1], rc), rc);
@@ -102,6 +96,29 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   if (rc.problems.length > 0) throw new ConfigError(rc.problems);
   showEffectiveValues(config);
   return config;
+}
+
+/**
+ * Only `aws_gd_db_path`, for `status`, which reads SQLite and nothing else: it must work in a shell
+ * that lacks the secrets the daemon needs (no $AWS_GD_SECRET_ACCESS_KEY, no SOAR key), so no other
+ * key is resolved or validated.
+ */
+export function loadDbPath(options: Omit<LoadConfigOptions, 'templatesDir'>): string {
+  const doc = parseIni(readConfigText(options.path));
+  const rc = readContext(doc, { ...options, templatesDir: '' });
+  const fn = readSection(FN_SECTION, { aws_gd_db_path: FN_KEYS.aws_gd_db_path }, sectionEntries(doc, SECTIONS[2], rc), rc);
+  if (rc.problems.length > 0) throw new ConfigError(rc.problems);
+  return fn.values.aws_gd_db_path ?? '';
+}
+
+function readContext(doc: IniDocument, options: LoadConfigOptions): ReadContext {
+  return {
+    parse: { cwd: options.cwd, templatesDir: options.templatesDir, hostname: options.hostname ?? osHostname() },
+    sources: { env: options.env, secretsDir: options.secretsDir ?? DEFAULT_SECRETS_DIR },
+    problems: doc.problems.map((p) => ({ key: p.key ?? `line ${p.line}`, expected: p.expected, hint: `line ${p.line}: ${p.hint}` })),
+    secrets: new Set(),
+    warnings: [],
+  };
 }
 
 /** Keys whose effective value comes from another key or from the host URL show that value. */

@@ -8,15 +8,15 @@ const report = (over: Partial<StatusReport> = {}): StatusReport => ({
   regions: [
     {
       account: '123456789012', region: 'us-east-1', detectorId: 'd1', status: 'active', cursor: '2026-03-01T11:58:00.000Z',
-      lagSeconds: 150, lastSuccess: '2026-03-01T11:59:00.000Z', lastError: null, lastErrorAt: null, reason: null,
+      lagSeconds: 60, newestFindingAgeSeconds: 21_600, lastSuccess: '2026-03-01T11:59:00.000Z', lastError: null, lastErrorAt: null, reason: null,
     },
     {
-      account: '123456789012', region: 'eu-west-1', detectorId: 'd2', status: 'active', cursor: null, lagSeconds: null,
+      account: '123456789012', region: 'eu-west-1', detectorId: 'd2', status: 'active', cursor: null, lagSeconds: null, newestFindingAgeSeconds: null,
       lastSuccess: null, lastError: `GuardDuty ListFindings in eu-west-1 failed: AccessDeniedException (HTTP 403): ${'x'.repeat(120)}`,
       lastErrorAt: '2026-03-01T11:59:30.000Z', reason: null,
     },
     {
-      account: '123456789012', region: 'us-west-1', detectorId: null, status: 'no-detector', cursor: null, lagSeconds: null,
+      account: '123456789012', region: 'us-west-1', detectorId: null, status: 'no-detector', cursor: null, lagSeconds: null, newestFindingAgeSeconds: null,
       lastSuccess: null, lastError: null, lastErrorAt: null, reason: 'GuardDuty is not enabled',
     },
   ],
@@ -31,13 +31,31 @@ describe('formatStatus', () => {
     expect(text).toContain('Database: /var/lib/guardduty-soar/data/guardduty-soar.db (schema 4)');
     expect(text).toContain('Daemon: running as pid 7 on pod-1 since 2026-03-01T10:00:00.000Z (heartbeat 12s ago)');
     const lines = text.split('\n');
-    expect(lines.find((l) => l.includes('us-east-1'))).toMatch(/us-east-1 +d1 +active +2026-03-01T11:58:00.000Z +3m +2026-03-01T11:59:00.000Z +-$/);
+    expect(lines.find((l) => l.trim().startsWith('ACCOUNT'))).toMatch(/ACCOUNT +REGION +DETECTOR +STATUS +LAST POLL +NEWEST FINDING +CURSOR +LAST ERROR$/);
+    // Polled a minute ago, nothing new for six hours: the region is not behind.
+    expect(lines.find((l) => l.includes('us-east-1'))).toMatch(/us-east-1 +d1 +active +60s ago +6h ago +2026-03-01T11:58:00.000Z +-$/);
+    expect(lines.find((l) => l.includes(' eu-west-1 '))).toMatch(/eu-west-1 +d2 +active +never +- +- +2026-03-01T11:59:30.000Z GuardDuty/);
     // A long error is cut in the table and given whole below it.
     expect(lines.find((l) => l.includes(' eu-west-1 '))).toMatch(/\.\.\.$/);
     expect(text).toContain(`Last errors:\n  123456789012 eu-west-1 at 2026-03-01T11:59:30.000Z: GuardDuty ListFindings in eu-west-1 failed: AccessDeniedException (HTTP 403): ${'x'.repeat(120)}`);
-    expect(lines.find((l) => l.includes('us-west-1'))).toContain('GuardDuty is not enabled');
+    // A region without a detector is not an error, in the table as in --json (lastError null).
+    expect(lines.find((l) => l.includes(' us-west-1 '))).toMatch(/us-west-1 +- +no-detector +- +- +- +-$/);
+    expect(text).toContain('Not polled (no GuardDuty detector; not an error');
+    expect(text).toContain('  123456789012 us-west-1: GuardDuty is not enabled. Enable GuardDuty there, or leave the region out of aws_gd_regions.');
+    expect(text).not.toMatch(/Last errors:[\s\S]*us-west-1/);
     expect(text).toContain('Links: 12 (linked 10, archived 2); incidents open 9, closed 3; findings archived 2');
     expect(text).toMatch(/Pending operations: 1\n +KIND +KEY +ATTEMPTS +NEXT ATTEMPT +LAST ERROR\n +archive +123456789012\/us-east-1\/d1\/f1 +3 +2026-03-01T12:10:00.000Z +member account/);
+  });
+
+  it('explains partial and creating links, as a stop during a cycle leaves them', () => {
+    const links = { total: 5, byState: { synced: 2, partial: 2, creating: 1 }, openIncidents: 5, closedIncidents: 0, archivedFindings: 0 };
+    const stopped = formatStatus(report({ daemon: null, links }));
+    expect(stopped).toContain('  partial 2: the incident exists, but some of its data-table rows or artifacts may not be written yet.');
+    expect(stopped).toContain('  creating 1: the create may or may not have reached SOAR; the incident is looked up by finding id before any create.');
+    expect(stopped).toContain('"did not reach a safe point in time"');
+    expect(stopped).toContain('the next `once` or `run` completes them, and no incident is created twice.');
+    expect(formatStatus(report({ links }))).toContain('the running daemon completes them in its next cycles');
+    expect(formatStatus(report())).not.toContain('A stop during a cycle');
   });
 
   it('says what to do when nothing was discovered yet', () => {
