@@ -1,6 +1,6 @@
 import { errorMessage, isRetryable } from '../errors.js';
 import type { FindingOutcome } from '../health/metrics.js';
-import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
+import { assertWellFormed, findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
 import type { Link } from '../store/links-repo.js';
 import { nextAttemptAt } from '../sync/backoff.js';
@@ -183,8 +183,12 @@ class RegionPass {
     if (cursorMs !== undefined) this.deps.store.cursors.advance(this.target, cursorMs);
   }
 
+  /** A finding the model cannot read (a number sent as text) fails alone, recorded and retried like any other failure. */
   private async syncOne(finding: Finding): Promise<void> {
-    await this.guard(finding.Id, () => syncFinding(this.deps, finding, this.key(finding.Id)));
+    await this.guard(finding.Id, async () => {
+      assertWellFormed(finding);
+      return syncFinding(this.deps, finding, this.key(finding.Id));
+    });
   }
 
   /** Runs one finding's work; a failure is recorded for retry and affects that finding alone. */

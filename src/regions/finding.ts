@@ -7,6 +7,8 @@
  * attacker-influenced (user agents, domain names, bucket names, tags): escape it wherever it is rendered.
  */
 
+import { NUMERIC_MEMBERS } from './finding-model.js';
+
 type Open = Record<string, unknown>;
 
 export interface Finding extends Open {
@@ -270,4 +272,88 @@ export function isSampleFinding(finding: Finding): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * C0 controls but tab, newline and carriage return, DEL, C1 controls and lone UTF-16 surrogates: a
+ * finding may carry them (a parser bug upstream, or an attacker who picked a user agent), and none
+ * belongs in an incident name, a note, a table cell or an artifact. Each becomes U+FFFD, so a
+ * responder sees that something was there.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
+const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function cleanText(text: string): string {
+  return text.replace(UNSAFE_TEXT, '\uFFFD');
+}
+
+/**
+ * A finding as read from GuardDuty, made fit for SOAR once, where it enters the daemon (every read
+ * goes through it, so templates, notes, rows, artifacts and function results all see the same): every
+ * string and map key cleaned by `cleanText`, and a numeric string (`"Count": "14"`) where the model
+ * says number turned into that number. Anything else in a numeric member is left for
+ * `assertWellFormed` to refuse.
+ */
+export function cleanFinding(finding: Finding): Finding {
+  const cleaned = cleanValue(finding) as Finding;
+  for (const path of NUMERIC_MEMBERS) {
+    for (const at of membersAt(cleaned, path)) {
+      const value = at.holder[at.key];
+      if (typeof value === 'string' && NUMERIC_TEXT.test(value.trim())) at.holder[at.key] = Number(value.trim());
+    }
+  }
+  return cleaned;
+}
+
+/** A finding with a member the daemon cannot read as the model types it: that finding alone is refused. */
+export class MalformedFindingError extends Error {
+  constructor(readonly findingId: string, readonly path: string, readonly valueType: string) {
+    super(`Finding ${findingId}: ${path} is a ${valueType} where GuardDuty's model says number; `
+      + 'this finding is not escalated and is retried with backoff (a later version GuardDuty sends is read again)');
+    this.name = 'MalformedFindingError';
+  }
+}
+
+/** Throws MalformedFindingError naming the first numeric member (model) that holds a non-number. */
+export function assertWellFormed(finding: Finding): void {
+  for (const path of NUMERIC_MEMBERS) {
+    for (const at of membersAt(finding, path)) {
+      const value = at.holder[at.key];
+      if (value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value))) continue;
+      throw new MalformedFindingError(finding.Id, at.path, Array.isArray(value) ? 'list' : typeof value === 'number' ? 'non-finite number' : typeof value);
+    }
+  }
+}
+
+const NUMERIC_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+function cleanValue(value: unknown): unknown {
+  if (typeof value === 'string') return cleanText(value);
+  if (Array.isArray(value)) return value.map(cleanValue);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanValue(v)]));
+  }
+  return value;
+}
+
+interface MemberAt { holder: Open; key: string; path: string }
+
+/** Every place a dotted model path (list levels left out) reaches in a finding, with indices in `path`. */
+function* membersAt(root: unknown, dotted: string): Generator<MemberAt> {
+  const names = dotted.split('.');
+  function* walk(value: unknown, depth: number, path: string): Generator<MemberAt> {
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) yield* walk(item, depth, `${path}[${i}]`);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const name = names[depth];
+    const here = path === '' ? name : `${path}.${name}`;
+    if (depth === names.length - 1) {
+      if (name in value) yield { holder: value as Open, key: name, path: here };
+      return;
+    }
+    yield* walk((value as Open)[name], depth + 1, here);
+  }
+  yield* walk(root, 0, '');
 }
