@@ -1,10 +1,12 @@
 import type { ArtifactInput } from '../soar/case-system.js';
+import { artifactKey } from '../store/fingerprints-repo.js';
 import { hashArtifactType, type ArtifactTypeName } from './artifact-types.js';
 
 /**
- * The artifacts of one finding as they are found, deduplicated by (type, value) keeping the first
- * source, so a port equal to some other value is still a port. Each description names the finding
- * field the value came from.
+ * The artifacts of one finding as they are found, deduplicated by (type, value) as an incident
+ * compares them (`artifactKey`: a DNS name in any case, with or without its trailing dot, is one),
+ * keeping the first source, so a port equal to some other value is still a port. Each description
+ * names the finding field the value came from.
  */
 export class ArtifactList {
   readonly items: ArtifactInput[] = [];
@@ -13,7 +15,7 @@ export class ArtifactList {
   add(type: ArtifactTypeName, raw: unknown, path: string): void {
     const value = artifactValue(type, raw);
     if (value === undefined) return;
-    const key = `${type}\u0000${value}`;
+    const key = artifactKey(type, value);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.items.push({ type, value, description: `GuardDuty finding field ${path}` });

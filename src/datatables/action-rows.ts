@@ -3,8 +3,9 @@ import type { Finding } from '../regions/finding.js';
 import type { RawCells } from './table-definitions.js';
 
 /**
- * Rows of `gd_action_details`: one per finding with an action, or one per probe for port probes
- * (IBM showed only the first probe's geo data and lost every probe's IPs and ports). Values come
+ * Rows of `gd_action_details`: one per finding (first and last seen only, without an action), or one
+ * per probe for port probes (IBM showed only the first probe's geo data and lost every probe's IPs
+ * and ports). Values come
  * from whichever action variant GuardDuty sent; the endpoint columns (IPs, ports, geo) from the
  * variant that holds `RemoteIpDetails`/`LocalIpDetails`, which covers network connections, API
  * calls, Kubernetes API calls and RDS login attempts alike.
@@ -12,7 +13,9 @@ import type { RawCells } from './table-definitions.js';
 export function actionRows(finding: Finding): RawCells[] {
   const service = asRecord(finding.Service);
   const action = asRecord(service?.Action);
-  if (!action) return [];
+  // Malware scans and attack sequences have no action, but when the activity was first and last seen
+  // still belongs here (IBM's app searched all of Service for them and wrote the row).
+  if (!action) return [{ event_first_seen: service?.EventFirstSeen, event_last_seen: service?.EventLastSeen }];
   const common = commonCells(action, service ?? {});
   const probes = asRecords(asRecord(action.PortProbeAction)?.PortProbeDetails);
   if (probes.length > 0) return probes.map((probe) => ({ ...common, ...endpointCells(probe) }));

@@ -55,6 +55,12 @@ export class FingerprintsRepo {
   }
 }
 
+/**
+ * What makes two artifacts the same one on an incident. A DNS name is case-insensitive and its
+ * trailing dot (the root) is optional, so `Evil.Example.COM.` and `evil.example.com` are one
+ * artifact, also against artifacts the incident already has; every other type compares exactly.
+ */
 export function artifactKey(type: string, value: string): string {
-  return `${type}\u0000${value}`;
+  const comparable = type === 'DNS Name' ? value.toLowerCase().replace(/\.$/, '') : value;
+  return `${type}\u0000${comparable}`;
 }

@@ -164,6 +164,12 @@ describe('every finding family: data tables and artifacts', () => {
     expect(artifactValues(ebs.incident, 'File Name')).toEqual(files.map(({ p }): unknown => p.fileName));
     // The instance whose volumes were scanned keeps its own rows and artifacts.
     expect(rows(ebs.incident, 'gd_instance_details')).toHaveLength(1);
+    // No action, but the action-details row IBM's app wrote: when the activity was first and last seen.
+    expect(ebs.f.service.action).toBeUndefined();
+    expect(typeof ebs.f.service.eventFirstSeen).toBe('string');
+    expect(rows(ebs.incident, 'gd_action_details')).toEqual([expect.objectContaining({
+      event_first_seen: ebs.f.service.eventFirstSeen, event_last_seen: ebs.f.service.eventLastSeen,
+    })]);
 
     const snapshot = all.snapshotMalware;
     const items = (snapshot.f.service.malwareScanDetails.threats as Wire[]).flatMap((t) => (t.itemDetails as Wire[]).map((i) => ({ t, i })));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractArtifacts } from '../../../src/artifacts/extract-artifacts.js';
+import { artifactKey } from '../../../src/store/fingerprints-repo.js';
 import type { Finding } from '../../../src/regions/finding.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
@@ -123,5 +124,20 @@ describe('extractArtifacts', () => {
       Service: { Action: { ActionType: 'PORT_PROBE', PortProbeAction: { PortProbeDetails: { not: 'a list' } } } },
     } as unknown as Finding;
     expect(extractArtifacts(odd)).toEqual([]);
+  });
+
+  it('keeps one DNS Name per domain whatever its case or trailing dot (the first spelling found)', () => {
+    const finding = {
+      ...loadFinding('no-title-no-severity'),
+      Service: { Action: { ActionType: 'DNS_REQUEST', DnsRequestAction: { Domain: 'Evil.Example.COM.' } } },
+      Resource: { InstanceDetails: { NetworkInterfaces: [{ PublicDnsName: 'evil.example.com', PrivateDnsName: 'EVIL.example.com' }] } },
+    } as unknown as Finding;
+    expect(pairs(finding)).toEqual([['DNS Name', 'Evil.Example.COM.']]);
+  });
+
+  it('compares DNS names case-insensitively without the trailing dot, other types exactly', () => {
+    expect(artifactKey('DNS Name', 'Evil.Example.COM.')).toBe(artifactKey('DNS Name', 'evil.example.com'));
+    expect(artifactKey('DNS Name', 'evil.example.com')).not.toBe(artifactKey('DNS Name', 'evil.example.org'));
+    expect(artifactKey('aws_s3_bucket_name', 'Bucket')).not.toBe(artifactKey('aws_s3_bucket_name', 'bucket'));
   });
 });

@@ -117,10 +117,18 @@ describe('mapRows', () => {
     expect(table(rds, 'gd_finding_overview')[0]?.resource_id).toBe('orders-db');
   });
 
-  it('Critical finding without an action: overview, resource and access key rows only', () => {
-    const rows = mapRows(loadFinding('critical-attack-sequence'));
-    expect(tablesOf(rows)).toEqual(['gd_finding_overview', 'gd_resource_affected', 'gd_access_key_details']);
+  it('Critical finding without an action: overview, resource, access key and the first/last-seen action row', () => {
+    const finding = loadFinding('critical-attack-sequence');
+    const rows = mapRows(finding);
+    expect(tablesOf(rows)).toEqual(['gd_finding_overview', 'gd_resource_affected', 'gd_access_key_details', 'gd_action_details']);
     expect(table(rows, 'gd_finding_overview')[0]?.severity).toBe('9.5');
+    expect(table(rows, 'gd_action_details')).toEqual([{ event_first_seen: finding.Service?.EventFirstSeen, event_last_seen: finding.Service?.EventLastSeen }]);
+  });
+
+  it('malware finding (no action): an action-details row with first and last seen, as IBM wrote it', () => {
+    const finding = loadFinding('ebs-malware-two-threats');
+    expect(finding.Service?.Action).toBeUndefined();
+    expect(table(mapRows(finding), 'gd_action_details')).toEqual([{ event_first_seen: '2025-09-09T09:00:00.000Z', event_last_seen: finding.Service?.EventLastSeen }]);
   });
 
   it('a finding with no resource and no service gets only its overview row', () => {
