@@ -38,12 +38,18 @@ export async function checkAws(app: App, spec: AwsSourceSpec, out: CheckOutput):
     fix: selected.length ? undefined : 'Widen aws_gd_regions (an unanchored, case-insensitive regex such as ^us-), or enable the opt-in regions you want.',
   });
 
+  const withoutDetector: string[] = [];
   for (const region of selected) {
     const detectors = await step(`GuardDuty detector in ${region}`, 'guardduty:ListDetectors', () => source.listDetectors(region));
     if (!detectors) continue;
     const detectorId = detectors.value[0];
     if (!detectorId) {
-      out({ verdict: 'FAIL', name: `GuardDuty detector in ${region}`, detail: 'none: GuardDuty is not enabled in this region', fix: `Enable GuardDuty in ${region}, or exclude the region with aws_gd_regions.` });
+      // The daemon skips such a region and looks again at each rediscovery: worth knowing, not a failure.
+      withoutDetector.push(region);
+      out({
+        verdict: 'WARN', name: `GuardDuty detector in ${region}`, detail: 'none: GuardDuty is not enabled in this region, which is not polled',
+        fix: `Enable GuardDuty in ${region} to have it polled, or leave it out of aws_gd_regions to silence this line.`,
+      });
       continue;
     }
     out({ verdict: 'OK', name: `GuardDuty detector in ${region}`, detail: detectorId });
@@ -59,6 +65,12 @@ export async function checkAws(app: App, spec: AwsSourceSpec, out: CheckOutput):
     out({ verdict: 'OK', name: read, detail: 'ListFindings and GetFindings allowed' });
 
     await checkArchive(app, spec, region, detectorId, out, step);
+  }
+  if (selected.length > 0 && withoutDetector.length === selected.length) {
+    out({
+      verdict: 'FAIL', name: 'GuardDuty detectors', detail: `none of the ${selected.length} selected regions has one: nothing would be polled`,
+      fix: 'Enable GuardDuty in a selected region, or point aws_gd_regions at the regions where it is enabled.',
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/commands/check.js';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -138,13 +139,27 @@ describe('check: AWS failures', () => {
     expect(line(lines, 'GuardDuty findings in us-east-1')?.verdict).toBe('OK');
   });
 
-  it('a selected region without a detector fails with the way out', async () => {
-    const harness = await start({ config: { aws_gd_regions: '^us-' } });
-    const { lines } = await check(harness);
+  it('a selected region without a detector is a warning with the way out, as the daemon treats it: exit 0', async () => {
+    // The regex of app.config.example, which selects us-west-1 where the emulator has no detector.
+    const example = /^aws_gd_regions = (.*)$/m.exec(fs.readFileSync(new URL('../../app.config.example', import.meta.url), 'utf8'))?.[1];
+    expect(example).toBe('"^us-"');
+    const harness = await start({ config: { aws_gd_regions: example ?? '' } });
+    const { code, lines, out } = await check(harness);
     const missing = line(lines, 'GuardDuty detector in us-west-1');
-    expect(missing).toMatchObject({ verdict: 'FAIL', detail: 'none: GuardDuty is not enabled in this region' });
+    expect(missing).toMatchObject({ verdict: 'WARN', detail: 'none: GuardDuty is not enabled in this region, which is not polled' });
     expect(missing?.fix).toContain('aws_gd_regions');
     expect(line(lines, 'AWS regions')?.detail).toContain('us-west-1');
+    expect(failed(lines), out).toEqual([]);
+    expect(code).toBe(0);
+    expect(out).toContain('All checks passed.');
+  });
+
+  it('fails when no selected region has a detector: nothing would be polled', async () => {
+    const harness = await start({ config: { aws_gd_regions: '^(us-west-1|eu-central-1)$' } });
+    const { code, lines } = await check(harness);
+    expect(lines.filter((l) => l.name.startsWith('GuardDuty detector in')).map((l) => l.verdict)).toEqual(['WARN', 'WARN']);
+    expect(line(lines, 'GuardDuty detectors')).toMatchObject({ verdict: 'FAIL', detail: 'none of the 2 selected regions has one: nothing would be polled' });
+    expect(code).toBe(1);
   });
 
   it('a GuardDuty member account may not archive: FAIL while archive-on-close is on, OK when it is off', async () => {
