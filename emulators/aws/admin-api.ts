@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { accountSchema, addFindingsSchema, faultSchema, idsSchema, roleSchema, updateSchema } from './admin-schemas.js';
+import {
+  accountSchema, addFindingsSchema, faultSchema, idsSchema, roleSchema, threatListFilterSchema, threatListSeedSchema, updateSchema,
+} from './admin-schemas.js';
 import type { EmulatorControl } from './control.js';
-import { AdminError } from './control-types.js';
+import { AdminError, type ThreatListSeed } from './control-types.js';
 import { readBody, sendJson } from './http-io.js';
 import type { JsonObject } from './wire.js';
 
@@ -37,6 +39,9 @@ export function adminRoutes(control: EmulatorControl): Record<string, Route> {
     'DELETE faults': () => (control.clearFaults(), {}),
     'DELETE faults/:id': ({ param }) => (control.clearFaults(param), {}),
     'POST accounts': async ({ body }) => control.addAccount(parse(accountSchema, await body())),
+    'GET threat-lists': ({ url }) => ({ threatLists: control.threatLists(parse(threatListFilterSchema, Object.fromEntries(url.searchParams))) }),
+    'POST threat-lists': async ({ body }) => ({ threatList: control.seedThreatList(parse(threatListSeedSchema, await body()) as ThreatListSeed) }),
+    'DELETE threat-lists': ({ url }) => ({ deleted: control.resetThreatLists(parse(threatListFilterSchema, Object.fromEntries(url.searchParams))) }),
     'POST accounts/:id/roles': async ({ body, param }) => (control.addRole(param ?? '', parse(roleSchema, await body())), {}),
   };
 }

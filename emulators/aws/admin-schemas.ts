@@ -68,3 +68,19 @@ export const accountSchema = z.strictObject({
   administrator: accountId.optional(),
   roles: z.array(z.union([z.string(), roleSchema])).optional(),
 });
+
+const threatListKind = z.enum(['ipset', 'threatintelset']);
+
+export const threatListFilterSchema = z.strictObject({
+  account: accountId.optional(),
+  region: z.string().min(1).optional(),
+  kind: threatListKind.optional(),
+});
+
+/** The set's own members are checked by the same validation as CreateIPSet (GuardDuty's wording). */
+export const threatListSeedSchema = z.strictObject({
+  account: accountId.optional(),
+  region: z.string().min(1).optional(),
+  kind: threatListKind,
+  set: z.record(z.string(), z.unknown()),
+});

@@ -1,4 +1,6 @@
 import type { ActiveFault } from './faults.js';
+import type { ThreatListKind } from './threat-lists.js';
+import type { JsonObject } from './wire.js';
 
 /** The shapes of the emulator's control surface (handle methods and admin API bodies). */
 
@@ -62,4 +64,20 @@ export interface StateSummary {
   findings: number;
   sessions: number;
   faults: ActiveFault[];
+}
+
+export interface ThreatListFilter {
+  account?: string;
+  region?: string;
+  kind?: ThreatListKind;
+}
+
+export interface ThreatListSeed {
+  /** Default: the first account. */
+  account?: string;
+  /** Default us-east-1. */
+  region?: string;
+  kind: ThreatListKind;
+  /** CreateIPSet's wire members (`name`, `location`, `format` default TXT, `activate` default true, `tags`, `expectedBucketOwner`). */
+  set: JsonObject;
 }

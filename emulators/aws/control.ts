@@ -3,9 +3,14 @@ import type { CallsSnapshot } from './call-log.js';
 import type { ActiveFault, FaultRule } from './faults.js';
 import {
   AdminError, type AccountSummary, type FindingFilter, type FindingUpdate, type GenerateFindingsRequest, type StateSummary,
+  type ThreatListFilter, type ThreatListSeed,
 } from './control-types.js';
 import { SAMPLE_FINDING_TYPES, generateSampleFindings } from './sample-findings.js';
+import { AwsServiceError } from './service-error.js';
 import type { EmulatorState } from './state.js';
+import { addThreatList } from './threat-list-handlers.js';
+import { parseCreateInput } from './threat-list-input.js';
+import type { ThreatList } from './threat-lists.js';
 import { findingArn, type JsonObject, type WireFinding } from './wire.js';
 
 /**
@@ -157,6 +162,28 @@ export class EmulatorControl {
       && (filter.archived === undefined || f.service.archived === filter.archived));
   }
 
+  /** The IPSets and ThreatIntelSets, with their status and what GuardDuty last loaded from S3. */
+  threatLists(filter: ThreatListFilter = {}): ThreatList[] {
+    return this.state.threatLists.all().filter(threatListMatcher(filter)).map((l) => structuredClone(l));
+  }
+
+  /** Creates a list as CreateIPSet/CreateThreatIntelSet would (same checks and quota), for tests. */
+  seedThreatList(seed: ThreatListSeed): ThreatList {
+    const detector = this.detectorFor(seed.account ?? this.defaultAccountId(), seed.region ?? 'us-east-1');
+    try {
+      const input = parseCreateInput({ format: 'TXT', activate: true, ...seed.set });
+      return structuredClone(addThreatList(this.state, detector, seed.kind, input));
+    } catch (err) {
+      if (err instanceof AwsServiceError) throw new AdminError(400, err.message);
+      throw err;
+    }
+  }
+
+  /** Deletes the lists matching the filter (all without one); answers how many. */
+  resetThreatLists(filter: ThreatListFilter = {}): number {
+    return this.state.threatLists.reset(threatListMatcher(filter));
+  }
+
   calls(): CallsSnapshot {
     return this.state.calls.snapshot();
   }
@@ -199,4 +226,10 @@ export class EmulatorControl {
     if (!detector) throw new AdminError(400, `account ${accountId} has no detector in ${region}`);
     return detector;
   }
+}
+
+function threatListMatcher(filter: ThreatListFilter): (list: ThreatList) => boolean {
+  return (l) => (filter.account === undefined || l.accountId === filter.account)
+    && (filter.region === undefined || l.region === filter.region)
+    && (filter.kind === undefined || l.kind === filter.kind);
 }

@@ -75,6 +75,7 @@ export function execute(target: Target, caller: Caller | undefined, region: stri
     const body = handleGuardDuty(state, {
       operation: target.route.operation,
       detectorId: target.route.detectorId,
+      resourceId: target.route.resourceId,
       query: target.url.searchParams,
       body: parseJsonBody(rawBody),
       caller,

@@ -6,6 +6,7 @@ import type { GuardDutyOperation } from './guardduty-routes.js';
 import { getFindingsStatistics } from './guardduty-statistics.js';
 import { offsetToken, parseOffsetToken, queryHash, type Page } from './paging.js';
 import { sortFindings } from './sorting.js';
+import { THREAT_LIST_HANDLERS } from './threat-list-handlers.js';
 import type { EmulatorState } from './state.js';
 import { epochSeconds, type JsonObject } from './wire.js';
 
@@ -24,6 +25,7 @@ const HANDLERS: Record<GuardDutyOperation, Handler> = {
   UpdateFindingsFeedback: updateFeedback,
   GetFindingsStatistics: getFindingsStatistics,
   GetAdministratorAccount: getAdministratorAccount,
+  ...THREAT_LIST_HANDLERS,
 };
 
 export function handleGuardDuty(state: EmulatorState, req: GuardDutyRequest): JsonObject {

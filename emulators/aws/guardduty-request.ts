@@ -9,6 +9,8 @@ import type { JsonObject } from './wire.js';
 export interface GuardDutyRequest {
   operation: GuardDutyOperation;
   detectorId: string | undefined;
+  /** The IPSet / ThreatIntelSet id of the path, when the route has one. */
+  resourceId: string | undefined;
   query: URLSearchParams;
   body: JsonObject;
   caller: Caller;

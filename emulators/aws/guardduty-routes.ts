@@ -13,11 +13,19 @@ export type GuardDutyOperation =
   | 'CreateSampleFindings'
   | 'UpdateFindingsFeedback'
   | 'GetFindingsStatistics'
-  | 'GetAdministratorAccount';
+  | 'GetAdministratorAccount'
+  | ThreatListOperation;
+
+/** The five operations of each of the two threat-list kinds (IPSets are trusted lists). */
+export type ThreatListOperation =
+  | 'CreateIPSet' | 'GetIPSet' | 'ListIPSets' | 'UpdateIPSet' | 'DeleteIPSet'
+  | 'CreateThreatIntelSet' | 'GetThreatIntelSet' | 'ListThreatIntelSets' | 'UpdateThreatIntelSet' | 'DeleteThreatIntelSet';
 
 export interface GuardDutyRoute {
   operation: GuardDutyOperation;
   detectorId: string | undefined;
+  /** The id after the collection in the path: an IPSet or ThreatIntelSet id. */
+  resourceId?: string;
 }
 
 const FINDINGS_SUFFIX: Record<string, GuardDutyOperation> = {
@@ -30,6 +38,18 @@ const FINDINGS_SUFFIX: Record<string, GuardDutyOperation> = {
   statistics: 'GetFindingsStatistics',
 };
 
+/** `/detector/{id}/<segment>` and `/detector/{id}/<segment>/{setId}`, by method. */
+const THREAT_LIST_ROUTES: Record<string, { collection: Record<string, GuardDutyOperation>; item: Record<string, GuardDutyOperation> }> = {
+  ipset: {
+    collection: { GET: 'ListIPSets', POST: 'CreateIPSet' },
+    item: { GET: 'GetIPSet', POST: 'UpdateIPSet', DELETE: 'DeleteIPSet' },
+  },
+  threatintelset: {
+    collection: { GET: 'ListThreatIntelSets', POST: 'CreateThreatIntelSet' },
+    item: { GET: 'GetThreatIntelSet', POST: 'UpdateThreatIntelSet', DELETE: 'DeleteThreatIntelSet' },
+  },
+};
+
 export function matchGuardDutyRoute(method: string, pathname: string): GuardDutyRoute | undefined {
   const parts = pathname.split('/').slice(1).map(decodeURIComponent);
   if (parts[0] !== 'detector') return undefined;
@@ -38,6 +58,11 @@ export function matchGuardDutyRoute(method: string, pathname: string): GuardDuty
   if (parts.length === 2) return method === 'GET' ? { operation: 'GetDetector', detectorId } : undefined;
   if (parts.length === 3 && parts[2] === 'administrator') {
     return method === 'GET' ? { operation: 'GetAdministratorAccount', detectorId } : undefined;
+  }
+  const lists = THREAT_LIST_ROUTES[parts[2] ?? ''];
+  if (lists && parts.length <= 4) {
+    const operation = parts.length === 3 ? lists.collection[method] : lists.item[method];
+    return operation ? { operation, detectorId, resourceId: parts[3] } : undefined;
   }
   if (parts[2] !== 'findings' || parts.length > 4 || method !== 'POST') return undefined;
   const operation = FINDINGS_SUFFIX[parts[3] ?? ''];

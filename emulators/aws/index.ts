@@ -72,6 +72,9 @@ export { generateSampleFindings, buildFinding, SAMPLE_FINDING_TYPES, type Sample
 export type { AccountSpec, AccessKeySpec, RoleSpec } from './accounts.js';
 export type { FaultRule, ActiveFault } from './faults.js';
 export type { CallRecord, CallsSnapshot } from './call-log.js';
-export type { GenerateFindingsRequest, FindingUpdate, FindingFilter, StateSummary, AccountSummary } from './control-types.js';
+export type {
+  GenerateFindingsRequest, FindingUpdate, FindingFilter, StateSummary, AccountSummary, ThreatListFilter, ThreatListSeed,
+} from './control-types.js';
+export type { ThreatList, ThreatListKind, ThreatListStatus, ThreatListLoad } from './threat-lists.js';
 export type { WireFinding, JsonObject, JsonValue } from './wire.js';
 export { EmulatorControl } from './control.js';

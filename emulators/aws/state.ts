@@ -5,6 +5,7 @@ import { FindingsStore, type Detector } from './findings-store.js';
 import { ListingSnapshots } from './paging.js';
 import { Prng } from '../shared/prng.js';
 import { unknownDetector } from './service-error.js';
+import { ThreatListStore } from './threat-lists.js';
 import type { WireFinding } from './wire.js';
 
 /** Everything the emulator knows, shared by the protocol handlers, the admin API and the handle. */
@@ -15,6 +16,7 @@ export interface EmulatorClock {
 export class EmulatorState {
   readonly accounts = new AccountRegistry();
   readonly store = new FindingsStore();
+  readonly threatLists = new ThreatListStore();
   readonly calls = new CallLog();
   readonly prng: Prng;
   readonly faults: FaultInjector;
