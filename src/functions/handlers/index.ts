@@ -1,5 +1,9 @@
 import type { CycleDeps } from '../../poller/run-cycle.js';
+import { FUNCTION, type FunctionName } from '../definitions.js';
 import type { FunctionHandler } from '../function-types.js';
+import { archiveFindingHandler } from './archive-finding.js';
+import { refreshFindingHandler } from './refresh-finding.js';
+import { threatListHandlers } from './threat-list-functions.js';
 
 /** What the SOAR functions need from the composition root. */
 export interface FunctionDeps {
@@ -10,8 +14,11 @@ export interface FunctionDeps {
   cycleDeps(): Promise<CycleDeps>;
 }
 
-/** Every function this app serves on `fn_aws_gd`, by API name. */
+/** Every function this app serves on `fn_aws_gd`, by IBM's API names. */
 export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, FunctionHandler> {
-  void deps;
-  return new Map();
+  return new Map<FunctionName, FunctionHandler>([
+    [FUNCTION.refreshFinding, refreshFindingHandler(deps)],
+    [FUNCTION.archiveFinding, archiveFindingHandler(deps)],
+    ...threatListHandlers(deps),
+  ]);
 }

@@ -1,0 +1,165 @@
+import type { CycleDeps } from '../poller/run-cycle.js';
+import type { FindingsSource } from '../regions/findings-source.js';
+import { INPUT, LIST_FORMATS, type InputName } from './definitions.js';
+import { FunctionInputError, type FunctionInputs } from './function-types.js';
+
+/**
+ * Reading and checking the inputs of the SOAR functions, before any side effect: every problem is a
+ * `FunctionInputError` naming the input and what was expected, which the listener answers as an
+ * error reply. SOAR sends numbers and booleans as JSON values, but a playbook script may set any
+ * input to text, so `"42"` and `"true"` are accepted too.
+ */
+
+/** The detector a function acts on, and the source holding the credentials of the account that owns it. */
+export interface DetectorTarget {
+  region: string;
+  detectorId: string;
+  account: string;
+  source: FindingsSource;
+}
+
+/** A text input that must be present and not blank, trimmed. */
+export function requiredText(inputs: FunctionInputs, name: InputName, expected = 'a value'): string {
+  const value = optionalText(inputs, name);
+  if (value === undefined) throw new FunctionInputError(name, expected);
+  return value;
+}
+
+/** A text input; absent, null and blank are all "not given". */
+export function optionalText(inputs: FunctionInputs, name: InputName): string | undefined {
+  const value = inputs[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new FunctionInputError(name, 'text', value);
+}
+
+export function requiredBoolean(inputs: FunctionInputs, name: InputName): boolean {
+  const value = optionalBoolean(inputs, name);
+  if (value === undefined) throw new FunctionInputError(name, 'true or false');
+  return value;
+}
+
+export function optionalBoolean(inputs: FunctionInputs, name: InputName): boolean | undefined {
+  const value = inputs[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  throw new FunctionInputError(name, 'true or false', value);
+}
+
+/** A whole number in [min, max]. */
+export function optionalInteger(inputs: FunctionInputs, name: InputName, min: number, max: number): number | undefined {
+  const value = inputs[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new FunctionInputError(name, `a whole number from ${min} to ${max}`, value);
+  return n;
+}
+
+/** `incident_id`: the SOAR incident, a positive whole number. */
+export function incidentIdInput(inputs: FunctionInputs): number {
+  const id = optionalInteger(inputs, INPUT.incidentId, 1, Number.MAX_SAFE_INTEGER);
+  if (id === undefined) throw new FunctionInputError(INPUT.incidentId, 'the id of a SOAR incident (a number)');
+  return id;
+}
+
+/** `aws_gd_finding_id`: what GuardDuty's FindingId allows (1–300 characters, no spaces). */
+export function findingIdInput(inputs: FunctionInputs): string {
+  const id = requiredText(inputs, INPUT.findingId, 'the id of a GuardDuty finding (incident field aws_guardduty_finding_id)');
+  if (id.length > 300 || /\s/.test(id)) throw new FunctionInputError(INPUT.findingId, 'a GuardDuty finding id (1-300 characters, no spaces)', id);
+  return id;
+}
+
+/** `aws_gd_format`: one of GuardDuty's list formats; case is forgiven. */
+export function formatInput(inputs: FunctionInputs): string {
+  const expected = `one of ${LIST_FORMATS.join(', ')}`;
+  const value = requiredText(inputs, INPUT.format, expected);
+  const format = LIST_FORMATS.find((f) => f === value.toUpperCase());
+  if (!format) throw new FunctionInputError(INPUT.format, expected, value);
+  return format;
+}
+
+const S3_URL = 'an S3 URL of the list file: s3://bucket/key or https://bucket.s3.amazonaws.com/key (also .s3.<region>. or .s3-<region>.)';
+const BUCKET = '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]';
+const S3_FORMS = [
+  new RegExp(`^s3://${BUCKET}/\\S+$`),
+  new RegExp(`^https://${BUCKET}\\.s3(?:[.-][a-z]{2}(?:-[a-z]+)+-\\d)?\\.amazonaws\\.com(?:\\.cn)?/\\S+$`),
+];
+
+/** An S3 location in one of the forms GuardDuty accepts, naming an object (not only a bucket). */
+export function locationInput(inputs: FunctionInputs, name: InputName, required: boolean): string | undefined {
+  const value = required ? requiredText(inputs, name, S3_URL) : optionalText(inputs, name);
+  if (value === undefined) return undefined;
+  if (value.length > 300 || !S3_FORMS.some((form) => form.test(value))) throw new FunctionInputError(name, S3_URL, value);
+  return value;
+}
+
+/** `aws_gd_bucket_owner`: a 12-digit AWS account id. */
+export function bucketOwnerInput(inputs: FunctionInputs): string | undefined {
+  const value = optionalText(inputs, INPUT.bucketOwner);
+  if (value !== undefined && !/^\d{12}$/.test(value)) throw new FunctionInputError(INPUT.bucketOwner, 'a 12-digit AWS account id', value);
+  return value;
+}
+
+/** `aws_gd_name` / `aws_gd_new_name`: GuardDuty allows 1–300 characters. */
+export function listNameInput(inputs: FunctionInputs, name: InputName, required: boolean): string | undefined {
+  const value = required ? requiredText(inputs, name, 'a name for the list (1-300 characters)') : optionalText(inputs, name);
+  if (value !== undefined && value.length > 300) throw new FunctionInputError(name, 'a name of at most 300 characters', value);
+  return value;
+}
+
+/**
+ * `aws_gd_tags`, as IBM's app reads it: `"Key: Value, Key2: Value2"`. Keys follow GuardDuty's rules
+ * (1–128 characters of letters, digits and `+-=._:/`, not starting with `aws:`), values at most 256.
+ */
+export function tagsInput(inputs: FunctionInputs): Record<string, string> | undefined {
+  const text = optionalText(inputs, INPUT.tags);
+  if (text === undefined) return undefined;
+  const tags: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const at = pair.indexOf(':');
+    const key = at < 0 ? '' : pair.slice(0, at).trim();
+    const value = at < 0 ? '' : pair.slice(at + 1).trim();
+    if (!/^[a-zA-Z0-9+\-=._:/]{1,128}$/.test(key) || key.toLowerCase().startsWith('aws:') || value.length > 256) {
+      throw new FunctionInputError(INPUT.tags, 'tags as "Key: Value, Key2: Value2" (keys of letters, digits and +-=._:/, not starting with aws:)', text);
+    }
+    tags[key] = value;
+  }
+  return Object.keys(tags).length > 0 ? tags : undefined;
+}
+
+/**
+ * `aws_gd_region` and `aws_gd_detector_id`: a detector guardduty-soar polls, and the account that
+ * owns it, from the last discovery (the store). A detector not found there is looked for once more
+ * after the discoveries run (at start, before the first cycle has discovered anything).
+ */
+export async function detectorInput(deps: CycleDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
+  const region = requiredText(inputs, INPUT.region, 'the AWS region of the detector (incident field aws_guardduty_region)');
+  const detectorId = requiredText(inputs, INPUT.detectorId, 'the id of a GuardDuty detector (incident field aws_guardduty_detector_id)');
+  let found = findDetector(deps, region, detectorId);
+  if (!found) {
+    for (const discovery of deps.discoveries) await discovery.current();
+    found = findDetector(deps, region, detectorId);
+  }
+  if (!found) throw unknownDetector(deps, region, detectorId);
+  const source = deps.sources.get(found.account);
+  if (!source) throw new Error(`No AWS source for account ${found.account}, which discovery found`);
+  return { region, detectorId, account: found.account, source };
+}
+
+function findDetector(deps: CycleDeps, region: string, detectorId: string): { account: string } | undefined {
+  return deps.store.detectors.list().find((d) => d.status === 'active' && d.region === region && d.detectorId === detectorId);
+}
+
+function unknownDetector(deps: CycleDeps, region: string, detectorId: string): FunctionInputError {
+  const active = deps.store.detectors.list().filter((d) => d.status === 'active');
+  const inRegion = active.filter((d) => d.region === region);
+  if (inRegion.length === 0) {
+    const regions = [...new Set(active.map((d) => d.region))].sort();
+    return new FunctionInputError(INPUT.region, `a region where guardduty-soar polls a detector (${regions.join(', ') || 'none discovered yet'})`, region);
+  }
+  const ids = inRegion.map((d) => `${String(d.detectorId)} (account ${d.account})`).join(', ');
+  return new FunctionInputError(INPUT.detectorId, `a detector guardduty-soar polls in ${region}: ${ids}`, detectorId);
+}
+
