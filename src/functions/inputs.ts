@@ -80,14 +80,19 @@ export function formatInput(inputs: FunctionInputs): string {
   return format;
 }
 
-const S3_URL = 'an S3 URL of the list file: s3://bucket/key or https://bucket.s3.amazonaws.com/key (also .s3.<region>. or .s3-<region>.)';
+const S3_URL = 'an S3 object URL of the list file: s3://bucket/key, https://bucket.s3[.region].amazonaws.com/key or https://s3[.region].amazonaws.com/bucket/key';
 const BUCKET = '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]';
+const REGION = '(?:[.-][a-z]{2}(?:-[a-z]+)+-\\d)?';
 const S3_FORMS = [
   new RegExp(`^s3://${BUCKET}/\\S+$`),
-  new RegExp(`^https://${BUCKET}\\.s3(?:[.-][a-z]{2}(?:-[a-z]+)+-\\d)?\\.amazonaws\\.com(?:\\.cn)?/\\S+$`),
+  new RegExp(`^https://${BUCKET}\\.s3${REGION}\\.amazonaws\\.com/\\S+$`),
+  new RegExp(`^https://s3${REGION}\\.amazonaws\\.com/${BUCKET}/\\S+$`),
 ];
 
-/** An S3 location in one of the forms GuardDuty accepts, naming an object (not only a bucket). */
+/**
+ * An S3 location in one of the forms GuardDuty accepts (the S3 URI, S3's virtual-hosted and
+ * path-style object URLs), naming an object, not only a bucket.
+ */
 export function locationInput(inputs: FunctionInputs, name: InputName, required: boolean): string | undefined {
   const value = required ? requiredText(inputs, name, S3_URL) : optionalText(inputs, name);
   if (value === undefined) return undefined;
@@ -102,10 +107,12 @@ export function bucketOwnerInput(inputs: FunctionInputs): string | undefined {
   return value;
 }
 
-/** `aws_gd_name` / `aws_gd_new_name`: GuardDuty allows 1–300 characters. */
+const LIST_NAME = 'a name for the list: 1-300 letters, digits, spaces, - and _';
+
+/** `aws_gd_name` / `aws_gd_new_name`: what GuardDuty allows in a list's name. */
 export function listNameInput(inputs: FunctionInputs, name: InputName, required: boolean): string | undefined {
-  const value = required ? requiredText(inputs, name, 'a name for the list (1-300 characters)') : optionalText(inputs, name);
-  if (value !== undefined && value.length > 300) throw new FunctionInputError(name, 'a name of at most 300 characters', value);
+  const value = required ? requiredText(inputs, name, LIST_NAME) : optionalText(inputs, name);
+  if (value !== undefined && !/^[\p{L}\p{N}\s_-]{1,300}$/u.test(value)) throw new FunctionInputError(name, LIST_NAME, value);
   return value;
 }
 
@@ -118,11 +125,13 @@ export function tagsInput(inputs: FunctionInputs): Record<string, string> | unde
   if (text === undefined) return undefined;
   const tags: Record<string, string> = {};
   for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    const at = pair.indexOf(':');
+    // Keys may hold colons themselves (`team:owner: secops`): the separator is the first ": ".
+    const spaced = pair.search(/:\s/);
+    const at = spaced >= 0 ? spaced : pair.indexOf(':');
     const key = at < 0 ? '' : pair.slice(0, at).trim();
     const value = at < 0 ? '' : pair.slice(at + 1).trim();
     if (!/^[a-zA-Z0-9+\-=._:/]{1,128}$/.test(key) || key.toLowerCase().startsWith('aws:') || value.length > 256) {
-      throw new FunctionInputError(INPUT.tags, 'tags as "Key: Value, Key2: Value2" (keys of letters, digits and +-=._:/, not starting with aws:)', text);
+      throw new FunctionInputError(INPUT.tags, 'tags as "Key: Value, Key2: Value2" (keys of letters, digits and +-=._:/, not starting with aws:; values up to 256 characters)', text);
     }
     tags[key] = value;
   }

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FUNCTION } from '../../../src/functions/definitions.js';
+import { FunctionInputError, type FunctionInputs } from '../../../src/functions/function-types.js';
+import { guardDutyCalls } from '../../e2e/sync-helpers.js';
+import { startHandlerWorld, type HandlerWorld } from './handler-world.js';
+
+let w: HandlerWorld;
+afterEach(async () => {
+  await w?.close();
+});
+
+/** The two kinds, with IBM's function names, id input and id member. */
+const KINDS = [
+  {
+    kind: 'ipset' as const, label: 'IPSet', idInput: 'aws_gd_ip_set_id', idMember: 'IpSetId',
+    create: FUNCTION.createIpSet, get: FUNCTION.getIpSet, list: FUNCTION.listIpSet, update: FUNCTION.updateIpSet, remove: FUNCTION.deleteIpSet,
+  },
+  {
+    kind: 'threatintelset' as const, label: 'ThreatIntelSet', idInput: 'aws_gd_threat_intel_set_id', idMember: 'ThreatIntelSetId',
+    create: FUNCTION.createThreatIntelSet, get: FUNCTION.getThreatIntelSet, list: FUNCTION.listThreatIntelSet,
+    update: FUNCTION.updateThreatIntelSet, remove: FUNCTION.deleteThreatIntelSet,
+  },
+];
+
+const RESPONSE_METADATA = {
+  RequestId: expect.any(String), HTTPStatusCode: 200, HTTPHeaders: expect.objectContaining({ 'content-type': expect.stringContaining('json') }), RetryAttempts: 0,
+};
+
+function createInputs(extra: FunctionInputs = {}, at = w.at('us-east-1')): FunctionInputs {
+  return {
+    ...at, aws_gd_format: 'TXT', aws_gd_name: 'Blocked hosts - SOC_1', aws_gd_activate: true,
+    aws_gd_location: 's3://soc-lists/blocked.txt', aws_gd_tags: 'Owner: secops, Env: prod', ...extra,
+  };
+}
+
+describe.each(KINDS)('the $label functions', (k) => {
+  it('create, get, list, update and delete, with IBM\'s content shapes', async () => {
+    w = await startHandlerWorld();
+    const created = await w.invoke(k.create, createInputs());
+    expect(created).toEqual({ success: true, reason: null, content: { ResponseMetadata: RESPONSE_METADATA, [k.idMember]: expect.stringMatching(/^[0-9a-f]{32}$/), status: 'ok' } });
+    const id = (created.content as Record<string, string>)[k.idMember];
+    expect(w.h.aws.threatLists({ kind: k.kind })).toEqual([
+      expect.objectContaining({ id, name: 'Blocked hosts - SOC_1', format: 'TXT', location: 's3://soc-lists/blocked.txt', activate: true, tags: { Owner: 'secops', Env: 'prod' } }),
+    ]);
+
+    const got = await w.invoke(k.get, { ...w.at(), [k.idInput]: id });
+    expect(got.content).toEqual({ Name: 'Blocked hosts - SOC_1', Format: 'TXT', Location: 's3://soc-lists/blocked.txt', Tags: { Owner: 'secops', Env: 'prod' }, Status: 'ACTIVE' });
+    expect((await w.invoke(k.list, w.at())).content).toEqual([id]);
+
+    const updated = await w.invoke(k.update, {
+      ...w.at(), [k.idInput]: id, aws_gd_new_name: 'Blocked hosts v2', aws_gd_new_location: 'https://soc-lists.s3.us-east-1.amazonaws.com/v2.txt', aws_gd_new_activate: 'false',
+    });
+    expect(updated.content).toEqual({ ResponseMetadata: RESPONSE_METADATA, status: 'ok' });
+    expect((await w.invoke(k.get, { ...w.at(), [k.idInput]: id })).content).toMatchObject({
+      Name: 'Blocked hosts v2', Location: 'https://soc-lists.s3.us-east-1.amazonaws.com/v2.txt', Status: 'INACTIVE',
+    });
+
+    expect((await w.invoke(k.remove, { ...w.at(), [k.idInput]: id })).content).toEqual({ ResponseMetadata: RESPONSE_METADATA, status: 'ok' });
+    expect((await w.invoke(k.list, w.at())).content).toEqual([]);
+  });
+
+  it('a create redelivered with the same message-id creates one list; a new invocation is a new create', async () => {
+    w = await startHandlerWorld();
+    const idOf = (outcome: { content: unknown }): string | undefined => (outcome.content as Record<string, string>)[k.idMember];
+    const first = await w.invoke(k.create, createInputs(), 'ID:broker-1:7:1:1');
+    const again = await w.invoke(k.create, createInputs(), 'ID:broker-1:7:1:1');
+    expect(again.success).toBe(true);
+    expect(idOf(again)).toBe(idOf(first));
+    expect(w.h.aws.threatLists({ kind: k.kind })).toHaveLength(1);
+    expect(guardDutyCalls(w.h, `Create${k.label}`)).toBe(2);
+    await w.invoke(k.remove, { ...w.at(), [k.idInput]: idOf(first) as string });
+    // A responder's own token wins over the message-id.
+    const own = await w.invoke(k.create, createInputs({ aws_gd_client_token: 'ticket-4711' }), 'ID:broker-1:8:1:1');
+    const ownAgain = await w.invoke(k.create, createInputs({ aws_gd_client_token: 'ticket-4711' }), 'ID:broker-1:9:1:1');
+    expect(idOf(ownAgain)).toBe(idOf(own));
+    expect(w.h.aws.threatLists({ kind: k.kind })).toHaveLength(1);
+  });
+
+  it('an AWS refusal is a failed result with the reason and {} (IBM\'s shape)', async () => {
+    w = await startHandlerWorld();
+    const outcome = await w.invoke(k.get, { ...w.at(), [k.idInput]: '0123456789abcdef0123456789abcdef' });
+    expect(outcome).toEqual({ success: false, reason: expect.stringMatching(/not owned by the current account/), content: {} });
+  });
+});
+
+describe('bad input to the list functions', () => {
+  it('is refused before any AWS call, naming the input and what was expected', async () => {
+    w = await startHandlerWorld();
+    w.h.aws.resetCalls();
+    const cases: [string, FunctionInputs, string, RegExp][] = [
+      [FUNCTION.createIpSet, createInputs({ aws_gd_format: null }), 'aws_gd_format', /one of TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_format: 'CSV' }), 'aws_gd_format', /found "CSV"/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_location: 'https://example.com/blocked.txt' }), 'aws_gd_location', /an S3 object URL.*s3:\/\/bucket\/key/],
+      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_location: 's3://soc-lists' }), 'aws_gd_location', /S3 object URL/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_activate: 'yes' }), 'aws_gd_activate', /true or false, found "yes"/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_activate: null }), 'aws_gd_activate', /true or false/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_name: ' ' }), 'aws_gd_name', /a name for the list/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_tags: 'Owner secops' }), 'aws_gd_tags', /Key: Value/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_tags: 'aws:owner: me' }), 'aws_gd_tags', /not starting with aws:/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_name: '<script>alert(1)</script>' }), 'aws_gd_name', /letters, digits, spaces, - and _/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_bucket_owner: '1234' }), 'aws_gd_bucket_owner', /12-digit/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_client_token: 'x'.repeat(65) }), 'aws_gd_client_token', /at most 64/],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_region: 'ap-south-1' }), 'aws_gd_region', /a region where guardduty-soar polls/],
+      [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_detector_id: 'deadbeef' }, 'aws_gd_detector_id', /a detector guardduty-soar polls in us-east-1/],
+      [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_max_results: 51 }, 'aws_gd_max_results', /from 1 to 50/],
+      [FUNCTION.getIpSet, w.at(), 'aws_gd_ip_set_id', /expected a value/],
+      [FUNCTION.deleteThreatIntelSet, w.at(), 'aws_gd_threat_intel_set_id', /expected a value/],
+      [FUNCTION.updateIpSet, { ...w.at(), aws_gd_ip_set_id: 'x', aws_gd_new_location: 'ftp://lists/x' }, 'aws_gd_new_location', /S3 object URL/],
+    ];
+    for (const [fn, inputs, input, message] of cases) {
+      const error = await w.invoke(fn, inputs).then(() => undefined, (e: unknown) => e);
+      expect(error, `${fn} ${input}`).toBeInstanceOf(FunctionInputError);
+      expect((error as FunctionInputError).input, fn).toBe(input);
+      expect((error as Error).message, fn).toMatch(message);
+    }
+    const threatListCalls = Object.keys(w.h.aws.calls().counts).filter((op) => /IPSet|ThreatIntelSet/.test(op));
+    expect(threatListCalls).toEqual([]);
+  });
+});
+
+describe('list paging', () => {
+  it('gathers every page from the token given, aws_gd_max_results per page', async () => {
+    w = await startHandlerWorld();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await w.invoke(FUNCTION.createThreatIntelSet, createInputs({ aws_gd_name: `list ${i}`, aws_gd_location: `s3://soc-lists/${i}.txt` }));
+      ids.push((created.content as { ThreatIntelSetId: string }).ThreatIntelSetId);
+    }
+    w.h.aws.resetCalls();
+    const listed = await w.invoke(FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_max_results: 2 });
+    expect([...(listed.content as string[])].sort()).toEqual([...ids].sort());
+    expect(guardDutyCalls(w.h, 'ListThreatIntelSets')).toBe(3);
+  });
+});
+
+describe('role-per-account: the credentials of the account that owns the detector', () => {
+  it('creates and lists in each account with that account\'s assumed role', async () => {
+    const A = '222222222222';
+    const B = '333333333333';
+    const role = { name: 'GuardDutySoar' };
+    w = await startHandlerWorld({
+      aws: {
+        accounts: [
+          { accountId: '444444444444', accessKeys: ['AKIATOOLING000000001'], regions: [] },
+          { accountId: A, regions: ['us-east-1'], roles: [role] },
+          { accountId: B, regions: ['us-east-1'], roles: [role] },
+        ],
+      },
+      config: {
+        aws_gd_regions: '^us-east-1$', aws_gd_access_key_id: 'AKIATOOLING000000001',
+        aws_gd_role_arns: `arn:aws:iam::${A}:role/GuardDutySoar, arn:aws:iam::${B}:role/GuardDutySoar`,
+      },
+    });
+    await w.cycle();
+    w.h.aws.resetCalls();
+    const inB = await w.invoke(FUNCTION.createThreatIntelSet, createInputs({}, w.at('us-east-1', B)));
+    expect(inB.success).toBe(true);
+    expect(w.h.aws.threatLists({ account: B })).toHaveLength(1);
+    expect(w.h.aws.threatLists({ account: A })).toEqual([]);
+    expect((await w.invoke(FUNCTION.listThreatIntelSet, w.at('us-east-1', A))).content).toEqual([]);
+
+    const calls = w.h.aws.calls().byAccessKey;
+    const signers = Object.keys(calls).filter((key) => calls[key]?.['guardduty:CreateThreatIntelSet']);
+    expect(signers).toEqual([expect.stringMatching(/^ASIA/)]);
+    const listedBy = Object.keys(calls).filter((key) => calls[key]?.['guardduty:ListThreatIntelSets']);
+    expect(listedBy).toEqual([expect.stringMatching(/^ASIA/)]);
+    // Two different temporary keys: B's created, A's listed.
+    expect(listedBy[0]).not.toBe(signers[0]);
+  });
+});
