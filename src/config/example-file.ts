@@ -52,8 +52,8 @@ function renderKey(name: string, spec: KeySpec<unknown>): string[] {
   return lines;
 }
 
-/** Word-wrapped `# ` comment lines; blank lines of the text stay (as a lone `#`). */
-function comment(text: string): string {
+/** Word-wrapped `# ` comment lines; blank lines of the text stay (as a lone `#`). Also the App Host config_string's. */
+export function comment(text: string): string {
   const out: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '#';

@@ -25,11 +25,17 @@ export function functionFieldObject(def: FunctionInputDefinition): Record<string
     export_key: `__function/${def.name}`,
     type_id: 11,
     prefix: null,
-    allow_default_value: false, calculated: false, changeable: true, chosen: false, default_chosen_by_server: false,
-    deprecated: false, hide_notification: false, internal: false, is_tracked: false, operation_perms: {}, operations: [],
-    read_only: false, rich_text: def.inputType === 'textarea', tags: [], templates: [],
+    ...EXPORT_FIELD_DEFAULTS,
+    rich_text: def.inputType === 'textarea',
   };
 }
+
+/** The keys of an export.res `fields[]` entry that are the same for every plain editable field. */
+export const EXPORT_FIELD_DEFAULTS = {
+  allow_default_value: false, calculated: false, changeable: true, chosen: false, default_chosen_by_server: false,
+  deprecated: false, hide_notification: false, internal: false, is_tracked: false, operation_perms: {}, operations: [],
+  read_only: false, tags: [], templates: [],
+} as const;
 
 /** `POST /message_destinations` body (users/api_keys are added by `setup` for its own principal). */
 export function destinationObject(def: MessageDestinationDefinition = MESSAGE_DESTINATION): Record<string, unknown> {

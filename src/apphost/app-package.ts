@@ -1,0 +1,60 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { APP_NAME, buildAppJson, sortedJson } from './app-json.js';
+import { buildExportRes } from './export-res.js';
+import { writeZip } from './zip.js';
+
+/**
+ * The App Host app package, `app-<name>-<version>.zip` with `app.json` and `export.res`, as
+ * `resilient-sdk package` lays it out (reference §6.1). There is no image in it: App Host pulls the
+ * image `app.json` names from a registry, so that reference must be one App Host can reach.
+ */
+
+export interface AppPackage {
+  fileName: string;
+  image: string;
+  zip: Buffer;
+  appJson: Record<string, unknown>;
+  exportRes: Record<string, unknown>;
+}
+
+// A Docker reference with a tag or a digest: [registry[:port]/]path[:tag|@sha256:hex], path lower-case.
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE = new RegExp(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127}|@sha256:[a-f0-9]{64})$`);
+
+/** The image reference, checked; a ConfigError saying what is wrong and how to write it otherwise. */
+export function checkImage(image: string): string {
+  if (IMAGE.test(image)) return image;
+  throw new ConfigError([{
+    key: '--image',
+    value: image,
+    expected: 'an image reference with a tag or digest, e.g. registry.example.com/secops/guardduty-soar:0.1.0',
+    hint: 'write the repository in lower case and end it with :TAG or @sha256:DIGEST (App Host pulls exactly that image)',
+  }]);
+}
+
+export function buildAppPackage(options: { image?: string | undefined; now: Date }): AppPackage {
+  const meta = packageMeta();
+  const image = checkImage(options.image ?? `guardduty-soar:${meta.version}`);
+  const appJson = buildAppJson({ version: meta.version, description: meta.description, image });
+  const exportRes = buildExportRes(options.now);
+  const zip = writeZip([
+    { name: 'app.json', data: Buffer.from(`${sortedJson(appJson)}\n`) },
+    { name: 'export.res', data: Buffer.from(`${JSON.stringify(exportRes, null, 2)}\n`) },
+  ], options.now);
+  return { fileName: `app-${APP_NAME}-${meta.version}.zip`, image, zip, appJson, exportRes };
+}
+
+/** Version and description from this package's package.json (found above this module, in src/ and dist/src/). */
+function packageMeta(): { version: string; description: string } {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const json = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string; description?: string };
+      if (json.name === 'guardduty-soar' && json.version) return { version: json.version, description: json.description ?? '' };
+    }
+    if (dirname(dir) === dir) throw new Error('The package.json of guardduty-soar was not found above the program');
+  }
+}

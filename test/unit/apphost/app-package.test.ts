@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { APP_NAME, PERMISSION_HANDLES } from '../../../src/apphost/app-json.js';
+import { buildAppPackage } from '../../../src/apphost/app-package.js';
+import { CUSTOM_ARTIFACT_TYPES } from '../../../src/artifacts/artifact-types.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { DATA_TABLE_SPECS } from '../../../src/datatables/table-definitions.js';
+import { FUNCTIONS, FUNCTION_INPUTS, IBM_PLAYBOOKS, MESSAGE_DESTINATION } from '../../../src/functions/definitions.js';
+import { CUSTOM_FIELDS } from '../../../src/incidents/custom-fields.js';
+import { ConfigError } from '../../../src/errors.js';
+import { bundledTemplatePaths } from '../../../src/incidents/bundled-templates.js';
+import { readZip } from './zip-reader.js';
+
+type Json = Record<string, any>;  
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const NOW = new Date(Date.UTC(2026, 11, 3, 12, 0, 0));
+
+function unpack(image?: string): { name: string; appJson: Json; exportRes: Json; appJsonText: string } {
+  const pkg = buildAppPackage({ image, now: NOW });
+  const files = readZip(pkg.zip);
+  expect([...files.keys()]).toEqual(['app.json', 'export.res']);
+  const appJsonText = files.get('app.json')!.toString('utf8');
+  return { name: pkg.fileName, appJson: JSON.parse(appJsonText) as Json, exportRes: JSON.parse(files.get('export.res')!.toString('utf8')) as Json, appJsonText };
+}
+
+describe('app.json', () => {
+  it('has every key resilient-sdk writes, sorted, with the SDK-derived uuid', () => {
+    const { name, appJson, appJsonText } = unpack();
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    expect(name).toBe(`app-${APP_NAME}-${version}.zip`);
+    expect(Object.keys(appJson)).toEqual([
+      'author', 'current_installation', 'description', 'display_name', 'icon', 'long_description',
+      'minimum_resilient_version', 'name', 'tag', 'uuid', 'version',
+    ]);
+    expect(appJsonText.indexOf('"config_string"')).toBeLessThan(appJsonText.indexOf('"image"'));
+    const md5 = createHash('md5').update(APP_NAME).digest('hex');
+    expect(appJson.uuid.replace(/-/g, '')).toBe(md5);
+    expect(appJson.tag).toEqual({ prefix: APP_NAME, name: APP_NAME, display_name: APP_NAME, uuid: appJson.uuid });
+    expect(appJson.version).toBe(version);
+    expect(appJson.minimum_resilient_version).toMatchObject({ major: expect.any(Number), version: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/) });
+    const [executable, ...others] = appJson.current_installation.executables as Json[];
+    expect(others).toEqual([]);
+    expect(executable).toMatchObject({ name: APP_NAME, image: `guardduty-soar:${version}`, uuid: appJson.uuid });
+    // The icons are real PNGs of the sizes the SDK checks.
+    for (const [icon, w, h] of [[appJson.author.icon, 100, 100], [appJson.icon, 200, 72]] as const) {
+      const png = Buffer.from(icon.data as string, 'base64');
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([w, h]);
+    }
+  });
+
+  it('asks for the permissions the daemon uses, in the form App Host accepts', () => {
+    const handles = unpack().appJson.current_installation.executables[0].permission_handles as string[];
+    expect(handles).toEqual([...PERMISSION_HANDLES]);
+    for (const h of handles) expect(h).toMatch(/^[_a-zA-Z]+$/);
+    expect(handles).toEqual(expect.arrayContaining(['read_data', 'read_function', 'create_incident', 'edit_all_incidents_fields', 'edit_all_incident_notes', 'edit_data']));
+  });
+
+  it('config_string is a [fn_aws_guardduty] section that loads once App Host adds [resilient]', () => {
+    const text = unpack().appJson.current_installation.executables[0].config_string as string;
+    expect(text.startsWith('[fn_aws_guardduty]\n')).toBe(true);
+    for (const key of ['aws_gd_access_key_id', 'aws_gd_secret_access_key', 'aws_gd_regions_interval', 'aws_gd_polling_interval', 'aws_gd_severity_threshold', 'aws_gd_lookback_interval', 'http_proxy', 'https_proxy']) {
+      expect(text).toMatch(new RegExp(`^#?${key} = `, 'm'));
+    }
+    expect(text).toMatch(/^#aws_gd_polling_interval = 10$/m);
+    expect(text).toMatch(/^#aws_gd_secret_access_key = \$AWS_GD_SECRET_ACCESS_KEY$/m);
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    const path = join(dir, 'app.config');
+    writeFileSync(path, `[resilient]\nhost = soar.example.com\norg = Acme\napi_key_id = key\napi_key_secret = secret\n\n${text}`);
+    const templates = bundledTemplatePaths().create;
+    const config = loadConfig({ path, env: {}, cwd: dir, secretsDir: join(dir, 'none'), templatesDir: templates.slice(0, templates.lastIndexOf('/')), hostname: 'apphost' });
+    // Every commented key is at its default: the section as shipped behaves like no section at all.
+    expect(config.polling.pollingIntervalMinutes).toBe(10);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('refuses an image reference App Host could not pull, saying how to write it', () => {
+    expect(unpack('registry.example.com:5000/secops/guardduty-soar@sha256:' + 'a'.repeat(64)).appJson.current_installation.executables[0].image)
+      .toBe(`registry.example.com:5000/secops/guardduty-soar@sha256:${'a'.repeat(64)}`);
+    for (const bad of ['guardduty-soar', 'Secops/GuardDuty:1.0', 'repo:tag with space', '']) {
+      expect(() => buildAppPackage({ image: bad, now: NOW }), bad).toThrow(ConfigError);
+    }
+    expect(() => buildAppPackage({ image: 'guardduty-soar', now: NOW })).toThrow(/--image.*:TAG or @sha256/s);
+  });
+});
+
+describe('export.res', () => {
+  it('carries every customization setup creates, from the same definitions', () => {
+    const res = unpack().exportRes;
+    expect(res.export_format_version).toBe(2);
+    expect(res.export_date).toBe(NOW.getTime());
+    const fields = res.fields as Json[];
+    expect(fields.filter((f) => f.export_key.startsWith('incident/')).map((f) => f.name as string)).toEqual(CUSTOM_FIELDS.map((f) => f.name));
+    for (const f of fields.filter((x) => x.export_key.startsWith('incident/'))) expect(f).toMatchObject({ type_id: 0, prefix: 'properties' });
+    expect(fields.filter((f) => f.export_key.startsWith('__function/')).map((f) => f.name as string)).toEqual(FUNCTION_INPUTS.map((f) => f.name));
+    expect(new Set(fields.map((f) => f.uuid as string)).size).toBe(fields.length);
+    const types = res.types as Json[];
+    expect(types.map((t) => t.type_name as string)).toEqual(DATA_TABLE_SPECS.map((t) => t.name));
+    for (const [i, t] of types.entries()) {
+      expect(t).toMatchObject({ type_id: 8, parent_types: ['incident'], display_name: DATA_TABLE_SPECS[i].label });
+      expect(Object.keys(t.fields as Json)).toEqual(DATA_TABLE_SPECS[i].columns.map((c) => c.name));
+    }
+    expect((res.incident_artifact_types as Json[]).map((a) => [a.programmatic_name as string, a.name as string])).toEqual(CUSTOM_ARTIFACT_TYPES.map((a) => [a.name, a.label]));
+    expect(res.message_destinations).toMatchObject([{ programmatic_name: MESSAGE_DESTINATION.programmaticName, destination_type: 0, expect_ack: true }]);
+    const functions = res.functions as Json[];
+    expect(functions.map((f) => f.name as string)).toEqual(FUNCTIONS.map((f) => f.name));
+    const uuidsByName = new Map(fields.map((f) => [f.uuid as string, f.name as string]));
+    for (const [i, f] of functions.entries()) {
+      expect(f.destination_handle).toBe('fn_aws_gd');
+      expect((f.view_items as Json[]).map((v) => uuidsByName.get(v.content as string))).toEqual(FUNCTIONS[i].inputs);
+    }
+  });
+
+  it('has a manual example playbook, under IBM\'s name, for refresh and each IPSet/ThreatIntelSet function', () => {
+    const res = unpack().exportRes;
+    const playbooks = res.playbooks as Json[];
+    expect(playbooks).toHaveLength(11);
+    const functionsByUuid = new Map((res.functions as Json[]).map((f) => [f.uuid as string, f]));
+    for (const pb of playbooks) {
+      expect(IBM_PLAYBOOKS).toContain(pb.name);
+      expect(pb).toMatchObject({ activation_type: 'manual', status: 'enabled', object_type: 'incident' });
+      const xml = pb.content.xml as string;
+      const fnUuid = /<resilient:function uuid="([^"]+)">([^<]*)</.exec(xml);
+      const fn = functionsByUuid.get(fnUuid![1]);
+      expect(fn, pb.name).toBeDefined();
+      const node = JSON.parse(fnUuid![2].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Json;
+      expect(node.pre_processing_script_language).toBe('python3');
+      // Every input of the function is set: from the incident, or from the activation form.
+      const def = FUNCTIONS.find((f) => f.uuid === fn!.uuid)!;
+      for (const input of def.inputs) expect(node.pre_processing_script).toMatch(new RegExp(`^inputs\\.${input} = `, 'm'));
+      const form = Object.keys(pb.fields_type.fields as Json);
+      expect(form).toEqual(def.inputs.filter((n) => !/^(aws_gd_region|aws_gd_detector_id|aws_gd_finding_id|incident_id)$/.test(n)));
+      for (const input of form) expect(node.pre_processing_script).toContain(`inputs.${input} = playbook.inputs.${input}`);
+    }
+    expect(playbooks.map((p) => p.name as string)).not.toContain('example_aws_guardduty_archive_finding_pb');
+  });
+});
