@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
 import { healthcheckCommand } from './commands/healthcheck.js';
 import { onceCommand } from './commands/once.js';
+import { packageCommand } from './commands/package.js';
 import { runCommand } from './commands/run.js';
 import { setupCommand } from './commands/setup.js';
 import { statusCommand } from './commands/status.js';
@@ -70,6 +71,10 @@ program.command('emulate').description('start the local AWS and SOAR emulators a
   .option('--soar-org <name>', 'SOAR org name', 'Demo Org')
   .action(async (o: { awsPort: number; soarPort: number; stompPort: number; tls?: boolean; regions: string; sampleFindings: number; latencyMs: number; soarApiKey: string; soarOrg: string }) =>
     settle(await emulateCommand(io, { ...o, regions: o.regions.split(',').map((r) => r.trim()).filter(Boolean) })));
+program.command('package').description('write the IBM App Host app package (app.json and export.res in app-<name>-<version>.zip)')
+  .option('--image <ref>', 'container image App Host pulls, REPO:TAG or REPO@sha256:DIGEST (default: guardduty-soar:<version>)')
+  .option('--out <dir>', 'folder to write the zip into', '.')
+  .action((o: { image?: string; out: string }) => settle(packageCommand(io, o)));
 program.command('demo').description('the embedded default: emulators with sample findings, setup, and the real daemon for a few cycles')
   .option('--findings <n>', 'sample findings to start with', integer('--findings'), 24)
   .option('--verbose', 'also show the daemon\'s log')
