@@ -83,6 +83,18 @@ describe.each(KINDS)('the $label functions', (k) => {
   });
 });
 
+describe('ResponseMetadata', () => {
+  it('counts the SDK\'s retries, as boto3\'s RetryAttempts does, and a create the SDK retried makes one list', async () => {
+    w = await startHandlerWorld();
+    w.h.aws.setFault({ service: 'guardduty', operation: 'CreateThreatIntelSet', failNext: 1, statuses: [503], mode: 'after' });
+    // The first attempt takes effect, then fails: the SDK's retry carries the same ClientToken.
+    const created = await w.invoke(FUNCTION.createThreatIntelSet, createInputs());
+    expect(created.content).toMatchObject({ ResponseMetadata: { HTTPStatusCode: 200, RetryAttempts: 1 }, status: 'ok' });
+    expect(guardDutyCalls(w.h, 'CreateThreatIntelSet')).toBe(2);
+    expect(w.h.aws.threatLists({ kind: 'threatintelset' })).toHaveLength(1);
+  });
+});
+
 describe('bad input to the list functions', () => {
   it('is refused before any AWS call, naming the input and what was expected', async () => {
     w = await startHandlerWorld();
