@@ -1,10 +1,13 @@
-import { errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { startHealthServer, type HealthServer } from '../health/health-server.js';
 import type { App, Io } from '../main.js';
 import { runCycle, type CycleDeps } from '../poller/run-cycle.js';
+import { createFunctionHandlers } from '../functions/handlers/index.js';
+import { createFunctionsListener, type FunctionsListener, type ListenerStopOutcome } from '../functions/listener/listener.js';
+import { packageInfo } from '../functions/listener/package-info.js';
 import { Scheduler } from '../poller/scheduler.js';
 import { locateConfigFile } from '../config/load-config.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, LOCK_HEARTBEAT_MS, acquireLock, prepare, startApp } from './command-support.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, EXIT_USAGE, LOCK_HEARTBEAT_MS, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
 import { CONFIG_CHECK_MS, watchConfigFile } from './config-watch.js';
 import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
 import { progressForApp } from './progress-for-app.js';
@@ -50,11 +53,21 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
   }
   const { logger, clock, config } = app;
   const track: CycleTrack = { lastCompletedAt: undefined, lastCompletedOk: undefined, stopping: false };
-  const scheduler = new Scheduler({ intervalMinutes: config.polling.pollingIntervalMinutes, clock, logger, runCycle: cycleRunner(app, track, progressForApp(app, io)) });
+  const prepared = sharedPreparation(app);
+  const scheduler = new Scheduler({ intervalMinutes: config.polling.pollingIntervalMinutes, clock, logger, runCycle: cycleRunner(app, track, prepared, progressForApp(app, io)) });
+  let listener: FunctionsListener;
+  try {
+    listener = functionsListener(app, prepared);
+  } catch (err) {
+    reportFatal(app, io, 'The SOAR functions listener cannot start', err);
+    app.store.lock.release(app.lockOwner);
+    app.close();
+    return err instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
+  }
 
   let health: HealthServer | undefined;
   try {
-    health = await startHealth(app, scheduler, track, options.healthHost ?? '0.0.0.0');
+    health = await startHealth(app, scheduler, track, listener, options.healthHost ?? '0.0.0.0');
   } catch (err) {
     logger.error('The health endpoints could not start', { port: config.healthPort, error: errorMessage(err) });
     io.stderr.write(`Cannot listen on aws_gd_health_port ${config.healthPort ?? ''}: ${errorMessage(err)}\n`);
@@ -65,6 +78,8 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
 
   const requests = stopRequests(app, io, options);
   scheduler.start();
+  // Beside the scheduler, independent of it: a lost STOMP connection never stops polling, a failing cycle never stops functions.
+  listener.start();
   logger.info('Daemon started', {
     pollingIntervalMinutes: config.polling.pollingIntervalMinutes, healthPort: health?.port, shutdownTimeoutSeconds: config.shutdownTimeoutMs / 1000,
   });
@@ -73,11 +88,16 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
   track.stopping = true;
   logger.info('Stopping', { reason, deadlineSeconds: config.shutdownTimeoutMs / 1000 });
   try {
-    const outcome = await stopScheduler(scheduler, config.shutdownTimeoutMs, (ms, signal) => clock.sleep(ms, signal));
+    // Both stop under the same deadline, at the same time.
+    const [outcome, functions] = await Promise.all([
+      stopScheduler(scheduler, config.shutdownTimeoutMs, (ms, signal) => clock.sleep(ms, signal)),
+      listener.stop(config.shutdownTimeoutMs),
+    ]);
     if (outcome === 'hung') {
       logger.warn('The cycle in flight did not reach a safe point in time; exiting anyway (the next start completes anything half-done)');
     }
-    logger.info('Stopped', { cycleInFlight: outcome });
+    logStopOutcome(app, functions);
+    logger.info('Stopped', { cycleInFlight: outcome, functionsInFlight: functions });
     return code;
   } catch (err) {
     logger.error('Error while stopping', { error: errorMessage(err) });
@@ -122,13 +142,49 @@ function stopRequests(app: App, io: Io, options: RunOptions): StopRequests {
   };
 }
 
-/** One scheduled cycle: prepares on first use (so an outage at boot is retried on schedule), then runs. */
-function cycleRunner(app: App, track: CycleTrack, display: ProgressDisplay): (signal: AbortSignal) => Promise<void> {
+/**
+ * `prepare` once, shared by the scheduler and the functions (the same store, SOAR client, sources and
+ * per-finding locks, so a function never races a cycle on one finding). A failed preparation is
+ * forgotten, so the next cycle or function tries again (an outage at boot is retried on schedule).
+ */
+function sharedPreparation(app: App): () => Promise<CycleDeps> {
+  let pending: Promise<CycleDeps> | undefined;
+  return () =>
+    (pending ??= prepare(app).catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    }));
+}
+
+/** The SOAR functions listener on the shared preparation; `aws_gd_functions = false` makes it a disabled one. */
+function functionsListener(app: App, prepared: () => Promise<CycleDeps>): FunctionsListener {
+  const { auth } = app.config.soar;
+  return createFunctionsListener({
+    config: app.config.functions,
+    credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
+    org: app.soarClient,
+    handlers: createFunctionHandlers({ cycleDeps: prepared }),
+    invocations: app.store.invocations,
+    logger: app.logger.child({ component: 'functions' }),
+    clock: app.clock,
+    observer: app.metrics,
+    package: packageInfo(),
+  });
+}
+
+function logStopOutcome(app: App, functions: ListenerStopOutcome): void {
+  if (functions === 'abandoned') {
+    app.logger.warn('SOAR functions still running at the deadline were abandoned un-ACKed; SOAR redelivers them to the next start');
+  }
+}
+
+/** One scheduled cycle: prepares on first use (shared with the functions), then runs. */
+function cycleRunner(app: App, track: CycleTrack, prepared: () => Promise<CycleDeps>, display: ProgressDisplay): (signal: AbortSignal) => Promise<void> {
   let deps: CycleDeps | undefined;
   return async (signal) => {
     const started = app.clock.now();
     try {
-      deps ??= { ...(await prepare(app)), progress: display.listener };
+      deps ??= { ...(await prepared()), progress: display.listener };
     } catch (err) {
       // runCycle counts the cycles it runs; one that could not even start counts as failed too.
       app.metrics.cycleFinished(false, app.clock.now() - started, app.clock.now());
@@ -143,7 +199,7 @@ function cycleRunner(app: App, track: CycleTrack, display: ProgressDisplay): (si
   };
 }
 
-async function startHealth(app: App, scheduler: Scheduler, track: CycleTrack, host: string): Promise<HealthServer | undefined> {
+async function startHealth(app: App, scheduler: Scheduler, track: CycleTrack, listener: FunctionsListener, host: string): Promise<HealthServer | undefined> {
   if (app.config.healthPort === undefined) return undefined;
   return startHealthServer({
     host, port: app.config.healthPort, metrics: app.metrics, logger: app.logger,
@@ -153,6 +209,7 @@ async function startHealth(app: App, scheduler: Scheduler, track: CycleTrack, ho
       lastCompletedAt: () => track.lastCompletedAt,
       lastCompletedOk: () => track.lastCompletedOk,
       stopping: () => track.stopping,
+      functions: () => listener.state(),
     },
   });
 }

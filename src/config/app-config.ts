@@ -79,8 +79,26 @@ export interface TemplatePaths {
   close: string;
 }
 
+/** The STOMP side of SOAR (`[resilient] stomp_*`, `num_workers`) and `aws_gd_functions`: where functions are served. */
+export interface FunctionsConfig {
+  /** `aws_gd_functions`: false turns the listener off (the daemon only polls). */
+  enabled: boolean;
+  /** `stomp_host`, else the host name of `host`. */
+  host: string;
+  port: number;
+  /** `stomp_cafile`, else `cafile`: a PEM path, `false` (no verification), undefined (system CAs). */
+  cafile: string | false | undefined;
+  /** `stomp_timeout`: the TCP/TLS connect and the STOMP login each get this long. */
+  timeoutMs: number;
+  /** `stomp_prefetch_limit`, else `num_workers`: sent as `activemq.prefetchSize`. */
+  prefetch: number;
+  /** `num_workers`: most functions running at once. */
+  workers: number;
+}
+
 export interface AppConfig {
   soar: SoarConfig;
+  functions: FunctionsConfig;
   aws: AwsConfig;
   polling: PollingConfig;
   sync: SyncConfig;

@@ -1,4 +1,4 @@
-import type { ProxySettings, SoarConfig } from './app-config.js';
+import type { FunctionsConfig, ProxySettings, SoarConfig } from './app-config.js';
 import type { RESILIENT_KEYS } from './keys-resilient.js';
 import type { ReadContext, SectionReading } from './read-section.js';
 
@@ -23,6 +23,28 @@ export function buildSoarConfig(r: Resilient, rc: ReadContext): SoarConfig {
     cafile: v.cafile,
     timeoutMs: (v.timeout ?? 60) * 1000,
     proxy: readProxy(r, rc),
+  };
+}
+
+/**
+ * `[resilient] stomp_*`, `num_workers` and `aws_gd_functions` → FunctionsConfig, with
+ * resilient-circuits' fallbacks (stomp_host → host, stomp_cafile → cafile, stomp_prefetch_limit → num_workers).
+ */
+export function buildFunctionsConfig(r: Resilient, enabled: boolean, rc: ReadContext): FunctionsConfig {
+  const v = r.values;
+  const cafile = v.stomp_cafile ?? v.cafile;
+  if (enabled && v.stomp_cafile === false && v.cafile !== false) {
+    rc.warnings.push('[resilient] stomp_cafile = false: the STOMP certificate of SOAR is NOT verified; anyone on the path can read the API key.');
+  }
+  const workers = v.num_workers ?? 25;
+  return {
+    enabled,
+    host: v.stomp_host ?? v.host?.hostname.replace(/^\[|\]$/g, '') ?? '',
+    port: v.stomp_port ?? 65001,
+    cafile,
+    timeoutMs: (v.stomp_timeout ?? 60) * 1000,
+    prefetch: v.stomp_prefetch_limit ?? workers,
+    workers,
   };
 }
 

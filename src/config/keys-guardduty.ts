@@ -124,4 +124,13 @@ export const GUARDDUTY_KEYS = {
     example: '{"resource.resourceType": {"equals": ["Instance", "S3Bucket"]}}',
     parse: findingCriteria,
   }),
+  aws_gd_functions: key({
+    group: 'SOAR functions',
+    doc:
+      'Serve the SOAR functions (refresh, archive, IPSets, ThreatIntelSets) on the message destination fn_aws_gd ' +
+      'over STOMP; false: the daemon only polls.',
+    example: 'true',
+    default: 'true',
+    parse: bool,
+  }),
 } satisfies KeyTable;

@@ -11,7 +11,7 @@ import { FN_KEYS, FN_SECTION, SECTIONS, type SectionSpec } from './keys.js';
 import { INTEGRATIONS_KEYS, RESILIENT_KEYS } from './keys-resilient.js';
 import { readSection, type ReadContext } from './read-section.js';
 import { DEFAULT_SECRETS_DIR } from './secrets.js';
-import { unknownKeyWarning } from './suggest.js';
+import { closestName, unknownKeyWarning } from './suggest.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -93,9 +93,33 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     redacted: { resilient: resilient.redacted, integrations: integrations.redacted, [FN_SECTION]: fn.redacted },
     warnings: rc.warnings,
   };
+  pointMissingKeysAtTypos(doc, rc.problems);
+  if (config.polling.pollingIntervalMinutes === 0 && config.healthPort === undefined) {
+    rc.warnings.push('aws_gd_polling_interval = 0 turns polling off and aws_gd_health_port is not set: `run` will poll nothing and serve nothing, ' +
+      'it only waits for a signal. Set aws_gd_polling_interval (minutes, e.g. 10), or aws_gd_health_port, or use `once` for a single cycle.');
+  }
   if (rc.problems.length > 0) throw new ConfigError(rc.problems);
   showEffectiveValues(config);
   return config;
+}
+
+/**
+ * A required key reported missing while the file has a misspelling of it (aws_gd_master_regoin):
+ * the problem names the key written, since "missing" alone sends the operator looking elsewhere.
+ */
+function pointMissingKeysAtTypos(doc: IniDocument, problems: ConfigProblem[]): void {
+  for (const problem of problems) {
+    if (problem.value !== undefined) continue;
+    const dot = problem.key.indexOf('.');
+    const spec = SECTIONS.find((s) => s.name === problem.key.slice(0, dot));
+    const name = problem.key.slice(dot + 1);
+    if (!spec) continue;
+    const known = Object.keys(spec.keys);
+    for (const [written, entry] of doc.sections.get(spec.name)?.entries ?? []) {
+      if (known.includes(written) || spec.tolerated(written) || closestName(written, known) !== name) continue;
+      problem.hint = `did you mean ${name} for the key ${written} you wrote on line ${entry.line}? Rename it${problem.hint ? `, or ${problem.hint}` : '.'}`;
+    }
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ListenerSnapshot } from '../functions/listener/listener.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -21,6 +22,8 @@ export interface HealthState {
   /** Milliseconds between cycles; 0 when polling is disabled. */
   intervalMs: number;
   now(): number;
+  /** The SOAR functions listener, when `run` has one. */
+  functions?: () => ListenerSnapshot;
 }
 
 export interface HealthServer {
@@ -79,7 +82,34 @@ export function liveness(state: HealthState): [number, Record<string, unknown>] 
   return [ok ? 200 : 503, { status: ok ? 'ok' : 'scheduler not ticking', lastTickSecondsAgo: age === undefined ? null : Math.round(age / 1000) }];
 }
 
+/**
+ * Readiness is about polling. The functions listener's state is shown beside it but never fails the
+ * probe: a lost STOMP connection does not stop polling, and an orchestrator restarting a daemon
+ * whose polling works would only interrupt it while the listener reconnects by itself anyway.
+ */
 export function readiness(state: HealthState): [number, Record<string, unknown>] {
+  const [code, body] = pollingReadiness(state);
+  const snapshot = state.functions?.();
+  return snapshot ? [code, { ...body, functions: describeListener(snapshot) }] : [code, body];
+}
+
+function describeListener(s: ListenerSnapshot): Record<string, unknown> {
+  const since = new Date(s.since).toISOString();
+  switch (s.status) {
+    case 'disabled':
+      return { status: 'disabled' };
+    case 'framework-off':
+      return { status: 'framework off', since };
+    case 'connected':
+      return { status: 'connected', since, destination: s.destination, inFlight: s.inFlight, reconnects: s.reconnects };
+    case 'reconnecting':
+      return { status: 'reconnecting', since, lastError: s.lastError ?? null, reconnects: s.reconnects };
+    default:
+      return { status: s.status, since };
+  }
+}
+
+function pollingReadiness(state: HealthState): [number, Record<string, unknown>] {
   const now = state.now();
   const last = state.lastCompletedAt();
   const lastCycle = {

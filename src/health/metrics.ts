@@ -24,6 +24,16 @@ export class Metrics implements ApiObserver {
   private readonly throttleRetries = new Counter({ name: 'guardduty_soar_throttling_retries_total', help: 'Retries caused by throttling, by service.', labelNames: ['service'], registers: [this.registry] });
   private readonly cursorLag = new Gauge({ name: 'guardduty_soar_cursor_lag_seconds', help: 'Now minus the listing cursor, per account and region.', labelNames: ['account', 'region'], registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'guardduty_soar_pending_operations', help: 'Sync operations waiting to be retried, by kind.', labelNames: ['kind'], registers: [this.registry] });
+  private readonly stompUp = new Gauge({ name: 'guardduty_soar_stomp_connected', help: '1 while the STOMP connection serving the SOAR functions is up.', registers: [this.registry] });
+  private readonly stompReconnects = new Counter({ name: 'guardduty_soar_stomp_reconnects_total', help: 'STOMP connections lost or refused, each followed by a reconnect.', registers: [this.registry] });
+  private readonly invocations = new Counter({
+    name: 'guardduty_soar_function_invocations_total', help: 'SOAR function invocations answered, by function and outcome (redelivered: answered from the record).',
+    labelNames: ['function', 'outcome'], registers: [this.registry],
+  });
+  private readonly functionDuration = new Histogram({
+    name: 'guardduty_soar_function_duration_seconds', help: 'Wall time of a SOAR function, from its turn to its final reply.',
+    labelNames: ['function'], buckets: [0.1, 0.5, 1, 2, 5, 15, 30, 60, 300], registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     // Standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds): stock Node.js
@@ -55,6 +65,20 @@ export class Metrics implements ApiObserver {
   setPending(byKind: Record<string, number>): void {
     this.pending.reset();
     for (const [kind, n] of Object.entries(byKind)) this.pending.set({ kind }, n);
+  }
+
+  // The functions listener's ListenerObserver.
+  stompConnected(up: boolean): void {
+    this.stompUp.set(up ? 1 : 0);
+  }
+
+  stompReconnect(): void {
+    this.stompReconnects.inc();
+  }
+
+  functionFinished(name: string, outcome: string, durationMs: number): void {
+    this.invocations.inc({ function: name, outcome });
+    this.functionDuration.observe({ function: name }, durationMs / 1000);
   }
 
   async text(): Promise<string> {

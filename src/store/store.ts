@@ -2,6 +2,7 @@ import { openDatabase, type Db } from './database.js';
 import { CursorsRepo } from './cursors-repo.js';
 import { DetectorsRepo } from './detectors-repo.js';
 import { FingerprintsRepo } from './fingerprints-repo.js';
+import { InvocationsRepo } from './invocations-repo.js';
 import { LinksRepo } from './links-repo.js';
 import { LockRepo } from './lock-repo.js';
 import { NotesRepo } from './notes-repo.js';
@@ -16,6 +17,7 @@ export class Store {
   readonly ops: PendingOpsRepo;
   readonly lock: LockRepo;
   readonly notes: NotesRepo;
+  readonly invocations: InvocationsRepo;
 
   private constructor(readonly db: Db, now: () => number) {
     this.links = new LinksRepo(db, now);
@@ -25,6 +27,7 @@ export class Store {
     this.ops = new PendingOpsRepo(db, now);
     this.lock = new LockRepo(db, now);
     this.notes = new NotesRepo(db, now);
+    this.invocations = new InvocationsRepo(db, now);
   }
 
   static open(file: string, now: () => number, options: { readonly?: boolean } = {}): Store {

@@ -1,4 +1,5 @@
 import * as m001 from './001-initial.js';
+import * as m002 from './002-invocations.js';
 
 /** Numbered migrations, applied in order at start; a migration never changes once released. */
 export interface Migration {
@@ -7,4 +8,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, ...m001 }];
+export const migrations: Migration[] = [{ version: 1, ...m001 }, { version: 2, ...m002 }];
