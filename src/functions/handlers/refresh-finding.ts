@@ -4,7 +4,7 @@ import type { CycleDeps } from '../../poller/run-cycle.js';
 import { findingKeyString, type Finding, type FindingKey } from '../../regions/finding.js';
 import type { ArtifactInput } from '../../soar/case-system.js';
 import type { Link } from '../../store/links-repo.js';
-import { findingContext } from '../../sync/finding-context.js';
+import { findingContext, type FindingContext } from '../../sync/finding-context.js';
 import { plannedContent, QUERY_EXECUTION_DATE } from '../../sync/incident-content.js';
 import { refreshIncident } from '../../sync/manual-refresh.js';
 import { INPUT } from '../definitions.js';
@@ -65,7 +65,7 @@ function noteKey(call: FunctionCall): string {
  * properties, artifacts (those new to the incident), comments}, data_tables{table: rows}, finding}`.
  * Values are the daemon's mapping of the finding (the same the incident now shows).
  */
-function refreshed(deps: CycleDeps, finding: Finding, region: string, ctx: ReturnType<typeof findingContext>, added: ArtifactInput[]): FunctionOutcome {
+function refreshed(deps: CycleDeps, finding: Finding, region: string, ctx: FindingContext, added: ArtifactInput[]): FunctionOutcome {
   const timestamp = new Date(deps.clock.now()).toISOString().slice(0, 19).replace('T', ' ');
   const { template } = ctx;
   return {
