@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.js';
 import type { Io } from './main.js';
@@ -20,8 +21,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const io: Io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
 
+/** The installed package's version (package.json sits two folders above dist/src/cli.js). */
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('guardduty-soar')
   .description('Escalates Amazon GuardDuty findings into IBM SOAR incidents and keeps both sides in sync.')
+  .version(version, '-V, --version', 'print the version and exit')
   .showHelpAfterError()
   .exitOverride();
 const configOption = (): Option =>
@@ -76,7 +81,7 @@ program.command('package').description('write the IBM App Host app package (app.
   .option('--out <dir>', 'folder to write the zip into', '.')
   .action((o: { image?: string; out: string }) => settle(packageCommand(io, o)));
 program.command('demo').description('the embedded default: emulators with sample findings, setup, and the real daemon for a few cycles')
-  .option('--findings <n>', 'sample findings to start with', integer('--findings'), 24)
+  .option('--findings <n>', 'sample findings to start with (at least 5: the story changes five of them)', integer('--findings'), 24)
   .option('--verbose', 'also show the daemon\'s log')
   .action(async (o: { findings: number; verbose?: boolean }) => settle(await demoCommand(io, o)));
 
@@ -84,7 +89,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   const code = (err as { code?: string }).code;
-  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') exitCode = 0;
+  // `help` and --help exit 0; no command at all prints the help on stderr as a usage error (exit 2).
+  if (code === 'commander.helpDisplayed' || code === 'commander.version') exitCode = 0;
+  else if (code === 'commander.help') exitCode = (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   else if (typeof code === 'string' && code.startsWith('commander.')) exitCode = 2;
   else if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);

@@ -6,10 +6,13 @@ import { startEmulators, type Emulators } from '../../emulators/index.js';
 import { EMULATOR_PORTS } from '../config/example-file.js';
 import type { Io } from '../main.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
-import { EXIT_FAILURE, EXIT_OK, prepare, startApp } from './command-support.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, prepare, startApp } from './command-support.js';
 import { DemoPrinter } from './demo-story.js';
 import { progressForApp } from './progress-for-app.js';
 import { applySchemaGap, findSchemaGaps } from './schema-plan.js';
+
+/** The story needs this many findings: one updated, one archived, one closed, one refreshed, one vanished. */
+export const DEMO_MIN_FINDINGS = 5;
 
 /**
  * `guardduty-soar demo`: the embedded default. Starts both emulators with sample findings, writes an
@@ -18,8 +21,12 @@ import { applySchemaGap, findSchemaGaps } from './schema-plan.js';
  * close, manual refresh, a new finding, a vanished finding, a recurrence, and an idle cycle.
  */
 export async function demoCommand(io: Io, options: { findings: number; verbose?: boolean | undefined }): Promise<number> {
+  if (options.findings < DEMO_MIN_FINDINGS) {
+    io.stderr.write(`--findings ${options.findings} is too few: the demo changes ${DEMO_MIN_FINDINGS} findings between its cycles (update, archive, close, refresh, vanish); use --findings ${DEMO_MIN_FINDINGS} or more.\n`);
+    return EXIT_USAGE;
+  }
   const out = new DemoPrinter((text) => void io.stdout.write(text));
-  const emulators = await startEmulators({ aws: { sampleFindings: Math.max(8, options.findings), latencyMs: 2, seed: 7 }, soar: { latencyMs: 2 } });
+  const emulators = await startEmulators({ aws: { sampleFindings: options.findings, latencyMs: 2, seed: 7 }, soar: { latencyMs: 2 } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardduty-soar-demo-'));
   try {
     const configPath = writeDemoConfig(dir, emulators);

@@ -1,6 +1,7 @@
-import type { Io } from '../main.js';
+import { errorMessage } from '../errors.js';
+import type { App, Io } from '../main.js';
 import { runCycle } from '../poller/run-cycle.js';
-import { EXIT_FAILURE, EXIT_OK, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
 import { progressForApp } from './progress-for-app.js';
 
 /** `guardduty-soar once`: one full cycle, then exit; the exit code says whether anything failed. */
@@ -13,6 +14,8 @@ export async function onceCommand(io: Io, options: { config?: string | undefined
     try {
       const deps = await prepare(app);
       const report = await runCycle({ ...deps, progress: display.listener });
+      // Discovery succeeded and kept no region at all: the regex is wrong, not the cycle.
+      if (report.ok && report.regions.length === 0 && app.store.detectors.list().length === 0) return await noRegionMatches(app, io);
       return report.ok ? EXIT_OK : EXIT_FAILURE;
     } finally {
       display.stop();
@@ -24,4 +27,21 @@ export async function onceCommand(io: Io, options: { config?: string | undefined
   } finally {
     app.close();
   }
+}
+
+/** aws_gd_regions selects none of the enabled regions: a configuration problem, named with the regions it was matched against. */
+async function noRegionMatches(app: App, io: Io): Promise<number> {
+  const { aws } = app.config;
+  let against: string;
+  try {
+    const names = (await app.aws[0]?.source.listRegions() ?? []).map((r) => r.name).sort();
+    against = `the ${names.length} regions enabled for these credentials (DescribeRegions in ${aws.masterRegion}): ${names.join(', ')}`;
+  } catch (err) {
+    against = `the regions enabled for these credentials (listing them again failed: ${errorMessage(err)})`;
+  }
+  const message = `aws_gd_regions /${aws.regions.source}/ matches none of ${against}; nothing was polled. ` +
+    'Fix: widen aws_gd_regions (an unanchored, case-insensitive regex such as ^us- or ^(us-east-1|eu-west-1)$), or enable the opt-in regions you want.';
+  app.logger.error('No enabled AWS region matches aws_gd_regions', { pattern: aws.regions.source });
+  io.stderr.write(`${message}\n`);
+  return EXIT_USAGE;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, logLines, runCli, startHarness, type Harness } from './harness.js';
+import { CLI, logLines, runCli, startHarness, type CommandResult, type Harness } from './harness.js';
 import { soarWrites } from './sync-helpers.js';
 
 let h: Harness | undefined;
@@ -67,6 +67,91 @@ describe('configuration errors', () => {
     fs.rmSync(dir, { recursive: true, force: true });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(path.join(dir, 'app.config'));
+  });
+});
+
+describe('the command line itself', () => {
+  const bare = (args: string[]): Promise<CommandResult> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-bare-'));
+    return runCli(args, { cwd: dir, env: { PATH: process.env.PATH } }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+  };
+
+  it('--version prints the version of package.json', async () => {
+    const { version } = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await bare([flag]);
+      expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+    }
+  });
+
+  it('without a command prints the help on stderr and exits 2; help and --help exit 0', async () => {
+    const none = await bare([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('Usage: guardduty-soar [options] [command]');
+    expect(none.stderr).toMatch(/\n {2}once \[options\] /);
+    for (const args of [['help'], ['--help']]) {
+      const help = await bare(args);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Usage: guardduty-soar [options] [command]');
+    }
+  });
+
+  it('demo refuses fewer findings than its story changes, and honours the number asked for', async () => {
+    for (const n of ['0', '1', '4']) {
+      const refused = await bare(['demo', '--findings', n]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`--findings ${n} is too few`);
+      expect(refused.stderr).toContain('use --findings 5 or more');
+      expect(refused.stdout).toBe('');
+    }
+    const six = await bare(['demo', '--findings', '6']);
+    expect(six.code).toBe(0);
+    expect(six.stdout).toMatch(/GuardDuty holds 6 sample findings in \d+ regions/);
+  });
+});
+
+describe('configuration problems the operator meets first', () => {
+  it('an app.config that is not UTF-8 exits 2 naming the line and byte offset', async () => {
+    h = await startHarness({ findings: 0, setup: false });
+    const text = fs.readFileSync(h.configPath);
+    const at = text.indexOf('demo-secret');
+    // A Latin-1 "é" inside the SOAR secret.
+    fs.writeFileSync(h.configPath, Buffer.concat([text.subarray(0, at), Buffer.from([0xe9]), text.subarray(at)]));
+    const line = text.subarray(0, at).toString().split('\n').length;
+    const result = await h.cli(['once', '--config', h.configPath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`app.config line ${line}: found "byte 0xe9 at byte offset ${at}"`);
+    expect(result.stderr).not.toContain('demo-secret');
+  });
+
+  it('once with aws_gd_regions matching no region exits 2 naming the regex and the regions it was matched against', async () => {
+    h = await startHarness({ findings: 2, config: { aws_gd_regions: '^mars-' } });
+    const result = await h.cli(['once', '--config', h.configPath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(DescribeRegions in us-east-1\): [a-z0-9, -]*us-east-1, [a-z0-9, -]*; nothing was polled/);
+    expect(result.stderr).toContain('Fix: widen aws_gd_regions');
+    expect(h.incidents()).toEqual([]);
+  });
+
+  it('a misspelt key: "did you mean" in the start-up warning and as a check warning; a misspelt required key in the "missing" error', async () => {
+    h = await startHarness({ findings: 1, config: { aws_gd_severity_treshold: '5', aws_gd_regions: '^us-east-1$' } });
+    const advice = 'Unknown key [fn_aws_guardduty] aws_gd_severity_treshold: did you mean aws_gd_severity_threshold?';
+    const once = await h.cli(['once', '--config', h.configPath]);
+    expect(once.code).toBe(0);
+    expect(logLines(once.stdout)).toContainEqual(expect.objectContaining({ level: 'warn', message: advice }));
+    const check = await h.cli(['check', '--config', h.configPath]);
+    expect(check.stdout).toContain(`WARN  configuration: ${advice}`);
+    h.configure({ aws_gd_master_region: '', aws_gd_mastr_region: 'us-east-1' });
+    const missing = await h.cli(['once', '--config', h.configPath]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/fn_aws_guardduty\.aws_gd_master_region: missing; .* Fix: did you mean aws_gd_master_region for the key aws_gd_mastr_region you wrote on line \d+\?/);
+  });
+
+  it('run with polling off and health off warns that it will do nothing', async () => {
+    h = await startHarness({ findings: 0, setup: false, config: { aws_gd_polling_interval: '0' } });
+    const check = await h.cli(['check', '--config', h.configPath]);
+    expect(check.stdout).toMatch(/WARN {2}configuration: aws_gd_polling_interval = 0 turns polling off and aws_gd_health_port is not set: `run` will poll nothing/);
   });
 });
 
