@@ -1,10 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { decryptJweSync } from './jwe-decrypt.js';
 
 /**
  * IBM's protected secrets in `app.config` values: `$NAME` or `${NAME}`, anywhere in a value, is the
- * content of `<secretsDir>/NAME` (App Host mounts `/etc/secrets`) if that file exists, else the
- * environment variable `NAME`.
+ * content of `<secretsDir>/NAME` (App Host mounts `/etc/secrets`): a JWE token there is decrypted
+ * with App Host's key `<secretsDir>/.jwk/key.jwk`; without a usable file, the environment variable `NAME`.
  */
 
 export const DEFAULT_SECRETS_DIR = '/etc/secrets';
@@ -49,39 +50,71 @@ export function resolveSecrets(raw: string, sources: SecretSources): ResolvedVal
   return result;
 }
 
+/**
+ * App Host's order (CO3 app_config): the file `<secretsDir>/NAME`, decrypted when it holds a JWE
+ * token, else taken as the plain value; then the environment variable `NAME`. Every source that
+ * was tried and failed is named in the problem, with why; never the secret.
+ */
 function lookUp(name: string, sources: SecretSources): string | SecretProblem {
   const path = join(sources.secretsDir, name);
-  if (isFile(path)) return readSecretFile(name, path);
+  const failures: string[] = [];
+  if (isFile(path)) {
+    const fromFile = readSecretFile(path, sources.secretsDir);
+    if (fromFile.ok) return fromFile.value;
+    failures.push(fromFile.error);
+  } else {
+    failures.push(`no file ${path}`);
+  }
   const fromEnv = sources.env[name];
   if (fromEnv !== undefined) return fromEnv;
+  failures.push(`no environment variable ${name}`);
   return {
-    expected: `the secret ${name} (a file ${path} or an environment variable ${name})`,
+    expected: `the secret ${name} (${failures.join('; ')})`,
     hint:
-      `create ${path} holding the value, or set the environment variable ${name}; ` +
+      `create ${path} holding the value (on App Host: the app secret ${name}), or set the environment variable ${name}; ` +
       'a value that really contains "$" followed by letters must itself come from a secret',
   };
 }
 
-function readSecretFile(name: string, path: string): string | SecretProblem {
-  let content: string;
+/** The key App Host encrypts its secret files with, beside them. */
+export function jwkPath(secretsDir: string): string {
+  return join(secretsDir, '.jwk', 'key.jwk');
+}
+
+type Attempt = { ok: true; value: string } | { ok: false; error: string };
+
+function readSecretFile(path: string, secretsDir: string): Attempt {
+  const read = readText(path);
+  if (!read.ok) return { ok: false, error: `the file ${path} is not readable (${read.error})` };
+  const firstLine = read.value.split(/\r?\n/, 1)[0] ?? '';
+  if (!looksLikeJwe(firstLine)) return { ok: true, value: read.value.replace(/[\r\n]+$/, '') };
+  const decrypted = decryptWithAppHostKey(firstLine, secretsDir);
+  return decrypted.ok ? decrypted : { ok: false, error: `the file ${path} holds an App Host (JWE) secret that was not decrypted: ${decrypted.error}` };
+}
+
+function decryptWithAppHostKey(token: string, secretsDir: string): Attempt {
+  const keyPath = jwkPath(secretsDir);
+  const read = readText(keyPath);
+  if (!read.ok) return { ok: false, error: `its key ${keyPath} is not readable (${read.error})` };
+  let jwk: unknown;
   try {
-    content = readFileSync(path, 'utf8');
+    jwk = JSON.parse(read.value);
+  } catch {
+    return { ok: false, error: `its key ${keyPath} is not JSON (a JWK is expected)` };
+  }
+  if (typeof jwk !== 'object' || jwk === null || typeof (jwk as { kty?: unknown }).kty !== 'string') {
+    return { ok: false, error: `its key ${keyPath} is not a JWK (no "kty")` };
+  }
+  const result = decryptJweSync(token, jwk as Record<string, unknown>);
+  return result.ok ? result : { ok: false, error: `decryption with ${keyPath} failed (${result.error})` };
+}
+
+function readText(path: string): Attempt {
+  try {
+    return { ok: true, value: readFileSync(path, 'utf8') };
   } catch (err) {
-    return {
-      expected: `a readable secret file ${path}`,
-      hint: `make ${path} readable by this process (${(err as NodeJS.ErrnoException).code ?? 'read failed'})`,
-    };
+    return { ok: false, error: (err as NodeJS.ErrnoException).code ?? 'read failed' };
   }
-  const value = content.replace(/[\r\n]+$/, '');
-  if (looksLikeJwe(value)) {
-    return {
-      expected: `the plain value of ${name} in ${path}`,
-      hint:
-        `${path} holds an encrypted App Host secret (JWE), which guardduty-soar does not decrypt; ` +
-        `mount the plain value there or set the environment variable ${name} instead`,
-    };
-  }
-  return value;
 }
 
 function isFile(path: string): boolean {

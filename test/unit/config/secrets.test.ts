@@ -39,15 +39,15 @@ describe('resolveSecrets', () => {
   it('reports an unresolvable reference, naming the file and the variable it looked for', () => {
     const resolved = resolveSecrets('$MISSING_ONE', { env: {}, secretsDir: '/run/none' });
     expect(resolved.problems).toEqual([
-      { expected: 'the secret MISSING_ONE (a file /run/none/MISSING_ONE or an environment variable MISSING_ONE)', hint: expect.stringContaining('MISSING_ONE') },
+      { expected: 'the secret MISSING_ONE (no file /run/none/MISSING_ONE; no environment variable MISSING_ONE)', hint: expect.stringContaining('MISSING_ONE') },
     ]);
   });
 
-  it('refuses an encrypted App Host secret (JWE) with a clear way out', () => {
+  it('names the JWE file whose key is missing, and the variable that is not set either', () => {
     const box = sandbox();
     writeFileSync(join(box.secretsDir, 'API_KEY_SECRET'), `${JWE}\n`);
     const resolved = resolveSecrets('$API_KEY_SECRET', { env: {}, secretsDir: box.secretsDir });
-    expect(resolved.problems[0]?.hint).toMatch(/encrypted App Host secret.*mount the plain value.*environment variable API_KEY_SECRET/);
+    expect(resolved.problems[0]?.expected).toMatch(/API_KEY_SECRET holds an App Host \(JWE\) secret that was not decrypted: its key .*\.jwk\/key\.jwk is not readable \(ENOENT\); no environment variable API_KEY_SECRET/);
     expect(resolved.secrets).toEqual([]);
   });
 
