@@ -1,4 +1,5 @@
 import type { PollingConfig } from '../config/app-config.js';
+import { isSampleFinding, type Finding } from '../regions/finding.js';
 import type { Criteria } from '../regions/findings-source.js';
 
 /**
@@ -11,6 +12,11 @@ export interface ListingWindow {
   cursorMs: number | undefined;
   /** Start of the cycle (epoch ms), for the first-run lookback. */
   nowMs: number;
+  /**
+   * A re-read owed since the settings that decide which findings qualify changed (`fromMs`
+   * undefined: every finding GuardDuty retains); see filter-change.ts.
+   */
+  rescan?: { fromMs: number | undefined } | undefined;
 }
 
 export function buildListingCriteria(polling: PollingConfig, window: ListingWindow): Criteria {
@@ -30,10 +36,46 @@ export function buildListingCriteria(polling: PollingConfig, window: ListingWind
  * Where a listing starts: the cursor minus the overlap (GuardDuty's updatedAt has one-second
  * granularity and late writes land behind the newest value seen; re-read findings are recognised by
  * their stored updatedAt/count and cost nothing in SOAR), or on a first run the lookback window, or
- * nothing at all (every finding GuardDuty retains).
+ * nothing at all (every finding GuardDuty retains). An owed re-read starts wherever is older.
  */
 export function listingStart(polling: PollingConfig, window: ListingWindow): number | undefined {
-  if (window.cursorMs !== undefined) return Math.max(0, window.cursorMs - polling.cursorOverlapMinutes * 60_000);
-  if (polling.lookbackMinutes !== undefined) return window.nowMs - polling.lookbackMinutes * 60_000;
+  const usual = window.cursorMs !== undefined
+    ? Math.max(0, window.cursorMs - polling.cursorOverlapMinutes * 60_000)
+    : polling.lookbackMinutes !== undefined ? window.nowMs - polling.lookbackMinutes * 60_000 : undefined;
+  if (!window.rescan) return usual;
+  const { fromMs } = window.rescan;
+  return fromMs === undefined || usual === undefined ? undefined : Math.min(fromMs, usual);
+}
+
+/** Why a listed finding got no incident; each names what the operator can change. */
+export type SkipReason = 'sample' | 'type-not-included' | 'type-excluded' | 'archived' | 'recurrence-ignored' | 'incident-deleted' | 'vanished';
+
+export const SKIP_REASONS: Record<SkipReason, string> = {
+  sample: 'sample findings: set aws_gd_include_sample_findings = true',
+  'type-not-included': 'type not matched by aws_gd_finding_types_include: widen it',
+  'type-excluded': 'type matched by aws_gd_finding_types_exclude: narrow it',
+  archived: 'archived in GuardDuty before it was escalated: unarchive it to escalate it',
+  'recurrence-ignored': 'updated after its incident closed: aws_gd_on_recurrence = ignore',
+  'incident-deleted': 'its incident was deleted in SOAR',
+  vanished: 'no longer in GuardDuty',
+};
+
+/**
+ * Noise control: sample findings and the finding-type filters decide only whether an incident is
+ * created (the severity threshold and account filters are criteria of the listing itself).
+ */
+export function filteredOut(polling: PollingConfig, finding: Finding): SkipReason | undefined {
+  if (!polling.includeSampleFindings && isSampleFinding(finding)) return 'sample';
+  if (polling.findingTypesInclude && !polling.findingTypesInclude.test(finding.Type)) return 'type-not-included';
+  if (polling.findingTypesExclude && polling.findingTypesExclude.test(finding.Type)) return 'type-excluded';
   return undefined;
+}
+
+/** `10 sample findings: set aws_gd_include_sample_findings = true; 2 type matched by …`, most first. */
+export function describeSkips(counts: Partial<Record<SkipReason, number>>): string {
+  return (Object.entries(counts) as [SkipReason, number][])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${n} ${SKIP_REASONS[reason]}`)
+    .join('; ');
 }

@@ -8,9 +8,11 @@ import { syncFinding } from '../sync/finding-sync.js';
 import { markGone } from '../sync/gone-finding.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { chunk, orderedWindow, prefetchMap } from '../util/concurrency.js';
-import { buildListingCriteria } from './criteria.js';
+import { buildListingCriteria, filteredOut, type SkipReason } from './criteria.js';
+import { owedRescan, rescanDone } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
 import { newRegionReport, type RegionReport } from './region-report.js';
+import { recordSkips } from './region-skips.js';
 
 export const SYNC_FINDING_OP = 'sync-finding';
 const PAGE_SIZE = 50;
@@ -42,6 +44,7 @@ export async function runRegionPass(deps: SyncDeps & ProgressDeps, target: Detec
     deps.store.cursors.recordError(target, report.error);
   }
   report.durationMs = deps.clock.now() - started;
+  recordSkips(deps.store, target, { at: deps.clock.now(), skipped: report.skippedBy });
   reportProgress(deps, { type: 'region-done', account: target.account, region: target.region, error: report.error });
   return report;
 }
@@ -83,7 +86,7 @@ class RegionPass {
       const found = new Set(findings.map((f) => f.Id));
       for (const id of batch.filter((i) => !found.has(i))) {
         const link = this.deps.store.links.get(this.key(id));
-        if (link) await this.guard(id, () => markGone(this.deps, link));
+        if (link) await this.guard(id, () => this.gone(link));
         else this.deps.store.ops.complete(SYNC_FINDING_OP, prefix + id);
       }
       await Promise.all(findings.map((f) => this.syncOne(f)));
@@ -92,9 +95,14 @@ class RegionPass {
     }
   }
 
+  /**
+   * Lists what changed since the cursor (or, when the settings that decide which findings qualify
+   * changed, re-reads from further back: filter-change.ts) and syncs it page by page.
+   */
   async list(): Promise<void> {
     const { deps, target } = this;
-    const criteria = buildListingCriteria(deps.config.polling, { cursorMs: deps.store.cursors.get(target)?.cursorMs, nowMs: deps.clock.now() });
+    const rescan = owedRescan(deps.store, target);
+    const criteria = buildListingCriteria(deps.config.polling, { cursorMs: deps.store.cursors.get(target)?.cursorMs, nowMs: deps.clock.now(), rescan });
     const pages = target.source.listFindingIds(target.region, target.detectorId, { criteria, sortBy: 'updatedAt', order: 'ASC', pageSize: PAGE_SIZE });
     const fetched = prefetchMap(pages, 1, (ids) => {
       this.report.listed += ids.length;
@@ -103,6 +111,7 @@ class RegionPass {
       return this.getFindings(kept);
     });
     await orderedWindow(fetched, PAGES_IN_FLIGHT, (findings) => this.syncPage(findings), (newest) => this.commit(newest), () => this.signal.aborted);
+    if (rescan && !this.signal.aborted) rescanDone(deps.store, target);
   }
 
   /**
@@ -149,11 +158,12 @@ class RegionPass {
 
   private async checkBatch(links: Link[], findings: Finding[]): Promise<void> {
     const byId = new Map(findings.map((f) => [f.Id, f]));
-    for (const f of findings) if (this.deferred.has(f.Id)) this.deferredNewest = Math.max(this.deferredNewest ?? 0, Date.parse(f.UpdatedAt) || 0);
+    const newest = this.newestUpdate(findings.filter((f) => this.deferred.has(f.Id)));
+    if (newest !== undefined) this.deferredNewest = Math.max(this.deferredNewest ?? 0, newest);
     await Promise.all(
       links.map((link) => {
         const finding = byId.get(link.findingId);
-        return finding ? this.syncOne(finding) : this.guard(link.findingId, () => markGone(this.deps, link));
+        return finding ? this.syncOne(finding) : this.guard(link.findingId, () => this.gone(link));
       }),
     );
     this.deps.store.links.markSeen(links, this.cycle);
@@ -175,20 +185,64 @@ class RegionPass {
   private async syncPage(findings: Finding[]): Promise<number | undefined> {
     await Promise.all(findings.filter((f) => !this.waitingUnchanged(f)).map((f) => this.syncOne(f)));
     this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
-    const times = findings.map((f) => Date.parse(f.UpdatedAt)).filter((t) => Number.isFinite(t));
-    return times.length > 0 ? Math.max(...times) : undefined;
+    return this.newestUpdate(findings);
   }
 
+  /**
+   * The newest updatedAt among findings, the cursor candidate. A finding dated more than the overlap
+   * ahead of this machine's clock (a broken clock, a parser bug, a forged finding) is logged as
+   * suspect once per version; `commit` keeps it from dragging the cursor into the future.
+   */
+  private newestUpdate(findings: readonly Finding[]): number | undefined {
+    const now = this.deps.clock.now();
+    let newest: number | undefined;
+    for (const f of findings) {
+      const t = Date.parse(f.UpdatedAt);
+      if (!Number.isFinite(t)) continue;
+      if (t > now + this.overlapMs) this.suspect(f);
+      newest = Math.max(newest ?? t, t);
+    }
+    return newest;
+  }
+
+  private suspect(finding: Finding): void {
+    const key = `suspect_future:${this.opKey(finding.Id)}`;
+    if (this.deps.store.getMeta(key) === finding.UpdatedAt) return;
+    this.deps.store.setMeta(key, finding.UpdatedAt);
+    this.log.warn('Suspect finding: its updatedAt lies in the future; it is synced, but the region cursor stays at the present minus the overlap so later findings are still listed', {
+      findingId: finding.Id, updatedAt: finding.UpdatedAt, now: new Date(this.deps.clock.now()).toISOString(),
+    });
+  }
+
+  /** Advances the cursor, never past now minus the overlap (a finding from the future must not skip the present). */
   private commit(cursorMs: number | undefined): void {
-    if (cursorMs !== undefined) this.deps.store.cursors.advance(this.target, cursorMs);
+    if (cursorMs === undefined) return;
+    this.deps.store.cursors.advance(this.target, Math.min(cursorMs, this.deps.clock.now() - this.overlapMs));
+  }
+
+  private get overlapMs(): number {
+    return this.deps.config.polling.cursorOverlapMinutes * 60_000;
   }
 
   /** A finding the model cannot read (a number sent as text) fails alone, recorded and retried like any other failure. */
   private async syncOne(finding: Finding): Promise<void> {
     await this.guard(finding.Id, async () => {
       assertWellFormed(finding);
-      return syncFinding(this.deps, finding, this.key(finding.Id));
+      const before = this.deps.store.links.get(this.key(finding.Id));
+      const outcome = await syncFinding(this.deps, finding, this.key(finding.Id));
+      if (outcome === 'skipped') this.skipped(skipReason(this.deps, finding, before));
+      return outcome;
     });
+  }
+
+  private async gone(link: Link): Promise<FindingOutcome> {
+    const outcome = await markGone(this.deps, link);
+    if (outcome === 'skipped') this.skipped('vanished');
+    return outcome;
+  }
+
+  private skipped(reason: SkipReason): void {
+    this.report.skippedBy[reason] = (this.report.skippedBy[reason] ?? 0) + 1;
   }
 
   /** Runs one finding's work; a failure is recorded for retry and affects that finding alone. */
@@ -239,4 +293,12 @@ class RegionPass {
   private key(findingId: string): FindingKey {
     return { account: this.target.account, region: this.target.region, detectorId: this.target.detectorId, findingId };
   }
+}
+
+/** Why `syncFinding` skipped a finding, from the finding and its link as it was before. */
+function skipReason(deps: SyncDeps, finding: Finding, before: Link | undefined): SkipReason {
+  if (!before) return filteredOut(deps.config.polling, finding) ?? 'archived';
+  if (before.state === 'orphaned') return 'incident-deleted';
+  if (before.state === 'creating') return 'archived';
+  return 'recurrence-ignored';
 }

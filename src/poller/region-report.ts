@@ -1,4 +1,5 @@
 import type { FindingOutcome } from '../health/metrics.js';
+import type { SkipReason } from './criteria.js';
 
 /** What one region's pass did in one cycle; one summary log line per region and cycle. */
 export interface RegionReport {
@@ -7,6 +8,8 @@ export interface RegionReport {
   detectorId: string;
   listed: number;
   outcomes: Record<FindingOutcome, number>;
+  /** The `skipped` outcomes by reason (they add up to it). */
+  skippedBy: Partial<Record<SkipReason, number>>;
   /** Findings archived in GuardDuty because their incident closed (filled by the SOAR phase). */
   archivedInGuardDuty: number;
   durationMs: number;
@@ -18,5 +21,5 @@ export function emptyOutcomes(): Record<FindingOutcome, number> {
 }
 
 export function newRegionReport(account: string, region: string, detectorId: string): RegionReport {
-  return { account, region, detectorId, listed: 0, outcomes: emptyOutcomes(), archivedInGuardDuty: 0, durationMs: 0, error: undefined };
+  return { account, region, detectorId, listed: 0, outcomes: emptyOutcomes(), skippedBy: {}, archivedInGuardDuty: 0, durationMs: 0, error: undefined };
 }

@@ -8,6 +8,8 @@ import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { mapLimit } from '../util/concurrency.js';
+import { describeSkips } from './criteria.js';
+import { noteQualifyingSettings } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
 import { runRegionPass } from './region-pass.js';
 import type { RegionReport } from './region-report.js';
@@ -46,6 +48,7 @@ export async function runCycle(deps: CycleDeps, signal: AbortSignal = new AbortC
   const { store, clock, logger, metrics } = deps;
   const cycle = store.nextCycle();
   const startedAt = clock.now();
+  noteQualifyingSettings(store, deps.config.polling, deps.discoveries[0]?.pattern, startedAt, logger);
   reportProgress(deps, { type: 'cycle-started', cycle });
   const { targets, errors } = await discover(deps);
   reportProgress(deps, { type: 'regions', count: targets.length });
@@ -115,7 +118,7 @@ function logRegion(deps: CycleDeps, r: RegionReport): void {
   const o = r.outcomes;
   const line = {
     account: r.account, region: r.region, listed: r.listed, created: o.created, updated: o.updated + o.reopened,
-    unchanged: o.unchanged, skipped: o.skipped, closed: o.closed, archived: r.archivedInGuardDuty, gone: o.gone,
+    unchanged: o.unchanged, skipped: o.skipped, ...(o.skipped > 0 ? { skippedBy: describeSkips(r.skippedBy) } : {}), closed: o.closed, archived: r.archivedInGuardDuty, gone: o.gone,
     failed: o.failed, durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}),
   };
   if (r.error) deps.logger.warn('Region summary', line);

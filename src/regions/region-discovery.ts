@@ -44,6 +44,11 @@ export class RegionDiscovery {
     return this.targets;
   }
 
+  /** `aws_gd_regions`: which regions this discovery polls (one of the settings that decide what qualifies). */
+  get pattern(): RegExp {
+    return this.options.regions;
+  }
+
   /** Forces a rediscovery at the next `current()` (e.g. a detector was deleted). */
   invalidate(): void {
     this.discoveredAt = undefined;

@@ -1,5 +1,6 @@
 import type { FindingOutcome } from '../health/metrics.js';
-import { findingKeyString, isSampleFinding, type Finding, type FindingKey } from '../regions/finding.js';
+import { filteredOut } from '../poller/criteria.js';
+import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { completeIncident, createIncident, resumeCreate } from './create-incident.js';
@@ -84,9 +85,5 @@ function needsClose(deps: SyncDeps, link: Link, snapshot: FindingSnapshot): bool
 
 /** Noise control: sample findings and finding-type filters decide only whether an incident is created. */
 function shouldEscalate(deps: SyncDeps, finding: Finding): boolean {
-  const { includeSampleFindings, findingTypesInclude, findingTypesExclude } = deps.config.polling;
-  if (!includeSampleFindings && isSampleFinding(finding)) return false;
-  if (findingTypesInclude && !findingTypesInclude.test(finding.Type)) return false;
-  if (findingTypesExclude && findingTypesExclude.test(finding.Type)) return false;
-  return true;
+  return filteredOut(deps.config.polling, finding) === undefined;
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_FINDING_TYPES } from '../../emulators/aws/index.js';
-import { findingOf, incidentOf } from './sync-helpers.js';
-import { startHarness, type Harness } from './harness.js';
+import type { AdminIncident } from '../../emulators/soar/index.js';
+import { changeFinding, findingOf, incidentOf, withStore } from './sync-helpers.js';
+import { logLines, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -235,5 +236,98 @@ describe('what is escalated', () => {
     const result = await h.once();
     expect(result.code).toBe(0);
     expect(h.incidents()).toHaveLength(0);
+  });
+});
+
+describe('input nobody planned for', () => {
+  const oneOf = (type: string, change: (f: Record<string, any>) => void): string => {
+    const [generated] = h.aws.generateFindings({ count: 1, region: 'us-east-1', type, updatedAt: Date.now() - 60_000 });
+    const copy = structuredClone(generated) as Record<string, any>;
+    change(copy);
+    return String(h.aws.addFindings([copy])[0]?.id);
+  };
+  /** Every string a responder sees on the incident: name, fields, notes, rows, artifacts. */
+  const texts = (i: AdminIncident): string[] => [
+    i.name, ...Object.values(i.properties).filter((v): v is string => typeof v === 'string'), ...i.notes.map((n) => n.text),
+    ...Object.values(i.tables).flatMap((rows) => rows.flatMap((r) => Object.values(r.cells).map(String))),
+    ...i.artifacts.flatMap((a) => [a.value, a.description ?? '']),
+  ];
+
+  it('a finding dated years ahead never moves the cursor past now minus the overlap; it is suspect once, and later findings are escalated', async () => {
+    h = await startHarness({ findings: 0 });
+    const future = oneOf('Recon:EC2/PortProbeUnprotectedPort', (f) => {
+      f.updatedAt = new Date(Date.now() + 5 * 365 * 86_400_000).toISOString();
+    });
+    const first = await h.once();
+    expect(first.code).toBe(0);
+    expect(h.incidentFor(future)).toBeDefined();
+    const suspects = (out: string) => logLines(out).filter((l) => String(l.message).startsWith('Suspect finding') && l.findingId === future);
+    expect(suspects(first.stdout)).toHaveLength(1);
+    const cursor = withStore(h, (s) => s.cursors.all().find((c) => c.region === 'us-east-1')?.cursorMs);
+    expect(cursor).toBeLessThanOrEqual(Date.now() - 5 * 60_000);
+
+    const later = oneOf('UnauthorizedAccess:EC2/SSHBruteForce', (f) => {
+      f.updatedAt = new Date().toISOString();
+    });
+    const second = await h.once();
+    expect(h.incidentFor(later)).toBeDefined();
+    expect(suspects(second.stdout)).toHaveLength(0);
+    expect(h.incidents()).toHaveLength(2);
+  });
+
+  it('NUL and other control characters never reach SOAR: name, fields, notes, rows, artifacts', async () => {
+    h = await startHarness({ findings: 0 });
+    const id = oneOf('Backdoor:EC2/C&CActivity.B!DNS', (f) => {
+      f.title = 'C2\u0000 beacon\u0007\u0085';
+      f.description = 'first\u0000line\n\u001b[2Jsecond \ud800';
+      f.service.action.dnsRequestAction.domain = 'evil\u0000.example.com';
+      f.resource.instanceDetails.tags = [{ key: 'Name\u0001', value: 'web\u0000' }];
+    });
+    expect((await h.once()).code).toBe(0);
+    const incident = incidentOf(h, id);
+    expect(incident.name).toBe('AWS GuardDuty: C2\uFFFD beacon\uFFFD\uFFFD');
+    for (const text of texts(incident)) {
+      // eslint-disable-next-line no-control-regex -- the control characters that must not arrive
+      expect(text).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+      expect(text).not.toMatch(/[\uD800-\uDFFF]/);
+    }
+    expect(incident.artifacts.map((a) => a.value)).toContain('evil\uFFFD.example.com');
+  });
+
+  it('one DNS Name artifact per domain whatever its case or trailing dot, also against what the incident already has', async () => {
+    h = await startHarness({ findings: 0 });
+    const id = oneOf('Backdoor:EC2/C&CActivity.B!DNS', (f) => {
+      f.service.action.dnsRequestAction.domain = 'evil.example.com';
+    });
+    await h.once();
+    const dnsNames = () => incidentOf(h, id).artifacts.filter((a) => a.type === 'DNS Name' && /evil\.example\.com/i.test(a.value));
+    expect(dnsNames()).toHaveLength(1);
+    changeFinding(h, id, (f) => {
+      (f.service.action as Record<string, any>).dnsRequestAction.domain = 'Evil.Example.COM.';
+      f.service.count += 1;
+    });
+    expect((await h.once()).code).toBe(0);
+    expect(incidentOf(h, id).properties.aws_guardduty_count).toBe(String(findingOf(h, id).service.count));
+    expect(dnsNames()).toHaveLength(1);
+  });
+
+  it('a number sent as a string is read; anything else refuses that finding alone, with the field named', async () => {
+    h = await startHarness({ findings: 0 });
+    const counted = oneOf('UnauthorizedAccess:EC2/SSHBruteForce', (f) => {
+      f.service.count = '14';
+    });
+    const broken = oneOf('Recon:EC2/PortProbeUnprotectedPort', (f) => {
+      f.service.action.portProbeAction.portProbeDetails[0].localPortDetails.port = 'twenty-two';
+    });
+    const fine = oneOf('Recon:EC2/PortProbeUnprotectedPort', () => undefined);
+    const result = await h.once();
+    expect(incidentOf(h, counted).properties.aws_guardduty_count).toBe('14');
+    expect(incidentOf(h, counted).tables.gd_finding_overview?.[0]?.cells.count).toBe('14');
+    expect(h.incidentFor(fine)).toBeDefined();
+    expect(h.incidentFor(broken)).toBeUndefined();
+    const refusal = logLines(result.stdout).find((l) => l.message === 'Finding not synced; it will be retried' && l.findingId === broken);
+    expect(JSON.stringify(refusal)).toContain('Service.Action.PortProbeAction.PortProbeDetails[0].LocalPortDetails.Port is a string');
+    // Recorded like any other failed finding: retried with backoff, visible in status.
+    expect(withStore(h, (s) => s.ops.waitingKeys('sync-finding').filter((k) => k.endsWith(`/${broken}`)))).toHaveLength(1);
   });
 });
