@@ -30,7 +30,7 @@ describe('database', () => {
     const store = freshStore();
     expect(fs.existsSync(path.join(dir, 'sub', 'state.db'))).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(schemaVersion(store.db)).toBe(1);
+    expect(schemaVersion(store.db)).toBe(2);
     store.close();
   });
 
@@ -39,10 +39,10 @@ describe('database', () => {
     const file = store.db.name;
     store.close();
     const db = openDatabase(file);
-    expect(applyMigrations(db, [{ version: 2, name: 'second', sql: 'CREATE TABLE t2 (x INTEGER);' }])).toEqual([2]);
-    expect(applyMigrations(db, [{ version: 2, name: 'second', sql: 'CREATE TABLE t2 (x INTEGER);' }])).toEqual([]);
+    expect(applyMigrations(db, [{ version: 99, name: 'later', sql: 'CREATE TABLE t2 (x INTEGER);' }])).toEqual([99]);
+    expect(applyMigrations(db, [{ version: 99, name: 'later', sql: 'CREATE TABLE t2 (x INTEGER);' }])).toEqual([]);
     db.close();
-    expect(() => openDatabase(file)).toThrow(/newer guardduty-soar \(schema version 2/);
+    expect(() => openDatabase(file)).toThrow(/newer guardduty-soar \(schema version 99/);
   });
 });
 
