@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, logLines, runCli, startHarness, type CommandResult, type Harness } from './harness.js';
+import { startDaemon } from '../helpers/daemon-process.js';
 import { soarWrites } from './sync-helpers.js';
 
 let h: Harness | undefined;
@@ -148,10 +149,17 @@ describe('configuration problems the operator meets first', () => {
     expect(missing.stderr).toMatch(/fn_aws_guardduty\.aws_gd_master_region: missing; .* Fix: did you mean aws_gd_master_region for the key aws_gd_mastr_region you wrote on line \d+\?/);
   });
 
-  it('run with polling off and health off warns that it will do nothing', async () => {
+  it('run with polling off and health off warns that it will do nothing (and check says so too)', async () => {
     h = await startHarness({ findings: 0, setup: false, config: { aws_gd_polling_interval: '0' } });
     const check = await h.cli(['check', '--config', h.configPath]);
     expect(check.stdout).toMatch(/WARN {2}configuration: aws_gd_polling_interval = 0 turns polling off and aws_gd_health_port is not set: `run` will poll nothing/);
+    const daemon = startDaemon(['run', '--config', h.configPath], { cwd: h.dir, env: h.env });
+    try {
+      const warning = await daemon.waitFor((l) => l.level === 'warn' && String(l.message).includes('`run` will poll nothing and serve nothing'));
+      expect(warning.message).toContain('aws_gd_polling_interval = 0');
+    } finally {
+      await daemon.stop();
+    }
   });
 });
 
