@@ -1,13 +1,19 @@
 # guardduty-soar: escalates Amazon GuardDuty findings into IBM SOAR incidents.
 # How to run it (App Host, Docker, Kubernetes): docs/operations.md.
 #
-#   docker build -t guardduty-soar .
-#   docker run -d --name guardduty-soar --stop-timeout 35 \
+#   docker build -t guardduty-soar:0.1.0 .
+#   docker run -d --name guardduty-soar --stop-timeout 35 --restart unless-stopped \
 #     -v /srv/guardduty-soar/app.config:/etc/rescircuits/app.config:ro \
 #     -v guardduty-soar-state:/var/lib/guardduty-soar \
-#     guardduty-soar
+#     guardduty-soar:0.1.0
+#
+# On IBM App Host the same image runs as the app `guardduty-soar package` describes: App Host mounts
+# /etc/rescircuits/app.config and its secrets under /etc/secrets (JWE, key in /etc/secrets/.jwk).
+# When app.config changes, `run` exits with code 3 (the restart IBM's entrypoint does with kill -9):
+# App Host starts the pod again; under Docker, --restart does.
 
-ARG NODE_VERSION=22
+# Node 24 LTS. The suite also runs on Node 20.19+ and 22 (package.json engines).
+ARG NODE_VERSION=24
 
 # ---- build: compile TypeScript and the native SQLite module --------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS build
@@ -29,13 +35,20 @@ RUN npm run build \
 
 # ---- runtime: the same Node on the same Debian, no compiler, no dev dependencies ------------------
 FROM node:${NODE_VERSION}-bookworm-slim
+# The App Host environment of IBM's images (soar-functions-contract §6.3). Logs go to stdout; the
+# log folder exists, group-writable, for tools that expect it.
 ENV NODE_ENV=production \
-    APP_CONFIG_FILE=/etc/rescircuits/app.config
-# uid/gid 1001, as IBM App Host runs app containers. Only the state volume is writable by it.
+    APP_HOST_CONTAINER=1 \
+    APP_CONFIG_FILE=/etc/rescircuits/app.config \
+    APP_LOG_DIR=/var/log/rescircuits
+# uid/gid 1001, as IBM App Host runs app containers; group 1001 may write what the app writes, for
+# OpenShift's arbitrary uid in that group. /var/rescircuits holds read-only files App Host overrides
+# (a CA file, templates). Only the state volume and the log folder are writable by the app.
 RUN groupadd --gid 1001 guardduty-soar \
  && useradd --uid 1001 --gid 1001 --home-dir /var/lib/guardduty-soar --no-create-home --shell /usr/sbin/nologin guardduty-soar \
- && mkdir -p /etc/rescircuits /var/lib/guardduty-soar \
- && chown 1001:1001 /var/lib/guardduty-soar
+ && mkdir -p /etc/rescircuits /var/rescircuits /var/log/rescircuits /var/lib/guardduty-soar \
+ && chown 1001:1001 /var/lib/guardduty-soar /var/log/rescircuits \
+ && chmod g=u /var/lib/guardduty-soar /var/log/rescircuits
 WORKDIR /opt/guardduty-soar
 COPY --from=build /build/package.json ./
 COPY --from=build /build/node_modules ./node_modules

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CompactEncrypt, exportJWK, generateSecret } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { logLines, startHarness, type Harness } from './harness.js';
@@ -10,7 +11,7 @@ import { logLines, startHarness, type Harness } from './harness.js';
  * The container image cannot be built here, so this checks what it relies on, outside Docker: the
  * Dockerfile's contract (read from the file), and the CLI running as uid 1001 with the configuration
  * found through APP_CONFIG_FILE in a read-only place, only the state volume writable, logs on
- * stdout, and the HEALTHCHECK command.
+ * stdout, the HEALTHCHECK command, and App Host's encrypted secrets.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,7 +48,10 @@ describe('the Dockerfile', () => {
     const stages = dockerfileStages();
     expect(stages).toHaveLength(2);
     const [build, runtime] = stages as [(typeof stages)[0], (typeof stages)[0]];
-    expect(text).toMatch(/^ARG NODE_VERSION=(20|22|24)$/m);
+    // Node 24 LTS in the image; package.json promises what the suite runs on, which the image satisfies.
+    expect(text).toMatch(/^ARG NODE_VERSION=24$/m);
+    const engines = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toBe('>=20.19.0');
     expect(build.from).toBe('FROM node:${NODE_VERSION}-bookworm-slim AS build');
     expect(runtime.from).toBe('FROM node:${NODE_VERSION}-bookworm-slim');
     // The compiler and npm ci (which builds better-sqlite3) happen in the builder only.
@@ -59,6 +63,13 @@ describe('the Dockerfile', () => {
     const runtimeText = runtime.instructions.join('\n');
     expect(runtimeText).toMatch(/^ENV .*APP_CONFIG_FILE=\/etc\/rescircuits\/app\.config/m);
     expect(runtimeText).toMatch(/^USER 1001:1001$/m);
+    expect(runtimeText).toMatch(/groupadd --gid 1001 /);
+    // The App Host environment and folders of IBM's images (soar-functions-contract §6.3).
+    expect(runtimeText).toMatch(/^ENV .*APP_HOST_CONTAINER=1 .*APP_LOG_DIR=\/var\/log\/rescircuits/m);
+    expect(runtimeText).toMatch(/mkdir -p \/etc\/rescircuits \/var\/rescircuits \/var\/log\/rescircuits /);
+    expect(runtimeText).toMatch(/chmod g=u \/var\/lib\/guardduty-soar \/var\/log\/rescircuits/);
+    // The config-change restart is an exit (code 3): the documented docker run restarts it.
+    expect(text).toMatch(/^#\s+docker run .*--restart unless-stopped/m);
     expect(runtimeText).toMatch(/^VOLUME \["\/var\/lib\/guardduty-soar"\]$/m);
     // The state lands in the volume by default: the working directory is the volume.
     expect(runtime.instructions.filter((i) => i.startsWith('WORKDIR ')).pop()).toBe('WORKDIR /var/lib/guardduty-soar');
@@ -95,6 +106,43 @@ describe('logs on stdout', () => {
     const text = await h.cli(['once', '--config', h.configPath]);
     expect(text.code).toBe(0);
     expect(text.stdout.trim().split('\n').every((l) => /^\d{4}-\d\d-\d\dT\S+Z (INFO|WARN|ERROR|DEBUG) /.test(l))).toBe(true);
+  });
+});
+
+describe('App Host secrets, as the built CLI reads them', () => {
+  /** [resilient] api_key_secret = $API_KEY_SECRET, the secret stored as App Host stores it: a JWE file and its key. */
+  async function appHostSecrets(harness: Harness, secret: string, keyMatches: boolean): Promise<NodeJS.ProcessEnv> {
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-secrets-'));
+    dirs.push(secrets);
+    const key = await generateSecret('A256GCM', { extractable: true });
+    const stored = keyMatches ? key : await generateSecret('A256GCM', { extractable: true });
+    fs.mkdirSync(path.join(secrets, '.jwk'));
+    fs.writeFileSync(path.join(secrets, '.jwk', 'key.jwk'), JSON.stringify(await exportJWK(stored)));
+    const token = await new CompactEncrypt(new TextEncoder().encode(secret)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(key);
+    fs.writeFileSync(path.join(secrets, 'API_KEY_SECRET'), `${token}\n`);
+    harness.configure({ 'resilient.api_key_secret': '$API_KEY_SECRET' });
+    return { GUARDDUTY_SOAR_SECRETS_DIR: secrets };
+  }
+
+  it('decrypts the JWE secret with the key beside it and signs in with it', async () => {
+    h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
+    h.aws.generateFindings({ count: 2, region: 'us-east-1' });
+    const env = await appHostSecrets(h, 'demo-secret', true);
+    const result = await h.cli(['once', '--config', h.configPath], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(h.incidents()).toHaveLength(2);
+    expect(result.stdout).not.toContain('demo-secret');
+  });
+
+  it('with the wrong key: exit 2, naming the file, the key and the variable it tried, never the secret', async () => {
+    h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
+    const env = await appHostSecrets(h, 'demo-secret', false);
+    const result = await h.cli(['once', '--config', h.configPath], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/API_KEY_SECRET holds an App Host \(JWE\) secret that was not decrypted: decryption with .*\.jwk\/key\.jwk failed/);
+    expect(result.stderr).toContain('no environment variable API_KEY_SECRET');
+    expect(result.stderr + result.stdout).not.toContain('demo-secret');
+    expect(h.incidents()).toHaveLength(0);
   });
 });
 
