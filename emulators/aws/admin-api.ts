@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  accountSchema, addFindingsSchema, faultSchema, idsSchema, roleSchema, threatListFilterSchema, threatListSeedSchema, updateSchema,
+  accountSchema, addFindingsSchema, bucketSchema, faultSchema, idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, roleSchema,
+  threatListFilterSchema, threatListSeedSchema, updateSchema,
 } from './admin-schemas.js';
 import type { EmulatorControl } from './control.js';
 import { AdminError, type ThreatListSeed } from './control-types.js';
@@ -42,6 +43,20 @@ export function adminRoutes(control: EmulatorControl): Record<string, Route> {
     'GET threat-lists': ({ url }) => ({ threatLists: control.threatLists(parse(threatListFilterSchema, Object.fromEntries(url.searchParams))) }),
     'POST threat-lists': async ({ body }) => ({ threatList: control.seedThreatList(parse(threatListSeedSchema, await body()) as ThreatListSeed) }),
     'DELETE threat-lists': ({ url }) => ({ deleted: control.resetThreatLists(parse(threatListFilterSchema, Object.fromEntries(url.searchParams))) }),
+    'GET s3-buckets': () => ({ buckets: control.buckets() }),
+    'POST s3-buckets': async ({ body }) => ({ bucket: control.createBucket(parse(bucketSchema, await body())) }),
+    'GET s3-objects': ({ url }) => {
+      const { bucket, prefix } = parse(listObjectsSchema, Object.fromEntries(url.searchParams));
+      return { objects: control.listObjects(bucket, prefix) };
+    },
+    'PUT s3-objects': async ({ body }) => {
+      const { bucket, key, text, contentType } = parse(objectSchema, await body());
+      return { object: control.putObjectText(bucket, key, text, contentType) };
+    },
+    'GET s3-object': ({ url }) => {
+      const { bucket, key } = parse(objectQuerySchema, Object.fromEntries(url.searchParams));
+      return control.getObjectText(bucket, key) ?? notFoundObject(bucket, key);
+    },
     'POST accounts/:id/roles': async ({ body, param }) => (control.addRole(param ?? '', parse(roleSchema, await body())), {}),
   };
 }
@@ -99,6 +114,10 @@ function findingFilter(url: URL): { account?: string; region?: string; archived?
     region: url.searchParams.get('region') ?? undefined,
     archived: archived === null ? undefined : archived === 'true',
   };
+}
+
+function notFoundObject(bucket: string, key: string): never {
+  throw new AdminError(404, `no object ${key} in bucket ${bucket}`);
 }
 
 function notFound(id: string | undefined): never {

@@ -41,7 +41,7 @@ export const updateSchema = z.strictObject({
 export const idsSchema = z.strictObject({ ids });
 
 export const faultSchema = z.strictObject({
-  service: z.enum(['guardduty', 'ec2', 'sts', '*']).optional(),
+  service: z.enum(['guardduty', 'ec2', 'sts', 's3', '*']).optional(),
   operation: z.string().optional(),
   accessKeyId: z.string().optional(),
   region: z.string().optional(),
@@ -68,6 +68,24 @@ export const accountSchema = z.strictObject({
   administrator: accountId.optional(),
   roles: z.array(z.union([z.string(), roleSchema])).optional(),
 });
+
+export const bucketSchema = z.strictObject({
+  name: z.string().min(1),
+  account: accountId.optional(),
+  region: z.string().min(1).optional(),
+  allowAccounts: z.array(accountId).optional(),
+});
+
+export const objectSchema = z.strictObject({
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  text: z.string(),
+  contentType: z.string().min(1).optional(),
+});
+
+export const objectQuerySchema = z.strictObject({ bucket: z.string().min(1), key: z.string().min(1) });
+
+export const listObjectsSchema = z.strictObject({ bucket: z.string().min(1), prefix: z.string().optional() });
 
 const threatListKind = z.enum(['ipset', 'threatintelset']);
 

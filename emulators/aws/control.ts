@@ -5,6 +5,9 @@ import {
   AdminError, type AccountSummary, type FindingFilter, type FindingUpdate, type GenerateFindingsRequest, type StateSummary,
   type ThreatListFilter, type ThreatListSeed,
 } from './control-types.js';
+import {
+  bucketSummaries, createBucket, getObjectText, listObjects, putObjectText, type BucketSpec, type BucketSummary, type ObjectSummary, type ObjectText,
+} from './s3-admin.js';
 import { SAMPLE_FINDING_TYPES, generateSampleFindings } from './sample-findings.js';
 import { AwsServiceError } from './service-error.js';
 import type { EmulatorState } from './state.js';
@@ -182,6 +185,28 @@ export class EmulatorControl {
   /** Deletes the lists matching the filter (all without one); answers how many. */
   resetThreatLists(filter: ThreatListFilter = {}): number {
     return this.state.threatLists.reset(threatListMatcher(filter));
+  }
+
+  /** Creates an S3 bucket owned by an account (default the first), in a region (default us-east-1). */
+  createBucket(spec: BucketSpec): BucketSummary {
+    return createBucket(this.state, spec, this.defaultAccountId());
+  }
+
+  buckets(): BucketSummary[] {
+    return bucketSummaries(this.state);
+  }
+
+  /** Writes an object as PutObject would (new ETag), bypassing access checks. */
+  putObjectText(bucket: string, key: string, text: string, contentType?: string): ObjectSummary {
+    return putObjectText(this.state, bucket, key, text, contentType);
+  }
+
+  getObjectText(bucket: string, key: string): ObjectText | undefined {
+    return getObjectText(this.state, bucket, key);
+  }
+
+  listObjects(bucket: string, prefix?: string): ObjectSummary[] {
+    return listObjects(this.state, bucket, prefix);
   }
 
   calls(): CallsSnapshot {

@@ -1,11 +1,14 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Caller } from './accounts.js';
 import { handleEc2 } from './ec2-handlers.js';
 import { parseJsonBody } from './guardduty-input.js';
 import { handleGuardDuty } from './guardduty-handlers.js';
 import { matchGuardDutyRoute, type GuardDutyRoute } from './guardduty-routes.js';
 import { EC2_VERSION, STS_VERSION, ec2ErrorXml, parseForm, stsErrorXml } from './query-protocol.js';
-import { AwsServiceError, authError } from './service-error.js';
+import { s3ErrorXml } from './s3-errors.js';
+import { handleS3 } from './s3-handlers.js';
+import { matchS3Route, type S3Route } from './s3-routes.js';
+import { AwsServiceError, S3Error, authError } from './service-error.js';
 import type { SigV4Parse } from './sigv4.js';
 import { UNSIGNED_STS_ACTIONS, handleSts } from './sts-handlers.js';
 import type { EmulatorState } from './state.js';
@@ -13,31 +16,53 @@ import type { AwsService } from './wire.js';
 
 /**
  * Which service and operation a request is for, who the caller is, and the protocol-specific body of
- * the answer. GuardDuty is told apart by its REST paths; EC2 and STS (both `POST /`, form-encoded) by
- * `Version`. The region is always the SigV4 scope's, never the Host header.
+ * the answer. S3 is told apart by its signing scope or a virtual-hosted Host; GuardDuty by its REST
+ * paths; EC2 and STS (both `POST /`, form-encoded) by `Version`. The region is always the SigV4
+ * scope's, never the Host header.
  */
 
 export type Target =
   | { service: 'guardduty'; operation: string; route: GuardDutyRoute | undefined; url: URL }
-  | { service: 'ec2' | 'sts'; operation: string; params: URLSearchParams };
+  | { service: 'ec2' | 'sts'; operation: string; params: URLSearchParams }
+  | { service: 's3'; operation: string; route: S3Route | undefined; head: boolean };
+
+/** What the front ends read of a request. */
+export interface Incoming {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  bytes: Buffer;
+  /** The body as UTF-8 (every protocol but S3 objects). */
+  raw: string;
+}
 
 export interface Rendered {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 
-export function identify(method: string, url: URL, rawBody: string, scopeService: string | undefined): Target {
+export function identify(incoming: Incoming, scopeService: string | undefined): Target {
+  const { method, url } = incoming;
+  const host = typeof incoming.headers.host === 'string' ? incoming.headers.host : undefined;
+  const s3 = matchS3Route(method, url, host);
+  if (scopeService === 's3' || s3?.style === 'virtual') return s3Target(s3, method);
   const route = matchGuardDutyRoute(method, url.pathname);
   if (route) return { service: 'guardduty', operation: route.operation, route, url };
   if (method === 'POST' && url.pathname === '/') {
-    const params = parseForm(rawBody);
+    const params = parseForm(incoming.raw);
     const version = params.get('Version');
     const service = version === EC2_VERSION ? 'ec2' : version === STS_VERSION ? 'sts' : scopeService === 'ec2' ? 'ec2' : 'sts';
     return { service, operation: params.get('Action') ?? 'Unknown', params };
   }
+  // An unsigned object or bucket request is S3's (anonymous callers get S3's AccessDenied).
+  if (scopeService === undefined && s3 && ['GET', 'PUT', 'HEAD'].includes(method)) return s3Target(s3, method);
   return { service: 'guardduty', operation: 'Unknown', route: undefined, url };
+}
+
+function s3Target(route: S3Route | undefined, method: string): Target {
+  return { service: 's3', operation: route?.operation ?? 'Unknown', route, head: method === 'HEAD' };
 }
 
 /**
@@ -61,13 +86,21 @@ export function authenticate(target: Target, auth: SigV4Parse, req: IncomingMess
   return { caller: resolved.caller, region };
 }
 
-export function execute(target: Target, caller: Caller | undefined, region: string, rawBody: string, state: EmulatorState, requestId: string): Rendered {
+export function execute(target: Target, caller: Caller | undefined, region: string, incoming: Incoming, state: EmulatorState, requestId: string): Rendered {
   if (target.service === 'sts') {
     const xml = handleSts(target.operation, target.params, caller, state, requestId);
     return { status: 200, contentType: 'text/xml;charset=UTF-8', body: xml, headers: { 'x-amzn-RequestId': requestId } };
   }
   // Only STS has unsigned operations (authenticate lets nothing else through without a caller).
   if (!caller) throw authError(target.service, 'missing', region);
+  if (target.service === 's3') {
+    const route = target.route;
+    if (!route?.operation) {
+      throw new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented');
+    }
+    const answer = handleS3(state, { route: { ...route, operation: route.operation }, headers: incoming.headers, body: incoming.bytes, caller, region });
+    return { status: answer.status, contentType: 'application/xml', body: answer.body, headers: { ...s3Headers(requestId), ...answer.headers } };
+  }
   if (target.service === 'guardduty') {
     if (!target.route) {
       throw new AwsServiceError(404, 'UnknownOperationException', `The emulator does not implement ${target.url.pathname}.`);
@@ -77,7 +110,7 @@ export function execute(target: Target, caller: Caller | undefined, region: stri
       detectorId: target.route.detectorId,
       resourceId: target.route.resourceId,
       query: target.url.searchParams,
-      body: parseJsonBody(rawBody),
+      body: parseJsonBody(incoming.raw),
       caller,
       region,
     });
@@ -87,7 +120,12 @@ export function execute(target: Target, caller: Caller | undefined, region: stri
   return { status: 200, contentType: 'text/xml;charset=UTF-8', body: xml, headers: { 'x-amzn-RequestId': requestId } };
 }
 
-export function renderError(service: AwsService, error: AwsServiceError, requestId: string): Rendered {
+export function renderError(target: Target, error: AwsServiceError, requestId: string): Rendered {
+  const service: AwsService = target.service;
+  if (target.service === 's3') {
+    const body = target.head ? '' : s3ErrorXml(error, s3RequestId(requestId), s3HostId(requestId));
+    return { status: error.status, contentType: 'application/xml', body, headers: s3Headers(requestId) };
+  }
   if (service === 'guardduty') {
     return {
       status: error.status,
@@ -98,6 +136,19 @@ export function renderError(service: AwsService, error: AwsServiceError, request
   }
   const body = service === 'ec2' ? ec2ErrorXml(error, requestId) : stsErrorXml(error, requestId);
   return { status: error.status, contentType: 'text/xml;charset=UTF-8', body, headers: { 'x-amzn-RequestId': requestId } };
+}
+
+function s3Headers(requestId: string): Record<string, string> {
+  return { 'x-amz-request-id': s3RequestId(requestId), 'x-amz-id-2': s3HostId(requestId) };
+}
+
+/** S3's request ids are 16 uppercase hex characters; its host id a base64 blob. */
+function s3RequestId(requestId: string): string {
+  return requestId.replace(/-/g, '').slice(0, 16).toUpperCase();
+}
+
+function s3HostId(requestId: string): string {
+  return Buffer.from(requestId).toString('base64');
 }
 
 function guardDutyHeaders(requestId: string): Record<string, string> {

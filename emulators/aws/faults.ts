@@ -12,7 +12,7 @@ export type { FaultOutcome };
 export interface FaultRule extends FaultRuleBase {
   /** Default: every service. */
   service?: AwsService | '*';
-  /** e.g. `ListFindings`, `DescribeRegions`, `AssumeRole`; default every operation. */
+  /** e.g. `ListFindings`, `DescribeRegions`, `AssumeRole`, `PutObject`; default every operation. */
   operation?: string;
   /** Only calls signed with this access key. */
   accessKeyId?: string;
@@ -27,8 +27,8 @@ export interface FaultDecision {
   outcome: FaultOutcome | undefined;
 }
 
-/** GuardDuty 500, EC2 503 (RequestLimitExceeded), STS 400 (Throttling). */
-const DEFAULT_STATUS: Record<AwsService, number> = { guardduty: 500, ec2: 503, sts: 400 };
+/** GuardDuty 500, EC2 503 (RequestLimitExceeded), STS 400 (Throttling), S3 503 (SlowDown). */
+const DEFAULT_STATUS: Record<AwsService, number> = { guardduty: 500, ec2: 503, sts: 400, s3: 503 };
 
 export class FaultInjector {
   private readonly engine: FaultEngine<FaultRule>;

@@ -6,7 +6,7 @@ import { createEmulatorServer } from './server.js';
 import { EmulatorState, type EmulatorClock } from './state.js';
 
 /**
- * A local AWS (GuardDuty restJson1, EC2 and STS query protocols) that the unmodified AWS SDK v3
+ * A local AWS (GuardDuty restJson1, EC2 and STS query protocols, S3 restXml) that the unmodified AWS SDK v3
  * clients talk to. Loopback only. See the README-style comments of each module for the [I] choices.
  */
 
@@ -76,5 +76,6 @@ export type {
   GenerateFindingsRequest, FindingUpdate, FindingFilter, StateSummary, AccountSummary, ThreatListFilter, ThreatListSeed,
 } from './control-types.js';
 export type { ThreatList, ThreatListKind, ThreatListStatus, ThreatListLoad } from './threat-lists.js';
+export type { BucketSpec, BucketSummary, ObjectSummary, ObjectText } from './s3-admin.js';
 export type { WireFinding, JsonObject, JsonValue } from './wire.js';
 export { EmulatorControl } from './control.js';

@@ -46,9 +46,13 @@ export function parseS3Location(location: string): S3Location | undefined {
   return slash > 0 ? checked(path.slice(0, slash), path.slice(slash + 1)) : undefined;
 }
 
-/** The `s3://` URI of an object (what the S3 console copies and IBM's playbooks pass). */
-export function s3Uri(location: S3Location): string {
-  return `s3://${location.bucket}/${location.key}`;
+/**
+ * The bucket a virtual-hosted request names in its Host: `bucket.s3[.-region].amazonaws.com` or, for
+ * a client pointed at the emulator by name, `bucket.localhost`. Undefined for path-style hosts.
+ */
+export function virtualHostBucket(hostname: string): string | undefined {
+  const virtual = VIRTUAL_HOST.exec(hostname) ?? /^(.+)\.localhost$/.exec(hostname);
+  return virtual?.[1] && BUCKET_NAME.test(virtual[1]) ? virtual[1] : undefined;
 }
 
 function checked(bucket: string, key: string): S3Location | undefined {

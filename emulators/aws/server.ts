@@ -1,8 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { adminRoutes, handleAdmin } from './admin-api.js';
 import type { EmulatorControl } from './control.js';
-import { authenticate, execute, identify, renderError, type Rendered, type Target } from './dispatch.js';
-import { readBody, requestId, resetConnection, send, sleep } from './http-io.js';
+import { authenticate, execute, identify, renderError, type Incoming, type Rendered, type Target } from './dispatch.js';
+import { readRawBody, requestId, resetConnection, send, sleep } from './http-io.js';
 import { AwsServiceError, faultError } from './service-error.js';
 import { parseAttempt, parseAuthorization } from './sigv4.js';
 import type { EmulatorState } from './state.js';
@@ -23,9 +23,10 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
 }
 
 async function handleAws(state: EmulatorState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const raw = await readBody(req);
+  const bytes = await readRawBody(req);
+  const incoming: Incoming = { method: req.method ?? 'GET', url, headers: req.headers, bytes, raw: bytes.toString('utf8') };
   const auth = parseAuthorization(header(req, 'authorization'));
-  const target = identify(req.method ?? 'GET', url, raw, auth.ok ? auth.credential.service : undefined);
+  const target = identify(incoming, auth.ok ? auth.credential.service : undefined);
   const record = state.calls.record({
     service: target.service,
     operation: target.operation,
@@ -38,28 +39,29 @@ async function handleAws(state: EmulatorState, req: IncomingMessage, res: Server
   });
   await sleep(state.latencyMs);
   const id = requestId();
-  const answer = await answerAws(state, req, target, auth, raw, id);
+  const answer = await answerAws(state, req, target, auth, incoming, id);
   if (answer === 'reset') return resetConnection(req, res);
   record.status = answer.status;
   send(res, answer.status, answer.contentType, answer.body, answer.headers);
 }
 
 async function answerAws(
-  state: EmulatorState, req: IncomingMessage, target: Target, auth: ReturnType<typeof parseAuthorization>, raw: string, id: string,
+  state: EmulatorState, req: IncomingMessage, target: Target, auth: ReturnType<typeof parseAuthorization>, incoming: Incoming, id: string,
 ): Promise<Rendered | 'reset'> {
   try {
     const { caller, region } = authenticate(target, auth, req, state);
     const decision = state.faults.decide(target.service, target.operation, caller?.accessKeyId, region);
     await sleep(decision.latencyMs);
     const fault = decision.outcome;
-    if (fault?.mode === 'before') return fault.kind === 'reset' ? 'reset' : renderError(target.service, faultError(target.service, fault.status), id);
-    const result = execute(target, caller, region, raw, state, id);
-    if (fault) return fault.kind === 'reset' ? 'reset' : renderError(target.service, faultError(target.service, fault.status), id);
+    if (fault?.mode === 'before') return fault.kind === 'reset' ? 'reset' : renderError(target, faultError(target.service, fault.status), id);
+    const result = execute(target, caller, region, incoming, state, id);
+    if (fault) return fault.kind === 'reset' ? 'reset' : renderError(target, faultError(target.service, fault.status), id);
     return result;
   } catch (err) {
-    if (err instanceof AwsServiceError) return renderError(target.service, err, id);
+    if (err instanceof AwsServiceError) return renderError(target, err, id);
     const message = `The emulator failed: ${err instanceof Error ? err.message : String(err)}`;
-    return renderError(target.service, new AwsServiceError(500, 'InternalServerErrorException', message, 'InternalException'), id);
+    const code = target.service === 's3' ? 'InternalError' : 'InternalServerErrorException';
+    return renderError(target, new AwsServiceError(500, code, message, target.service === 's3' ? code : 'InternalException'), id);
   }
 }
 

@@ -16,6 +16,13 @@ export class AwsServiceError extends Error {
   }
 }
 
+/** An S3 error, with the extra elements S3's restXml body carries for its code (Key, BucketName, …). */
+export class S3Error extends AwsServiceError {
+  constructor(status: number, code: string, message: string, readonly details: Record<string, string> = {}) {
+    super(status, code, message);
+  }
+}
+
 /** GuardDuty's own 400: header `BadRequestException`, body `__type` `InvalidInputException` (as AWS sends). */
 export function badRequest(message: string): AwsServiceError {
   return new AwsServiceError(400, 'BadRequestException', message, 'InvalidInputException');
@@ -32,6 +39,7 @@ export function unknownDetector(): AwsServiceError {
 
 /** The error a fault injects for an HTTP status, in the service's own vocabulary. [I] for the texts. */
 export function faultError(service: AwsService, status: number): AwsServiceError {
+  if (service === 's3') return s3FaultError(status);
   if (service === 'guardduty') {
     if (status === 429) return new AwsServiceError(429, 'TooManyRequestsException', 'Too Many Requests');
     if (status >= 500) {
@@ -62,6 +70,7 @@ export type AuthProblem = 'missing' | 'malformed' | 'unknown-key' | 'bad-token' 
 export function authError(service: AwsService, problem: AuthProblem, region: string): AwsServiceError {
   const invalid = 'The security token included in the request is invalid.';
   const expired = 'The security token included in the request is expired';
+  if (service === 's3') return s3AuthError(problem);
   if (service === 'guardduty') {
     switch (problem) {
       case 'missing':
@@ -90,4 +99,28 @@ export function authError(service: AwsService, problem: AuthProblem, region: str
     default:
       return new AwsServiceError(403, 'InvalidClientTokenId', invalid);
   }
+}
+
+/** [I] S3's codes for a caller it cannot authenticate (a missing signature is an anonymous caller). */
+export function s3AuthError(problem: AuthProblem): S3Error {
+  switch (problem) {
+    case 'missing':
+      return new S3Error(403, 'AccessDenied', 'Access Denied');
+    case 'malformed':
+      return new S3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
+    case 'expired':
+      return new S3Error(400, 'ExpiredToken', 'The provided token has expired.');
+    case 'bad-token':
+      return new S3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+    default:
+      return new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  }
+}
+
+/** An injected fault in S3's words: 503 SlowDown (the SDK's throttling), 500 InternalError, … [I] */
+export function s3FaultError(status: number): S3Error {
+  if (status === 503) return new S3Error(503, 'SlowDown', 'Please reduce your request rate.');
+  if (status >= 500) return new S3Error(status, 'InternalError', 'We encountered an internal error. Please try again.');
+  if (status === 403) return new S3Error(403, 'AccessDenied', 'Access Denied (injected fault).');
+  return new S3Error(status, 'InvalidRequest', 'Injected fault.');
 }

@@ -5,6 +5,7 @@ import { FindingsStore, type Detector } from './findings-store.js';
 import { ListingSnapshots } from './paging.js';
 import { Prng } from '../shared/prng.js';
 import { unknownDetector } from './service-error.js';
+import { S3Store } from './s3-store.js';
 import { ThreatListStore } from './threat-lists.js';
 import type { WireFinding } from './wire.js';
 
@@ -17,6 +18,7 @@ export class EmulatorState {
   readonly accounts = new AccountRegistry();
   readonly store = new FindingsStore();
   readonly threatLists = new ThreatListStore();
+  readonly s3 = new S3Store();
   readonly calls = new CallLog();
   readonly prng: Prng;
   readonly faults: FaultInjector;

@@ -41,7 +41,7 @@ export interface WireFinding extends JsonObject {
   service: WireService;
 }
 
-export type AwsService = 'guardduty' | 'ec2' | 'sts';
+export type AwsService = 'guardduty' | 'ec2' | 'sts' | 's3';
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -68,10 +68,9 @@ describe('sample findings generator', () => {
     for (const f of findings) expect(Date.parse(f.createdAt)).toBeLessThanOrEqual(Date.parse(f.updatedAt));
   });
 
-  it('makes thousands of distinct findings quickly (the benchmark needs them)', () => {
-    const started = performance.now();
+  // No wall-clock bound here (the machine is shared): the benchmark measures the generator's time.
+  it('makes thousands of distinct findings (the benchmark needs them)', () => {
     const findings = generateSampleFindings({ seed: 4, now: NOW, count: 10_000 });
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(new Set(findings.map((f) => f.id)).size).toBe(10_000);
   });
 

@@ -213,6 +213,32 @@ describe('IPSets and ThreatIntelSets through the real SDK', () => {
     expect((await admin.send(new ListThreatIntelSetsCommand({ DetectorId: detectorId }))).ThreatIntelSetIds).toEqual([...ids.filter((_, i) => i !== 2), created.ThreatIntelSetId]);
   });
 
+  it("reads the list's S3 object on create and update: ERROR while missing or not readable, ACTIVE with its entries once there", async () => {
+    emu.createBucket({ name: 'gd-lists', account: ADMIN });
+    const created = await admin.send(new CreateThreatIntelSetCommand({ DetectorId: detectorId, Name: 'blocked', Format: 'TXT', Location: 'https://gd-lists.s3.amazonaws.com/blocked.txt', Activate: true }));
+    const status = async () => (await admin.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: created.ThreatIntelSetId }))).Status;
+    expect(await status()).toBe('ERROR');
+    expect(emu.threatLists()[0].lastLoad?.error).toContain('NoSuchKey');
+
+    const object = emu.putObjectText('gd-lists', 'blocked.txt', '# blocked by SOAR\n198.51.100.7\n\n2001:db8::/32\n');
+    // GuardDuty reads the object again only when the set is updated.
+    expect(await status()).toBe('ERROR');
+    await admin.send(new UpdateThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: created.ThreatIntelSetId, Activate: true }));
+    expect(await status()).toBe('ACTIVE');
+    expect(emu.threatLists()[0]).toMatchObject({ loads: 2, lastLoad: { etag: object.etag, entries: ['198.51.100.7', '2001:db8::/32'] } });
+
+    await admin.send(new UpdateThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: created.ThreatIntelSetId, ExpectedBucketOwner: MEMBER }));
+    expect(await status()).toBe('ERROR');
+    await admin.send(new UpdateThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: created.ThreatIntelSetId, ExpectedBucketOwner: ADMIN, Activate: false }));
+    expect(await status()).toBe('INACTIVE');
+
+    // Another account's bucket is unreadable unless its policy allows the list's account.
+    emu.createBucket({ name: 'member-owned', account: MEMBER });
+    emu.putObjectText('member-owned', 'l.txt', '192.0.2.1\n');
+    const foreign = emu.seedThreatList({ account: ADMIN, kind: 'ipset', set: { name: 'foreign', location: 's3://member-owned/l.txt' } });
+    expect(foreign).toMatchObject({ status: 'ERROR', lastLoad: { error: expect.stringContaining('Access Denied') } });
+  });
+
   it('serves the lists, a seed and a reset over the admin API', async () => {
     const admin = (path: string, init?: RequestInit) => fetch(`${emu.url}/__admin/${path}`, init).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
     const seeded = await admin('threat-lists', {
