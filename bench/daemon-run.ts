@@ -36,12 +36,27 @@ interface WorldLike {
 
 const MAX_PROBLEMS = 10;
 
+/** A daemon process still running (`run`): its log can be waited on, and it can be stopped. */
+export interface RunningDaemon {
+  /** Resolves with the first log line whose message is `message`; rejects if the process exits first. */
+  waitForLog(message: string): Promise<Record<string, unknown>>;
+  /** Sends SIGTERM (the daemon's graceful stop) and resolves once it exited. */
+  stop(): Promise<DaemonRun>;
+  /** Resolves once the process exited, however it ended. */
+  done: Promise<DaemonRun>;
+}
+
 /**
  * Runs one guardduty-soar command as a child process, with a preload that records its peak RSS.
  * The log is read line by line as it arrives; only the summary lines are kept, so a 20,000-finding
  * run does not fill the benchmark's own memory.
  */
 export function runDaemon(world: WorldLike, command: string[]): Promise<DaemonRun> {
+  return startDaemon(world, command).done;
+}
+
+/** `runDaemon` for a command that keeps running (`run`): the caller waits on its log and stops it. */
+export function startDaemon(world: WorldLike, command: string[]): RunningDaemon {
   const rssFile = path.join(world.dir, `rss-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', PRELOAD, CLI, ...command, '--config', world.configPath], {
@@ -53,21 +68,29 @@ export function runDaemon(world: WorldLike, command: string[]): Promise<DaemonRu
   const problem = (text: string): void => {
     if (run.problems.length < MAX_PROBLEMS) run.problems.push(text);
   };
+  const waiters: { message: string; resolve: (entry: Record<string, unknown>) => void }[] = [];
+  const seen = new Map<string, Record<string, unknown>>();
   createInterface({ input: child.stdout }).on('line', (line) => {
     const entry = parseLogLine(line);
     if (!entry) return;
-    if (entry.message === 'Cycle finished') {
+    const message = String(entry.message);
+    if (!seen.has(message)) seen.set(message, entry);
+    for (const w of waiters.filter((w) => w.message === message)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(entry);
+    }
+    if (message === 'Cycle finished') {
       run.cycle = entry;
       run.cycleMs = typeof entry.durationMs === 'number' ? entry.durationMs : undefined;
-    } else if (entry.message === 'Region summary') {
+    } else if (message === 'Region summary') {
       run.regions.push(entry);
     }
-    if (entry.level === 'warn' || entry.level === 'error') problem(`${String(entry.message)} ${JSON.stringify(entry.error ?? entry.reason ?? '')}`);
+    if (entry.level === 'warn' || entry.level === 'error') problem(`${message} ${JSON.stringify(entry.error ?? entry.reason ?? '')}`);
   });
   createInterface({ input: child.stderr }).on('line', (line) => {
     if (line.trim() !== '') problem(`stderr: ${line}`);
   });
-  return new Promise((resolve, reject) => {
+  const done = new Promise<DaemonRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       run.processMs = performance.now() - started;
@@ -78,6 +101,21 @@ export function runDaemon(world: WorldLike, command: string[]): Promise<DaemonRu
       resolve(run);
     });
   });
+  return {
+    done,
+    waitForLog: (message) => {
+      const already = seen.get(message);
+      if (already) return Promise.resolve(already);
+      return Promise.race([
+        new Promise<Record<string, unknown>>((resolve) => waiters.push({ message, resolve })),
+        done.then((r) => Promise.reject(new Error(`guardduty-soar ${command.join(' ')} exited (${r.exitCode}) before logging "${message}": ${r.problems.join('; ')}`))),
+      ]);
+    },
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return done;
+    },
+  };
 }
 
 /** One JSON log line of the daemon as an object; undefined for anything else. The e2e harness reads logs with it too. */

@@ -8,6 +8,8 @@ export interface BenchOptions {
   scale: number[];
   latencyAwsMs: number;
   latencySoarMs: number;
+  /** Refresh Finding invocations of the functions scenario (at most one per open incident). */
+  refreshes: number;
   /** `aws_gd_soar_concurrency` of the daemon. */
   concurrency: number;
   quick: boolean;
@@ -16,22 +18,23 @@ export interface BenchOptions {
 }
 
 export const FULL: Omit<BenchOptions, 'json'> = {
-  findings: 5000, scale: [1000, 5000, 20_000], latencyAwsMs: 20, latencySoarMs: 30, concurrency: 4, quick: false,
+  findings: 5000, scale: [1000, 5000, 20_000], refreshes: 200, latencyAwsMs: 20, latencySoarMs: 30, concurrency: 4, quick: false,
 };
 
 /**
  * `--quick`: the same scenarios, small enough for CI (well under a minute). Every burst size is a
  * multiple of 4 regions × 50, so whole pages keep the per-finding AWS count comparable with the full run.
  */
-export const QUICK: Omit<BenchOptions, 'json'> = { ...FULL, findings: 200, scale: [50, 100, 200], quick: true };
+export const QUICK: Omit<BenchOptions, 'json'> = { ...FULL, findings: 200, scale: [50, 100, 200], refreshes: 40, quick: true };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--findings N] [--latency-aws MS] [--latency-soar MS] [--concurrency N] [--scale N,N,N] [--json FILE]
+export const USAGE = `usage: npm run bench -- [--quick] [--findings N] [--latency-aws MS] [--latency-soar MS] [--concurrency N] [--refreshes N] [--scale N,N,N] [--json FILE]
 
-  --quick          a small run for CI (${QUICK.findings} findings, scale ${QUICK.scale.join('/')})
+  --quick          a small run for CI (${QUICK.findings} findings, ${QUICK.refreshes} refreshes, scale ${QUICK.scale.join('/')})
   --findings N     new findings of the burst, idle and churn scenarios (default ${FULL.findings})
   --latency-aws    milliseconds added to every AWS call (default ${FULL.latencyAwsMs})
   --latency-soar   milliseconds added to every SOAR call (default ${FULL.latencySoarMs})
   --concurrency N  aws_gd_soar_concurrency of the daemon (default ${FULL.concurrency})
+  --refreshes N    Refresh Finding invocations of the functions scenario (default ${FULL.refreshes}; 0 skips it)
   --scale LIST     burst sizes of the scale scenario (default ${FULL.scale.join(',')}; 0 skips it)
   --json FILE      also write the results as JSON`;
 
@@ -55,6 +58,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'latency-soar': { type: 'string' },
         concurrency: { type: 'string' },
         scale: { type: 'string' },
+        refreshes: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,6 +75,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     scale,
     latencyAwsMs: values['latency-aws'] === undefined ? base.latencyAwsMs : whole('--latency-aws', values['latency-aws'], 0),
     latencySoarMs: values['latency-soar'] === undefined ? base.latencySoarMs : whole('--latency-soar', values['latency-soar'], 0),
+    refreshes: values.refreshes === undefined ? base.refreshes : whole('--refreshes', values.refreshes, 0),
     concurrency: values.concurrency === undefined ? base.concurrency : whole('--concurrency', values.concurrency, 1),
     quick: values.quick ?? false,
     json: values.json,

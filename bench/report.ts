@@ -7,7 +7,7 @@ export function renderReport(r: BenchResults): string {
   const out: string[] = [
     `guardduty-soar benchmark — ${r.startedAt}`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.totalMemGb} GiB, ${r.machine.platform}, Node ${r.machine.node}; load average ${r.load.start.toFixed(1)} at start, ${r.load.end.toFixed(1)} at end`,
-    `latency: AWS ${o.latencyAwsMs} ms, SOAR ${o.latencySoarMs} ms per call; aws_gd_soar_concurrency ${o.concurrency}`,
+    `latency: AWS ${o.latencyAwsMs} ms, SOAR ${o.latencySoarMs} ms per call; aws_gd_soar_concurrency ${o.concurrency}; ${o.refreshes} refresh invocations`,
     `command: ${r.command}; code: ${r.revision}`,
     '',
     table(
@@ -21,6 +21,7 @@ export function renderReport(r: BenchResults): string {
     '',
     ...burstBreakdown(r.scenarios.find((s) => s.scenario === 'burst')),
     ...callTable(r.scenarios.filter((s) => s.scenario === 'idle' || s.scenario === 'churn')),
+    ...functionsBreakdown(r.scenarios.find((s) => s.scenario === 'functions')),
   ];
   if (r.scale.length > 0) {
     const base = [...r.scale].sort((a, b) => a.findings - b.findings)[0];
@@ -46,6 +47,21 @@ function burstBreakdown(s: ScenarioResult | undefined): string[] {
   if (!s) return [];
   const rows = opRows(s, (n, digits) => (n / s.findings).toFixed(digits));
   return [`Burst calls by operation (${s.findings} new findings):`, '', table(['API', 'operation', 'calls', 'per finding'], rows), ''];
+}
+
+/** The refreshes' calls per invocation, and what came back over STOMP. */
+function functionsBreakdown(s: ScenarioResult | undefined): string[] {
+  if (!s) return [];
+  const d = s.details as { answered: number; redelivered: number; workers: number; statusMessagesPerInvocation: number };
+  const rows = opRows(s, (n) => (n / s.findings).toFixed(2));
+  return [
+    `Functions calls by operation (${s.findings} Refresh Finding invocations over STOMP to \`run\`, num_workers ${d.workers}; ` +
+      `${d.answered}/${s.findings} answered with one final reply and ACKed, ${d.redelivered} redelivered, ` +
+      `${d.statusMessagesPerInvocation.toFixed(1)} status messages each; wall time from the first invoke to the last final reply):`,
+    '',
+    table(['API', 'operation', 'calls', 'per refresh'], rows),
+    '',
+  ];
 }
 
 function callTable(list: ScenarioResult[]): string[] {

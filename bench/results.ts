@@ -12,13 +12,13 @@ export interface Check {
 }
 
 export interface ScenarioResult {
-  scenario: 'burst' | 'idle' | 'churn' | 'scale';
-  /** Burst and scale: new findings. Idle: open linked findings. Churn: changes made. */
+  scenario: 'burst' | 'idle' | 'churn' | 'functions' | 'scale';
+  /** Burst and scale: new findings. Idle: open linked findings. Churn: changes made. Functions: refresh invocations. */
   findings: number;
   exitCode: number;
-  /** The cycle's duration as the daemon logs it ("Cycle finished" durationMs). */
+  /** The cycle's duration as the daemon logs it ("Cycle finished" durationMs); functions: first invoke to last final reply. */
   wallMs: number;
-  /** Spawn to exit of the `once` process. */
+  /** Spawn to exit of the daemon process (`once`; `run` for functions). */
   processMs: number;
   peakRssMb: number | undefined;
   /** CPU time (user + system) of the daemon process. */
@@ -43,7 +43,7 @@ export interface BenchResults {
   revision: string;
   /** 1-minute load average when the run started and ended: other work on the machine slows every figure. */
   load: { start: number; end: number };
-  options: { findings: number; scale: number[]; latencyAwsMs: number; latencySoarMs: number; concurrency: number; quick: boolean };
+  options: { findings: number; refreshes: number; scale: number[]; latencyAwsMs: number; latencySoarMs: number; concurrency: number; quick: boolean };
   command: string;
   scenarios: ScenarioResult[];
   /** Scale: wall time and peak RSS per burst size, and their growth from the smallest. */

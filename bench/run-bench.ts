@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { Latency } from './bound.js';
 import { churn } from './churn.js';
+import { functions } from './functions.js';
 import type { BenchOptions } from './options.js';
 import type { BenchResults, Check, ScenarioResult } from './results.js';
 import { burst, fmtMs, idle } from './scenarios.js';
@@ -10,7 +11,7 @@ import { World } from './world.js';
 export const RSS_GROWTH_TARGET = 1.5;
 
 /**
- * Runs every scenario: burst → idle → churn on one world (each "next cycle" of the one before), then
+ * Runs every scenario: burst → idle → churn → functions on one world (each "next cycle" of the one before), then
  * the scale bursts, each in a fresh world (fresh emulators, fresh database). A scale size equal to
  * the burst's reuses the burst's figures instead of spending the same minutes twice.
  */
@@ -35,6 +36,11 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     progress('churn: 10% updated, 5% archived in GuardDuty, 5% closed in SOAR…');
     scenarios.push(await churn(world, b.byRegion, latency));
     progress(done(scenarios[scenarios.length - 1]));
+    if (options.refreshes > 0) {
+      progress(`functions: ${options.refreshes} Refresh Finding invocations over STOMP to guardduty-soar run…`);
+      scenarios.push(await functions(world, options.refreshes, latency));
+      progress(done(scenarios[scenarios.length - 1]));
+    }
   } finally {
     await world.close();
   }
@@ -60,7 +66,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     machine: machine(),
     revision: measured,
     load: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
-    options: { findings: options.findings, scale: options.scale, latencyAwsMs: options.latencyAwsMs, latencySoarMs: options.latencySoarMs, concurrency: options.concurrency, quick: options.quick },
+    options: { findings: options.findings, refreshes: options.refreshes, scale: options.scale, latencyAwsMs: options.latencyAwsMs, latencySoarMs: options.latencySoarMs, concurrency: options.concurrency, quick: options.quick },
     command: commandLine(options),
     scenarios,
     scale: scale.map((s) => ({ findings: s.findings, wallMs: s.wallMs, msPerFinding: s.wallMs / s.findings, peakRssMb: s.peakRssMb, ratio: s.ratio })),
@@ -116,7 +122,7 @@ function machine(): BenchResults['machine'] {
 function commandLine(o: BenchOptions): string {
   const parts = ['npm run bench --'];
   if (o.quick) parts.push('--quick');
-  parts.push(`--findings ${o.findings}`, `--latency-aws ${o.latencyAwsMs}`, `--latency-soar ${o.latencySoarMs}`, `--concurrency ${o.concurrency}`, `--scale ${o.scale.join(',') || 0}`);
+  parts.push(`--findings ${o.findings}`, `--refreshes ${o.refreshes}`, `--latency-aws ${o.latencyAwsMs}`, `--latency-soar ${o.latencySoarMs}`, `--concurrency ${o.concurrency}`, `--scale ${o.scale.join(',') || 0}`);
   if (o.json) parts.push(`--json ${o.json}`);
   return parts.join(' ');
 }

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_EMULATOR_REGIONS, startEmulators, type Emulators } from '../emulators/index.js';
 import type { BenchOptions } from './options.js';
-import { runDaemon, type DaemonRun } from './daemon-run.js';
+import { runDaemon, startDaemon, type DaemonRun, type RunningDaemon } from './daemon-run.js';
+
+/** `num_workers` of the daemon: the most SOAR functions it runs at once (the key's default, written out for the bound). */
+export const FUNCTION_WORKERS = 25;
 
 /**
  * One benchmark world: both emulators in this process (with the configured latency), a fresh
@@ -56,9 +59,19 @@ export class World {
 
   /** One `guardduty-soar once` in a child process, with the call counters of both emulators reset first. */
   async once(): Promise<DaemonRun> {
+    this.resetCalls();
+    return runDaemon(this, ['once']);
+  }
+
+  /** `guardduty-soar run` in a child process (the scheduler and the SOAR functions listener); the caller stops it. */
+  startRun(): RunningDaemon {
+    return startDaemon(this, ['run']);
+  }
+
+  /** Zeroes both emulators' call counters, so what follows is counted alone. */
+  resetCalls(): void {
     this.aws.resetCalls();
     this.soar.resetCalls();
-    return runDaemon(this, ['once']);
   }
 
   /** The daemon's environment: the AWS SDK's standard endpoint variables point at the emulator. */
@@ -84,6 +97,10 @@ export class World {
       `org = ${this.soar.orgName}`,
       'api_key_id = demo-key',
       'api_key_secret = demo-secret',
+      // SOAR functions: the emulator's STOMP broker over TLS, its CA verified.
+      `stomp_port = ${String(this.soar.stompPort)}`,
+      `stomp_cafile = ${this.soar.caPath ?? ''}`,
+      `num_workers = ${FUNCTION_WORKERS}`,
       '',
       '[fn_aws_guardduty]',
       'aws_gd_access_key_id = AKIABENCHMARK0000001',

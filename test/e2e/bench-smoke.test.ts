@@ -9,7 +9,7 @@ import type { ScenarioResult } from '../../bench/results.js';
  * depend on the machine). Latency is cut to a few milliseconds: call counts do not depend on it.
  */
 describe('npm run bench -- --quick (counts only)', () => {
-  it('burst, idle and churn spend the calls issue 6 allows and apply every change', async () => {
+  it('burst, idle, churn and functions spend the calls issues 6 and 11 allow and apply every change', async () => {
     const results = await runBench({ ...QUICK, latencyAwsMs: 2, latencySoarMs: 3, scale: [], json: undefined });
     const scenario = (name: ScenarioResult['scenario']): ScenarioResult => {
       const found = results.scenarios.find((s) => s.scenario === name);
@@ -40,5 +40,16 @@ describe('npm run bench -- --quick (counts only)', () => {
     // Churn: every update, archive and close applied.
     const churn = scenario('churn');
     expect(churn.details.missed).toEqual({ updated: 0, archived: 0, closed: 0, untouched: 0 });
+
+    // Functions: every Refresh Finding invocation, delivered over STOMP to \`run\`, got exactly one
+    // successful final reply and its ACK; each cost one GetFindings and, in SOAR, a PATCH, its changed
+    // rows and a note.
+    const functions = scenario('functions');
+    expect(functions.findings).toBe(QUICK.refreshes);
+    expect(functions.details).toMatchObject({ invocations: QUICK.refreshes, answered: QUICK.refreshes, redelivered: 0 });
+    expect(functions.calls.awsCycle.byOp).toEqual({ 'guardduty:GetFindings': QUICK.refreshes });
+    expect(functions.calls.soarCycle.byOp['PATCH /incidents/{id}']).toBe(QUICK.refreshes);
+    expect(functions.calls.soarCycle.byOp['POST /incidents/{id}/comments']).toBe(QUICK.refreshes);
+    expect(functions.calls.soarCycle.total).toBe(2 * QUICK.refreshes + Number(functions.details.rowsAdded));
   });
 });
