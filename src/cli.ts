@@ -69,12 +69,13 @@ program.command('emulate').description('start the local AWS and SOAR emulators a
   .option('--soar-port <n>', 'SOAR emulator port (0 = any free port)', integer('--soar-port'), 0)
   .option('--stomp-port <n>', 'SOAR emulator STOMP (TLS) port for SOAR functions, printed as "stomp" (0 = any free port)', integer('--stomp-port'), 0)
   .option('--tls', 'serve SOAR REST over HTTPS with a certificate from the emulator CA, whose file is printed as "ca" (use it as cafile)')
+  .option('--ca-file <path>', 'also write the emulator CA to this file (app.config.emulators reads data/emulator-ca.pem as stomp_cafile); removed on exit')
   .option('--regions <list>', 'regions that have a GuardDuty detector', 'us-east-1,us-east-2,us-west-2,eu-west-1')
   .option('--sample-findings <n>', 'sample findings spread over those regions', integer('--sample-findings'), 0)
   .option('--latency-ms <n>', 'latency added to every response', integer('--latency-ms'), 0)
   .option('--soar-api-key <id:secret>', 'API key the SOAR emulator accepts', 'demo-key:demo-secret')
   .option('--soar-org <name>', 'SOAR org name', 'Demo Org')
-  .action(async (o: { awsPort: number; soarPort: number; stompPort: number; tls?: boolean; regions: string; sampleFindings: number; latencyMs: number; soarApiKey: string; soarOrg: string }) =>
+  .action(async (o: { awsPort: number; soarPort: number; stompPort: number; tls?: boolean; caFile?: string; regions: string; sampleFindings: number; latencyMs: number; soarApiKey: string; soarOrg: string }) =>
     settle(await emulateCommand(io, { ...o, regions: o.regions.split(',').map((r) => r.trim()).filter(Boolean) })));
 program.command('package').description('write the IBM App Host app package (app.json and export.res in app-<name>-<version>.zip)')
   .option('--image <ref>', 'container image App Host pulls, REPO:TAG or REPO@sha256:DIGEST (default: guardduty-soar:<version>)')

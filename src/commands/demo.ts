@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulators, type Emulators } from '../../emulators/index.js';
-import { EMULATOR_PORTS } from '../config/example-file.js';
+import { EMULATOR_CA_FILE, EMULATOR_PORTS } from '../config/example-file.js';
 import type { Io } from '../main.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, prepare, startApp } from './command-support.js';
@@ -106,7 +106,7 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
  */
 function byHandEmulateCommand(cwd: string): string {
   const cli = path.relative(cwd, fileURLToPath(new URL('../cli.js', import.meta.url)));
-  return `node ${cli} emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar} --sample-findings 20`;
+  return `node ${cli} emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar} --stomp-port ${EMULATOR_PORTS.stomp} --ca-file ${EMULATOR_CA_FILE} --sample-findings 20`;
 }
 
 function writeDemoConfig(dir: string, emulators: Emulators): string {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { startEmulators } from '../../emulators/index.js';
 import { ConfigError } from '../errors.js';
 import type { Io } from '../main.js';
@@ -11,6 +13,11 @@ export interface EmulateOptions {
   stompPort: number;
   /** SOAR REST over HTTPS, with a certificate from the CA the `ca` file holds. */
   tls?: boolean;
+  /**
+   * Also write the CA here (the emulator's own CA file has a new temporary path at every start, so a
+   * committed app.config cannot name it; this fixed path can). Removed on exit, as the CA dies with the emulator.
+   */
+  caFile?: string | undefined;
   regions: string[];
   sampleFindings: number;
   latencyMs: number;
@@ -36,8 +43,15 @@ export async function emulateCommand(io: Io, options: EmulateOptions): Promise<n
     soar: { port: options.soarPort, stompPort: options.stompPort, apiKeys: [{ id, secret }], orgName: options.soarOrg, latencyMs: options.latencyMs },
     tls: options.tls ?? false,
   });
-  io.stdout.write(`${JSON.stringify(emulators.describe())}\n`);
+  const where = emulators.describe();
+  const caFile = options.caFile === undefined ? undefined : path.resolve(io.cwd, options.caFile);
+  if (caFile) {
+    fs.mkdirSync(path.dirname(caFile), { recursive: true });
+    fs.copyFileSync(where.ca, caFile);
+  }
+  io.stdout.write(`${JSON.stringify(caFile ? { ...where, ca: caFile } : where)}\n`);
   await new Promise<string>((resolve) => (options.signals ?? processSignals()).onStop(resolve));
   await emulators.close();
+  if (caFile) fs.rmSync(caFile, { force: true });
   return EXIT_OK;
 }

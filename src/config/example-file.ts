@@ -73,10 +73,17 @@ export function comment(text: string): string {
  * Where the README's "by hand" block starts the emulators (`emulate --aws-port … --soar-port …`).
  * Fixed ports, so that the block runs as written; below 32768, so the OS never hands them out itself.
  */
-export const EMULATOR_PORTS = { aws: 8901, soar: 8902 } as const;
+export const EMULATOR_PORTS = { aws: 8901, soar: 8902, stomp: 8903 } as const;
+
+/**
+ * Where the "by hand" emulate line writes its CA (`--ca-file`), for app.config.emulators' stomp_cafile:
+ * verification stays on against the emulator, rather than `stomp_cafile = false`.
+ */
+export const EMULATOR_CA_FILE = 'data/emulator-ca.pem';
 
 const EMULATOR_HEADER = `app.config for the local emulators, as the README's "by hand" block starts them:
-guardduty-soar emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar}. Not for a real deployment: start from app.config.example.
+guardduty-soar emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar} --stomp-port ${EMULATOR_PORTS.stomp} --ca-file ${EMULATOR_CA_FILE}.
+Not for a real deployment: start from app.config.example.
 
 The AWS endpoint is not a key of app.config: point the AWS SDK at the emulator with its standard
 variables AWS_ENDPOINT_URL_GUARDDUTY, AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL_STS, each
@@ -88,7 +95,11 @@ http://127.0.0.1:${EMULATOR_PORTS.aws}.`;
  * use the default chain or a role), a port other than 443, and sample findings escalated.
  */
 const EMULATOR_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  resilient: { host: 'http://127.0.0.1', port: String(EMULATOR_PORTS.soar), org: 'Demo Org', api_key_id: 'demo-key', api_key_secret: 'demo-secret' },
+  resilient: {
+    host: 'http://127.0.0.1', port: String(EMULATOR_PORTS.soar), org: 'Demo Org', api_key_id: 'demo-key', api_key_secret: 'demo-secret',
+    // The SOAR functions: the emulator's STOMP broker and the CA emulate --ca-file writes.
+    stomp_port: String(EMULATOR_PORTS.stomp), stomp_cafile: `./${EMULATOR_CA_FILE}`,
+  },
   fn_aws_guardduty: {
     // The AWS emulator accepts any AKIA… key and does not check the signature's secret.
     aws_gd_access_key_id: 'AKIAEMULATOR00000001',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMULATOR_PORTS, renderEmulatorConfig } from '../../src/config/example-file.js';
+import { EMULATOR_CA_FILE, EMULATOR_PORTS, renderEmulatorConfig } from '../../src/config/example-file.js';
 import { CLI, runCli } from './harness.js';
 
 /**
@@ -78,23 +78,29 @@ describe('the README\'s "By hand" block', () => {
   it('works as written: the emulators, then setup, once and status escalate every sample finding', async () => {
     const block = readByHand();
     expect(block.install).toBe('npm ci && npm run build');
-    const ports = { aws: portOf(block.emulate, '--aws-port'), soar: portOf(block.emulate, '--soar-port') };
+    const ports = { aws: portOf(block.emulate, '--aws-port'), soar: portOf(block.emulate, '--soar-port'), stomp: portOf(block.emulate, '--stomp-port') };
     expect(ports).toEqual(EMULATOR_PORTS);
     const sampleFindings = portOf(block.emulate, '--sample-findings');
-
-    // The emulate line, exactly as written but for its two ports.
-    const emulateArgs = block.emulate.replace(`--aws-port ${ports.aws}`, '--aws-port 0').replace(`--soar-port ${ports.soar}`, '--soar-port 0').split(/\s+/);
-    expect(emulateArgs.slice(0, 2)).toEqual(['node', 'dist/src/cli.js']);
-    emulator = spawn(process.execPath, [CLI, ...emulateArgs.slice(2)], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    const where = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: emulator!.stdout }).once('line', resolve))) as { aws: string; soar: string };
-    const actual = { aws: Number(new URL(where.aws).port), soar: Number(new URL(where.soar).port) };
+    expect(block.emulate).toContain(`--ca-file ${EMULATOR_CA_FILE}`);
 
     // "Another shell in the same folder": a fresh folder holding what a clone has there.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-by-hand-'));
     fs.symlinkSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'));
+
+    // The emulate line, exactly as written but for its three ports, and its CA file written into that folder.
+    const emulateArgs = block.emulate
+      .replace(`--aws-port ${ports.aws}`, '--aws-port 0').replace(`--soar-port ${ports.soar}`, '--soar-port 0').replace(`--stomp-port ${ports.stomp}`, '--stomp-port 0')
+      .replace(`--ca-file ${EMULATOR_CA_FILE}`, `--ca-file ${path.join(dir, EMULATOR_CA_FILE)}`)
+      .split(/\s+/);
+    expect(emulateArgs.slice(0, 2)).toEqual(['node', 'dist/src/cli.js']);
+    emulator = spawn(process.execPath, [CLI, ...emulateArgs.slice(2)], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const where = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: emulator!.stdout }).once('line', resolve))) as { aws: string; soar: string; stomp: number };
+    const actual = { aws: Number(new URL(where.aws).port), soar: Number(new URL(where.soar).port) };
+
     const config = fs.readFileSync(EMULATORS_CONFIG, 'utf8');
     expect(config.match(new RegExp(`^port = ${ports.soar}$`, 'gm'))).toHaveLength(1);
-    fs.writeFileSync(path.join(dir, 'app.config.emulators'), config.replace(`port = ${ports.soar}`, `port = ${actual.soar}`));
+    expect(config.match(new RegExp(`^stomp_port = ${ports.stomp}$`, 'gm'))).toHaveLength(1);
+    fs.writeFileSync(path.join(dir, 'app.config.emulators'), config.replace(`\nport = ${ports.soar}`, `\nport = ${actual.soar}`).replace(`stomp_port = ${ports.stomp}`, `stomp_port = ${where.stomp}`));
     expect(block.script).toContain(`127.0.0.1:${ports.aws}`);
     const script = block.script.replaceAll(`127.0.0.1:${ports.aws}`, `127.0.0.1:${actual.aws}`);
 
