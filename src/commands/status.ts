@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import { loadDbPath, locateConfigFile } from '../config/load-config.js';
 import { ConfigError } from '../errors.js';
 import type { Io } from '../main.js';
+import { describeSkips } from '../poller/criteria.js';
+import { lastSkips } from '../poller/region-skips.js';
+import type { DetectorKey } from '../store/cursors-repo.js';
 import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
 
@@ -25,10 +28,14 @@ export interface StatusReport {
     lastError: string | null;
     lastErrorAt: string | null;
     reason: string | null;
+    /** What the region's last pass listed but did not escalate, by reason (poller/criteria.ts SKIP_REASONS). */
+    skipped?: RegionSkipCounts | null;
   }[];
   links: { total: number; byState: Record<string, number>; openIncidents: number; closedIncidents: number; archivedFindings: number };
   pending: { kind: string; key: string; attempts: number; nextAttempt: string; lastError: string | null }[];
 }
+
+export interface RegionSkipCounts { at: string; total: number; byReason: Record<string, number>; summary: string }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 const ageSeconds = (now: number, ms: number | undefined): number | null => (ms === undefined ? null : Math.round((now - ms) / 1000));
@@ -47,6 +54,7 @@ export function readStatus(store: Store, now: number): StatusReport {
       lastError: (discoveryFailed ? d.reason : c?.lastError) ?? null,
       lastErrorAt: iso(discoveryFailed ? d.discoveredAt : c?.lastErrorAt),
       reason: d.reason ?? null,
+      skipped: d.detectorId === undefined ? null : skippedIn(store, { account: d.account, region: d.region, detectorId: d.detectorId }),
     };
   });
   const links: StatusReport['links'] = { total: 0, byState: {}, openIncidents: 0, closedIncidents: 0, archivedFindings: 0 };
@@ -100,6 +108,11 @@ export function formatStatus(r: StatusReport): string {
     lines.push('', 'Last errors:');
     for (const x of failing) lines.push(`  ${x.account} ${x.region} at ${x.lastErrorAt ?? '?'}: ${x.lastError ?? ''}`);
   }
+  const skipping = r.regions.filter((x) => x.skipped && x.skipped.total > 0);
+  if (skipping.length > 0) {
+    lines.push('', 'Skipped in the last pass (listed, not escalated):');
+    for (const x of skipping) lines.push(`  ${x.account} ${x.region}: skipped ${x.skipped?.total ?? 0}: ${x.skipped?.summary ?? ''}`);
+  }
   lines.push('', `Links: ${r.links.total} (${Object.entries(r.links.byState).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}); ` +
     `incidents open ${r.links.openIncidents}, closed ${r.links.closedIncidents}; findings archived ${r.links.archivedFindings}`);
   lines.push(...unfinishedLinks(r));
@@ -122,6 +135,13 @@ function unfinishedLinks(r: StatusReport): string[] {
     ...(creating > 0 ? [`  creating ${creating}: the create may or may not have reached SOAR; the incident is looked up by finding id before any create.`] : []),
     `  A stop during a cycle leaves these (Ctrl-C, SIGTERM, the "did not reach a safe point in time" exit, a crash): nothing is lost, ${next}, and no incident is created twice.`,
   ];
+}
+
+function skippedIn(store: Store, target: DetectorKey): RegionSkipCounts | null {
+  const last = lastSkips(store, target);
+  if (!last) return null;
+  const total = Object.values(last.skipped).reduce((a, n) => a + (n ?? 0), 0);
+  return { at: new Date(last.at).toISOString(), total, byReason: last.skipped, summary: describeSkips(last.skipped) };
 }
 
 function ago(seconds: number | null, none: string): string {

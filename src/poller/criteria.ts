@@ -51,12 +51,12 @@ export function listingStart(polling: PollingConfig, window: ListingWindow): num
 export type SkipReason = 'sample' | 'type-not-included' | 'type-excluded' | 'archived' | 'recurrence-ignored' | 'incident-deleted' | 'vanished';
 
 export const SKIP_REASONS: Record<SkipReason, string> = {
-  sample: 'sample findings: set aws_gd_include_sample_findings = true',
-  'type-not-included': 'type not matched by aws_gd_finding_types_include: widen it',
-  'type-excluded': 'type matched by aws_gd_finding_types_exclude: narrow it',
-  archived: 'archived in GuardDuty before it was escalated: unarchive it to escalate it',
-  'recurrence-ignored': 'updated after its incident closed: aws_gd_on_recurrence = ignore',
-  'incident-deleted': 'its incident was deleted in SOAR',
+  sample: 'sample findings (set aws_gd_include_sample_findings = true)',
+  'type-not-included': 'of a type aws_gd_finding_types_include does not match (widen it)',
+  'type-excluded': 'of a type aws_gd_finding_types_exclude matches (narrow it)',
+  archived: 'archived in GuardDuty before they were escalated (unarchive to escalate)',
+  'recurrence-ignored': 'updated after their incident closed (aws_gd_on_recurrence = ignore)',
+  'incident-deleted': 'whose incident was deleted in SOAR',
   vanished: 'no longer in GuardDuty',
 };
 
@@ -71,7 +71,7 @@ export function filteredOut(polling: PollingConfig, finding: Finding): SkipReaso
   return undefined;
 }
 
-/** `10 sample findings: set aws_gd_include_sample_findings = true; 2 type matched by …`, most first. */
+/** `10 sample findings (set aws_gd_include_sample_findings = true); 2 of a type …`, most first. */
 export function describeSkips(counts: Partial<Record<SkipReason, number>>): string {
   return (Object.entries(counts) as [SkipReason, number][])
     .filter(([, n]) => n > 0)

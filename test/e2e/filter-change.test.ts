@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WireFinding } from '../../emulators/aws/index.js';
+import { statusCommand, type StatusReport } from '../../src/commands/status.js';
 import { logLines, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -40,7 +41,16 @@ describe('findings are never lost to a changed filter', () => {
     expect(first.code).toBe(0);
     expect(h.incidents()).toHaveLength(3);
     const summary = logLines(first.stdout).find((l) => l.message === 'Region summary' && l.region === 'us-east-1');
-    expect(summary).toMatchObject({ listed: 13, created: 3, skipped: 10, skippedBy: '10 sample findings: set aws_gd_include_sample_findings = true' });
+    expect(summary).toMatchObject({ listed: 13, created: 3, skipped: 10, skippedBy: '10 sample findings (set aws_gd_include_sample_findings = true)' });
+
+    // `status` (SQLite only) counts them by reason too, in both forms.
+    const io = h.io();
+    expect(statusCommand(io, { config: h.configPath })).toBe(0);
+    expect(io.out()).toContain('us-east-1: skipped 10: 10 sample findings (set aws_gd_include_sample_findings = true)');
+    const json = h.io();
+    statusCommand(json, { config: h.configPath, json: true });
+    const region = (JSON.parse(json.out()) as StatusReport).regions.find((r) => r.region === 'us-east-1');
+    expect(region?.skipped).toMatchObject({ total: 10, byReason: { sample: 10 } });
 
     h.configure({ aws_gd_include_sample_findings: 'true' });
     const second = await h.once();
