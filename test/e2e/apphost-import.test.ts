@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/commands/check.js';
 import { setupCommand } from '../../src/commands/setup.js';
+import { soarRest } from './apphost-soar-rest.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -35,16 +36,6 @@ function removeTags(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'tags' ? [] : removeTags(v)]));
 }
 
-async function soarCall(harness: Harness, method: string, rest: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const url = rest.startsWith('/rest/') ? `${harness.soar.url}${rest}` : `${harness.soar.url}/rest/orgs/${harness.soar.orgId}${rest}`;
-  const res = await fetch(url, {
-    method,
-    headers: { Authorization: `Basic ${Buffer.from('demo-key:demo-secret').toString('base64')}`, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
 async function check(harness: Harness): Promise<{ code: number; soarLines: string[]; out: string }> {
   const io = harness.io();
   const code = await checkCommand(io, { config: harness.configPath });
@@ -65,20 +56,20 @@ describe('App Host package: export.res imported through the import flow', () => 
     expect(before.code).not.toBe(0);
     expect(before.soarLines.filter((l) => l.startsWith('FAIL')).length).toBeGreaterThanOrEqual(5);
 
-    const posted = await soarCall(h, 'POST', '/configurations/imports', removeTags(exportResFromZip(zipPath!)));
+    const posted = await soarRest(h, 'POST', '/configurations/imports', removeTags(exportResFromZip(zipPath!)));
     expect(posted.status).toBe(200);
     expect(posted.body.status).toBe('PENDING');
-    const accepted = await soarCall(h, 'PUT', `/configurations/imports/${String(posted.body.id)}`, { ...posted.body, status: 'ACCEPTED' });
+    const accepted = await soarRest(h, 'PUT', `/configurations/imports/${String(posted.body.id)}`, { ...posted.body, status: 'ACCEPTED' });
     expect(accepted.body.status, JSON.stringify(accepted.body.messages)).toBe('DONE');
     const messages = accepted.body.messages as { type: string; text: string }[];
     expect(messages.filter((m) => m.type !== 'info')).toEqual([]);
 
     // What App Host (and resilient-circuits customize, step 5) does next: the app's API key joins the destination.
-    const session = await soarCall(h, 'GET', '/rest/session');
-    const destinations = (await soarCall(h, 'GET', '/message_destinations')).body.entities as Json[];
+    const session = await soarRest(h, 'GET', '/rest/session');
+    const destinations = (await soarRest(h, 'GET', '/message_destinations')).body.entities as Json[];
     const destination = destinations.find((d) => d.programmatic_name === 'fn_aws_gd')!;
-    const current = (await soarCall(h, 'GET', `/message_destinations/${String(destination.id)}`)).body;
-    const joined = await soarCall(h, 'PUT', `/message_destinations/${String(destination.id)}`, { ...current, api_keys: [...(current.api_keys as unknown[]), session.body.api_key_handle] });
+    const current = (await soarRest(h, 'GET', `/message_destinations/${String(destination.id)}`)).body;
+    const joined = await soarRest(h, 'PUT', `/message_destinations/${String(destination.id)}`, { ...current, api_keys: [...(current.api_keys as unknown[]), session.body.api_key_handle] });
     expect(joined.status).toBe(200);
 
     const after = await check(h);
