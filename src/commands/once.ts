@@ -15,7 +15,7 @@ export async function onceCommand(io: Io, options: { config?: string | undefined
       const deps = await prepare(app);
       const report = await runCycle({ ...deps, progress: display.listener });
       // Discovery succeeded and kept no region at all: the regex is wrong, not the cycle.
-      if (report.ok && report.regions.length === 0 && app.store.detectors.list().length === 0) return await noRegionMatches(app, io);
+      if (report.discoveryErrors.length === 0 && report.regions.length === 0 && app.store.detectors.list().length === 0) return await noRegionMatches(app, io);
       return report.ok ? EXIT_OK : EXIT_FAILURE;
     } finally {
       display.stop();

@@ -129,7 +129,7 @@ describe('configuration problems the operator meets first', () => {
   it('once with aws_gd_regions matching no region exits 2 naming the regex and the regions it was matched against', async () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^mars-' } });
     const result = await h.cli(['once', '--config', h.configPath]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr + result.stdout).toBe(2);
     expect(result.stderr).toMatch(/aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(DescribeRegions in us-east-1\): [a-z0-9, -]*us-east-1, [a-z0-9, -]*; nothing was polled/);
     expect(result.stderr).toContain('Fix: widen aws_gd_regions');
     expect(h.incidents()).toEqual([]);
