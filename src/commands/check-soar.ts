@@ -1,4 +1,5 @@
 import type { App } from '../main.js';
+import type { OrgInfo } from '../soar/case-system.js';
 import type { CheckLine, CheckOutput } from './check.js';
 import { explainFailure, type FailureClass } from './check-hints.js';
 import { checkFunctions } from './check-functions.js';
@@ -22,7 +23,7 @@ const stagesBefore = (stage: Stage): Exclude<Stage, 'org'>[] => STAGES.slice(0, 
  * credentials accepted, is the org there. A failure is reported at the first stage it belongs to;
  * the stages before it passed, the ones after it were not reached. Then the schema, by kind.
  */
-export async function checkSoar(app: App, out: CheckOutput): Promise<void> {
+export async function checkSoar(app: App, out: CheckOutput): Promise<OrgInfo | undefined> {
   const { soar, config } = app;
   const url = new URL(config.soar.baseUrl);
   const names: Record<Stage, string> = { reachable: 'SOAR reachable', tls: 'SOAR TLS', credentials: 'SOAR credentials', org: 'SOAR org' };
@@ -42,12 +43,13 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<void> {
     const failedAt = STAGE[cls] ?? 'reachable';
     for (const stage of stagesBefore(failedAt)) out(passed[stage]());
     out({ verdict: 'FAIL', name: names[failedAt], detail: reason, fix });
-    return;
+    return undefined;
   }
   for (const stage of stagesBefore('org')) out(passed[stage]());
   out({ verdict: 'OK', name: names.org, detail: `"${org.name}" (id ${org.id})` });
   await checkSchema(app, out);
   await checkFunctions(app, org, out);
+  return org;
 }
 
 function tlsLine(app: App, url: URL, name: string): CheckLine {

@@ -1,6 +1,7 @@
 import type { Io } from '../main.js';
 import { checkAws } from './check-aws.js';
 import { checkSoar } from './check-soar.js';
+import { checkStomp } from './check-stomp.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, startApp } from './command-support.js';
 
 /** OK passes; WARN passes but says what an operator should know; FAIL fails the check. */
@@ -43,7 +44,9 @@ export async function checkCommand(io: Io, options: { config?: string | undefine
   for (const warning of app.config.warnings) print({ verdict: 'WARN', name: 'configuration', detail: warning });
   try {
     for (const spec of app.aws) await checkAws(app, spec, print);
-    await checkSoar(app, print);
+    const org = await checkSoar(app, print);
+    // The STOMP checks need the org id, so they depend on the SOAR ones.
+    if (org) await checkStomp(app, org, print);
   } finally {
     app.close();
   }

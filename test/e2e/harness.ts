@@ -119,7 +119,11 @@ export class Harness {
   private writeConfig(): void {
     const soarUrl = new URL(this.soar.url);
     const sections: Record<string, Record<string, string>> = {
-      resilient: { host: `${soarUrl.protocol}//${soarUrl.hostname}`, port: soarUrl.port, org: this.soar.orgName, api_key_id: 'demo-key', api_key_secret: 'demo-secret' },
+      resilient: {
+        host: `${soarUrl.protocol}//${soarUrl.hostname}`, port: soarUrl.port, org: this.soar.orgName, api_key_id: 'demo-key', api_key_secret: 'demo-secret',
+        // The SOAR functions: the emulator's STOMP broker, its certificate verified against the emulator CA.
+        stomp_port: String(this.soar.stompPort ?? ''), stomp_cafile: this.soar.caPath ?? '',
+      },
       fn_aws_guardduty: {
         aws_gd_access_key_id: 'AKIAE2ETESTKEY000001',
         aws_gd_secret_access_key: 'e2e-secret-access-key-value',

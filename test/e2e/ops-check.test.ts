@@ -68,6 +68,7 @@ describe('check: everything in order', () => {
       'SOAR custom incident fields', 'SOAR data tables', 'SOAR artifact types',
       'SOAR actions framework', 'SOAR function inputs', 'SOAR message destination',
       'SOAR destination membership', 'SOAR functions',
+      'SOAR STOMP reachable', 'SOAR STOMP TLS', 'SOAR STOMP login', 'SOAR STOMP subscription',
     ]);
     expect(line(lines, 'AWS identity (static keys)')?.detail).toContain('account 123456789012');
     expect(line(lines, 'GuardDuty detector in us-east-1')?.detail).toBe(harness.aws.detectors['us-east-1']);
@@ -312,5 +313,33 @@ describe('check: SOAR failures', () => {
     expect(line(lines, 'SOAR custom incident fields')?.detail).toContain('aws_guardduty_finding_id');
     expect(line(lines, 'SOAR data tables')?.detail).toContain('gd_finding_overview');
     expect(line(lines, 'SOAR artifact types')?.detail).toContain('aws_iam_access_key_id');
+  });
+});
+
+describe('check: the STOMP side of the SOAR functions', () => {
+  it('names the stage that fails: nothing on the port, a CA that did not sign the certificate, a key SOAR does not let subscribe', async () => {
+    const harness = await start({ soar: { apiKeys: [{ id: 'demo-key', secret: 'demo-secret' }, { id: 'other-key', secret: 'other-secret' }] } }, { 'resilient.stomp_port': '1' });
+    const unreachable = await check(harness);
+    expect(unreachable.code).toBe(1);
+    expect(line(unreachable.lines, 'SOAR STOMP reachable')).toMatchObject({ verdict: 'FAIL', fix: expect.stringContaining('stomp_port') });
+    expect(line(unreachable.lines, 'SOAR STOMP TLS')).toBeUndefined();
+
+    harness.configure({ 'resilient.stomp_port': String(harness.soar.stompPort), 'resilient.stomp_cafile': '' });
+    const untrusted = await check(harness);
+    expect(line(untrusted.lines, 'SOAR STOMP TLS')).toMatchObject({ verdict: 'FAIL', fix: expect.stringContaining('stomp_cafile') });
+    expect(line(untrusted.lines, 'SOAR STOMP login')).toBeUndefined();
+
+    // A key SOAR knows, but not a user of fn_aws_gd (setup made demo-key one).
+    harness.configure({ 'resilient.stomp_cafile': harness.soar.caPath ?? '', 'resilient.api_key_id': 'other-key', 'resilient.api_key_secret': 'other-secret' });
+    const refused = await check(harness);
+    expect(line(refused.lines, 'SOAR STOMP login')?.verdict).toBe('OK');
+    expect(line(refused.lines, 'SOAR STOMP subscription')).toMatchObject({ verdict: 'FAIL', detail: expect.stringContaining('not authorized'), fix: expect.stringContaining('setup') });
+  });
+
+  it('with aws_gd_functions = false it says STOMP is not used and connects nowhere', async () => {
+    const harness = await start({}, { aws_gd_functions: 'false', 'resilient.stomp_port': '1' });
+    const { code, lines } = await check(harness);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.name.startsWith('SOAR STOMP'))).toEqual([expect.objectContaining({ verdict: 'OK', name: 'SOAR STOMP', detail: expect.stringContaining('not used') })]);
   });
 });
