@@ -9,7 +9,8 @@ import type { ScenarioResult } from '../../bench/results.js';
  * depend on the machine). Latency is cut to a few milliseconds: call counts do not depend on it.
  */
 describe('npm run bench -- --quick (counts only)', () => {
-  it('burst, idle, churn and functions spend the calls issues 6 and 11 allow and apply every change', async () => {
+  it('burst, idle, churn and functions spend the calls issues 6 and 11 allow and apply every change', { timeout: 300_000 }, async () => {
+    // Five daemon processes one after another (setup, three onces, run): the timeout is a hang guard, not a time target.
     const results = await runBench({ ...QUICK, latencyAwsMs: 2, latencySoarMs: 3, scale: [], json: undefined });
     const scenario = (name: ScenarioResult['scenario']): ScenarioResult => {
       const found = results.scenarios.find((s) => s.scenario === name);
