@@ -1,5 +1,6 @@
 import { htmlToText } from '../util/html-text.js';
 import type { Emulators } from '../../emulators/index.js';
+import type { InvocationView } from '../../emulators/soar/index.js';
 import type { CycleReport } from '../poller/run-cycle.js';
 
 /** Printing helpers of the demo: what a responder and an operator would look at. */
@@ -30,7 +31,8 @@ export class DemoPrinter {
     this.line(`  SOAR calls: ${formatCounts(soar)}`);
   }
 
-  incident(emulators: Emulators, id: number, title: string): void {
+  /** `lastNoteOnly`: the note that just appeared, not the incident's whole history. */
+  incident(emulators: Emulators, id: number, title: string, options: { lastNoteOnly?: boolean } = {}): void {
     const incident = emulators.soar.getIncident(id);
     if (!incident) return;
     this.line(`  ${title}: incident ${id} "${incident.name}"`);
@@ -40,8 +42,18 @@ export class DemoPrinter {
     const rows = Object.entries(incident.tables).map(([t, r]) => `${t} ${r.length}`).join(', ');
     this.line(`    data table rows: ${rows || 'none'}`);
     this.line(`    artifacts (${incident.artifacts.length}): ${incident.artifacts.slice(0, 8).map((a) => `${a.type} ${a.value}`).join('; ')}${incident.artifacts.length > 8 ? '; ...' : ''}`);
-    for (const note of incident.notes.slice(1)) this.line(`    note: ${oneLine(note.text)}`);
+    for (const note of options.lastNoteOnly ? incident.notes.slice(-1) : incident.notes.slice(1)) this.line(`    note: ${oneLine(note.text)}`);
     if (incident.resolutionSummary) this.line(`    resolution summary: ${oneLine(incident.resolutionSummary)}`);
+  }
+
+  /** What crossed STOMP for one invocation: the delivery, the status messages, the final reply, the ACK. */
+  invocation(view: InvocationView, results: { success?: unknown; reason?: unknown } | undefined): void {
+    const final = view.result as { message_type?: unknown; message?: unknown } | null;
+    this.line(`  SOAR -> MESSAGE ${view.function} (correlation-id ${view.invocationId}) on ${view.destination}, delivered ${view.deliveries}x`);
+    for (const text of view.messages) this.line(`  app  -> status: ${oneLine(text)}`);
+    const outcome = results ? `success ${String(results.success)}${results.reason ? `, reason ${oneLine(typeof results.reason === 'string' ? results.reason : JSON.stringify(results.reason))}` : ''}` : oneLine(String(final?.message));
+    this.line(`  app  -> final reply (message_type ${String(final?.message_type)}): ${outcome}; ${view.finalReplies} final repl${view.finalReplies === 1 ? 'y' : 'ies'}`);
+    this.line(`  app  -> ${view.acks.map((a) => `${a.command} of delivery ${a.delivery}`).join(', ') || 'no ACK'}`);
   }
 }
 

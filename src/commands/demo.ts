@@ -7,7 +7,9 @@ import { EMULATOR_CA_FILE, EMULATOR_PORTS } from '../config/example-file.js';
 import type { Io } from '../main.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, prepare, startApp } from './command-support.js';
+import { functionsStory } from './demo-functions.js';
 import { DemoPrinter } from './demo-story.js';
+import { applyFunctionsGap, findFunctionsGap, readFunctionsState } from './functions-plan.js';
 import { progressForApp } from './progress-for-app.js';
 import { applySchemaGap, findSchemaGaps } from './schema-plan.js';
 
@@ -18,7 +20,8 @@ export const DEMO_MIN_FINDINGS = 5;
  * `guardduty-soar demo`: the embedded default. Starts both emulators with sample findings, writes an
  * app.config pointing at them, runs setup, then runs the real daemon cycle four times with changes
  * made between cycles so every sync path shows: escalation, update, close on archive, archive on
- * close, manual refresh, a new finding, a vanished finding, a recurrence, and an idle cycle.
+ * close, manual refresh, a new finding, a vanished finding, a recurrence, and an idle cycle. Then the
+ * daemon serves SOAR functions: a responder's Refresh Finding and an IPSet created from SOAR.
  */
 export async function demoCommand(io: Io, options: { findings: number; verbose?: boolean | undefined }): Promise<number> {
   if (options.findings < DEMO_MIN_FINDINGS) {
@@ -46,10 +49,15 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
   const app = startApp(verbose ? io : { ...io, stdout: io.stderr }, configPath, 'demo', { quiet: !verbose });
   if (typeof app === 'number') return app;
   try {
-    out.heading('setup: create the custom fields, data tables and artifact types in SOAR');
+    out.heading('setup: create the custom fields, data tables, artifact types and the SOAR functions in SOAR');
     await app.soar.connect();
-    const created = await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined);
-    out.line(`created ${created} schema objects; a second run: ${await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined)} (idempotent)`);
+    const setup = async (): Promise<number> => {
+      const functions = await readFunctionsState(app.soarClient);
+      return await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined)
+        + await applyFunctionsGap(app.soarClient, functions, findFunctionsGap(functions), () => undefined);
+    };
+    const created = await setup();
+    out.line(`created ${created} objects (schema, the message destination fn_aws_gd, its functions and their inputs); a second run: ${await setup()} (idempotent)`);
     const deps = await prepare(app);
     // The story is the demo's output, so progress lines join it (the daemon's own log is quiet here).
     const display = progressForApp(app, io, (_fields, text) => out.line(`  progress: ${text}`));
@@ -91,10 +99,11 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
     out.incident(emulators, byFinding(closed), 'Recurred after close -> reopened');
 
     const idle = await cycle('Cycle 4: nothing changed (the idle cost)');
+    const served = await functionsStory(app, deps, emulators, out, byFinding(refreshed));
     out.heading('Done');
-    out.line(`${emulators.soar.listIncidents().length} incidents in SOAR for ${first.regions.length} regions; every cycle ${idle.ok ? 'succeeded' : 'reported failures'}.`);
+    out.line(`${emulators.soar.listIncidents().length} incidents in SOAR for ${first.regions.length} regions; every cycle ${idle.ok ? 'succeeded' : 'reported failures'}; the SOAR functions ${served ? 'succeeded' : 'failed'}.`);
     out.line(`Run it yourself: ${byHandEmulateCommand(io.cwd)}, then in another shell setup, once and status with app.config.emulators (README, "By hand").`);
-    return idle.ok ? EXIT_OK : EXIT_FAILURE;
+    return idle.ok && served ? EXIT_OK : EXIT_FAILURE;
   } finally {
     app.close();
   }
@@ -122,6 +131,9 @@ function writeDemoConfig(dir: string, emulators: Emulators): string {
       `org = ${emulators.soar.orgName}`,
       'api_key_id = demo-key',
       'api_key_secret = demo-secret',
+      // SOAR functions: the emulator's STOMP broker over TLS, its CA verified.
+      `stomp_port = ${String(emulators.soar.stompPort)}`,
+      `stomp_cafile = ${emulators.soar.caPath ?? ''}`,
       '',
       '[fn_aws_guardduty]',
       'aws_gd_access_key_id = AKIADEMOEXAMPLE00001',

@@ -156,8 +156,11 @@ function sharedPreparation(app: App): () => Promise<CycleDeps> {
     }));
 }
 
-/** The SOAR functions listener on the shared preparation; `aws_gd_functions = false` makes it a disabled one. */
-function functionsListener(app: App, prepared: () => Promise<CycleDeps>): FunctionsListener {
+/**
+ * The SOAR functions listener on the shared preparation; `aws_gd_functions = false` makes it a
+ * disabled one. Exported so that `demo` serves functions exactly as `run` does.
+ */
+export function functionsListener(app: App, prepared: () => Promise<CycleDeps>): FunctionsListener {
   const { auth } = app.config.soar;
   return createFunctionsListener({
     config: app.config.functions,

@@ -110,6 +110,31 @@ describe('the command line itself', () => {
     expect(six.code).toBe(0);
     expect(six.stdout).toMatch(/GuardDuty holds 6 sample findings in \d+ regions/);
   });
+
+  it('demo ends with SOAR functions over STOMP: a responder\'s refresh and an IPSet created from SOAR, each answered once and ACKed', async () => {
+    const demo = await bare(['demo']);
+    expect(demo.code).toBe(0);
+    const story = demo.stdout.slice(demo.stdout.indexOf('== SOAR functions'));
+    expect(story).toMatch(/listener connected: STOMP 1\.2 over TLS to port \d+ \(CA verified\), subscribed to actions\.\d+\.fn_aws_gd/);
+    // (a) Refresh Finding: the status messages, one successful final reply, the ACK, and what the responder sees.
+    const refresh = story.slice(story.indexOf('(a)'), story.indexOf('(b)'));
+    expect(refresh).toContain('MESSAGE func_aws_guardduty_refresh_finding (correlation-id invid:1) on fn_aws_gd, delivered 1x');
+    expect(refresh).toMatch(/status: Refreshing incident (\d+) from GuardDuty finding \w+/);
+    expect(refresh).toContain('final reply (message_type 0): success true; 1 final reply');
+    expect(refresh).toContain('ACK of delivery 1');
+    expect(refresh).toMatch(/result content: severity_code High, aws_guardduty_count 3/);
+    expect(refresh).toMatch(/note: GuardDuty finding refreshed on request: .*Severity: \w+ → High.*Count: 1 → 3/);
+    // (b) Create IPSet from an S3 list, then Get IPSet: the new id and the status GuardDuty reports.
+    const ipset = story.slice(story.indexOf('(b)'));
+    expect(ipset).toContain('from s3://guardduty-soar-demo-lists/trusted/scanners.txt');
+    const id = /new IpSetId: ([0-9a-f]{32})/.exec(ipset)?.[1];
+    expect(id).toBeDefined();
+    expect(ipset).toContain('MESSAGE aws_guardduty_get_ipset (correlation-id invid:3)');
+    expect(ipset).toContain('Get IPSet: "Our scanners" status ACTIVE');
+    expect(ipset).toContain('GuardDuty read 2 entries from S3: 198.51.100.7, 203.0.113.0/24');
+    expect(ipset.match(/ACK of delivery 1/g)).toHaveLength(2);
+    expect(demo.stdout).toContain('the SOAR functions succeeded.');
+  });
 });
 
 describe('configuration problems the operator meets first', () => {
