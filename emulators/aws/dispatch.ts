@@ -3,7 +3,7 @@ import type { Caller } from './accounts.js';
 import { handleEc2 } from './ec2-handlers.js';
 import { parseJsonBody } from './guardduty-input.js';
 import { handleGuardDuty } from './guardduty-handlers.js';
-import { matchGuardDutyRoute, type GuardDutyRoute } from './guardduty-routes.js';
+import { NO_CONTENT, matchGuardDutyRoute, type GuardDutyRoute } from './guardduty-routes.js';
 import { EC2_VERSION, STS_VERSION, ec2ErrorXml, parseForm, stsErrorXml } from './query-protocol.js';
 import { s3ErrorXml } from './s3-errors.js';
 import { handleS3 } from './s3-handlers.js';
@@ -114,6 +114,7 @@ export function execute(target: Target, caller: Caller | undefined, region: stri
       caller,
       region,
     });
+    if (NO_CONTENT.has(target.route.operation)) return { status: 204, contentType: 'application/json', body: '', headers: guardDutyHeaders(requestId) };
     return { status: 200, contentType: 'application/json', body: JSON.stringify(body), headers: guardDutyHeaders(requestId) };
   }
   const xml = handleEc2(target.operation, target.params, caller, state, requestId);

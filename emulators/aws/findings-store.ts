@@ -1,3 +1,4 @@
+import type { DetectorConfig } from './detector-config.js';
 import type { WireFinding } from './wire.js';
 
 /**
@@ -12,6 +13,8 @@ export interface Detector {
   region: string;
   /** ISO string (the model declares GetDetector's createdAt as a string). */
   createdAt: string;
+  /** What GetDetector answers and UpdateDetector/TagResource change. */
+  config: DetectorConfig;
   findings: Map<string, WireFinding>;
 }
 

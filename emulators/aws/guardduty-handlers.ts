@@ -6,9 +6,12 @@ import type { GuardDutyOperation } from './guardduty-routes.js';
 import { getFindingsStatistics } from './guardduty-statistics.js';
 import { offsetToken, parseOffsetToken, queryHash, type Page } from './paging.js';
 import { sortFindings } from './sorting.js';
+import { detectorBody, updateDetectorConfig } from './detector-config.js';
+import { FILTER_HANDLERS } from './filters.js';
+import { TAG_HANDLERS } from './tag-handlers.js';
 import { THREAT_LIST_HANDLERS } from './threat-list-handlers.js';
 import type { EmulatorState } from './state.js';
-import { epochSeconds, type JsonObject } from './wire.js';
+import type { JsonObject } from './wire.js';
 
 /** The GuardDuty operations, each taking the parsed request and answering the JSON body of a 200. */
 
@@ -16,7 +19,7 @@ type Handler = (state: EmulatorState, req: GuardDutyRequest) => JsonObject;
 
 const HANDLERS: Record<GuardDutyOperation, Handler> = {
   ListDetectors: listDetectors,
-  GetDetector: getDetector,
+  GetDetector: (state, req) => detectorBody(detectorOf(state, req)),
   ListFindings: listFindings,
   GetFindings: getFindings,
   ArchiveFindings: (state, req) => archive(state, req, true),
@@ -25,6 +28,9 @@ const HANDLERS: Record<GuardDutyOperation, Handler> = {
   UpdateFindingsFeedback: updateFeedback,
   GetFindingsStatistics: getFindingsStatistics,
   GetAdministratorAccount: getAdministratorAccount,
+  UpdateDetector: (state, req) => (updateDetectorConfig(detectorOf(state, req), req.body, state.now()), {}),
+  ...TAG_HANDLERS,
+  ...FILTER_HANDLERS,
   ...THREAT_LIST_HANDLERS,
 };
 
@@ -40,21 +46,6 @@ function listDetectors(state: EmulatorState, req: GuardDutyRequest): JsonObject 
   const all = detector ? [detector.id] : [];
   const ids = all.slice(offset, offset + size);
   return offset + size < all.length ? { detectorIds: ids, nextToken: offsetToken(offset + size) } : { detectorIds: ids };
-}
-
-function getDetector(state: EmulatorState, req: GuardDutyRequest): JsonObject {
-  const detector = detectorOf(state, req);
-  const updated = epochSeconds(Date.parse(detector.createdAt));
-  const feature = (name: string): JsonObject => ({ name, status: 'ENABLED', updatedAt: updated });
-  return {
-    createdAt: detector.createdAt,
-    updatedAt: detector.createdAt,
-    findingPublishingFrequency: 'SIX_HOURS',
-    serviceRole: `arn:aws:iam::${detector.accountId}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
-    status: 'ENABLED',
-    tags: {},
-    features: ['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS', 'S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING'].map(feature),
-  };
 }
 
 function listFindings(state: EmulatorState, req: GuardDutyRequest): JsonObject {

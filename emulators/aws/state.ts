@@ -1,6 +1,8 @@
 import { AccountRegistry, type Account, type AccountSpec, type Caller } from './accounts.js';
 import { CallLog } from './call-log.js';
 import { FaultInjector } from './faults.js';
+import { newDetectorConfig } from './detector-config.js';
+import { FilterStore } from './filters.js';
 import { FindingsStore, type Detector } from './findings-store.js';
 import { ListingSnapshots } from './paging.js';
 import { Prng } from '../shared/prng.js';
@@ -19,6 +21,7 @@ export class EmulatorState {
   readonly store = new FindingsStore();
   readonly threatLists = new ThreatListStore();
   readonly s3 = new S3Store();
+  readonly filters = new FilterStore();
   readonly calls = new CallLog();
   readonly prng: Prng;
   readonly faults: FaultInjector;
@@ -46,8 +49,8 @@ export class EmulatorState {
     const account = this.accounts.get(accountId);
     if (!account) throw new Error(`unknown account ${accountId}`);
     if (!this.accounts.isRegionEnabled(account, region)) account.optedInRegions.add(region);
-    const createdAt = new Date(this.now() - 30 * 86_400_000).toISOString();
-    return this.store.addDetector({ id: this.prng.hex(32), accountId, region, createdAt });
+    const created = this.now() - 30 * 86_400_000;
+    return this.store.addDetector({ id: this.prng.hex(32), accountId, region, createdAt: new Date(created).toISOString(), config: newDetectorConfig(created) });
   }
 
   /** The caller's detector in the region of the call, or GuardDuty's "not owned" 400. */
