@@ -21,6 +21,8 @@ interface KindNames {
   idInput: InputName;
   /** The id member of CreateIPSet's / CreateThreatIntelSet's response. */
   idMember: 'IpSetId' | 'ThreatIntelSetId';
+  /** What the id input must hold, for the error that names it. */
+  idExpected: string;
   /** Whether IBM's create and update take `aws_gd_bucket_owner` (only the IPSet ones do). */
   bucketOwner: boolean;
   functions: Record<'create' | 'get' | 'list' | 'update' | 'delete', FunctionName>;
@@ -28,11 +30,12 @@ interface KindNames {
 
 const KINDS: Record<ListKind, KindNames> = {
   ipset: {
-    idInput: INPUT.ipSetId, idMember: 'IpSetId', bucketOwner: true,
+    idInput: INPUT.ipSetId, idMember: 'IpSetId', bucketOwner: true, idExpected: 'the id of a GuardDuty IPSet (as Create IPSet or List IPSets answers it)',
     functions: { create: FUNCTION.createIpSet, get: FUNCTION.getIpSet, list: FUNCTION.listIpSet, update: FUNCTION.updateIpSet, delete: FUNCTION.deleteIpSet },
   },
   threatintelset: {
     idInput: INPUT.threatIntelSetId, idMember: 'ThreatIntelSetId', bucketOwner: false,
+    idExpected: 'the id of a GuardDuty ThreatIntelSet (as Create ThreatIntelSet or List ThreatIntelSets answers it)',
     functions: {
       create: FUNCTION.createThreatIntelSet, get: FUNCTION.getThreatIntelSet, list: FUNCTION.listThreatIntelSet,
       update: FUNCTION.updateThreatIntelSet, delete: FUNCTION.deleteThreatIntelSet,
@@ -79,7 +82,7 @@ async function create(kind: ListKind, names: KindNames, call: FunctionCall, t: D
 }
 
 async function get(kind: ListKind, names: KindNames, call: FunctionCall, t: DetectorTarget): Promise<FunctionOutcome> {
-  const id = requiredText(call.inputs, names.idInput);
+  const id = requiredText(call.inputs, names.idInput, names.idExpected);
   return awsResult(async () => {
     const { list } = await t.source.getList(t.region, t.detectorId, kind, id);
     return { Name: list.name, Format: list.format, Location: list.location, Tags: list.tags, Status: list.status };
@@ -106,7 +109,7 @@ async function list(kind: ListKind, call: FunctionCall, t: DetectorTarget): Prom
 
 async function update(kind: ListKind, names: KindNames, call: FunctionCall, t: DetectorTarget): Promise<FunctionOutcome> {
   const { inputs } = call;
-  const id = requiredText(inputs, names.idInput);
+  const id = requiredText(inputs, names.idInput, names.idExpected);
   const changes = {
     name: listNameInput(inputs, INPUT.newName, false),
     location: locationInput(inputs, INPUT.newLocation, false),
@@ -120,7 +123,7 @@ async function update(kind: ListKind, names: KindNames, call: FunctionCall, t: D
 }
 
 async function remove(kind: ListKind, names: KindNames, call: FunctionCall, t: DetectorTarget): Promise<FunctionOutcome> {
-  const id = requiredText(call.inputs, names.idInput);
+  const id = requiredText(call.inputs, names.idInput, names.idExpected);
   return awsResult(async () => {
     const { meta } = await t.source.deleteList(t.region, t.detectorId, kind, id);
     return { ResponseMetadata: responseMetadata(meta), status: 'ok' };

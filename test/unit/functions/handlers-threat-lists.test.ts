@@ -115,8 +115,8 @@ describe('bad input to the list functions', () => {
       [FUNCTION.createIpSet, createInputs({ aws_gd_region: 'ap-south-1' }), 'aws_gd_region', /a region where guardduty-soar polls/],
       [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_detector_id: 'deadbeef' }, 'aws_gd_detector_id', /a detector guardduty-soar polls in us-east-1/],
       [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_max_results: 51 }, 'aws_gd_max_results', /from 1 to 50/],
-      [FUNCTION.getIpSet, w.at(), 'aws_gd_ip_set_id', /expected a value/],
-      [FUNCTION.deleteThreatIntelSet, w.at(), 'aws_gd_threat_intel_set_id', /expected a value/],
+      [FUNCTION.getIpSet, w.at(), 'aws_gd_ip_set_id', /expected the id of a GuardDuty IPSet/],
+      [FUNCTION.deleteThreatIntelSet, w.at(), 'aws_gd_threat_intel_set_id', /expected the id of a GuardDuty ThreatIntelSet/],
       [FUNCTION.updateIpSet, { ...w.at(), aws_gd_ip_set_id: 'x', aws_gd_new_location: 'ftp://lists/x' }, 'aws_gd_new_location', /S3 object URL/],
     ];
     for (const [fn, inputs, input, message] of cases) {
