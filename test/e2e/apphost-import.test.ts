@@ -63,6 +63,8 @@ describe('App Host package: export.res imported through the import flow', () => 
     expect(accepted.body.status, JSON.stringify(accepted.body.messages)).toBe('DONE');
     const messages = accepted.body.messages as { type: string; text: string }[];
     expect(messages.filter((m) => m.type !== 'info')).toEqual([]);
+    // The playbooks call functions that exist after the import.
+    expect(messages.filter((m) => m.text.startsWith('Checked playbook'))).toHaveLength(11);
 
     // What App Host (and resilient-circuits customize, step 5) does next: the app's API key joins the destination.
     const session = await soarRest(h, 'GET', '/rest/session');
@@ -83,5 +85,18 @@ describe('App Host package: export.res imported through the import flow', () => 
     const io = h.io();
     expect(await setupCommand(io, { config: h.configPath })).toBe(0);
     expect(io.out()).toContain('Nothing to do');
+  });
+
+  it('fails, changing nothing it has not created, when a playbook calls a function the import lacks', async () => {
+    h = await startHarness({ findings: 0, setup: false });
+    const built = await h.cli(['package', '--out', 'pkg']);
+    expect(built.code, built.stderr).toBe(0);
+    const res = exportResFromZip(/^Wrote (.*\.zip)$/m.exec(built.stdout)![1]);
+    const refresh = (res.functions as Json[]).find((f) => f.name === 'func_aws_guardduty_refresh_finding')!;
+    const withoutRefresh = { ...res, functions: (res.functions as Json[]).filter((f) => f !== refresh) };
+    const posted = await soarRest(h, 'POST', '/configurations/imports', withoutRefresh);
+    const done = await soarRest(h, 'PUT', `/configurations/imports/${String(posted.body.id)}`, { ...posted.body, status: 'ACCEPTED' });
+    expect(done.body.status).toBe('FAILED');
+    expect(JSON.stringify(done.body.messages)).toContain(`Playbook example_aws_guardduty_refresh_finding_details_pb calls function ${String(refresh.uuid)}`);
   });
 });

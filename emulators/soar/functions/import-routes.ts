@@ -14,6 +14,8 @@ import { resolveFunction } from './function-routes.js';
  * answers a PENDING import; `PUT /configurations/imports/{id}` with `status: "ACCEPTED"` applies it
  * (fields, data tables, artifact types, message destinations, functions, in that order, because
  * functions refer to their input fields by uuid) and answers DONE; `"REJECTED"` cancels it.
+ * Playbooks are checked, not stored (the emulator runs none): each function a playbook calls must
+ * exist, in the org or in the import, and its scripts must be python3, as the SDK's validator wants.
  * [I] Objects whose name already exists are left as they are and named in `messages`, which is
  * what an import into an org that already has the app shows; an invalid object fails the import.
  */
@@ -34,6 +36,7 @@ const ExportResSchema = z.object({
   incident_artifact_types: entries,
   message_destinations: entries,
   functions: entries,
+  playbooks: entries,
 }).loose();
 type ExportRes = z.infer<typeof ExportResSchema>;
 
@@ -125,5 +128,33 @@ export function applyImport(state: SoarState, res: ExportRes): Message[] {
     if (functions.function(input.name)) kept(`Function ${input.name}`);
     else { functions.addFunction(resolveFunction(state, input)); created(`function ${input.name}`); }
   }
+  const importedNames = new Map(res.functions.filter(isRecord).map((f) => [String(f.uuid), String(f.name)]));
+  for (const raw of res.playbooks.filter(isRecord)) messages.push(checkPlaybook(state, raw, importedNames));
   return messages;
+}
+
+const FUNCTION_NODE = /<resilient:function uuid="([^"]+)">([^<]*)<\/resilient:function>/g;
+const XML_ENTITIES: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&apos;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+
+/** A playbook of the import, checked: what SOAR would refuse fails the import. */
+function checkPlaybook(state: SoarState, raw: Record<string, unknown>, importedNames: Map<string, string>): Message {
+  const name = typeof raw.name === 'string' ? raw.name : '';
+  const content = isRecord(raw.content) ? raw.content : {};
+  if (name === '' || typeof content.xml !== 'string') throw new Error('A playbook needs a name and content.xml.');
+  if (raw.activation_type !== 'manual' && raw.activation_type !== 'automatic') throw new Error(`Playbook ${name}: activation_type must be manual or automatic.`);
+  const byUuid = new Map(state.functions.listFunctions().map((f) => [f.uuid, f.name]));
+  for (const [, uuid = '', json = ''] of content.xml.matchAll(FUNCTION_NODE)) {
+    // A function the org already had may have another uuid there: the import's own name then finds it.
+    const fnName = byUuid.get(uuid) ?? importedNames.get(uuid);
+    if (fnName === undefined || !state.functions.function(fnName)) throw new Error(`Playbook ${name} calls function ${uuid}, which is neither in the org nor in the import.`);
+    let node: unknown;
+    try {
+      node = JSON.parse(json.replace(/&(?:quot|#39|apos|lt|gt|amp);/g, (e) => XML_ENTITIES[e] ?? e));
+    } catch {
+      throw new Error(`Playbook ${name}: the settings of function ${fnName} are not JSON.`);
+    }
+    const language = isRecord(node) ? node.pre_processing_script_language : undefined;
+    if (language !== undefined && language !== 'python3') throw new Error(`Playbook ${name}: scripts must be python3, not ${JSON.stringify(language)}.`);
+  }
+  return { type: 'info', text: `Checked playbook ${name} (the emulator stores no playbooks).` };
 }
