@@ -87,7 +87,7 @@ describe('App Host package: export.res imported through the import flow', () => 
     expect(io.out()).toContain('Nothing to do');
   });
 
-  it('fails, changing nothing it has not created, when a playbook calls a function the import lacks', async () => {
+  it('fails when a playbook calls a function neither the org nor the import has', async () => {
     h = await startHarness({ findings: 0, setup: false });
     const built = await h.cli(['package', '--out', 'pkg']);
     expect(built.code, built.stderr).toBe(0);
