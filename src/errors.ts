@@ -34,7 +34,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type ServiceName = 'guardduty' | 'ec2' | 'sts' | 'soar';
+export type ServiceName = 'guardduty' | 'ec2' | 'sts' | 's3' | 'soar';
 
 export class ExternalServiceError extends Error {
   override readonly name = 'ExternalServiceError';

@@ -79,6 +79,7 @@ export const INPUT = {
   newName: 'aws_gd_new_name',
   newLocation: 'aws_gd_new_location',
   newActivate: 'aws_gd_new_activate',
+  ipAddresses: 'aws_gd_ip_addresses',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -114,6 +115,7 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.newName, 'aws_gd_new_name', 'text', false, 'A new name for the list (optional).'),
   input(INPUT.newLocation, 'aws_gd_new_location', 'text', false, 'A new S3 URL of the list file (optional).', 's3://bucket/key.txt'),
   input(INPUT.newActivate, 'aws_gd_new_activate', 'boolean', false, 'Activate (true) or deactivate (false) the list (optional).'),
+  input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
 /** Function API names, for the listener and the handlers. */
@@ -130,6 +132,10 @@ export const FUNCTION = {
   listThreatIntelSet: 'aws_guardduty_list_threatintelset',
   updateIpSet: 'aws_guardduty_update_ipset',
   updateThreatIntelSet: 'aws_guardduty_update_threatintelset',
+  addToThreatIntelSet: 'aws_guardduty_add_to_threatintelset',
+  removeFromThreatIntelSet: 'aws_guardduty_remove_from_threatintelset',
+  addToIpSet: 'aws_guardduty_add_to_ipset',
+  removeFromIpSet: 'aws_guardduty_remove_from_ipset',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -163,6 +169,11 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.listThreatIntelSet, 'AWS GuardDuty: List ThreatIntelSets', 'Lists the ThreatIntelSet IDs of a GuardDuty detector.', [...AT, I.maxResults, I.nextToken]),
   fn(FUNCTION.updateIpSet, 'AWS GuardDuty: Update IPSet', 'Changes the name, location or activation of a GuardDuty IPSet.', [...AT, I.ipSetId, I.newName, I.newLocation, I.newActivate, I.bucketOwner]),
   fn(FUNCTION.updateThreatIntelSet, 'AWS GuardDuty: Update ThreatIntelSet', 'Changes the name, location or activation of a GuardDuty ThreatIntelSet.', [...AT, I.threatIntelSetId, I.newName, I.newLocation, I.newActivate]),
+  // Beyond IBM's app (issue 13): the list maintenance a responder does from an IP Address artifact.
+  fn(FUNCTION.addToThreatIntelSet, 'AWS GuardDuty: Add to threat list', 'Adds IP addresses or CIDR ranges to the TXT file of a GuardDuty ThreatIntelSet (threat list) and has GuardDuty reload it.', [I.ipAddresses, I.threatIntelSetId, ...AT]),
+  fn(FUNCTION.removeFromThreatIntelSet, 'AWS GuardDuty: Remove from threat list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty ThreatIntelSet (threat list) and has GuardDuty reload it.', [I.ipAddresses, I.threatIntelSetId, ...AT]),
+  fn(FUNCTION.addToIpSet, 'AWS GuardDuty: Add to trusted list', 'Adds IP addresses or CIDR ranges to the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
+  fn(FUNCTION.removeFromIpSet, 'AWS GuardDuty: Remove from trusted list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
 ];
 
 const INPUTS_BY_NAME = new Map<string, FunctionInputDefinition>(FUNCTION_INPUTS.map((f) => [f.name, f]));

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -12,7 +13,7 @@ import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThr
 /**
  * Builds the AWS SDK clients: one per (service, region), cached, all sharing one HTTP handler (the
  * proxy-routing agents and timeouts) and one credential provider. Endpoints come only from the SDK's
- * standard resolution (`AWS_ENDPOINT_URL_GUARDDUTY` / `_EC2` / `_STS`, shared config); there is no
+ * standard resolution (`AWS_ENDPOINT_URL_GUARDDUTY` / `_EC2` / `_STS` / `_S3`, shared config); there is no
  * private endpoint switch.
  */
 
@@ -73,7 +74,7 @@ export async function withCallStats<T>(run: () => Promise<T>): Promise<{ result:
 export class AwsClients {
   private readonly handler: NodeHttpHandler;
   private readonly credentials: CredentialProvider | Credentials;
-  private readonly cache = new Map<string, GuardDutyClient | EC2Client | STSClient>();
+  private readonly cache = new Map<string, GuardDutyClient | EC2Client | STSClient | S3Client>();
 
   constructor(private readonly options: AwsClientsOptions) {
     const timeout = options.timeoutMs ?? 30_000;
@@ -118,13 +119,25 @@ export class AwsClients {
     });
   }
 
+  /**
+   * S3, for the list objects of IPSets and ThreatIntelSets. A bucket in another region than the
+   * client's is followed (S3's redirect names it), since a list's URL need not name its region.
+   */
+  s3(region: string): S3Client {
+    return this.cached('s3', region, (config) => {
+      const client = new S3Client({ ...config, followRegionRedirects: true });
+      client.middlewareStack.add(throttleCounter, THROTTLE_COUNTER);
+      return client;
+    });
+  }
+
   /** Closes the shared sockets; the clients are unusable afterwards. */
   destroy(): void {
     this.cache.clear();
     this.handler.destroy();
   }
 
-  private cached<C extends GuardDutyClient | EC2Client | STSClient>(
+  private cached<C extends GuardDutyClient | EC2Client | STSClient | S3Client>(
     service: string, region: string, create: (config: { region: string; credentials: CredentialProvider | Credentials; requestHandler: NodeHttpHandler; maxAttempts: number }) => C,
   ): C {
     const key = `${service}/${region}`;

@@ -16,7 +16,7 @@ const TRANSIENT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeo
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'ECONNABORTED', 'EAI_AGAIN']);
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
 
-const LABELS: Record<ServiceName, string> = { guardduty: 'GuardDuty', ec2: 'EC2', sts: 'STS', soar: 'SOAR' };
+const LABELS: Record<ServiceName, string> = { guardduty: 'GuardDuty', ec2: 'EC2', sts: 'STS', s3: 'S3', soar: 'SOAR' };
 
 interface SdkErrorShape {
   name?: unknown;

@@ -1,9 +1,10 @@
 import type { Finding } from './finding.js';
+import type { ListObjectsApi } from './s3-lists.js';
 import type { ThreatListsApi } from './threat-lists.js';
 
 /**
  * GuardDuty, EC2 and STS as the daemon sees them: only the calls it makes, in its own terms (the
- * threat-list calls of the SOAR functions included).
+ * threat-list calls of the SOAR functions included, and the S3 objects those lists are read from).
  * The implementation (`guardduty-client.ts`) keeps every SDK type inside itself and throws
  * `ExternalServiceError` for every failure.
  */
@@ -43,7 +44,7 @@ export interface CallerIdentity {
 
 export type Feedback = 'USEFUL' | 'NOT_USEFUL';
 
-export interface FindingsSource extends ThreatListsApi {
+export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
   /** STS GetCallerIdentity with the credentials this source uses. */
   identity(): Promise<CallerIdentity>;
   /** EC2 DescribeRegions in the master region (enabled regions only). */

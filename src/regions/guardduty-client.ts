@@ -17,10 +17,11 @@ import { cleanFinding, type Finding } from './finding.js';
 import type {
   CallerIdentity, Criteria, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
 } from './findings-source.js';
+import { S3ListObjects, type ListObject, type ListWrite } from './s3-lists.js';
 import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
 
 /**
- * `FindingsSource` over the AWS SDK v3: GuardDuty, EC2 DescribeRegions and STS. SDK types stay in
+ * `FindingsSource` over the AWS SDK v3: GuardDuty, EC2 DescribeRegions, STS and S3 (list objects). SDK types stay in
  * here; every failure leaves as `ExternalServiceError`; every logical call is reported to the
  * observer. Retries are the SDK's alone (standard mode, `maxAttempts`): we never add our own.
  */
@@ -40,11 +41,13 @@ export class GuardDutyFindingsSource implements FindingsSource {
   private readonly clock: Clock;
   /** Clients that carry the response-header middleware (added once, on first use). */
   private readonly capturing = new WeakSet<GuardDutyClient>();
+  private readonly listObjects: S3ListObjects;
 
   constructor(private readonly options: GuardDutySourceOptions) {
     this.clients = new AwsClients(options);
     this.observer = options.observer ?? nullObserver;
     this.clock = options.clock ?? systemClock;
+    this.listObjects = new S3ListObjects((region) => this.clients.s3(region), (operation, region, send) => this.call('s3', operation, region, send));
   }
 
   async identity(): Promise<CallerIdentity> {
@@ -169,6 +172,14 @@ export class GuardDutyFindingsSource implements FindingsSource {
       ? await this.listCall('DeleteIPSet', region, (c) => c.send(new DeleteIPSetCommand({ DetectorId: detectorId, IpSetId: id })))
       : await this.listCall('DeleteThreatIntelSet', region, (c) => c.send(new DeleteThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: id })));
     return { meta };
+  }
+
+  readListObject(region: string, location: string): Promise<ListObject | undefined> {
+    return this.listObjects.readListObject(region, location);
+  }
+
+  writeListObject(region: string, location: string, text: string, expected: string | undefined): Promise<ListWrite> {
+    return this.listObjects.writeListObject(region, location, text, expected);
   }
 
   /** Closes the HTTP sockets. */

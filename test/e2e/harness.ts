@@ -63,7 +63,7 @@ export class Harness {
   get env(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of Object.keys(env)) if (/^(AWS_|HTTPS?_PROXY|NO_PROXY)/i.test(key)) delete env[key];
-    for (const service of ['GUARDDUTY', 'EC2', 'STS']) env[`AWS_ENDPOINT_URL_${service}`] = this.aws.url;
+    for (const service of ['GUARDDUTY', 'EC2', 'STS', 'S3']) env[`AWS_ENDPOINT_URL_${service}`] = this.aws.url;
     env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     return env;
   }

@@ -2,6 +2,7 @@ import type { CycleDeps } from '../../poller/run-cycle.js';
 import { FUNCTION, type FunctionName } from '../definitions.js';
 import type { FunctionHandler } from '../function-types.js';
 import { archiveFindingHandler } from './archive-finding.js';
+import { listEntryHandlers } from './list-entries.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
 
@@ -20,5 +21,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.refreshFinding, refreshFindingHandler(deps)],
     [FUNCTION.archiveFinding, archiveFindingHandler(deps)],
     ...threatListHandlers(deps),
+    ...listEntryHandlers(deps),
   ]);
 }

@@ -33,12 +33,21 @@ const IBM: Record<string, { required: string[]; optional: string[] }> = {
   },
 };
 
+/** Beyond IBM's app (issue 13): threat and trusted list maintenance. */
+const RESPOND: Record<string, { required: string[]; optional: string[] }> = {
+  aws_guardduty_add_to_threatintelset: { required: ['aws_gd_ip_addresses', 'aws_gd_threat_intel_set_id', 'aws_gd_detector_id', 'aws_gd_region'], optional: [] },
+  aws_guardduty_remove_from_threatintelset: { required: ['aws_gd_ip_addresses', 'aws_gd_threat_intel_set_id', 'aws_gd_detector_id', 'aws_gd_region'], optional: [] },
+  aws_guardduty_add_to_ipset: { required: ['aws_gd_ip_addresses', 'aws_gd_ip_set_id', 'aws_gd_detector_id', 'aws_gd_region'], optional: [] },
+  aws_guardduty_remove_from_ipset: { required: ['aws_gd_ip_addresses', 'aws_gd_ip_set_id', 'aws_gd_detector_id', 'aws_gd_region'], optional: [] },
+};
+const ALL = { ...IBM, ...RESPOND };
+
 describe('function definitions', () => {
-  it("are IBM's twelve functions on fn_aws_gd, with IBM's required and optional inputs", () => {
+  it("are IBM's twelve functions and the four list edits on fn_aws_gd, with IBM's required and optional inputs", () => {
     expect(MESSAGE_DESTINATION).toMatchObject({ programmaticName: 'fn_aws_gd', destinationType: 0, expectAck: true });
-    expect(FUNCTIONS.map((f) => f.name).sort()).toEqual(Object.keys(IBM).sort());
+    expect(FUNCTIONS.map((f) => f.name).sort()).toEqual(Object.keys(ALL).sort());
     for (const fn of FUNCTIONS) {
-      const ibm = IBM[fn.name];
+      const ibm = ALL[fn.name];
       expect(fn.destination, fn.name).toBe('fn_aws_gd');
       expect(requiredInputs(fn.name).sort(), fn.name).toEqual([...(ibm?.required ?? [])].sort());
       expect([...fn.inputs].sort(), fn.name).toEqual([...(ibm?.required ?? []), ...(ibm?.optional ?? [])].sort());
@@ -46,6 +55,8 @@ describe('function definitions', () => {
     expect(FUNCTIONS.find((f) => f.name === 'func_aws_guardduty_refresh_finding')?.displayName).toBe('AWS GuardDuty: Refresh Finding');
     expect(FUNCTIONS.find((f) => f.name === 'func_aws_guardduty_archive_finding')?.displayName).toBe('AWS GuardDuty: Archive finding');
     expect(FUNCTIONS.find((f) => f.name === 'aws_guardduty_create_ipset')?.displayName).toBe('AWS GuardDuty: Create IPSet');
+    expect(FUNCTIONS.find((f) => f.name === 'aws_guardduty_add_to_threatintelset')?.displayName).toBe('AWS GuardDuty: Add to threat list');
+    expect(FUNCTIONS.find((f) => f.name === 'aws_guardduty_add_to_ipset')?.displayName).toBe('AWS GuardDuty: Add to trusted list');
   });
 
   it('give every input its input type, and aws_gd_format the six GuardDuty list formats', () => {
@@ -57,6 +68,7 @@ describe('function definitions', () => {
     expect(inputDefinition('aws_gd_format').values.map((v) => v.label)).toEqual(['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE']);
     expect(LIST_FORMATS).toHaveLength(6);
     expect(inputDefinition('aws_gd_location').inputType).toBe('text');
+    expect(inputDefinition('aws_gd_ip_addresses')).toMatchObject({ inputType: 'textarea', required: true });
     // Every input a function lists is defined, and every defined input is used.
     const used = new Set(FUNCTIONS.flatMap((f) => f.inputs));
     expect([...used].sort()).toEqual(FUNCTION_INPUTS.map((f) => f.name).sort());
@@ -72,7 +84,7 @@ describe('function definitions', () => {
       ...FUNCTION_INPUTS.flatMap((f) => f.values.map((v) => v.uuid)),
     ];
     expect(new Set(uuids).size).toBe(uuids.length);
-    expect(uuids).toHaveLength(1 + 12 + 18 + 6);
+    expect(uuids).toHaveLength(1 + 16 + 19 + 6);
     // Stable across releases: the uuid of a function depends on its name only.
     expect(FUNCTIONS[0]?.uuid).toBe(uuidFromString('fn_aws_guardduty/functions/func_aws_guardduty_refresh_finding'));
   });
@@ -87,8 +99,8 @@ describe('function definitions', () => {
     expect(functionFieldObject(inputDefinition('aws_gd_tags'))).toMatchObject({ required: null });
     const section = functionsExportSection();
     expect(section.message_destinations).toEqual([expect.objectContaining({ programmatic_name: 'fn_aws_gd', destination_type: 0, expect_ack: true })]);
-    expect(section.functions).toHaveLength(12);
-    expect(section.fields).toHaveLength(18);
+    expect(section.functions).toHaveLength(16);
+    expect(section.fields).toHaveLength(19);
     expect(IBM_PLAYBOOKS).toHaveLength(13);
   });
 });

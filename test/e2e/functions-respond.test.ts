@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/commands/run.js';
+import { FUNCTION } from '../../src/functions/definitions.js';
+import { logLines, startHarness, type CapturedIo, type Harness, type HarnessOptions } from './harness.js';
+
+/**
+ * Threat list and trusted list maintenance from SOAR, end to end: the daemon (`run`, in-process)
+ * subscribed to the SOAR emulator's STOMP broker, the add/remove functions invoked as a playbook
+ * step invokes them, editing the list object in the AWS emulator's S3 and having its GuardDuty
+ * reload the set (the emulator records each load and the entries it read).
+ */
+
+let h: Harness | undefined;
+let stopRun: (() => Promise<number>) | undefined;
+afterEach(async () => {
+  await stopRun?.();
+  stopRun = undefined;
+  await h?.close();
+  h = undefined;
+});
+
+async function until(what: () => boolean, label: string): Promise<void> {
+  for (let i = 0; i < 600 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (!what()) throw new Error(`never happened: ${label}`);
+}
+
+async function startRun(options: HarnessOptions = {}): Promise<{ h: Harness; io: CapturedIo }> {
+  const harness = await startHarness({ findings: 0, ...options, config: { aws_gd_regions: '^(us-east-1|eu-west-1)$', 'resilient.num_workers': '4', ...options.config } });
+  h = harness;
+  harness.configure({ 'resilient.stomp_port': String(harness.soar.stompPort), 'resilient.stomp_cafile': harness.soar.caPath ?? '' });
+  const io = harness.io();
+  let stop: (signal: string) => void = () => undefined;
+  const running = runCommand(io, { config: harness.configPath, healthHost: '127.0.0.1', signals: { onStop: (fn) => (stop = fn) } });
+  stopRun = () => {
+    stop('SIGTERM');
+    return running;
+  };
+  await until(() => logLines(io.out()).some((l) => l.message === 'Cycle finished'), 'the first cycle');
+  return { h: harness, io };
+}
+
+type Reply = { message_type: number; message?: string; results?: { success: boolean; reason: string | null; content: any } };
+
+async function invoke(harness: Harness, name: string, inputs: Record<string, unknown>): Promise<Reply> {
+  const { invocationId } = harness.soar.invoke({ function: name, inputs });
+  const outcome = await harness.soar.waitForInvocation(invocationId, { timeoutMs: 20_000 });
+  expect(outcome).toMatchObject({ acked: true, finalReplies: 1 });
+  return outcome.result as never;
+}
+
+const at = (harness: Harness, region = 'us-east-1'): Record<string, string> => ({
+  aws_gd_region: region, aws_gd_detector_id: harness.aws.detectorsOf()[region] ?? '',
+});
+
+/** Creates a TXT list through IBM's create function; answers its id. */
+async function createList(harness: Harness, fn: string, idMember: string, location: string, region = 'us-east-1'): Promise<string> {
+  const created = await invoke(harness, fn, { ...at(harness, region), aws_gd_format: { id: 1, name: 'TXT' }, aws_gd_name: 'SOC list', aws_gd_activate: true, aws_gd_location: location });
+  expect(created.results?.success).toBe(true);
+  return created.results?.content[idMember] as string;
+}
+
+const s3Calls = (harness: Harness, op: string): number => harness.aws.calls().counts[`s3:${op}`] ?? 0;
+
+describe('threat list maintenance from an IP artifact, through STOMP', () => {
+  it('two concurrent additions to one threat list both land, GuardDuty reloads it, and a removal of an absent IP changes nothing', async () => {
+    const { h: harness } = await startRun();
+    harness.aws.createBucket({ name: 'soc-lists', region: 'us-east-1' });
+    harness.aws.putObjectText('soc-lists', 'threats.txt', '# known bad\n192.0.2.10\n');
+    const id = await createList(harness, FUNCTION.createThreatIntelSet, 'ThreatIntelSetId', 's3://soc-lists/threats.txt');
+    const where = { ...at(harness), aws_gd_threat_intel_set_id: id };
+
+    // Slow reads: both invocations read the same ETag before either writes, so one write loses.
+    harness.aws.setFault({ service: 's3', operation: 'GetObject', latencyMs: 400 });
+    harness.aws.resetCalls();
+    const [a, b] = await Promise.all([
+      invoke(harness, FUNCTION.addToThreatIntelSet, { ...where, aws_gd_ip_addresses: '203.0.113.7' }),
+      invoke(harness, FUNCTION.addToThreatIntelSet, { ...where, aws_gd_ip_addresses: '198.51.100.0/24, 192.0.2.10/32' }),
+    ]);
+    harness.aws.clearFaults();
+    expect(a.results).toMatchObject({ success: true, content: { status: 'ok', added: ['203.0.113.7'], already_present: [] } });
+    expect(b.results).toMatchObject({ success: true, content: { status: 'ok', added: ['198.51.100.0/24'], already_present: ['192.0.2.10'] } });
+    // The race happened and was retried: three conditional puts, one of which was refused.
+    expect(s3Calls(harness, 'PutObject')).toBe(3);
+    expect([a.results?.content.attempts, b.results?.content.attempts].sort()).toEqual([1, 2]);
+    const object = harness.aws.getObjectText('soc-lists', 'threats.txt');
+    expect(object?.text.split('\n').filter((l) => l !== '').sort()).toEqual(['# known bad', '192.0.2.10', '198.51.100.0/24', '203.0.113.7'].sort());
+    const last = [a, b].find((r) => r.results?.content.attempts === 2);
+    expect(last?.results?.content).toMatchObject({ etag: object?.etag, entries: 3, location: 's3://soc-lists/threats.txt' });
+    const list = harness.aws.threatLists().find((l) => l.id === id);
+    expect(list?.status).toBe('ACTIVE');
+    expect(list?.lastLoad?.entries?.sort()).toEqual(['192.0.2.10', '198.51.100.0/24', '203.0.113.7']);
+
+    harness.aws.resetCalls();
+    const absent = await invoke(harness, FUNCTION.removeFromThreatIntelSet, { ...where, aws_gd_ip_addresses: '233.252.0.1' });
+    expect(absent.results).toMatchObject({ success: true, content: { status: 'ok', removed: [], not_present: ['233.252.0.1'], entries: 3 } });
+    expect(s3Calls(harness, 'PutObject')).toBe(0);
+    expect(harness.aws.getObjectText('soc-lists', 'threats.txt')?.etag).toBe(object?.etag);
+
+    const removed = await invoke(harness, FUNCTION.removeFromThreatIntelSet, { ...where, aws_gd_ip_addresses: '203.0.113.7/32' });
+    expect(removed.results).toMatchObject({ success: true, content: { removed: ['203.0.113.7'], not_present: [], entries: 2 } });
+    expect(harness.aws.threatLists().find((l) => l.id === id)?.lastLoad?.entries?.sort()).toEqual(['192.0.2.10', '198.51.100.0/24']);
+  });
+
+  it('an invalid CIDR is an error reply naming the entry, before anything is read or written', async () => {
+    const { h: harness } = await startRun();
+    harness.aws.createBucket({ name: 'soc-lists', region: 'us-east-1' });
+    const id = await createList(harness, FUNCTION.createThreatIntelSet, 'ThreatIntelSetId', 's3://soc-lists/threats.txt');
+    harness.aws.resetCalls();
+    const reply = await invoke(harness, FUNCTION.addToThreatIntelSet, { ...at(harness), aws_gd_threat_intel_set_id: id, aws_gd_ip_addresses: '203.0.113.7, 10.0.0.5/24' });
+    expect(reply).toMatchObject({ message_type: 1, complete: true });
+    expect(reply.message).toMatch(/^Input aws_gd_ip_addresses: expected IP addresses or CIDR ranges \("10\.0\.0\.5\/24" is not a CIDR range: it has host bits set \(did you mean 10\.0\.0\.0\/24\?\)\)/);
+    const bad = await invoke(harness, FUNCTION.addToThreatIntelSet, { ...at(harness), aws_gd_threat_intel_set_id: id, aws_gd_ip_addresses: '300.1.2.3' });
+    expect(bad.message).toMatch(/"300\.1\.2\.3" is not an IPv4 or IPv6 address or CIDR range/);
+    expect(Object.keys(harness.aws.calls().counts).filter((op) => op.startsWith('s3:') || op.includes('ThreatIntelSet'))).toEqual([]);
+    expect(harness.aws.getObjectText('soc-lists', 'threats.txt')).toBeUndefined();
+  });
+});
+
+describe('trusted list maintenance, through STOMP', () => {
+  it('creates the list object when the set has none yet, IPv6 normalised, and removes by any spelling', async () => {
+    const { h: harness } = await startRun();
+    harness.aws.createBucket({ name: 'soc-trusted', region: 'eu-west-1' });
+    const location = 'https://soc-trusted.s3.eu-west-1.amazonaws.com/trusted.txt';
+    const id = await createList(harness, FUNCTION.createIpSet, 'IpSetId', location, 'eu-west-1');
+    const where = { ...at(harness, 'eu-west-1'), aws_gd_ip_set_id: id };
+
+    const added = await invoke(harness, FUNCTION.addToIpSet, { ...where, aws_gd_ip_addresses: '2001:DB8:0:0:0:0:0:1\n2001:db8::1/128\n2001:db8:ab::/48' });
+    expect(added.results).toMatchObject({ success: true, content: { added: ['2001:db8::1', '2001:db8:ab::/48'], already_present: [], entries: 2, attempts: 1 } });
+    expect(harness.aws.getObjectText('soc-trusted', 'trusted.txt')?.text).toBe('2001:db8::1\n2001:db8:ab::/48\n');
+    expect(harness.aws.threatLists().find((l) => l.id === id)).toMatchObject({ status: 'ACTIVE', lastLoad: { entries: ['2001:db8::1', '2001:db8:ab::/48'] } });
+
+    const removed = await invoke(harness, FUNCTION.removeFromIpSet, { ...where, aws_gd_ip_addresses: '2001:0db8::0001' });
+    expect(removed.results).toMatchObject({ success: true, content: { removed: ['2001:db8::1'], not_present: [], entries: 1 } });
+    expect(harness.aws.getObjectText('soc-trusted', 'trusted.txt')?.text).toBe('2001:db8:ab::/48\n');
+  });
+
+  it('a list in another format than TXT is refused, naming the set', async () => {
+    const { h: harness } = await startRun();
+    harness.aws.createBucket({ name: 'soc-lists', region: 'us-east-1' });
+    const created = await invoke(harness, FUNCTION.createThreatIntelSet, {
+      ...at(harness), aws_gd_format: { id: 2, name: 'STIX' }, aws_gd_name: 'Feed', aws_gd_activate: false, aws_gd_location: 's3://soc-lists/feed.xml',
+    });
+    const id = created.results?.content.ThreatIntelSetId as string;
+    const reply = await invoke(harness, FUNCTION.addToThreatIntelSet, { ...at(harness), aws_gd_threat_intel_set_id: id, aws_gd_ip_addresses: '203.0.113.7' });
+    expect(reply).toMatchObject({ message_type: 1 });
+    expect(reply.message).toMatch(/^Input aws_gd_threat_intel_set_id: expected a ThreatIntelSet in TXT format .*this one is STIX/);
+  });
+});
+
+describe('a member account', () => {
+  const ADMIN = '111111111111';
+  const MEMBER = '222222222222';
+  it('may not change its administrator\'s threat list: refused before the object is written', async () => {
+    const { h: harness } = await startRun({
+      aws: {
+        accounts: [
+          { accountId: ADMIN, accessKeys: ['AKIAADMIN00000000001'], regions: ['us-east-1'] },
+          { accountId: MEMBER, accessKeys: ['AKIAMEMBER0000000001'], regions: ['us-east-1'], administrator: ADMIN },
+        ],
+      },
+      config: { aws_gd_regions: '^us-east-1$', aws_gd_access_key_id: 'AKIAMEMBER0000000001' },
+    });
+    harness.aws.createBucket({ name: 'admin-lists', account: ADMIN, region: 'us-east-1', allowAccounts: [MEMBER] });
+    harness.aws.putObjectText('admin-lists', 'threats.txt', '192.0.2.10\n');
+    const memberDetector = harness.aws.detectorsOf(MEMBER)['us-east-1'] ?? '';
+    harness.aws.resetCalls();
+    const reply = await invoke(harness, FUNCTION.addToThreatIntelSet, {
+      aws_gd_region: 'us-east-1', aws_gd_detector_id: memberDetector, aws_gd_threat_intel_set_id: 'anything', aws_gd_ip_addresses: '203.0.113.7',
+    });
+    expect(reply.results).toMatchObject({ success: false, content: {} });
+    expect(reply.results?.reason).toBe(`Account ${MEMBER} is a GuardDuty member of administrator account ${ADMIN}: only the administrator manages ThreatIntelSets in us-east-1; run this with the administrator's detector`);
+    expect(s3Calls(harness, 'PutObject')).toBe(0);
+    expect(harness.aws.getObjectText('admin-lists', 'threats.txt')?.text).toBe('192.0.2.10\n');
+  });
+});
