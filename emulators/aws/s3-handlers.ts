@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { crc32 } from 'node:zlib';
 import type { Caller } from './accounts.js';
 import { BUCKET_NAME } from './s3-location.js';
 import { S3Error } from './service-error.js';
@@ -85,7 +87,8 @@ function putObject(state: EmulatorState, req: S3Request): S3Answer {
     if (!current) throw noSuchKey(key);
     if (!etagMatches(ifMatch, current.etag)) throw preconditionFailed('If-Match');
   }
-  const body = decodeBody(req);
+  const { body, trailers } = decodeBody(req);
+  verifyIntegrity(req, body, trailers);
   const object = state.s3.put(bucket, key, body, header(req, 'content-type') ?? 'binary/octet-stream', state.now());
   return ok({ ETag: object.etag });
 }
@@ -128,13 +131,13 @@ function etagMatches(condition: string, etag: string): boolean {
 }
 
 /**
- * The object's bytes. The SDK streams bodies as `aws-chunked` (with a checksum trailer) when it
- * cannot compute the checksum up front; the chunk framing is not part of the object.
+ * The object's bytes and the trailing headers. The SDK streams bodies as `aws-chunked` (with a
+ * checksum trailer) when it cannot compute the checksum up front; the framing is not part of the object.
  */
-function decodeBody(req: S3Request): Buffer {
+function decodeBody(req: S3Request): { body: Buffer; trailers: Map<string, string> } {
   const sha = header(req, 'x-amz-content-sha256') ?? '';
   const encoding = header(req, 'content-encoding') ?? '';
-  if (!sha.startsWith('STREAMING-') && !encoding.split(',').some((e) => e.trim() === 'aws-chunked')) return req.body;
+  if (!sha.startsWith('STREAMING-') && !encoding.split(',').some((e) => e.trim() === 'aws-chunked')) return { body: req.body, trailers: new Map() };
   const chunks: Buffer[] = [];
   let at = 0;
   for (;;) {
@@ -142,10 +145,36 @@ function decodeBody(req: S3Request): Buffer {
     if (eol < 0) throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
     const size = parseInt(req.body.subarray(at, eol).toString('latin1').split(';')[0] ?? '', 16);
     if (!Number.isInteger(size) || size < 0) throw new S3Error(400, 'InvalidChunkSizeError', 'Only the last chunk is allowed to have a size less than 8192 bytes');
-    if (size === 0) return Buffer.concat(chunks);
+    if (size === 0) return { body: Buffer.concat(chunks), trailers: parseTrailers(req.body.subarray(eol + 2).toString('latin1')) };
     chunks.push(req.body.subarray(eol + 2, eol + 2 + size));
     at = eol + 2 + size + 2;
   }
+}
+
+function parseTrailers(text: string): Map<string, string> {
+  const trailers = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return trailers;
+}
+
+/**
+ * S3 refuses a body that does not match the Content-MD5 or the CRC32 checksum the client sent
+ * (header or trailer), so a corrupted upload never replaces a list. [I] Other checksum algorithms
+ * (CRC32C, CRC64NVME, SHA1, SHA256) are accepted unchecked.
+ */
+function verifyIntegrity(req: S3Request, body: Buffer, trailers: Map<string, string>): void {
+  const md5 = header(req, 'content-md5');
+  if (md5 !== undefined && md5 !== createHash('md5').update(body).digest('base64')) {
+    throw new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  const sent = header(req, 'x-amz-checksum-crc32') ?? trailers.get('x-amz-checksum-crc32');
+  if (sent === undefined) return;
+  const computed = Buffer.alloc(4);
+  computed.writeUInt32BE(crc32(body));
+  if (sent !== computed.toString('base64')) throw new S3Error(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
 }
 
 function objectHeaders(object: S3Object): Record<string, string> {

@@ -83,6 +83,21 @@ describe('S3 through the real @aws-sdk/client-s3', () => {
     expect(emu.listObjects(bucket).map((o) => [o.key, o.size])).toEqual([[key, 70_000]]);
   });
 
+  it('refuses a body that does not match its Content-MD5 or CRC32, and keeps the object', async () => {
+    emu.putObjectText(bucket, 'k', 'original');
+    const signed = { authorization: fakeAuthorization(ownerKey.accessKeyId, 'us-east-1', 's3'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+    const put = (headers: Record<string, string>) => fetch(`${emu.url}/${bucket}/k`, { method: 'PUT', headers: { ...signed, ...headers }, body: 'tampered' });
+    const badMd5 = await put({ 'content-md5': createHash('md5').update('other').digest('base64') });
+    expect([badMd5.status, await badMd5.text()]).toEqual([400, expect.stringContaining('<Code>BadDigest</Code>')]);
+    const badCrc = await put({ 'x-amz-checksum-crc32': 'AAAAAA==' });
+    expect(badCrc.status).toBe(400);
+    expect(emu.getObjectText(bucket, 'k')?.text).toBe('original');
+    // The SDK's own checksums (header or aws-chunked trailer) are right, so its puts pass.
+    await owner.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'from the sdk', ChecksumAlgorithm: 'CRC32' }));
+    await owner.send(new PutObjectCommand({ Bucket: bucket, Key: 'k2', Body: Readable.from([Buffer.from('streamed')]), ContentLength: 8, ChecksumAlgorithm: 'CRC32' }));
+    expect([emu.getObjectText(bucket, 'k')?.text, emu.getObjectText(bucket, 'k2')?.text]).toEqual(['from the sdk', 'streamed']);
+  });
+
   it('writes conditionally: If-None-Match * creates once, If-Match wins with the current ETag and loses a race with 412', async () => {
     const key = 'threats.txt';
     const created = await owner.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '', IfNoneMatch: '*' }));
