@@ -7,12 +7,15 @@ import { lastSkips } from '../poller/region-skips.js';
 import type { DetectorKey } from '../store/cursors-repo.js';
 import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
+import type { InvocationSummary } from '../store/invocations-repo.js';
+import { LOCK_STALE_MS } from './command-support.js';
 
 /** What `guardduty-soar status` shows: read from SQLite only, no network. */
 export interface StatusReport {
   database: string;
   schemaVersion: number;
-  daemon: { pid: number; host: string; startedAt: string; heartbeatSecondsAgo: number } | null;
+  /** The lock's holder; `stale` when its heartbeat stopped (killed, or a second Ctrl-C): the next start takes it over. */
+  daemon: { pid: number; host: string; startedAt: string; heartbeatSecondsAgo: number; stale: boolean } | null;
   regions: {
     account: string;
     region: string;
@@ -33,6 +36,12 @@ export interface StatusReport {
   }[];
   links: { total: number; byState: Record<string, number>; openIncidents: number; closedIncidents: number; archivedFindings: number };
   pending: { kind: string; key: string; attempts: number; nextAttempt: string; lastError: string | null }[];
+  /** SOAR functions answered (from the invocation records) and the listener's last state as the daemon wrote it. */
+  functions: {
+    invocations: InvocationSummary['byOutcome'];
+    last: { function: string; outcome: string; received: string; finished: string | null } | null;
+    listener: { status: string; since: string; reconnects: number; lastError: string | null } | null;
+  } | null;
 }
 
 export interface RegionSkipCounts { at: string; total: number; byReason: Record<string, number>; summary: string }
@@ -70,23 +79,55 @@ export function readStatus(store: Store, now: number): StatusReport {
     database: store.db.name,
     schemaVersion: schemaVersion(store.db),
     daemon: holder
-      ? { pid: holder.pid, host: holder.host, startedAt: new Date(holder.startedAt).toISOString(), heartbeatSecondsAgo: Math.round((now - holder.heartbeatAt) / 1000) }
+      ? {
+        pid: holder.pid, host: holder.host, startedAt: new Date(holder.startedAt).toISOString(),
+        heartbeatSecondsAgo: Math.round((now - holder.heartbeatAt) / 1000), stale: now - holder.heartbeatAt > LOCK_STALE_MS,
+      }
       : null,
     regions,
     links,
     pending: store.ops.all().map((op) => ({
       kind: op.kind, key: op.key, attempts: op.attempts, nextAttempt: new Date(op.nextAttemptAt).toISOString(), lastError: op.lastError ?? null,
     })),
+    functions: readFunctionsStatus(store),
   };
+}
+
+/** Meta key under which `run` keeps the functions listener's latest state, for `status` (which reads SQLite only). */
+export const LISTENER_STATE_META = 'functions_listener';
+
+function readFunctionsStatus(store: Store): StatusReport['functions'] {
+  // A database from before the invocation records (status opens it read-only, unmigrated).
+  if (schemaVersion(store.db) < 2) return null;
+  const { byOutcome, last } = store.invocations.summary();
+  const raw = store.getMeta(LISTENER_STATE_META);
+  const listener = raw ? (JSON.parse(raw) as { status: string; since: number; reconnects: number; lastError?: string }) : undefined;
+  return {
+    invocations: byOutcome,
+    last: last ? { function: last.functionName, outcome: last.outcome, received: new Date(last.receivedAt).toISOString(), finished: iso(last.finishedAt) } : null,
+    listener: listener ? { status: listener.status, since: new Date(listener.since).toISOString(), reconnects: listener.reconnects, lastError: listener.lastError ?? null } : null,
+  };
+}
+
+function formatFunctions(f: NonNullable<StatusReport['functions']>): string[] {
+  const counts = Object.entries(f.invocations).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const lines = ['', `SOAR functions: ${counts}${f.last ? `; last ${f.last.function} (${f.last.outcome}) at ${f.last.received}` : ''}`];
+  if (f.listener) {
+    const error = f.listener.lastError ? `; last error: ${f.listener.lastError}` : '';
+    lines.push(`  listener ${f.listener.status} since ${f.listener.since}, ${f.listener.reconnects} reconnects${error}`);
+  }
+  return lines;
 }
 
 export function formatStatus(r: StatusReport): string {
   const lines: string[] = [];
   lines.push(`Database: ${r.database} (schema ${r.schemaVersion})`);
   lines.push(
-    r.daemon
-      ? `Daemon: running as pid ${r.daemon.pid} on ${r.daemon.host} since ${r.daemon.startedAt} (heartbeat ${r.daemon.heartbeatSecondsAgo}s ago)`
-      : 'Daemon: not running',
+    !r.daemon
+      ? 'Daemon: not running'
+      : r.daemon.stale
+        ? `Daemon: not running: pid ${r.daemon.pid} on ${r.daemon.host} stopped without releasing the database (no heartbeat for ${duration(r.daemon.heartbeatSecondsAgo)}: killed, or a second Ctrl-C); the next start takes the lock over`
+        : `Daemon: running as pid ${r.daemon.pid} on ${r.daemon.host} since ${r.daemon.startedAt} (heartbeat ${r.daemon.heartbeatSecondsAgo}s ago)`,
   );
   lines.push('', 'Regions:');
   if (r.regions.length === 0) lines.push('  (none discovered yet: run `guardduty-soar once` or start the daemon)');
@@ -118,6 +159,7 @@ export function formatStatus(r: StatusReport): string {
   lines.push(...unfinishedLinks(r));
   lines.push('', `Pending operations: ${r.pending.length}`);
   lines.push(...table(['KIND', 'KEY', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], r.pending.map((p) => [p.kind, p.key, String(p.attempts), p.nextAttempt, p.lastError ?? '-'])));
+  if (r.functions) lines.push(...formatFunctions(r.functions));
   return lines.join('\n');
 }
 
@@ -129,7 +171,7 @@ function unfinishedLinks(r: StatusReport): string[] {
   const partial = r.links.byState.partial ?? 0;
   const creating = r.links.byState.creating ?? 0;
   if (partial + creating === 0) return [];
-  const next = r.daemon ? 'the running daemon completes them in its next cycles' : 'the next `once` or `run` completes them';
+  const next = r.daemon && !r.daemon.stale ? 'the running daemon completes them in its next cycles' : 'the next `once` or `run` completes them';
   return [
     ...(partial > 0 ? [`  partial ${partial}: the incident exists, but some of its data-table rows or artifacts may not be written yet.`] : []),
     ...(creating > 0 ? [`  creating ${creating}: the create may or may not have reached SOAR; the incident is looked up by finding id before any create.`] : []),

@@ -4,7 +4,7 @@ import { formatStatus, type StatusReport } from '../../../src/commands/status.js
 const report = (over: Partial<StatusReport> = {}): StatusReport => ({
   database: '/var/lib/guardduty-soar/data/guardduty-soar.db',
   schemaVersion: 4,
-  daemon: { pid: 7, host: 'pod-1', startedAt: '2026-03-01T10:00:00.000Z', heartbeatSecondsAgo: 12 },
+  daemon: { pid: 7, host: 'pod-1', startedAt: '2026-03-01T10:00:00.000Z', heartbeatSecondsAgo: 12, stale: false },
   regions: [
     {
       account: '123456789012', region: 'us-east-1', detectorId: 'd1', status: 'active', cursor: '2026-03-01T11:58:00.000Z',
@@ -56,6 +56,14 @@ describe('formatStatus', () => {
     expect(stopped).toContain('the next `once` or `run` completes them, and no incident is created twice.');
     expect(formatStatus(report({ links }))).toContain('the running daemon completes them in its next cycles');
     expect(formatStatus(report())).not.toContain('A stop during a cycle');
+  });
+
+  it('a lock whose heartbeat stopped is no running daemon: it says so, and that the next start takes it over', () => {
+    const daemon = { pid: 7, host: 'pod-1', startedAt: '2026-03-01T10:00:00.000Z', heartbeatSecondsAgo: 600, stale: true };
+    const links = { total: 1, byState: { partial: 1 }, openIncidents: 1, closedIncidents: 0, archivedFindings: 0 };
+    const text = formatStatus(report({ daemon, links }));
+    expect(text).toContain('Daemon: not running: pid 7 on pod-1 stopped without releasing the database (no heartbeat for 10m: killed, or a second Ctrl-C); the next start takes the lock over');
+    expect(text).toContain('the next `once` or `run` completes them');
   });
 
   it('says what to do when nothing was discovered yet', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK_STALE_MS } from '../../../src/commands/command-support.js';
 import { formatStatus, readStatus } from '../../../src/commands/status.js';
 import { Store } from '../../../src/store/store.js';
 
@@ -30,6 +31,16 @@ describe('readStatus', () => {
     now += 45_000;
     const [row] = readStatus(s, now).regions;
     expect(row).toMatchObject({ lagSeconds: 45, newestFindingAgeSeconds: 7 * 3600 + 45, lastError: null });
+    s.close();
+  });
+
+  it('a lock holder is stale once its heartbeat is older than the takeover limit', () => {
+    let now = Date.UTC(2026, 2, 1, 12, 0, 0);
+    const s = store(() => now);
+    expect(s.lock.acquire({ owner: 'o1', pid: 42, host: 'h1' }, LOCK_STALE_MS).acquired).toBe(true);
+    now += 30_000;
+    expect(readStatus(s, now).daemon).toMatchObject({ pid: 42, stale: false, heartbeatSecondsAgo: 30 });
+    expect(readStatus(s, now + LOCK_STALE_MS).daemon).toMatchObject({ pid: 42, stale: true });
     s.close();
   });
 
