@@ -67,7 +67,8 @@ const TAG_ROUTES: Record<string, TagOperation> = { GET: 'ListTagsForResource', P
 export const NO_CONTENT: ReadonlySet<GuardDutyOperation> = new Set(['TagResource', 'UntagResource']);
 
 export function matchGuardDutyRoute(method: string, pathname: string): GuardDutyRoute | undefined {
-  const parts = pathname.split('/').slice(1).map(decodeURIComponent);
+  const parts = decodedSegments(pathname);
+  if (!parts) return undefined;
   // The ARN is one URI label (the SDK encodes its `/` and `:`).
   if (parts[0] === 'tags' && parts.length === 2) {
     const operation = TAG_ROUTES[method];
@@ -91,4 +92,13 @@ export function matchGuardDutyRoute(method: string, pathname: string): GuardDuty
   if (parts[2] !== 'findings' || parts.length > 4 || method !== 'POST') return undefined;
   const operation = FINDINGS_SUFFIX[parts[3] ?? ''];
   return operation ? { operation, detectorId } : undefined;
+}
+
+/** The path's segments, percent-decoded; undefined for a malformed escape (then no route matches). */
+export function decodedSegments(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import { decodedSegments } from './guardduty-routes.js';
 import { virtualHostBucket } from './s3-location.js';
 
 /**
@@ -24,12 +25,13 @@ const IGNORED_QUERY = new Set(['x-id']);
 export function matchS3Route(method: string, url: URL, host: string | undefined): S3Route | undefined {
   const hostname = (host ?? '').replace(/:\d+$/, '').toLowerCase();
   const virtual = virtualHostBucket(hostname);
-  const path = url.pathname.slice(1);
-  const slash = path.indexOf('/');
-  const bucket = virtual ?? decodeURIComponent(slash < 0 ? path : path.slice(0, slash));
+  const segments = decodedSegments(url.pathname);
+  if (!segments) return undefined;
+  // A key may contain `/`: it is every segment after the bucket's.
+  const bucket = virtual ?? segments[0] ?? '';
   if (bucket === '') return undefined;
-  const rawKey = virtual ? path : slash < 0 ? '' : path.slice(slash + 1);
-  const key = rawKey === '' ? undefined : decodeURIComponent(rawKey);
+  const rawKey = (virtual ? segments : segments.slice(1)).join('/');
+  const key = rawKey === '' ? undefined : rawKey;
   const plain = [...url.searchParams.keys()].every((k) => IGNORED_QUERY.has(k));
   const operation = plain ? (key === undefined ? BUCKET_OPS : OBJECT_OPS)[method] : undefined;
   return { operation, bucket, key, style: virtual ? 'virtual' : 'path' };

@@ -179,6 +179,13 @@ describe('S3 through the real @aws-sdk/client-s3', () => {
     }
   });
 
+  it('answers a malformed path escape with an error, not an emulator failure', async () => {
+    const s3Res = await fetch(`${emu.url}/${bucket}/bad%E0%A4%A`, { headers: { authorization: fakeAuthorization(ownerKey.accessKeyId, 'us-east-1', 's3') } });
+    expect([s3Res.status, await s3Res.text()]).toEqual([501, expect.stringContaining('<Code>NotImplemented</Code>')]);
+    const gdRes = await fetch(`${emu.url}/detector/%ZZ`, { headers: { authorization: fakeAuthorization(ownerKey.accessKeyId, 'us-east-1', 'guardduty') } });
+    expect(gdRes.status).toBe(404);
+  });
+
   it('requires SigV4 and applies the fault rules, by operation', async () => {
     const unsigned = await fetch(`${emu.url}/${bucket}/k`, { method: 'PUT', body: 'x' });
     expect(unsigned.status).toBe(403);
