@@ -295,14 +295,7 @@ export function cleanText(text: string): string {
  * `assertWellFormed` to refuse.
  */
 export function cleanFinding(finding: Finding): Finding {
-  const cleaned = cleanValue(finding) as Finding;
-  for (const path of NUMERIC_MEMBERS) {
-    for (const at of membersAt(cleaned, path)) {
-      const value = at.holder[at.key];
-      if (typeof value === 'string' && NUMERIC_TEXT.test(value.trim())) at.holder[at.key] = Number(value.trim());
-    }
-  }
-  return cleaned;
+  return cleanValue(finding, NUMERIC_TREE) as Finding;
 }
 
 /** A finding with a member the daemon cannot read as the model types it: that finding alone is refused. */
@@ -316,44 +309,60 @@ export class MalformedFindingError extends Error {
 
 /** Throws MalformedFindingError naming the first numeric member (model) that holds a non-number. */
 export function assertWellFormed(finding: Finding): void {
-  for (const path of NUMERIC_MEMBERS) {
-    for (const at of membersAt(finding, path)) {
-      const value = at.holder[at.key];
-      if (value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value))) continue;
-      throw new MalformedFindingError(finding.Id, at.path, Array.isArray(value) ? 'list' : typeof value === 'number' ? 'non-finite number' : typeof value);
-    }
-  }
+  const bad = firstNonNumber(finding, NUMERIC_TREE, '');
+  if (bad) throw new MalformedFindingError(finding.Id, bad.path, bad.type);
 }
 
 const NUMERIC_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-function cleanValue(value: unknown): unknown {
-  if (typeof value === 'string') return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanValue);
+/** NUMERIC_MEMBERS as a tree of member names, so one walk of a finding visits only those branches. */
+interface MemberNode { numeric: boolean; children: Map<string, MemberNode> }
+
+const NUMERIC_TREE: MemberNode = (() => {
+  const root: MemberNode = { numeric: false, children: new Map() };
+  for (const path of NUMERIC_MEMBERS) {
+    let node = root;
+    for (const name of path.split('.')) {
+      let child = node.children.get(name);
+      if (!child) node.children.set(name, (child = { numeric: false, children: new Map() }));
+      node = child;
+    }
+    node.numeric = true;
+  }
+  return root;
+})();
+
+function cleanValue(value: unknown, node: MemberNode | undefined): unknown {
+  if (typeof value === 'string') {
+    const text = cleanText(value);
+    return node?.numeric && NUMERIC_TEXT.test(text.trim()) ? Number(text.trim()) : text;
+  }
+  if (Array.isArray(value)) return value.map((item) => cleanValue(item, node));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanValue(v)]));
+    const out: Open = {};
+    for (const [k, v] of Object.entries(value)) out[cleanText(k)] = cleanValue(v, node?.children.get(k));
+    return out;
   }
   return value;
 }
 
-interface MemberAt { holder: Open; key: string; path: string }
-
-/** Every place a dotted model path (list levels left out) reaches in a finding, with indices in `path`. */
-function* membersAt(root: unknown, dotted: string): Generator<MemberAt> {
-  const names = dotted.split('.');
-  function* walk(value: unknown, depth: number, path: string): Generator<MemberAt> {
-    if (Array.isArray(value)) {
-      for (const [i, item] of value.entries()) yield* walk(item, depth, `${path}[${i}]`);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    const name = names[depth];
-    const here = path === '' ? name : `${path}.${name}`;
-    if (depth === names.length - 1) {
-      if (name in value) yield { holder: value as Open, key: name, path: here };
-      return;
-    }
-    yield* walk((value as Open)[name], depth + 1, here);
+function firstNonNumber(value: unknown, node: MemberNode, path: string): { path: string; type: string } | undefined {
+  if (node.numeric) {
+    if (value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value))) return undefined;
+    return { path, type: Array.isArray(value) ? 'list' : typeof value === 'number' ? 'non-finite number' : typeof value };
   }
-  yield* walk(root, 0, '');
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const bad = firstNonNumber(item, node, `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [name, child] of node.children) {
+    if (!(name in value)) continue;
+    const bad = firstNonNumber((value as Open)[name], child, path === '' ? name : `${path}.${name}`);
+    if (bad) return bad;
+  }
+  return undefined;
 }
