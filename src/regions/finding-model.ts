@@ -1,8 +1,8 @@
 /**
  * The members of a GuardDuty finding that the service model (guardduty 2017-11-28) types as numbers
  * (integer, long or double), as dotted PascalCase paths with list levels left out. The AWS SDK passes
- * a JSON string in such a member through unchanged, so `cleanFinding` and `assertWellFormed` check these paths:
- * a numeric string becomes the number, anything else refuses the finding with the path named.
+ * a JSON string in such a member through unchanged, so `cleanFinding` and `assertWellFormed` check
+ * these paths: a numeric string becomes the number, anything else refuses the finding, path named.
  * Only these paths: the same member name can be a string elsewhere (a threat name's `Severity`).
  */
 const PROCESS = ['Euid', 'NamespacePid', 'Pid', 'UserId'];
