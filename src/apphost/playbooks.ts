@@ -13,6 +13,11 @@ import { escapeHtml } from '../incidents/html.js';
  * activation form. IBM's automatic archive and update playbooks are left out on purpose: the daemon
  * archives on close and refreshes on `aws_guardduty_trigger_refresh` itself, and a playbook would
  * do it a second time.
+ *
+ * Beyond IBM's, two manual playbooks on *IP Address* artifacts put the artifact's address on the
+ * detector's threat list or trusted list in one click (issue 13): the artifact gives the address,
+ * the incident its region and detector (the daemon finds the account from the detector), the
+ * activation form the set id.
  */
 
 /** Where an input comes from when the incident has it (python3 expressions of a SOAR playbook script). */
@@ -25,29 +30,45 @@ const FROM_INCIDENT: Partial<Record<InputName, string>> = {
 
 const LIST_OPERATIONS = ['create', 'delete', 'get', 'list', 'update'] as const;
 
+/** On an artifact, the same incident inputs, and the address from the artifact. */
+const FROM_ARTIFACT: Partial<Record<InputName, string>> = { ...FROM_INCIDENT, [INPUT.ipAddresses]: 'artifact.value' };
+
+interface PlaybookSpec {
+  name: string;
+  fn: FunctionName;
+  /** Default `incident`; `artifact` playbooks show on IP Address artifacts of GuardDuty incidents. */
+  on?: 'incident' | 'artifact';
+}
+
 /** Playbook API name → the function it calls. */
-export const MANUAL_PLAYBOOKS: readonly { name: string; fn: FunctionName }[] = [
+export const MANUAL_PLAYBOOKS: readonly PlaybookSpec[] = [
   { name: 'example_aws_guardduty_refresh_finding_details_pb', fn: FUNCTION.refreshFinding },
   ...LIST_OPERATIONS.flatMap((op) => (['ipset', 'threatintelset'] as const).map((list) => ({
     name: `aws_guardduty_${op}_${list}_pb`,
     fn: `aws_guardduty_${op}_${list}` as FunctionName,
   }))),
+  { name: 'aws_guardduty_add_to_threatintelset_pb', fn: FUNCTION.addToThreatIntelSet, on: 'artifact' },
+  { name: 'aws_guardduty_add_to_ipset_pb', fn: FUNCTION.addToIpSet, on: 'artifact' },
 ];
 
 /** The export.res `playbooks[]` entries. */
 export function playbookObjects(): Record<string, unknown>[] {
-  return MANUAL_PLAYBOOKS.map(({ name, fn }, i) => {
+  return MANUAL_PLAYBOOKS.map(({ name, fn, on = 'incident' }, i) => {
     const def = functionDefinition(fn);
     if (!def) throw new Error(`No function named ${fn}`);
-    return playbookObject(name, def, i + 1);
+    return playbookObject(name, def, i + 1, on);
   });
 }
 
-function playbookObject(name: string, def: FunctionDefinition, id: number): Record<string, unknown> {
+function playbookObject(name: string, def: FunctionDefinition, id: number, on: 'incident' | 'artifact'): Record<string, unknown> {
   const uuid = uuidFromString(`${APP_PACKAGE}/playbooks/${name}`);
   const handle = `playbook_${uuid.replace(/-/g, '_')}`;
-  const formInputs = def.inputs.filter((input) => FROM_INCIDENT[input] === undefined);
-  const script = def.inputs.map((input) => `inputs.${input} = ${FROM_INCIDENT[input] ?? `playbook.inputs.${input}`}`).join('\n');
+  const from = on === 'artifact' ? FROM_ARTIFACT : FROM_INCIDENT;
+  const formInputs = def.inputs.filter((input) => from[input] === undefined);
+  const script = def.inputs.map((input) => `inputs.${input} = ${from[input] ?? `playbook.inputs.${input}`}`).join('\n');
+  // An artifact playbook is the responder's own action, named as the menu item it is; incident ones are IBM's examples.
+  const displayName = on === 'artifact' ? def.displayName : `Example: ${def.displayName}`;
+  const started = on === 'artifact' ? 'an IP Address artifact of an incident' : 'an incident';
   const node = {
     inputs: {},
     pre_processing_script: script,
@@ -57,14 +78,14 @@ function playbookObject(name: string, def: FunctionDefinition, id: number): Reco
   return {
     activation_type: 'manual',
     content: { content_version: 1, xml: bpmn(handle, def, JSON.stringify(node)) },
-    description: { format: 'text', content: `${def.description} Started by hand from an incident that has a GuardDuty detector and region.` },
-    display_name: `Example: ${def.displayName}`,
+    description: { format: 'text', content: `${def.description} Started by hand from ${started} that has a GuardDuty detector and region.` },
+    display_name: displayName,
     export_key: name,
     field_type_handle: handle,
     fields_type: {
       type_id: 28,
       type_name: handle,
-      display_name: `Example: ${def.displayName}`,
+      display_name: displayName,
       export_key: handle,
       parent_types: ['__playbook'],
       uuid: uuidFromString(`${APP_PACKAGE}/playbooks/${name}/fields`),
@@ -79,16 +100,19 @@ function playbookObject(name: string, def: FunctionDefinition, id: number): Reco
     manual_settings: {
       activation_conditions: {
         logic_type: 'all',
-        conditions: ['aws_guardduty_detector_id', 'aws_guardduty_region'].map((field) => ({
-          evaluation_id: null, field_name: `incident.properties.${field}`, method: 'has_a_value', type: null, value: null,
-        })),
+        conditions: [
+          ...(on === 'artifact' ? [{ evaluation_id: null, field_name: 'artifact.type', method: 'equals', type: null, value: 'IP Address' }] : []),
+          ...['aws_guardduty_detector_id', 'aws_guardduty_region'].map((field) => ({
+            evaluation_id: null, field_name: `incident.properties.${field}`, method: 'has_a_value', type: null, value: null,
+          })),
+        ],
       },
       view_items: formInputs.map((input) => ({
         element: 'field_uuid', content: formFieldUuid(handle, input), field_type: handle, show_if: null, show_link_header: false, step_label: null,
       })),
     },
     name,
-    object_type: 'incident',
+    object_type: on,
     status: 'enabled',
     tags: [],
     uuid,

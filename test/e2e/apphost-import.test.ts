@@ -64,7 +64,7 @@ describe('App Host package: export.res imported through the import flow', () => 
     const messages = accepted.body.messages as { type: string; text: string }[];
     expect(messages.filter((m) => m.type !== 'info')).toEqual([]);
     // The playbooks call functions that exist after the import.
-    expect(messages.filter((m) => m.text.startsWith('Checked playbook'))).toHaveLength(11);
+    expect(messages.filter((m) => m.text.startsWith('Checked playbook'))).toHaveLength(13);
 
     // What App Host (and resilient-circuits customize, step 5) does next: the app's API key joins the destination.
     const session = await soarRest(h, 'GET', '/rest/session');
