@@ -22,6 +22,7 @@ const report = (over: Partial<StatusReport> = {}): StatusReport => ({
   ],
   links: { total: 12, byState: { linked: 10, archived: 2 }, openIncidents: 9, closedIncidents: 3, archivedFindings: 2 },
   pending: [{ kind: 'archive', key: '123456789012/us-east-1/d1/f1', attempts: 3, nextAttempt: '2026-03-01T12:10:00.000Z', lastError: 'member account' }],
+  functions: null,
   ...over,
 });
 
