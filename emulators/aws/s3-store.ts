@@ -25,7 +25,7 @@ export interface Bucket {
   objects: Map<string, S3Object>;
 }
 
-export function etagOf(body: Buffer): string {
+function etagOf(body: Buffer): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
