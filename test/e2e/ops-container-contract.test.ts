@@ -166,6 +166,13 @@ describe.skipIf(!isRoot)('as the image runs it: uid 1001, APP_CONFIG_FILE, only 
     const etc = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-etc-'));
     const volume = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-vol-'));
     dirs.push(etc, volume);
+    // The emulator's CA sits in a folder only root may enter; the app reads it from /etc/rescircuits here.
+    if (harness.soar.caPath) {
+      const ca = path.join(etc, 'emulator-ca.pem');
+      fs.copyFileSync(harness.soar.caPath, ca);
+      fs.chmodSync(ca, 0o644);
+      harness.configure({ 'resilient.stomp_cafile': ca });
+    }
     const configFile = path.join(etc, 'app.config');
     fs.copyFileSync(harness.configPath, configFile);
     fs.chmodSync(etc, 0o755);
