@@ -236,7 +236,8 @@ class RegionPass {
   }
 
   private async gone(link: Link): Promise<FindingOutcome> {
-    const outcome = await markGone(this.deps, link);
+    // Under the finding's lock, like every other write to its incident (a SOAR function may be refreshing it).
+    const outcome = await this.deps.locks.run(findingKeyString(link), () => markGone(this.deps, link));
     if (outcome === 'skipped') this.skipped('vanished');
     return outcome;
   }
