@@ -12,6 +12,7 @@ import { CONFIG_CHECK_MS, watchConfigFile } from './config-watch.js';
 import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
 import { progressForApp } from './progress-for-app.js';
 import type { ProgressDisplay } from './progress.js';
+import { LISTENER_STATE_META } from './status.js';
 
 /**
  * After the shutdown deadline the cycle is aborted; it stops at its next safe point, which normally
@@ -172,6 +173,7 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
     clock: app.clock,
     observer: app.metrics,
     package: packageInfo(),
+    onStateChange: (s) => app.store.setMeta(LISTENER_STATE_META, JSON.stringify({ status: s.status, since: s.since, reconnects: s.reconnects, lastError: s.lastError })),
   });
 }
 

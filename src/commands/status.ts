@@ -37,7 +37,7 @@ export interface StatusReport {
   links: { total: number; byState: Record<string, number>; openIncidents: number; closedIncidents: number; archivedFindings: number };
   pending: { kind: string; key: string; attempts: number; nextAttempt: string; lastError: string | null }[];
   /** SOAR functions answered (from the invocation records) and the listener's last state as the daemon wrote it. */
-  functions: {
+  functions?: {
     invocations: InvocationSummary['byOutcome'];
     last: { function: string; outcome: string; received: string; finished: string | null } | null;
     listener: { status: string; since: string; reconnects: number; lastError: string | null } | null;

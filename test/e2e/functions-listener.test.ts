@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { runCommand } from '../../src/commands/run.js';
+import { statusCommand } from '../../src/commands/status.js';
 import { FunctionInputError, type FunctionHandler } from '../../src/functions/function-types.js';
 import { createFunctionsListener, type FunctionsListener } from '../../src/functions/listener/listener.js';
 import { packageInfo } from '../../src/functions/listener/package-info.js';
@@ -99,7 +100,7 @@ describe('the functions listener over the real broker', () => {
       results: { version: 2.0, success: true, reason: null, content: { status: 'ok' }, raw: null, inputs, metrics: { version: '1.0', package: 'guardduty-soar' } },
     });
     expect(s.listener.state()).toMatchObject({ status: 'connected', destination: `actions.${s.h.soar.orgId}.fn_aws_gd` });
-    expect(s.app.store.invocations.summary().byOutcome.success).toBe(1);
+    expect(s.app.store.invocations.summary()).toMatchObject({ byOutcome: { success: 1 }, last: { functionName: ARCHIVE, outcome: 'success' } });
     expect(await s.app.metrics.text()).toMatch(new RegExp(`guardduty_soar_function_invocations_total\\{function="${ARCHIVE}",outcome="success"\\} 1`));
   });
 
@@ -204,6 +205,10 @@ describe('run with the listener', () => {
     const running = runCommand(io, { config: h.configPath, healthHost: '127.0.0.1', signals: { onStop: (fn) => (stop = fn) } });
     await until(() => (h?.incidents().length ?? 0) === 2, 'both findings escalated');
     await until(() => logLines(io.out()).some((l) => String(l.message).startsWith('STOMP connection to SOAR failed')), 'the listener failing');
+    // status (SQLite only) shows the listener's state as the daemon recorded it.
+    const statusIo = h.io();
+    expect(statusCommand(statusIo, { config: h.configPath })).toBe(0);
+    expect(statusIo.out()).toMatch(/SOAR functions: none\n {2}listener reconnecting since \S+, \d+ reconnects; last error: .*ECONNREFUSED/);
     stop('SIGTERM');
     expect(await running).toBe(0);
     expect(logLines(io.out()).find((l) => l.message === 'Cycle finished')).toBeDefined();

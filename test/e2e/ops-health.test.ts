@@ -104,7 +104,8 @@ describe('health endpoints', () => {
     const port = await freePort();
     h = await startHarness({ findings: 0, config: { aws_gd_health_port: String(port), aws_gd_polling_interval: '0' } });
     await runDaemon(h, port);
-    expect(JSON.parse((await get(port, '/readyz')).body)).toEqual({ status: 'ok', polling: 'disabled' });
+    // Beside polling, /readyz shows the SOAR functions listener (it never fails readiness).
+    expect(JSON.parse((await get(port, '/readyz')).body)).toMatchObject({ status: 'ok', polling: 'disabled', functions: { status: expect.any(String) } });
     expect((await get(port, '/healthz')).status).toBe(200);
   });
 

@@ -68,6 +68,8 @@ export interface ListenerDeps {
   backoff?: { initialMs: number; maxMs: number };
   /** How often an org with the actions framework off is asked again. */
   frameworkRecheckMs?: number;
+  /** Called on every change of status and on every reconnect (run.ts records it for `status`). */
+  onStateChange?: (state: ListenerSnapshot) => void;
 }
 
 const DESTINATION = MESSAGE_DESTINATION.programmaticName;
@@ -130,6 +132,7 @@ class StompFunctionsListener implements FunctionsListener {
   start(): void {
     if (!this.deps.config.enabled) {
       this.deps.logger.info('SOAR functions are off (aws_gd_functions = false): the daemon only polls');
+      this.notify();
       return;
     }
     this.pruneRecords();
@@ -176,6 +179,7 @@ class StompFunctionsListener implements FunctionsListener {
       this.snapshot.lastError = error;
       this.deps.observer?.stompReconnect();
       if (this.snapshot.status !== 'reconnecting') this.setStatus('reconnecting');
+      else this.notify();
       this.deps.logger.warn(wasConnected ? 'STOMP connection to SOAR lost; reconnecting (polling continues)' : 'STOMP connection to SOAR failed; retrying (polling continues)', {
         host: this.target.host, port: this.target.port, error, retryInMs: delay, reconnects: this.snapshot.reconnects,
       });
@@ -399,6 +403,15 @@ class StompFunctionsListener implements FunctionsListener {
   private setStatus(status: ListenerStatus): void {
     this.snapshot.status = status;
     this.snapshot.since = this.deps.clock.now();
+    this.notify();
+  }
+
+  private notify(): void {
+    try {
+      this.deps.onStateChange?.(this.state());
+    } catch (err) {
+      this.deps.logger.debug('The listener state could not be recorded', { error: errorMessage(err) });
+    }
   }
 
   /** True when `work` settled within `ms`. */
