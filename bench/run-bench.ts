@@ -79,7 +79,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
 function done(s: ScenarioResult | undefined): string {
   if (!s) return '';
   const rss = s.peakRssMb === undefined ? '' : `, peak RSS ${s.peakRssMb.toFixed(0)} MiB`;
-  return `  ${s.scenario} ${s.findings}: cycle ${fmtMs(s.wallMs)}, bound ${fmtMs(s.bound.ms)} (${s.ratio.toFixed(2)} ×)${rss}${s.exitCode === 0 ? '' : `, exit ${s.exitCode}`}`;
+  return `  ${s.scenario} ${s.findings}: ${s.scenario === 'functions' ? 'first invoke to last reply' : 'cycle'} ${fmtMs(s.wallMs)}, bound ${fmtMs(s.bound.ms)} (${s.ratio.toFixed(2)} ×)${rss}${s.exitCode === 0 ? '' : `, exit ${s.exitCode}`}`;
 }
 
 function scaleChecks(scale: ScenarioResult[]): Check[] {
