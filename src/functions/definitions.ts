@@ -80,6 +80,7 @@ export const INPUT = {
   newLocation: 'aws_gd_new_location',
   newActivate: 'aws_gd_new_activate',
   ipAddresses: 'aws_gd_ip_addresses',
+  findingIds: 'aws_gd_finding_ids',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -115,6 +116,7 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.newName, 'aws_gd_new_name', 'text', false, 'A new name for the list (optional).'),
   input(INPUT.newLocation, 'aws_gd_new_location', 'text', false, 'A new S3 URL of the list file (optional).', 's3://bucket/key.txt'),
   input(INPUT.newActivate, 'aws_gd_new_activate', 'boolean', false, 'Activate (true) or deactivate (false) the list (optional).'),
+  input(INPUT.findingIds, 'aws_gd_finding_ids', 'text', true, 'GuardDuty finding IDs, separated by commas.'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
@@ -136,6 +138,7 @@ export const FUNCTION = {
   removeFromThreatIntelSet: 'aws_guardduty_remove_from_threatintelset',
   addToIpSet: 'aws_guardduty_add_to_ipset',
   removeFromIpSet: 'aws_guardduty_remove_from_ipset',
+  unarchiveFindings: 'aws_guardduty_unarchive_findings',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -174,6 +177,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.removeFromThreatIntelSet, 'AWS GuardDuty: Remove from threat list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty ThreatIntelSet (threat list) and has GuardDuty reload it.', [I.ipAddresses, I.threatIntelSetId, ...AT]),
   fn(FUNCTION.addToIpSet, 'AWS GuardDuty: Add to trusted list', 'Adds IP addresses or CIDR ranges to the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
   fn(FUNCTION.removeFromIpSet, 'AWS GuardDuty: Remove from trusted list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
+  fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 
 const INPUTS_BY_NAME = new Map<string, FunctionInputDefinition>(FUNCTION_INPUTS.map((f) => [f.name, f]));

@@ -65,6 +65,8 @@ export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
    * (members cannot archive findings), undefined when it has none.
    */
   administratorOf(region: string, detectorId: string): Promise<string | undefined>;
+  /** GuardDuty UnarchiveFindings, 50 IDs per call (only the administrator account may unarchive). */
+  unarchiveFindings(region: string, detectorId: string, ids: string[]): Promise<void>;
   /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
   sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
 }

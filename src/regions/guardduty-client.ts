@@ -3,7 +3,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
   ArchiveFindingsCommand, CreateIPSetCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
   GetAdministratorAccountCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
-  ListFindingsCommand, ListIPSetsCommand, ListThreatIntelSetsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
+  ListFindingsCommand, ListIPSetsCommand, ListThreatIntelSetsCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
   UpdateThreatIntelSetCommand, type Condition as SdkCondition, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -109,6 +109,13 @@ export class GuardDutyFindingsSource implements FindingsSource {
     for (const batch of batches(ids)) {
       await this.call('guardduty', 'ArchiveFindings', region, () =>
         this.clients.guardDuty(region).send(new ArchiveFindingsCommand({ DetectorId: detectorId, FindingIds: batch })));
+    }
+  }
+
+  async unarchiveFindings(region: string, detectorId: string, ids: string[]): Promise<void> {
+    for (const batch of batches(ids)) {
+      await this.call('guardduty', 'UnarchiveFindings', region, () =>
+        this.clients.guardDuty(region).send(new UnarchiveFindingsCommand({ DetectorId: detectorId, FindingIds: batch })));
     }
   }
 

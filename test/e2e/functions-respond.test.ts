@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/run.js';
 import { FUNCTION } from '../../src/functions/definitions.js';
 import { logLines, startHarness, type CapturedIo, type Harness, type HarnessOptions } from './harness.js';
+import { findingOf, newFinding } from './sync-helpers.js';
 
 /**
  * Threat list and trusted list maintenance from SOAR, end to end: the daemon (`run`, in-process)
@@ -150,7 +151,7 @@ describe('trusted list maintenance, through STOMP', () => {
 describe('a member account', () => {
   const ADMIN = '111111111111';
   const MEMBER = '222222222222';
-  it('may not change its administrator\'s threat list: refused before the object is written', async () => {
+  it('may not change its administrator\'s threat list (refused before the object is written) nor unarchive findings', async () => {
     const { h: harness } = await startRun({
       aws: {
         accounts: [
@@ -171,5 +172,31 @@ describe('a member account', () => {
     expect(reply.results?.reason).toBe(`Account ${MEMBER} is a GuardDuty member of administrator account ${ADMIN}: only the administrator manages ThreatIntelSets in us-east-1; run this with the administrator's detector`);
     expect(s3Calls(harness, 'PutObject')).toBe(0);
     expect(harness.aws.getObjectText('admin-lists', 'threats.txt')?.text).toBe('192.0.2.10\n');
+
+    const [finding] = harness.aws.generateFindings({ account: MEMBER, count: 1, updatedAt: Date.now() });
+    const unarchive = await invoke(harness, FUNCTION.unarchiveFindings, { aws_gd_region: 'us-east-1', aws_gd_detector_id: memberDetector, aws_gd_finding_ids: String(finding?.id) });
+    expect(unarchive.results).toMatchObject({ success: false, content: {} });
+    expect(unarchive.results?.reason).toMatch(new RegExp(`only the administrator account unarchive findings, and detector ${memberDetector} \\(us-east-1\\) belongs to member account ${MEMBER}`));
+  });
+});
+
+describe('unarchive findings, through STOMP', () => {
+  it('unarchives every id given (duplicates once), and a bad detector is an error reply', async () => {
+    const { h: harness } = await startRun();
+    const ids = [newFinding(harness).id, newFinding(harness).id];
+    for (const id of ids) {
+      const archived = await invoke(harness, FUNCTION.archiveFinding, { ...at(harness), aws_gd_finding_id: id });
+      expect(archived.results?.content).toEqual({ status: 'ok' });
+      expect(findingOf(harness, id).service.archived).toBe(true);
+    }
+    harness.aws.resetCalls();
+    const reply = await invoke(harness, FUNCTION.unarchiveFindings, { ...at(harness), aws_gd_finding_ids: `${ids[0]}, ${ids[1]},${ids[0]}` });
+    expect(reply.results).toMatchObject({ success: true, content: { status: 'ok', finding_ids: ids } });
+    expect(ids.map((id) => findingOf(harness, id).service.archived)).toEqual([false, false]);
+    expect(harness.aws.calls().counts['guardduty:UnarchiveFindings']).toBe(1);
+
+    const bad = await invoke(harness, FUNCTION.unarchiveFindings, { aws_gd_region: 'us-east-1', aws_gd_detector_id: 'nope', aws_gd_finding_ids: ids[0] });
+    expect(bad).toMatchObject({ message_type: 1 });
+    expect(bad.message).toMatch(/^Input aws_gd_detector_id: expected a detector guardduty-soar polls in us-east-1/);
   });
 });

@@ -5,6 +5,7 @@ import { archiveFindingHandler } from './archive-finding.js';
 import { listEntryHandlers } from './list-entries.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
+import { unarchiveFindingsHandler } from './unarchive-findings.js';
 
 /** What the SOAR functions need from the composition root. */
 export interface FunctionDeps {
@@ -22,5 +23,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.archiveFinding, archiveFindingHandler(deps)],
     ...threatListHandlers(deps),
     ...listEntryHandlers(deps),
+    [FUNCTION.unarchiveFindings, unarchiveFindingsHandler(deps)],
   ]);
 }

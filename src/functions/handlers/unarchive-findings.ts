@@ -1,0 +1,42 @@
+import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { isMemberRefusal } from '../../sync/archive-on-close.js';
+import { INPUT } from '../definitions.js';
+import { FunctionInputError, type FunctionHandler } from '../function-types.js';
+import { detectorInput, requiredText } from '../inputs.js';
+import type { FunctionDeps } from './index.js';
+
+/**
+ * `aws_guardduty_unarchive_findings`: the way back from an archive (an incident closed by mistake,
+ * a suppression rule that was too wide). GuardDuty only: the incidents' `aws_guardduty_archived`
+ * field follows on their next refresh. A member account, which GuardDuty never lets unarchive, gets
+ * a failed result naming the account that must do it; any other AWS failure is `success: false`
+ * with the error, as IBM's functions answer.
+ */
+export function unarchiveFindingsHandler(deps: FunctionDeps): FunctionHandler {
+  return async (call) => {
+    const ids = findingIdsInput(requiredText(call.inputs, INPUT.findingIds, FINDING_IDS));
+    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    await call.status(`Unarchiving ${ids.length} GuardDuty finding${ids.length === 1 ? '' : 's'}`);
+    try {
+      await target.source.unarchiveFindings(target.region, target.detectorId, ids);
+      return { success: true, reason: null, content: { status: 'ok', finding_ids: ids } };
+    } catch (err) {
+      if (!(err instanceof ExternalServiceError)) throw err;
+      const reason = isMemberRefusal(err)
+        ? `GuardDuty lets only the administrator account unarchive findings, and detector ${target.detectorId} (${target.region}) belongs to member account ${target.account}. Unarchive them from the administrator account.`
+        : errorMessage(err);
+      return { success: false, reason, content: {} };
+    }
+  };
+}
+
+const FINDING_IDS = 'GuardDuty finding ids separated by commas (each 1-300 characters, no spaces)';
+
+/** Comma- (or space-) separated ids, duplicates dropped, each as GuardDuty's FindingId allows. */
+function findingIdsInput(text: string): string[] {
+  const ids = [...new Set(text.split(/[\s,;]+/).filter((id) => id !== ''))];
+  if (ids.length === 0) throw new FunctionInputError(INPUT.findingIds, FINDING_IDS);
+  const bad = ids.find((id) => id.length > 300);
+  if (bad !== undefined) throw new FunctionInputError(INPUT.findingIds, FINDING_IDS, bad);
+  return ids;
+}
