@@ -36,6 +36,7 @@ interface Started {
   h: Harness;
   app: App;
   listener: FunctionsListener;
+  handlers: ReadonlyMap<string, FunctionHandler>;
   log: () => Record<string, unknown>[];
 }
 
@@ -48,11 +49,12 @@ async function start(handlers: Record<string, FunctionHandler>, options: { harne
   const logger = createLogger({ format: 'json', stream, level: 'debug' });
   app = buildApp(config, h.io(), { logger });
   const auth = config.soar.auth;
+  const map = new Map(Object.entries(handlers));
   listener = createFunctionsListener({
     config: config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
     org: app.soarClient,
-    handlers: new Map(Object.entries(handlers)),
+    handlers: map,
     invocations: app.store.invocations,
     logger,
     clock: systemClock,
@@ -61,7 +63,7 @@ async function start(handlers: Record<string, FunctionHandler>, options: { harne
     backoff: { initialMs: 300, maxMs: 1_000 },
   });
   listener.start();
-  return { h, app, listener, log: () => logLines(lines.join('')) };
+  return { h, app, listener, handlers: map, log: () => logLines(lines.join('')) };
 }
 
 async function until(what: () => boolean, label: string): Promise<void> {
@@ -155,6 +157,56 @@ describe('the functions listener over the real broker', () => {
     expect(s.log().filter((l) => String(l.message).startsWith('STOMP connection to SOAR lost'))).toHaveLength(1);
     expect(s.log().some((l) => String(l.message).includes('answered with its recorded result'))).toBe(true);
     expect(await s.app.metrics.text()).toMatch(/guardduty_soar_stomp_reconnects_total 1/);
+  });
+
+  it('a redelivery that arrives while the function still runs is not run twice; the answer goes to the new delivery', async () => {
+    const g = gate();
+    let executions = 0;
+    const s = await start({
+      [REFRESH]: async () => {
+        executions += 1;
+        await g.wait;
+        return { success: true, reason: null, content: {} };
+      },
+    });
+    await until(() => s.listener.state().status === 'connected', 'connected');
+    const { invocationId } = s.h.soar.invoke({ function: REFRESH, inputs: {} });
+    await until(() => executions === 1, 'the function started');
+    s.h.soar.dropStompConnections();
+    await until(() => s.h.soar.invocation(invocationId)?.deliveries === 2, 'redelivered on the new connection');
+    g.open();
+    expect(await s.h.soar.waitForInvocation(invocationId, { timeoutMs: 15_000 })).toMatchObject({ status: 'done', acked: true, deliveries: 2, finalReplies: 1 });
+    expect(executions).toBe(1);
+  });
+
+  it('a stop abandons a function still running at the deadline un-ACKed; the next start runs it again', async () => {
+    let executions = 0;
+    const s = await start({
+      [REFRESH]: (call) => {
+        executions += 1;
+        // The first run only ends when the stop aborts it; the second finishes.
+        if (executions > 1) return Promise.resolve({ success: true, reason: null, content: { run: executions } });
+        return new Promise((_resolve, reject) => call.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      },
+    });
+    await until(() => s.listener.state().status === 'connected', 'connected');
+    const { invocationId } = s.h.soar.invoke({ function: REFRESH, inputs: {} });
+    await until(() => executions === 1, 'the function started');
+    expect(await s.listener.stop(200)).toBe('abandoned');
+    expect(s.h.soar.invocation(invocationId)).toMatchObject({ status: 'pending', acked: false, finalReplies: 0 });
+    expect(s.app.store.invocations.summary().byOutcome.unfinished).toBe(1);
+
+    const auth = s.app.config.soar.auth;
+    listener = createFunctionsListener({
+      config: s.app.config.functions,
+      credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
+      org: s.app.soarClient, handlers: new Map([[REFRESH, s.handlers.get(REFRESH) as FunctionHandler]]), invocations: s.app.store.invocations,
+      logger: s.app.logger, clock: systemClock, package: packageInfo(),
+    });
+    listener.start();
+    const outcome = await s.h.soar.waitForInvocation(invocationId, { timeoutMs: 15_000 });
+    expect(outcome).toMatchObject({ status: 'done', acked: true, deliveries: 2, finalReplies: 1, result: { results: { content: { run: 2 } } } });
+    expect(s.app.store.invocations.runs(outcome.messageId)).toBe(2);
   });
 
   it('runs at most num_workers functions at once', async () => {
