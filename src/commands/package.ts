@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildAppPackage } from '../apphost/app-package.js';
 import type { Io } from '../main.js';
-import { EXIT_OK } from './command-support.js';
+import { EXIT_FAILURE, EXIT_OK } from './command-support.js';
 
 /**
  * `guardduty-soar package [--image REPO:TAG] [--out DIR]`: writes the App Host app package. Reads
@@ -12,11 +12,17 @@ import { EXIT_OK } from './command-support.js';
 export function packageCommand(io: Io, options: { image?: string | undefined; out?: string | undefined }, now: Date = new Date()): number {
   const pkg = buildAppPackage({ image: options.image, now });
   const dir = resolve(io.cwd, options.out ?? '.');
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, pkg.fileName);
   const partial = `${path}.partial`;
-  writeFileSync(partial, pkg.zip);
-  renameSync(partial, path);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(partial, pkg.zip);
+    renameSync(partial, path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    io.stderr.write(`Cannot write the package to ${dir} (${code}): choose a writable folder with --out DIR.\n`);
+    return EXIT_FAILURE;
+  }
   const res = pkg.exportRes as Record<string, unknown[]>;
   const count = (key: string): number => res[key]?.length ?? 0;
   const out = (line: string): void => void io.stdout.write(`${line}\n`);

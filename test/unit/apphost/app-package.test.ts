@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APP_NAME, PERMISSION_HANDLES } from '../../../src/apphost/app-json.js';
 import { buildAppPackage } from '../../../src/apphost/app-package.js';
+import { packageCommand } from '../../../src/commands/package.js';
+import type { Io } from '../../../src/main.js';
 import { CUSTOM_ARTIFACT_TYPES } from '../../../src/artifacts/artifact-types.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { DATA_TABLE_SPECS } from '../../../src/datatables/table-definitions.js';
@@ -146,5 +149,33 @@ describe('export.res', () => {
     }
     expect(playbooks.map((p) => p.name as string)).not.toContain('example_aws_guardduty_archive_finding_pb');
     expect(playbooks.map((p) => p.name as string)).not.toContain('example_aws_guardduty_update_finding_details_pb');
+  });
+});
+
+describe('guardduty-soar package', () => {
+  function io(cwd: string): Io & { out: () => string; err: () => string } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const sink = (into: string[]): Writable => new Writable({ write: (chunk: Buffer, _e, done) => { into.push(chunk.toString()); done(); } });
+    return { env: {}, cwd, stdout: sink(out), stderr: sink(err), out: () => out.join(''), err: () => err.join('') };
+  }
+
+  it('writes only the finished zip into --out (created when missing) and says what it holds', () => {
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    const run = io(dir);
+    expect(packageCommand(run, { out: 'a/b', image: 'guardduty-soar:9.9.9' }, NOW)).toBe(0);
+    const files = readdirSync(join(dir, 'a/b'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^app-guardduty_soar-.*\.zip$/);
+    expect(run.out()).toContain(`Wrote ${join(dir, 'a/b', files[0])}`);
+    expect(run.out()).toMatch(/export\.res: \d+ fields, \d+ data tables, \d+ artifact types, 1 message destination, \d+ functions, \d+ playbooks/);
+  });
+
+  it('a folder it cannot write is a clear error naming it and the fix', () => {
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    writeFileSync(join(dir, 'file'), '');
+    const run = io(dir);
+    expect(packageCommand(run, { out: 'file/sub' }, NOW)).toBe(1);
+    expect(run.err()).toBe(`Cannot write the package to ${join(dir, 'file/sub')} (ENOTDIR): choose a writable folder with --out DIR.\n`);
   });
 });
