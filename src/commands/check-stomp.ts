@@ -32,7 +32,7 @@ export async function checkStomp(app: App, org: OrgInfo, out: CheckOutput): Prom
     });
     return;
   }
-  out({ verdict: 'OK', name: NAMES.reachable, detail: `${where} answered` });
+  out({ verdict: 'OK', name: NAMES.reachable, detail: `${where} answered${soar.proxy ? ' (directly: STOMP does not use the [resilient] proxy, as in resilient-circuits)' : ''}` });
   const target: StompTarget = { host: functions.host, port: functions.port, tls: stompTlsOptions(functions.cafile), timeoutMs: functions.timeoutMs };
   const handshake = await tlsHandshake(target);
   if (handshake) {

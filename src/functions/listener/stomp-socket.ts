@@ -39,8 +39,11 @@ const CLOSED = 3;
 /**
  * A TLS socket dressed as the WebSocket-like object @stomp/stompjs drives (it has no Node TCP
  * transport of its own). SNI and hostname verification use the STOMP host, as resilient-circuits
- * does. The proxy keys are not used for STOMP, also as resilient-circuits (whose STOMP client
- * swallows them): SOAR's STOMP port is a raw TLS port, which HTTP proxies normally refuse to tunnel.
+ * does. The connection goes direct, never through `[resilient] proxy_host`: resilient-circuits'
+ * STOMP client swallows the proxy keys too (reference §1.1), so an IBM deployment already has a
+ * direct route to port 65001, and forward proxies commonly allow CONNECT only to port 443 (Squid's
+ * default SSL_ports), so tunnelling would break working setups rather than fix any. `check` says
+ * so when a proxy is configured.
  */
 export function openStompSocket(target: StompTarget): IStompSocket {
   const socket = tls.connect({ host: target.host, port: target.port, servername: isIp(target.host) ? undefined : target.host, ...target.tls });
