@@ -81,11 +81,16 @@ export const INPUT = {
   newActivate: 'aws_gd_new_activate',
   ipAddresses: 'aws_gd_ip_addresses',
   findingIds: 'aws_gd_finding_ids',
+  feedback: 'aws_gd_feedback',
+  comments: 'aws_gd_comments',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
 /** GuardDuty's list formats (IPSet and ThreatIntelSet `Format`), the values of `aws_gd_format`. */
 export const LIST_FORMATS = ['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE'] as const;
+
+/** GuardDuty's `Feedback` values, the values of `aws_gd_feedback`. */
+export const FEEDBACK_VALUES = ['USEFUL', 'NOT_USEFUL'] as const;
 
 // [I] IBM's 2.0.0 export.res could not be read (reference §7.1): labels, tooltips and placeholders
 // below are ours; names, input types and requiredness are IBM's (§7.2).
@@ -117,6 +122,8 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.newLocation, 'aws_gd_new_location', 'text', false, 'A new S3 URL of the list file (optional).', 's3://bucket/key.txt'),
   input(INPUT.newActivate, 'aws_gd_new_activate', 'boolean', false, 'Activate (true) or deactivate (false) the list (optional).'),
   input(INPUT.findingIds, 'aws_gd_finding_ids', 'text', true, 'GuardDuty finding IDs, separated by commas.'),
+  input(INPUT.feedback, 'aws_gd_feedback', 'select', true, 'Whether the findings were useful to the responder.', '', FEEDBACK_VALUES),
+  input(INPUT.comments, 'aws_gd_comments', 'text', false, 'A comment sent to GuardDuty with the feedback (optional).'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
@@ -139,6 +146,7 @@ export const FUNCTION = {
   addToIpSet: 'aws_guardduty_add_to_ipset',
   removeFromIpSet: 'aws_guardduty_remove_from_ipset',
   unarchiveFindings: 'aws_guardduty_unarchive_findings',
+  updateFindingsFeedback: 'aws_guardduty_update_findings_feedback',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -177,6 +185,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.removeFromThreatIntelSet, 'AWS GuardDuty: Remove from threat list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty ThreatIntelSet (threat list) and has GuardDuty reload it.', [I.ipAddresses, I.threatIntelSetId, ...AT]),
   fn(FUNCTION.addToIpSet, 'AWS GuardDuty: Add to trusted list', 'Adds IP addresses or CIDR ranges to the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
   fn(FUNCTION.removeFromIpSet, 'AWS GuardDuty: Remove from trusted list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
+  fn(FUNCTION.updateFindingsFeedback, 'AWS GuardDuty: Update findings feedback', 'Tells GuardDuty whether findings were useful, with an optional comment.', [I.findingIds, I.feedback, I.comments, ...AT]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

@@ -180,8 +180,8 @@ describe('a member account', () => {
   });
 });
 
-describe('unarchive findings, through STOMP', () => {
-  it('unarchives every id given (duplicates once), and a bad detector is an error reply', async () => {
+describe('unarchive findings and feedback, through STOMP', () => {
+  it('unarchives every id given (duplicates once), sends feedback, and bad input is an error reply', async () => {
     const { h: harness } = await startRun();
     const ids = [newFinding(harness).id, newFinding(harness).id];
     for (const id of ids) {
@@ -194,6 +194,15 @@ describe('unarchive findings, through STOMP', () => {
     expect(reply.results).toMatchObject({ success: true, content: { status: 'ok', finding_ids: ids } });
     expect(ids.map((id) => findingOf(harness, id).service.archived)).toEqual([false, false]);
     expect(harness.aws.calls().counts['guardduty:UnarchiveFindings']).toBe(1);
+
+    const feedback = await invoke(harness, FUNCTION.updateFindingsFeedback, {
+      ...at(harness), aws_gd_finding_ids: ids.join(','), aws_gd_feedback: { id: 2, name: 'NOT_USEFUL' }, aws_gd_comments: 'Our scanner <b>x</b>',
+    });
+    expect(feedback.results).toMatchObject({ success: true, content: { status: 'ok', finding_ids: ids, feedback: 'NOT_USEFUL' } });
+    expect(harness.aws.calls().counts['guardduty:UpdateFindingsFeedback']).toBe(1);
+    expect(ids.map((id) => (findingOf(harness, id).service as { userFeedback?: string }).userFeedback)).toEqual(['NOT_USEFUL', 'NOT_USEFUL']);
+    const wrong = await invoke(harness, FUNCTION.updateFindingsFeedback, { ...at(harness), aws_gd_finding_ids: ids[0], aws_gd_feedback: 'meh' });
+    expect(wrong.message).toBe('Input aws_gd_feedback: expected one of USEFUL, NOT_USEFUL, found "meh"');
 
     const bad = await invoke(harness, FUNCTION.unarchiveFindings, { aws_gd_region: 'us-east-1', aws_gd_detector_id: 'nope', aws_gd_finding_ids: ids[0] });
     expect(bad).toMatchObject({ message_type: 1 });

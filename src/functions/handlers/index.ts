@@ -5,6 +5,7 @@ import { archiveFindingHandler } from './archive-finding.js';
 import { listEntryHandlers } from './list-entries.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
+import { findingsFeedbackHandler } from './findings-feedback.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
 
 /** What the SOAR functions need from the composition root. */
@@ -24,5 +25,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     ...threatListHandlers(deps),
     ...listEntryHandlers(deps),
     [FUNCTION.unarchiveFindings, unarchiveFindingsHandler(deps)],
+    [FUNCTION.updateFindingsFeedback, findingsFeedbackHandler(deps)],
   ]);
 }

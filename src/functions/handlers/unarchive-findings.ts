@@ -1,8 +1,8 @@
 import { ExternalServiceError, errorMessage } from '../../errors.js';
 import { isMemberRefusal } from '../../sync/archive-on-close.js';
-import { INPUT } from '../definitions.js';
-import { FunctionInputError, type FunctionHandler } from '../function-types.js';
-import { detectorInput, requiredText } from '../inputs.js';
+import type { FunctionHandler } from '../function-types.js';
+import { detectorInput } from '../inputs.js';
+import { findingIdsInput } from './finding-ids-input.js';
 import type { FunctionDeps } from './index.js';
 
 /**
@@ -14,7 +14,7 @@ import type { FunctionDeps } from './index.js';
  */
 export function unarchiveFindingsHandler(deps: FunctionDeps): FunctionHandler {
   return async (call) => {
-    const ids = findingIdsInput(requiredText(call.inputs, INPUT.findingIds, FINDING_IDS));
+    const ids = findingIdsInput(call.inputs);
     const target = await detectorInput(await deps.cycleDeps(), call.inputs);
     await call.status(`Unarchiving ${ids.length} GuardDuty finding${ids.length === 1 ? '' : 's'}`);
     try {
@@ -28,15 +28,4 @@ export function unarchiveFindingsHandler(deps: FunctionDeps): FunctionHandler {
       return { success: false, reason, content: {} };
     }
   };
-}
-
-const FINDING_IDS = 'GuardDuty finding ids separated by commas (each 1-300 characters, no spaces)';
-
-/** Comma- (or space-) separated ids, duplicates dropped, each as GuardDuty's FindingId allows. */
-function findingIdsInput(text: string): string[] {
-  const ids = [...new Set(text.split(/[\s,;]+/).filter((id) => id !== ''))];
-  if (ids.length === 0) throw new FunctionInputError(INPUT.findingIds, FINDING_IDS);
-  const bad = ids.find((id) => id.length > 300);
-  if (bad !== undefined) throw new FunctionInputError(INPUT.findingIds, FINDING_IDS, bad);
-  return ids;
 }

@@ -1,0 +1,37 @@
+import { ExternalServiceError, errorMessage } from '../../errors.js';
+import type { Feedback } from '../../regions/findings-source.js';
+import { FEEDBACK_VALUES, INPUT } from '../definitions.js';
+import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
+import { detectorInput, optionalText, requiredText } from '../inputs.js';
+import { findingIdsInput } from './finding-ids-input.js';
+import type { FunctionDeps } from './index.js';
+
+/**
+ * `aws_guardduty_update_findings_feedback`: marks findings useful or not useful in GuardDuty, with an
+ * optional comment (what the daemon also sends by itself when an incident closes with a mapped
+ * resolution, here on a responder's request). Any AWS failure is `success: false` with the error.
+ */
+export function findingsFeedbackHandler(deps: FunctionDeps): FunctionHandler {
+  return async (call) => {
+    const ids = findingIdsInput(call.inputs);
+    const feedback = feedbackInput(call.inputs);
+    const comment = optionalText(call.inputs, INPUT.comments);
+    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    try {
+      await target.source.sendFeedback(target.region, target.detectorId, ids, feedback, comment);
+      return { success: true, reason: null, content: { status: 'ok', finding_ids: ids, feedback } };
+    } catch (err) {
+      if (!(err instanceof ExternalServiceError)) throw err;
+      return { success: false, reason: errorMessage(err), content: {} };
+    }
+  };
+}
+
+/** `aws_gd_feedback`: USEFUL or NOT_USEFUL; case, spaces and hyphens are forgiven ("Not useful"). */
+function feedbackInput(inputs: FunctionInputs): Feedback {
+  const expected = `one of ${FEEDBACK_VALUES.join(', ')}`;
+  const value = requiredText(inputs, INPUT.feedback, expected);
+  const feedback = FEEDBACK_VALUES.find((f) => f === value.toUpperCase().replace(/[\s-]+/g, '_'));
+  if (!feedback) throw new FunctionInputError(INPUT.feedback, expected, value);
+  return feedback;
+}
