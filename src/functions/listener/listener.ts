@@ -110,7 +110,10 @@ class StompFunctionsListener implements FunctionsListener {
   private readonly workers: Semaphore;
   private readonly running = new Map<string, Running>();
   private readonly stopSignal = new AbortController();
+  /** The connection replies go out on: set once CONNECTED, cleared when it closes. */
   private client: Client | undefined;
+  /** The connection being made or in use: what a stop disconnects (also one still waiting for CONNECTED). */
+  private current: Client | undefined;
   private loop: Promise<void> | undefined;
   private readonly backoff: { initialMs: number; maxMs: number };
   private finishedSincePrune = 0;
@@ -156,7 +159,7 @@ class StompFunctionsListener implements FunctionsListener {
       }
     }
     // Bounded: a broker that does not answer DISCONNECT, or a REST call that hangs, must not hold the exit.
-    await this.within(this.client?.deactivate().catch(() => undefined) ?? Promise.resolve(), ABORT_GRACE_MS);
+    await this.within(this.current?.deactivate().catch(() => undefined) ?? Promise.resolve(), ABORT_GRACE_MS);
     await this.within(this.loop ?? Promise.resolve(), ABORT_GRACE_MS);
     if (this.deps.config.enabled) this.setStatus('stopped');
     return outcome;
@@ -232,6 +235,10 @@ class StompFunctionsListener implements FunctionsListener {
         debug: () => undefined,
         onConnect: () => {
           wasConnected = true;
+          if (this.stopping) {
+            void client.deactivate();
+            return;
+          }
           this.client = client;
           client.subscribe(destination, (message) => this.receive(client, message), {
             id: destination, ack: 'client-individual', 'activemq.prefetchSize': String(config.prefetch),
@@ -252,11 +259,13 @@ class StompFunctionsListener implements FunctionsListener {
         },
         onWebSocketClose: () => {
           if (this.client === client) this.client = undefined;
+          if (this.current === client) this.current = undefined;
           if (wasConnected) this.deps.observer?.stompConnected(false);
           void client.deactivate();
           resolve({ wasConnected, error: error ?? (wasConnected ? 'the connection closed' : 'the connection closed before CONNECTED') });
         },
       });
+      this.current = client;
       client.activate();
     });
   }
