@@ -180,8 +180,8 @@ describe('a member account', () => {
   });
 });
 
-describe('unarchive findings and feedback, through STOMP', () => {
-  it('unarchives every id given (duplicates once), sends feedback, and bad input is an error reply', async () => {
+describe('unarchive, feedback and get findings, through STOMP', () => {
+  it('unarchives every id given (duplicates once), sends feedback, reads findings, and bad input is an error reply', async () => {
     const { h: harness } = await startRun();
     const ids = [newFinding(harness).id, newFinding(harness).id];
     for (const id of ids) {
@@ -203,6 +203,12 @@ describe('unarchive findings and feedback, through STOMP', () => {
     expect(ids.map((id) => (findingOf(harness, id).service as { userFeedback?: string }).userFeedback)).toEqual(['NOT_USEFUL', 'NOT_USEFUL']);
     const wrong = await invoke(harness, FUNCTION.updateFindingsFeedback, { ...at(harness), aws_gd_finding_ids: ids[0], aws_gd_feedback: 'meh' });
     expect(wrong.message).toBe('Input aws_gd_feedback: expected one of USEFUL, NOT_USEFUL, found "meh"');
+
+    const got = await invoke(harness, FUNCTION.getFindings, { ...at(harness), aws_gd_finding_ids: `${ids[1]}, not-a-finding` });
+    expect(got.results).toMatchObject({ success: true, content: { not_found: ['not-a-finding'] } });
+    expect(got.results?.content.findings).toEqual([expect.objectContaining({ Id: ids[1], Type: 'UnauthorizedAccess:EC2/SSHBruteForce', Service: expect.objectContaining({ Archived: false }) })]);
+    const many = await invoke(harness, FUNCTION.getFindings, { ...at(harness), aws_gd_finding_ids: Array.from({ length: 51 }, (_, i) => `f${i}`).join(',') });
+    expect(many.message).toBe('Input aws_gd_finding_ids: expected at most 50 finding ids (GuardDuty\'s GetFindings limit); 51 were given');
 
     const bad = await invoke(harness, FUNCTION.unarchiveFindings, { aws_gd_region: 'us-east-1', aws_gd_detector_id: 'nope', aws_gd_finding_ids: ids[0] });
     expect(bad).toMatchObject({ message_type: 1 });

@@ -6,6 +6,7 @@ import { listEntryHandlers } from './list-entries.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
+import { getFindingsHandler } from './get-findings.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
 
 /** What the SOAR functions need from the composition root. */
@@ -26,5 +27,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     ...listEntryHandlers(deps),
     [FUNCTION.unarchiveFindings, unarchiveFindingsHandler(deps)],
     [FUNCTION.updateFindingsFeedback, findingsFeedbackHandler(deps)],
+    [FUNCTION.getFindings, getFindingsHandler(deps)],
   ]);
 }
