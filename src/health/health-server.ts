@@ -99,7 +99,7 @@ function describeListener(s: ListenerSnapshot): Record<string, unknown> {
     case 'disabled':
       return { status: 'disabled' };
     case 'framework-off':
-      return { status: 'framework off', since };
+      return { status: 'framework-off', since };
     case 'connected':
       return { status: 'connected', since, destination: s.destination, inFlight: s.inFlight, reconnects: s.reconnects };
     case 'reconnecting':

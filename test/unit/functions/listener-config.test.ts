@@ -38,7 +38,7 @@ describe('/readyz and the listener', () => {
 
   it('names the other states an operator meets', () => {
     expect(readiness(state(snapshot({})))[1].functions).toMatchObject({ status: 'connected', destination: 'actions.201.fn_aws_gd' });
-    expect(readiness(state(snapshot({ status: 'framework-off' })))[1].functions).toMatchObject({ status: 'framework off' });
+    expect(readiness(state(snapshot({ status: 'framework-off' })))[1].functions).toMatchObject({ status: 'framework-off' });
     expect(readiness(state(snapshot({ status: 'disabled' })))[1].functions).toEqual({ status: 'disabled' });
   });
 });
