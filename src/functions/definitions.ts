@@ -83,6 +83,7 @@ export const INPUT = {
   findingIds: 'aws_gd_finding_ids',
   feedback: 'aws_gd_feedback',
   comments: 'aws_gd_comments',
+  findingCriteria: 'aws_gd_finding_criteria',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -124,6 +125,7 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.findingIds, 'aws_gd_finding_ids', 'text', true, 'GuardDuty finding IDs, separated by commas.'),
   input(INPUT.feedback, 'aws_gd_feedback', 'select', true, 'Whether the findings were useful to the responder.', '', FEEDBACK_VALUES),
   input(INPUT.comments, 'aws_gd_comments', 'text', false, 'A comment sent to GuardDuty with the feedback (optional).'),
+  input(INPUT.findingCriteria, 'aws_gd_finding_criteria', 'text', false, 'ListFindings criteria as JSON, as the app.config key of that name takes them (optional).', '{"severity": {"greaterThanOrEqual": 7}}'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
@@ -148,6 +150,7 @@ export const FUNCTION = {
   unarchiveFindings: 'aws_guardduty_unarchive_findings',
   updateFindingsFeedback: 'aws_guardduty_update_findings_feedback',
   getFindings: 'aws_guardduty_get_findings',
+  listFindings: 'aws_guardduty_list_findings',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -188,6 +191,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.removeFromIpSet, 'AWS GuardDuty: Remove from trusted list', 'Removes IP addresses or CIDR ranges from the TXT file of a GuardDuty IPSet (trusted IP list) and has GuardDuty reload it.', [I.ipAddresses, I.ipSetId, ...AT]),
   fn(FUNCTION.updateFindingsFeedback, 'AWS GuardDuty: Update findings feedback', 'Tells GuardDuty whether findings were useful, with an optional comment.', [I.findingIds, I.feedback, I.comments, ...AT]),
   fn(FUNCTION.getFindings, 'AWS GuardDuty: Get findings', 'Reads up to 50 GuardDuty findings by ID, in full.', [I.findingIds, ...AT]),
+  fn(FUNCTION.listFindings, 'AWS GuardDuty: List findings', 'Lists the IDs of GuardDuty findings matching criteria, one page at a time, newest update first.', [...AT, I.findingCriteria, I.maxResults, I.nextToken]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

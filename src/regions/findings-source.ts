@@ -56,6 +56,11 @@ export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
    * (GuardDuty rejects a nextToken whose criteria changed), and the listing stops on a repeated token.
    */
   listFindingIds(region: string, detectorId: string, request: ListFindingsRequest): AsyncIterable<string[]>;
+  /**
+   * GuardDuty ListFindings, one page, newest update first, for a caller that pages itself (a SOAR
+   * function hands the token back to its playbook). A page may be empty and still carry a token.
+   */
+  listFindingsPage(region: string, detectorId: string, page: { criteria: Criteria; maxResults?: number; nextToken?: string }): Promise<{ ids: string[]; nextToken: string | undefined }>;
   /** GuardDuty GetFindings for at most 50 IDs. IDs GuardDuty no longer knows are simply absent. */
   getFindings(region: string, detectorId: string, ids: string[]): Promise<Finding[]>;
   /** GuardDuty ArchiveFindings for at most 50 IDs (only the administrator account may archive). */

@@ -95,6 +95,17 @@ export class GuardDutyFindingsSource implements FindingsSource {
     }
   }
 
+  async listFindingsPage(
+    region: string, detectorId: string, page: { criteria: Criteria; maxResults?: number; nextToken?: string },
+  ): Promise<{ ids: string[]; nextToken: string | undefined }> {
+    const input = {
+      DetectorId: detectorId, FindingCriteria: { Criterion: toSdkCriterion(page.criteria) },
+      SortCriteria: { AttributeName: 'updatedAt', OrderBy: 'DESC' as const }, MaxResults: page.maxResults, NextToken: page.nextToken,
+    };
+    const out = await this.call('guardduty', 'ListFindings', region, () => this.clients.guardDuty(region).send(new ListFindingsCommand(input)));
+    return { ids: out.FindingIds ?? [], nextToken: out.NextToken || undefined };
+  }
+
   async getFindings(region: string, detectorId: string, ids: string[]): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const batch of batches(ids)) {

@@ -215,3 +215,30 @@ describe('unarchive, feedback and get findings, through STOMP', () => {
     expect(bad.message).toMatch(/^Input aws_gd_detector_id: expected a detector guardduty-soar polls in us-east-1/);
   });
 });
+
+describe('list findings with criteria, through STOMP', () => {
+  it('pages the matching ids with the token it answers, and refuses criteria the config key would refuse', async () => {
+    const { h: harness } = await startRun();
+    const high = [newFinding(harness, 'us-east-1', { severity: 8 }).id, newFinding(harness, 'us-east-1', { severity: 7.5 }).id];
+    newFinding(harness, 'us-east-1', { severity: 2 });
+    const criteria = '{"severity": {"greaterThanOrEqual": 7}}';
+    const seen: string[] = [];
+    let token: string | null = null;
+    let pages = 0;
+    do {
+      const page: Reply = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: criteria, aws_gd_max_results: 1, aws_gd_next_token: token });
+      expect(page.results?.success).toBe(true);
+      seen.push(...(page.results?.content.finding_ids as string[]));
+      token = page.results?.content.next_token as string | null;
+      pages++;
+    } while (token !== null && pages < 5);
+    expect(seen.sort()).toEqual([...high].sort());
+    expect(pages).toBeGreaterThanOrEqual(2);
+
+    const all = await invoke(harness, FUNCTION.listFindings, at(harness));
+    expect(all.results?.content.finding_ids).toHaveLength(3);
+    const bad = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: '{"severity": {"biggerThan": 7}}' });
+    expect(bad).toMatchObject({ message_type: 1 });
+    expect(bad.message).toMatch(/^Input aws_gd_finding_criteria: expected a JSON object of field/);
+  });
+});

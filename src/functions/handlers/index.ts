@@ -7,6 +7,7 @@ import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
 import { getFindingsHandler } from './get-findings.js';
+import { listFindingsHandler } from './list-findings.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
 
 /** What the SOAR functions need from the composition root. */
@@ -28,5 +29,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.unarchiveFindings, unarchiveFindingsHandler(deps)],
     [FUNCTION.updateFindingsFeedback, findingsFeedbackHandler(deps)],
     [FUNCTION.getFindings, getFindingsHandler(deps)],
+    [FUNCTION.listFindings, listFindingsHandler(deps)],
   ]);
 }
