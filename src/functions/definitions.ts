@@ -84,6 +84,7 @@ export const INPUT = {
   feedback: 'aws_gd_feedback',
   comments: 'aws_gd_comments',
   findingCriteria: 'aws_gd_finding_criteria',
+  findingTypes: 'aws_gd_finding_types',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -126,6 +127,7 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.feedback, 'aws_gd_feedback', 'select', true, 'Whether the findings were useful to the responder.', '', FEEDBACK_VALUES),
   input(INPUT.comments, 'aws_gd_comments', 'text', false, 'A comment sent to GuardDuty with the feedback (optional).'),
   input(INPUT.findingCriteria, 'aws_gd_finding_criteria', 'text', false, 'ListFindings criteria as JSON, as the app.config key of that name takes them (optional).', '{"severity": {"greaterThanOrEqual": 7}}'),
+  input(INPUT.findingTypes, 'aws_gd_finding_types', 'text', false, 'GuardDuty finding types separated by commas; empty: one sample of every type (optional).', 'Recon:EC2/PortProbeUnprotectedPort'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
@@ -151,6 +153,7 @@ export const FUNCTION = {
   updateFindingsFeedback: 'aws_guardduty_update_findings_feedback',
   getFindings: 'aws_guardduty_get_findings',
   listFindings: 'aws_guardduty_list_findings',
+  createSampleFindings: 'aws_guardduty_create_sample_findings',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -192,6 +195,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.updateFindingsFeedback, 'AWS GuardDuty: Update findings feedback', 'Tells GuardDuty whether findings were useful, with an optional comment.', [I.findingIds, I.feedback, I.comments, ...AT]),
   fn(FUNCTION.getFindings, 'AWS GuardDuty: Get findings', 'Reads up to 50 GuardDuty findings by ID, in full.', [I.findingIds, ...AT]),
   fn(FUNCTION.listFindings, 'AWS GuardDuty: List findings', 'Lists the IDs of GuardDuty findings matching criteria, one page at a time, newest update first.', [...AT, I.findingCriteria, I.maxResults, I.nextToken]),
+  fn(FUNCTION.createSampleFindings, 'AWS GuardDuty: Create sample findings', 'Has GuardDuty generate sample findings, e.g. to try a playbook.', [...AT, I.findingTypes]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

@@ -72,6 +72,8 @@ export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
   administratorOf(region: string, detectorId: string): Promise<string | undefined>;
   /** GuardDuty UnarchiveFindings, 50 IDs per call (only the administrator account may unarchive). */
   unarchiveFindings(region: string, detectorId: string, ids: string[]): Promise<void>;
+  /** GuardDuty CreateSampleFindings: one sample per type given, or one of every type with none. */
+  createSampleFindings(region: string, detectorId: string, types: string[]): Promise<void>;
   /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
   sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
-  ArchiveFindingsCommand, CreateIPSetCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
+  ArchiveFindingsCommand, CreateIPSetCommand, CreateSampleFindingsCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
   GetAdministratorAccountCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
   ListFindingsCommand, ListIPSetsCommand, ListThreatIntelSetsCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
   UpdateThreatIntelSetCommand, type Condition as SdkCondition, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
@@ -128,6 +128,11 @@ export class GuardDutyFindingsSource implements FindingsSource {
       await this.call('guardduty', 'UnarchiveFindings', region, () =>
         this.clients.guardDuty(region).send(new UnarchiveFindingsCommand({ DetectorId: detectorId, FindingIds: batch })));
     }
+  }
+
+  async createSampleFindings(region: string, detectorId: string, types: string[]): Promise<void> {
+    await this.call('guardduty', 'CreateSampleFindings', region, () =>
+      this.clients.guardDuty(region).send(new CreateSampleFindingsCommand({ DetectorId: detectorId, FindingTypes: types.length > 0 ? types : undefined })));
   }
 
   async administratorOf(region: string, detectorId: string): Promise<string | undefined> {

@@ -216,8 +216,8 @@ describe('unarchive, feedback and get findings, through STOMP', () => {
   });
 });
 
-describe('list findings with criteria, through STOMP', () => {
-  it('pages the matching ids with the token it answers, and refuses criteria the config key would refuse', async () => {
+describe('list findings with criteria and sample findings, through STOMP', () => {
+  it('pages the matching ids with the token it answers, lists a sample finding it had made, and refuses criteria the config key would refuse', async () => {
     const { h: harness } = await startRun();
     const high = [newFinding(harness, 'us-east-1', { severity: 8 }).id, newFinding(harness, 'us-east-1', { severity: 7.5 }).id];
     newFinding(harness, 'us-east-1', { severity: 2 });
@@ -237,6 +237,13 @@ describe('list findings with criteria, through STOMP', () => {
 
     const all = await invoke(harness, FUNCTION.listFindings, at(harness));
     expect(all.results?.content.finding_ids).toHaveLength(3);
+    const sample = await invoke(harness, FUNCTION.createSampleFindings, { ...at(harness), aws_gd_finding_types: 'Recon:EC2/PortProbeUnprotectedPort' });
+    expect(sample.results).toMatchObject({ success: true, content: { status: 'ok', finding_types: ['Recon:EC2/PortProbeUnprotectedPort'] } });
+    const after = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: '{"type": {"equals": ["Recon:EC2/PortProbeUnprotectedPort"]}}' });
+    expect(after.results?.content.finding_ids).toHaveLength(1);
+    const badType = await invoke(harness, FUNCTION.createSampleFindings, { ...at(harness), aws_gd_finding_types: 'not a type' });
+    expect(badType.message).toMatch(/^Input aws_gd_finding_types: expected GuardDuty finding types/);
+
     const bad = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: '{"severity": {"biggerThan": 7}}' });
     expect(bad).toMatchObject({ message_type: 1 });
     expect(bad.message).toMatch(/^Input aws_gd_finding_criteria: expected a JSON object of field/);

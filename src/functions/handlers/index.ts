@@ -6,6 +6,7 @@ import { listEntryHandlers } from './list-entries.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
+import { createSampleFindingsHandler } from './sample-findings.js';
 import { getFindingsHandler } from './get-findings.js';
 import { listFindingsHandler } from './list-findings.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
@@ -30,5 +31,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.updateFindingsFeedback, findingsFeedbackHandler(deps)],
     [FUNCTION.getFindings, getFindingsHandler(deps)],
     [FUNCTION.listFindings, listFindingsHandler(deps)],
+    [FUNCTION.createSampleFindings, createSampleFindingsHandler(deps)],
   ]);
 }
