@@ -154,6 +154,7 @@ export const FUNCTION = {
   getFindings: 'aws_guardduty_get_findings',
   listFindings: 'aws_guardduty_list_findings',
   createSampleFindings: 'aws_guardduty_create_sample_findings',
+  getDetector: 'aws_guardduty_get_detector',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -196,6 +197,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.getFindings, 'AWS GuardDuty: Get findings', 'Reads up to 50 GuardDuty findings by ID, in full.', [I.findingIds, ...AT]),
   fn(FUNCTION.listFindings, 'AWS GuardDuty: List findings', 'Lists the IDs of GuardDuty findings matching criteria, one page at a time, newest update first.', [...AT, I.findingCriteria, I.maxResults, I.nextToken]),
   fn(FUNCTION.createSampleFindings, 'AWS GuardDuty: Create sample findings', 'Has GuardDuty generate sample findings, e.g. to try a playbook.', [...AT, I.findingTypes]),
+  fn(FUNCTION.getDetector, 'AWS GuardDuty: Get detector', 'Reads a GuardDuty detector: status, publishing frequency, features and data sources.', [...AT]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

@@ -74,6 +74,8 @@ export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
   unarchiveFindings(region: string, detectorId: string, ids: string[]): Promise<void>;
   /** GuardDuty CreateSampleFindings: one sample per type given, or one of every type with none. */
   createSampleFindings(region: string, detectorId: string, types: string[]): Promise<void>;
+  /** GuardDuty GetDetector: the detector's settings as GuardDuty answers them (timestamps as ISO text). */
+  getDetector(region: string, detectorId: string): Promise<Record<string, unknown>>;
   /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
   sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
 }

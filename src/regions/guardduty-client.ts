@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
   ArchiveFindingsCommand, CreateIPSetCommand, CreateSampleFindingsCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
-  GetAdministratorAccountCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
+  GetAdministratorAccountCommand, GetDetectorCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
   ListFindingsCommand, ListIPSetsCommand, ListThreatIntelSetsCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
   UpdateThreatIntelSetCommand, type Condition as SdkCondition, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
@@ -133,6 +133,12 @@ export class GuardDutyFindingsSource implements FindingsSource {
   async createSampleFindings(region: string, detectorId: string, types: string[]): Promise<void> {
     await this.call('guardduty', 'CreateSampleFindings', region, () =>
       this.clients.guardDuty(region).send(new CreateSampleFindingsCommand({ DetectorId: detectorId, FindingTypes: types.length > 0 ? types : undefined })));
+  }
+
+  async getDetector(region: string, detectorId: string): Promise<Record<string, unknown>> {
+    const { $metadata: _, ...detector } = await this.call('guardduty', 'GetDetector', region, () =>
+      this.clients.guardDuty(region).send(new GetDetectorCommand({ DetectorId: detectorId })));
+    return toPlain(detector) as Record<string, unknown>;
   }
 
   async administratorOf(region: string, detectorId: string): Promise<string | undefined> {

@@ -216,8 +216,8 @@ describe('unarchive, feedback and get findings, through STOMP', () => {
   });
 });
 
-describe('list findings with criteria and sample findings, through STOMP', () => {
-  it('pages the matching ids with the token it answers, lists a sample finding it had made, and refuses criteria the config key would refuse', async () => {
+describe('list findings with criteria, sample findings and the detector, through STOMP', () => {
+  it('pages the matching ids with the token it answers, lists a sample finding it had made, reads the detector, and refuses criteria the config key would refuse', async () => {
     const { h: harness } = await startRun();
     const high = [newFinding(harness, 'us-east-1', { severity: 8 }).id, newFinding(harness, 'us-east-1', { severity: 7.5 }).id];
     newFinding(harness, 'us-east-1', { severity: 2 });
@@ -243,6 +243,12 @@ describe('list findings with criteria and sample findings, through STOMP', () =>
     expect(after.results?.content.finding_ids).toHaveLength(1);
     const badType = await invoke(harness, FUNCTION.createSampleFindings, { ...at(harness), aws_gd_finding_types: 'not a type' });
     expect(badType.message).toMatch(/^Input aws_gd_finding_types: expected GuardDuty finding types/);
+
+    const detector = await invoke(harness, FUNCTION.getDetector, at(harness));
+    expect(detector.results).toMatchObject({
+      success: true, content: { Status: 'ENABLED', FindingPublishingFrequency: 'SIX_HOURS', DetectorId: at(harness).aws_gd_detector_id, AccountId: expect.stringMatching(/^\d{12}$/) },
+    });
+    expect(detector.results?.content.CreatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const bad = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: '{"severity": {"biggerThan": 7}}' });
     expect(bad).toMatchObject({ message_type: 1 });

@@ -5,6 +5,7 @@ import { archiveFindingHandler } from './archive-finding.js';
 import { listEntryHandlers } from './list-entries.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { threatListHandlers } from './threat-list-functions.js';
+import { getDetectorHandler } from './get-detector.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
 import { createSampleFindingsHandler } from './sample-findings.js';
 import { getFindingsHandler } from './get-findings.js';
@@ -32,5 +33,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.getFindings, getFindingsHandler(deps)],
     [FUNCTION.listFindings, listFindingsHandler(deps)],
     [FUNCTION.createSampleFindings, createSampleFindingsHandler(deps)],
+    [FUNCTION.getDetector, getDetectorHandler(deps)],
   ]);
 }

@@ -9,7 +9,7 @@ const TYPE = /^[A-Za-z0-9]+:[A-Za-z0-9]+\/[A-Za-z0-9.!_-]+$/;
 /**
  * `aws_guardduty_create_sample_findings`: GuardDuty generates sample findings (of the types given,
  * or one of every type), e.g. to try a playbook end to end. Whether they become incidents is the
- * daemon's usual choice (sample findings are escalated only when the configuration says so).
+ * daemon's usual choice (escalated only with aws_gd_include_sample_findings = true).
  */
 export function createSampleFindingsHandler(deps: FunctionDeps): FunctionHandler {
   return async (call) => {
