@@ -155,6 +155,7 @@ export const FUNCTION = {
   listFindings: 'aws_guardduty_list_findings',
   createSampleFindings: 'aws_guardduty_create_sample_findings',
   getDetector: 'aws_guardduty_get_detector',
+  listDetectors: 'aws_guardduty_list_detectors',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -198,6 +199,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.listFindings, 'AWS GuardDuty: List findings', 'Lists the IDs of GuardDuty findings matching criteria, one page at a time, newest update first.', [...AT, I.findingCriteria, I.maxResults, I.nextToken]),
   fn(FUNCTION.createSampleFindings, 'AWS GuardDuty: Create sample findings', 'Has GuardDuty generate sample findings, e.g. to try a playbook.', [...AT, I.findingTypes]),
   fn(FUNCTION.getDetector, 'AWS GuardDuty: Get detector', 'Reads a GuardDuty detector: status, publishing frequency, features and data sources.', [...AT]),
+  fn(FUNCTION.listDetectors, 'AWS GuardDuty: List detectors', 'Lists the GuardDuty detectors of a region, with the account of each, in every account guardduty-soar reads.', [I.region]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

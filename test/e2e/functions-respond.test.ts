@@ -216,8 +216,8 @@ describe('unarchive, feedback and get findings, through STOMP', () => {
   });
 });
 
-describe('list findings with criteria, sample findings and the detector, through STOMP', () => {
-  it('pages the matching ids with the token it answers, lists a sample finding it had made, reads the detector, and refuses criteria the config key would refuse', async () => {
+describe('list findings with criteria, sample findings and detectors, through STOMP', () => {
+  it('pages the matching ids with the token it answers, lists a sample finding it had made, reads and lists detectors, and refuses criteria the config key would refuse', async () => {
     const { h: harness } = await startRun();
     const high = [newFinding(harness, 'us-east-1', { severity: 8 }).id, newFinding(harness, 'us-east-1', { severity: 7.5 }).id];
     newFinding(harness, 'us-east-1', { severity: 2 });
@@ -249,6 +249,9 @@ describe('list findings with criteria, sample findings and the detector, through
       success: true, content: { Status: 'ENABLED', FindingPublishingFrequency: 'SIX_HOURS', DetectorId: at(harness).aws_gd_detector_id, AccountId: expect.stringMatching(/^\d{12}$/) },
     });
     expect(detector.results?.content.CreatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const detectors = await invoke(harness, FUNCTION.listDetectors, { aws_gd_region: 'eu-west-1' });
+    expect(detectors.results?.content).toEqual({ region: 'eu-west-1', detectors: [{ account: expect.stringMatching(/^\d{12}$/), detector_id: at(harness, 'eu-west-1').aws_gd_detector_id }] });
 
     const bad = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: '{"severity": {"biggerThan": 7}}' });
     expect(bad).toMatchObject({ message_type: 1 });

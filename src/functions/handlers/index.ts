@@ -9,6 +9,7 @@ import { getDetectorHandler } from './get-detector.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
 import { createSampleFindingsHandler } from './sample-findings.js';
 import { getFindingsHandler } from './get-findings.js';
+import { listDetectorsHandler } from './list-detectors.js';
 import { listFindingsHandler } from './list-findings.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
 
@@ -34,5 +35,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.listFindings, listFindingsHandler(deps)],
     [FUNCTION.createSampleFindings, createSampleFindingsHandler(deps)],
     [FUNCTION.getDetector, getDetectorHandler(deps)],
+    [FUNCTION.listDetectors, listDetectorsHandler(deps)],
   ]);
 }
