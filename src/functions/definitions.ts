@@ -85,6 +85,8 @@ export const INPUT = {
   comments: 'aws_gd_comments',
   findingCriteria: 'aws_gd_finding_criteria',
   findingTypes: 'aws_gd_finding_types',
+  resourceArn: 'aws_gd_resource_arn',
+  tagKeys: 'aws_gd_tag_keys',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -128,6 +130,8 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.comments, 'aws_gd_comments', 'text', false, 'A comment sent to GuardDuty with the feedback (optional).'),
   input(INPUT.findingCriteria, 'aws_gd_finding_criteria', 'text', false, 'ListFindings criteria as JSON, as the app.config key of that name takes them (optional).', '{"severity": {"greaterThanOrEqual": 7}}'),
   input(INPUT.findingTypes, 'aws_gd_finding_types', 'text', false, 'GuardDuty finding types separated by commas; empty: one sample of every type (optional).', 'Recon:EC2/PortProbeUnprotectedPort'),
+  input(INPUT.resourceArn, 'aws_gd_resource_arn', 'text', false, 'The ARN of a GuardDuty detector, IPSet, ThreatIntelSet or filter; empty: the detector (optional).'),
+  input(INPUT.tagKeys, 'aws_gd_tag_keys', 'text', false, 'Tag keys separated by commas.', 'Owner, Env'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
@@ -156,6 +160,9 @@ export const FUNCTION = {
   createSampleFindings: 'aws_guardduty_create_sample_findings',
   getDetector: 'aws_guardduty_get_detector',
   listDetectors: 'aws_guardduty_list_detectors',
+  listTags: 'aws_guardduty_list_tags_for_resource',
+  tagResource: 'aws_guardduty_tag_resource',
+  untagResource: 'aws_guardduty_untag_resource',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -200,6 +207,9 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.createSampleFindings, 'AWS GuardDuty: Create sample findings', 'Has GuardDuty generate sample findings, e.g. to try a playbook.', [...AT, I.findingTypes]),
   fn(FUNCTION.getDetector, 'AWS GuardDuty: Get detector', 'Reads a GuardDuty detector: status, publishing frequency, features and data sources.', [...AT]),
   fn(FUNCTION.listDetectors, 'AWS GuardDuty: List detectors', 'Lists the GuardDuty detectors of a region, with the account of each, in every account guardduty-soar reads.', [I.region]),
+  fn(FUNCTION.listTags, 'AWS GuardDuty: List tags', 'Lists the tags of a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn]),
+  fn(FUNCTION.tagResource, 'AWS GuardDuty: Tag resource', 'Adds or replaces tags on a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn, I.tags]),
+  fn(FUNCTION.untagResource, 'AWS GuardDuty: Untag resource', 'Removes tags from a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn, I.tagKeys]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

@@ -76,6 +76,12 @@ export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
   createSampleFindings(region: string, detectorId: string, types: string[]): Promise<void>;
   /** GuardDuty GetDetector: the detector's settings as GuardDuty answers them (timestamps as ISO text). */
   getDetector(region: string, detectorId: string): Promise<Record<string, unknown>>;
+  /** GuardDuty ListTagsForResource (a detector, IPSet, ThreatIntelSet or filter ARN). */
+  listTags(region: string, arn: string): Promise<Record<string, string>>;
+  /** GuardDuty TagResource: adds or replaces the tags given. */
+  tagResource(region: string, arn: string, tags: Record<string, string>): Promise<void>;
+  /** GuardDuty UntagResource: removes the tag keys given. */
+  untagResource(region: string, arn: string, keys: string[]): Promise<void>;
   /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
   sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
 }

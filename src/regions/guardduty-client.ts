@@ -3,7 +3,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
   ArchiveFindingsCommand, CreateIPSetCommand, CreateSampleFindingsCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
   GetAdministratorAccountCommand, GetDetectorCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
-  ListFindingsCommand, ListIPSetsCommand, ListThreatIntelSetsCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
+  ListFindingsCommand, ListIPSetsCommand, ListTagsForResourceCommand, ListThreatIntelSetsCommand, TagResourceCommand, UntagResourceCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
   UpdateThreatIntelSetCommand, type Condition as SdkCondition, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -139,6 +139,20 @@ export class GuardDutyFindingsSource implements FindingsSource {
     const { $metadata: _, ...detector } = await this.call('guardduty', 'GetDetector', region, () =>
       this.clients.guardDuty(region).send(new GetDetectorCommand({ DetectorId: detectorId })));
     return toPlain(detector) as Record<string, unknown>;
+  }
+
+  async listTags(region: string, arn: string): Promise<Record<string, string>> {
+    const out = await this.call('guardduty', 'ListTagsForResource', region, () =>
+      this.clients.guardDuty(region).send(new ListTagsForResourceCommand({ ResourceArn: arn })));
+    return { ...out.Tags };
+  }
+
+  async tagResource(region: string, arn: string, tags: Record<string, string>): Promise<void> {
+    await this.call('guardduty', 'TagResource', region, () => this.clients.guardDuty(region).send(new TagResourceCommand({ ResourceArn: arn, Tags: tags })));
+  }
+
+  async untagResource(region: string, arn: string, keys: string[]): Promise<void> {
+    await this.call('guardduty', 'UntagResource', region, () => this.clients.guardDuty(region).send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys })));
   }
 
   async administratorOf(region: string, detectorId: string): Promise<string | undefined> {

@@ -258,3 +258,26 @@ describe('list findings with criteria, sample findings and detectors, through ST
     expect(bad.message).toMatch(/^Input aws_gd_finding_criteria: expected a JSON object of field/);
   });
 });
+
+describe('tags of GuardDuty resources, through STOMP', () => {
+  it('tags, lists and untags the detector and a threat list; an ARN of another detector is an error reply', async () => {
+    const { h: harness } = await startRun();
+    const tagged = await invoke(harness, FUNCTION.tagResource, { ...at(harness), aws_gd_tags: 'Owner: secops, Env: prod' });
+    expect(tagged.results).toMatchObject({ success: true, content: { status: 'ok', tags: { Owner: 'secops', Env: 'prod' } } });
+    const arn = tagged.results?.content.resource_arn as string;
+    expect(arn).toMatch(new RegExp(`^arn:aws:guardduty:us-east-1:\\d{12}:detector/${at(harness).aws_gd_detector_id}$`));
+    expect((await invoke(harness, FUNCTION.listTags, at(harness))).results?.content).toEqual({ resource_arn: arn, tags: { Owner: 'secops', Env: 'prod' } });
+    const untagged = await invoke(harness, FUNCTION.untagResource, { ...at(harness), aws_gd_tag_keys: 'Env' });
+    expect(untagged.results).toMatchObject({ success: true, content: { removed: ['Env'] } });
+    expect((await invoke(harness, FUNCTION.listTags, at(harness))).results?.content.tags).toEqual({ Owner: 'secops' });
+
+    harness.aws.createBucket({ name: 'soc-lists', region: 'us-east-1' });
+    await createList(harness, FUNCTION.createThreatIntelSet, 'ThreatIntelSetId', 's3://soc-lists/t.txt');
+    const listArn = harness.aws.threatLists()[0]?.arn ?? '';
+    await invoke(harness, FUNCTION.tagResource, { ...at(harness), aws_gd_resource_arn: listArn, aws_gd_tags: 'Source: soar' });
+    expect(harness.aws.threatLists()[0]?.tags).toEqual({ Source: 'soar' });
+
+    const other = await invoke(harness, FUNCTION.listTags, { ...at(harness), aws_gd_resource_arn: arn.replace(/detector\/.*/, 'detector/0123abcd') });
+    expect(other.message).toMatch(/^Input aws_gd_resource_arn: expected the ARN of detector /);
+  });
+});

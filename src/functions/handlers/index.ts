@@ -11,6 +11,7 @@ import { createSampleFindingsHandler } from './sample-findings.js';
 import { getFindingsHandler } from './get-findings.js';
 import { listDetectorsHandler } from './list-detectors.js';
 import { listFindingsHandler } from './list-findings.js';
+import { tagHandlers } from './resource-tags.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
 
 /** What the SOAR functions need from the composition root. */
@@ -36,5 +37,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.createSampleFindings, createSampleFindingsHandler(deps)],
     [FUNCTION.getDetector, getDetectorHandler(deps)],
     [FUNCTION.listDetectors, listDetectorsHandler(deps)],
+    ...tagHandlers(deps),
   ]);
 }
