@@ -87,11 +87,17 @@ export const INPUT = {
   findingTypes: 'aws_gd_finding_types',
   resourceArn: 'aws_gd_resource_arn',
   tagKeys: 'aws_gd_tag_keys',
+  enable: 'aws_gd_enable',
+  publishingFrequency: 'aws_gd_finding_publishing_frequency',
+  features: 'aws_gd_features',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
 /** GuardDuty's list formats (IPSet and ThreatIntelSet `Format`), the values of `aws_gd_format`. */
 export const LIST_FORMATS = ['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE'] as const;
+
+/** GuardDuty's `FindingPublishingFrequency` values. */
+export const PUBLISHING_FREQUENCIES = ['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS'] as const;
 
 /** GuardDuty's `Feedback` values, the values of `aws_gd_feedback`. */
 export const FEEDBACK_VALUES = ['USEFUL', 'NOT_USEFUL'] as const;
@@ -132,6 +138,9 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.findingTypes, 'aws_gd_finding_types', 'text', false, 'GuardDuty finding types separated by commas; empty: one sample of every type (optional).', 'Recon:EC2/PortProbeUnprotectedPort'),
   input(INPUT.resourceArn, 'aws_gd_resource_arn', 'text', false, 'The ARN of a GuardDuty detector, IPSet, ThreatIntelSet or filter; empty: the detector (optional).'),
   input(INPUT.tagKeys, 'aws_gd_tag_keys', 'text', false, 'Tag keys separated by commas.', 'Owner, Env'),
+  input(INPUT.enable, 'aws_gd_enable', 'boolean', false, 'Enable (true) or suspend (false) the detector (optional).'),
+  input(INPUT.publishingFrequency, 'aws_gd_finding_publishing_frequency', 'select', false, 'How often GuardDuty publishes updated findings (optional).', '', PUBLISHING_FREQUENCIES),
+  input(INPUT.features, 'aws_gd_features', 'text', false, 'Features to turn on or off, as "NAME: ENABLED, NAME2: DISABLED" (optional).', 'S3_DATA_EVENTS: ENABLED'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
 ];
 
@@ -163,6 +172,7 @@ export const FUNCTION = {
   listTags: 'aws_guardduty_list_tags_for_resource',
   tagResource: 'aws_guardduty_tag_resource',
   untagResource: 'aws_guardduty_untag_resource',
+  updateDetector: 'aws_guardduty_update_detector',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -210,6 +220,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.listTags, 'AWS GuardDuty: List tags', 'Lists the tags of a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn]),
   fn(FUNCTION.tagResource, 'AWS GuardDuty: Tag resource', 'Adds or replaces tags on a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn, I.tags]),
   fn(FUNCTION.untagResource, 'AWS GuardDuty: Untag resource', 'Removes tags from a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn, I.tagKeys]),
+  fn(FUNCTION.updateDetector, 'AWS GuardDuty: Update detector', 'Enables or suspends a GuardDuty detector, or changes its publishing frequency or features.', [...AT, I.enable, I.publishingFrequency, I.features]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
 ];
 

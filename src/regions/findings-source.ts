@@ -44,6 +44,14 @@ export interface CallerIdentity {
 
 export type Feedback = 'USEFUL' | 'NOT_USEFUL';
 
+export interface DetectorUpdate {
+  enable?: boolean;
+  /** `FIFTEEN_MINUTES`, `ONE_HOUR` or `SIX_HOURS`. */
+  findingPublishingFrequency?: string;
+  /** Feature name (`S3_DATA_EVENTS`, `EKS_AUDIT_LOGS`, …) → `ENABLED` / `DISABLED`. */
+  features?: Record<string, 'ENABLED' | 'DISABLED'>;
+}
+
 export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
   /** STS GetCallerIdentity with the credentials this source uses. */
   identity(): Promise<CallerIdentity>;
@@ -82,6 +90,8 @@ export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
   tagResource(region: string, arn: string, tags: Record<string, string>): Promise<void>;
   /** GuardDuty UntagResource: removes the tag keys given. */
   untagResource(region: string, arn: string, keys: string[]): Promise<void>;
+  /** GuardDuty UpdateDetector: only the settings given change (features by name, `ENABLED`/`DISABLED`). */
+  updateDetector(region: string, detectorId: string, changes: DetectorUpdate): Promise<void>;
   /** GuardDuty UpdateFindingsFeedback for at most 50 IDs. */
   sendFeedback(region: string, detectorId: string, ids: string[], feedback: Feedback, comment?: string): Promise<void>;
 }

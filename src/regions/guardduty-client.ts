@@ -4,7 +4,7 @@ import {
   ArchiveFindingsCommand, CreateIPSetCommand, CreateSampleFindingsCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
   GetAdministratorAccountCommand, GetDetectorCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
   ListFindingsCommand, ListIPSetsCommand, ListTagsForResourceCommand, ListThreatIntelSetsCommand, TagResourceCommand, UntagResourceCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
-  UpdateThreatIntelSetCommand, type Condition as SdkCondition, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
+  UpdateDetectorCommand, UpdateThreatIntelSetCommand, type Condition as SdkCondition, type DetectorFeature, type FindingPublishingFrequency, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { systemClock, type Clock } from '../clock.js';
@@ -15,7 +15,7 @@ import { AwsClients, withCallStats, type AwsClientsOptions } from './aws-clients
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
 import { cleanFinding, type Finding } from './finding.js';
 import type {
-  CallerIdentity, Criteria, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
+  CallerIdentity, Criteria, DetectorUpdate, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
 } from './findings-source.js';
 import { S3ListObjects, type ListObject, type ListWrite } from './s3-lists.js';
 import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
@@ -153,6 +153,13 @@ export class GuardDutyFindingsSource implements FindingsSource {
 
   async untagResource(region: string, arn: string, keys: string[]): Promise<void> {
     await this.call('guardduty', 'UntagResource', region, () => this.clients.guardDuty(region).send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys })));
+  }
+
+  async updateDetector(region: string, detectorId: string, changes: DetectorUpdate): Promise<void> {
+    const features = changes.features && Object.entries(changes.features).map(([name, status]) => ({ Name: name as DetectorFeature, Status: status }));
+    await this.call('guardduty', 'UpdateDetector', region, () => this.clients.guardDuty(region).send(new UpdateDetectorCommand({
+      DetectorId: detectorId, Enable: changes.enable, FindingPublishingFrequency: changes.findingPublishingFrequency as FindingPublishingFrequency | undefined, Features: features,
+    })));
   }
 
   async administratorOf(region: string, detectorId: string): Promise<string | undefined> {

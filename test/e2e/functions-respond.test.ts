@@ -217,7 +217,7 @@ describe('unarchive, feedback and get findings, through STOMP', () => {
 });
 
 describe('list findings with criteria, sample findings and detectors, through STOMP', () => {
-  it('pages the matching ids with the token it answers, lists a sample finding it had made, reads and lists detectors, and refuses criteria the config key would refuse', async () => {
+  it('pages the matching ids with the token it answers, lists a sample finding it had made, reads, updates and lists detectors, and refuses criteria the config key would refuse', async () => {
     const { h: harness } = await startRun();
     const high = [newFinding(harness, 'us-east-1', { severity: 8 }).id, newFinding(harness, 'us-east-1', { severity: 7.5 }).id];
     newFinding(harness, 'us-east-1', { severity: 2 });
@@ -249,6 +249,16 @@ describe('list findings with criteria, sample findings and detectors, through ST
       success: true, content: { Status: 'ENABLED', FindingPublishingFrequency: 'SIX_HOURS', DetectorId: at(harness).aws_gd_detector_id, AccountId: expect.stringMatching(/^\d{12}$/) },
     });
     expect(detector.results?.content.CreatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const updated = await invoke(harness, FUNCTION.updateDetector, {
+      ...at(harness), aws_gd_finding_publishing_frequency: { id: 1, name: 'FIFTEEN_MINUTES' }, aws_gd_features: 's3_data_events: disabled', aws_gd_enable: null,
+    });
+    expect(updated.results).toMatchObject({ success: true, content: { status: 'ok', findingPublishingFrequency: 'FIFTEEN_MINUTES', features: { S3_DATA_EVENTS: 'DISABLED' } } });
+    const reread = (await invoke(harness, FUNCTION.getDetector, at(harness))).results?.content;
+    expect(reread.FindingPublishingFrequency).toBe('FIFTEEN_MINUTES');
+    expect(reread.Features).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'S3_DATA_EVENTS', Status: 'DISABLED' })]));
+    const nothing = await invoke(harness, FUNCTION.updateDetector, at(harness));
+    expect(nothing.message).toMatch(/^Input aws_gd_enable: expected at least one change/);
 
     const detectors = await invoke(harness, FUNCTION.listDetectors, { aws_gd_region: 'eu-west-1' });
     expect(detectors.results?.content).toEqual({ region: 'eu-west-1', detectors: [{ account: expect.stringMatching(/^\d{12}$/), detector_id: at(harness, 'eu-west-1').aws_gd_detector_id }] });

@@ -2,17 +2,18 @@ import type { CycleDeps } from '../../poller/run-cycle.js';
 import { FUNCTION, type FunctionName } from '../definitions.js';
 import type { FunctionHandler } from '../function-types.js';
 import { archiveFindingHandler } from './archive-finding.js';
-import { listEntryHandlers } from './list-entries.js';
-import { refreshFindingHandler } from './refresh-finding.js';
-import { threatListHandlers } from './threat-list-functions.js';
-import { getDetectorHandler } from './get-detector.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
-import { createSampleFindingsHandler } from './sample-findings.js';
+import { getDetectorHandler } from './get-detector.js';
 import { getFindingsHandler } from './get-findings.js';
 import { listDetectorsHandler } from './list-detectors.js';
+import { listEntryHandlers } from './list-entries.js';
 import { listFindingsHandler } from './list-findings.js';
+import { refreshFindingHandler } from './refresh-finding.js';
 import { tagHandlers } from './resource-tags.js';
+import { createSampleFindingsHandler } from './sample-findings.js';
+import { threatListHandlers } from './threat-list-functions.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
+import { updateDetectorHandler } from './update-detector.js';
 
 /** What the SOAR functions need from the composition root. */
 export interface FunctionDeps {
@@ -36,6 +37,7 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.listFindings, listFindingsHandler(deps)],
     [FUNCTION.createSampleFindings, createSampleFindingsHandler(deps)],
     [FUNCTION.getDetector, getDetectorHandler(deps)],
+    [FUNCTION.updateDetector, updateDetectorHandler(deps)],
     [FUNCTION.listDetectors, listDetectorsHandler(deps)],
     ...tagHandlers(deps),
   ]);

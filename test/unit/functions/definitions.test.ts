@@ -33,7 +33,7 @@ const IBM: Record<string, { required: string[]; optional: string[] }> = {
   },
 };
 
-/** Beyond IBM's app (issue 13): threat and trusted list maintenance, unarchive, feedback, get and list findings, sample findings, get and list detectors, tags. */
+/** Beyond IBM's app (issue 13): threat and trusted list maintenance, unarchive, feedback, get and list findings, sample findings, get, list and update detectors, tags. */
 const RESPOND: Record<string, { required: string[]; optional: string[] }> = {
   aws_guardduty_add_to_threatintelset: { required: ['aws_gd_ip_addresses', 'aws_gd_threat_intel_set_id', 'aws_gd_detector_id', 'aws_gd_region'], optional: [] },
   aws_guardduty_remove_from_threatintelset: { required: ['aws_gd_ip_addresses', 'aws_gd_threat_intel_set_id', 'aws_gd_detector_id', 'aws_gd_region'], optional: [] },
@@ -48,12 +48,13 @@ const RESPOND: Record<string, { required: string[]; optional: string[] }> = {
   aws_guardduty_list_tags_for_resource: { required: ['aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_resource_arn'] },
   aws_guardduty_tag_resource: { required: ['aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_resource_arn', 'aws_gd_tags'] },
   aws_guardduty_untag_resource: { required: ['aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_resource_arn', 'aws_gd_tag_keys'] },
+  aws_guardduty_update_detector: { required: ['aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_enable', 'aws_gd_finding_publishing_frequency', 'aws_gd_features'] },
   aws_guardduty_update_findings_feedback: { required: ['aws_gd_finding_ids', 'aws_gd_feedback', 'aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_comments'] },
 };
 const ALL = { ...IBM, ...RESPOND };
 
 describe('function definitions', () => {
-  it("are IBM's twelve functions and the fourteen of issue 13 on fn_aws_gd, with IBM's required and optional inputs", () => {
+  it("are IBM's twelve functions and the fifteen of issue 13 on fn_aws_gd, with IBM's required and optional inputs", () => {
     expect(MESSAGE_DESTINATION).toMatchObject({ programmaticName: 'fn_aws_gd', destinationType: 0, expectAck: true });
     expect(FUNCTIONS.map((f) => f.name).sort()).toEqual(Object.keys(ALL).sort());
     for (const fn of FUNCTIONS) {
@@ -95,7 +96,7 @@ describe('function definitions', () => {
       ...FUNCTION_INPUTS.flatMap((f) => f.values.map((v) => v.uuid)),
     ];
     expect(new Set(uuids).size).toBe(uuids.length);
-    expect(uuids).toHaveLength(1 + 26 + 26 + 6 + 2);
+    expect(uuids).toHaveLength(1 + 27 + 29 + 6 + 2 + 3);
     // Stable across releases: the uuid of a function depends on its name only.
     expect(FUNCTIONS[0]?.uuid).toBe(uuidFromString('fn_aws_guardduty/functions/func_aws_guardduty_refresh_finding'));
   });
@@ -110,8 +111,8 @@ describe('function definitions', () => {
     expect(functionFieldObject(inputDefinition('aws_gd_tags'))).toMatchObject({ required: null });
     const section = functionsExportSection();
     expect(section.message_destinations).toEqual([expect.objectContaining({ programmatic_name: 'fn_aws_gd', destination_type: 0, expect_ack: true })]);
-    expect(section.functions).toHaveLength(26);
-    expect(section.fields).toHaveLength(26);
+    expect(section.functions).toHaveLength(27);
+    expect(section.fields).toHaveLength(29);
     expect(IBM_PLAYBOOKS).toHaveLength(13);
   });
 });
