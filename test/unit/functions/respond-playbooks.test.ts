@@ -7,8 +7,8 @@ type Json = Record<string, any>;
 /** The node JSON a playbook's function step carries (XML-escaped in the BPMN). */
 function stepOf(pb: Json): { fnUuid: string; script: string } {
   const m = /<resilient:function uuid="([^"]+)">([^<]*)</.exec(pb.content.xml as string);
-  const node = JSON.parse(m![2]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Json;
-  return { fnUuid: m![1]!, script: node.pre_processing_script as string };
+  const node = JSON.parse(m![2].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Json;
+  return { fnUuid: m![1], script: node.pre_processing_script as string };
 }
 
 describe('the one-click playbooks on IP Address artifacts', () => {
