@@ -9,7 +9,7 @@ const SETUP = 'Run `guardduty-soar setup` to create them (it needs a key with th
 
 /**
  * The REST side of the SOAR functions: the org runs functions at all, the message destination
- * exists and lets the daemon's key subscribe, the twelve functions and their input fields exist.
+ * exists and lets the daemon's key subscribe, every function and its input fields exist.
  * (Whether the STOMP connection itself works is `check-stomp.ts`.)
  */
 export async function checkFunctions(app: App, org: OrgInfo, out: CheckOutput): Promise<void> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The SOAR function definitions of the app: the message destination, IBM's twelve functions and
- * their `__function` input fields. Data only, no I/O. `setup` creates these over REST, `check`
+ * The SOAR function definitions of the app: the message destination, IBM's twelve functions, the
+ * fifteen beyond them, and their `__function` input fields. Data only, no I/O. `setup` creates these over REST, `check`
  * compares them with the org, the listener routes on the names, the handlers read their inputs by
  * the name constants, and the App Host package writes `export.res` from the same objects
  * (soar-functions-contract.md §5.1, §7.2). Names are IBM's, so an org moving from IBM's app keeps

@@ -115,7 +115,7 @@ describe('SOAR emulator: the configuration import flow', () => {
     const accepted = await api('PUT', `/configurations/imports/${posted.body.id}`, { ...posted.body, status: 'ACCEPTED' });
     expect(accepted.body.status).toBe('DONE');
     expect((await api('GET', '/functions?handle_format=names')).body.entities.map((f: { name: string }) => f.name).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
-    expect((await api('GET', '/types/__function/fields')).body).toHaveLength(18);
+    expect((await api('GET', '/types/__function/fields')).body).toHaveLength(FUNCTION_INPUTS.length);
     expect((await api('GET', '/message_destinations')).body.entities.map((d: { programmatic_name: string }) => d.programmatic_name)).toEqual(['fn_aws_gd']);
     expect((await api('GET', '/types/incident/fields/aws_guardduty_region')).status).toBe(200);
     expect((await api('GET', '/types/gd_finding_overview')).body.fields.severity).toBeDefined();
@@ -126,7 +126,7 @@ describe('SOAR emulator: the configuration import flow', () => {
     const second = await api('PUT', `/configurations/imports/${again.body.id}`, { ...again.body, status: 'ACCEPTED' });
     expect(second.body.status).toBe('DONE');
     expect(second.body.messages.every((m: { type: string }) => m.type === 'warning')).toBe(true);
-    expect((await api('GET', '/functions')).body.entities).toHaveLength(12);
+    expect((await api('GET', '/functions')).body.entities).toHaveLength(FUNCTIONS.length);
   });
 
   it('a REJECTED import applies nothing', async () => {
