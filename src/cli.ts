@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.js';
 import type { Io } from './main.js';
+import { packageMeta } from './package-meta.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
@@ -21,12 +21,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const io: Io = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
 
-/** The installed package's version (package.json sits two folders above dist/src/cli.js). */
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('guardduty-soar')
   .description('Escalates Amazon GuardDuty findings into IBM SOAR incidents and keeps both sides in sync.')
-  .version(version, '-V, --version', 'print the version and exit')
+  .version(packageMeta().version, '-V, --version', 'print the version and exit')
   .showHelpAfterError()
   .exitOverride();
 const configOption = (): Option =>

@@ -1,7 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { packageMeta } from '../package-meta.js';
 import { APP_NAME, buildAppJson, sortedJson } from './app-json.js';
 import { buildExportRes } from './export-res.js';
 import { writeZip } from './zip.js';
@@ -47,14 +45,3 @@ export function buildAppPackage(options: { image?: string | undefined; now: Date
   return { fileName: `app-${APP_NAME}-${meta.version}.zip`, image, zip, appJson, exportRes };
 }
 
-/** Version and description from this package's package.json (found above this module, in src/ and dist/src/). */
-function packageMeta(): { version: string; description: string } {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const json = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string; description?: string };
-      if (json.name === 'guardduty-soar' && json.version) return { version: json.version, description: json.description ?? '' };
-    }
-    if (dirname(dir) === dir) throw new Error('The package.json of guardduty-soar was not found above the program');
-  }
-}

@@ -4,7 +4,7 @@ import type { App, Io } from '../main.js';
 import { runCycle, type CycleDeps } from '../poller/run-cycle.js';
 import { createFunctionHandlers } from '../functions/handlers/index.js';
 import { createFunctionsListener, type FunctionsListener, type ListenerStopOutcome } from '../functions/listener/listener.js';
-import { packageInfo } from '../functions/listener/package-info.js';
+import { packageMeta } from '../package-meta.js';
 import { Scheduler } from '../poller/scheduler.js';
 import { locateConfigFile } from '../config/load-config.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, EXIT_USAGE, LOCK_HEARTBEAT_MS, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
@@ -172,7 +172,7 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
     logger: app.logger.child({ component: 'functions' }),
     clock: app.clock,
     observer: app.metrics,
-    package: packageInfo(),
+    package: { name: packageMeta().name, version: packageMeta().version },
     onStateChange: (s) => app.store.setMeta(LISTENER_STATE_META, JSON.stringify({ status: s.status, since: s.since, reconnects: s.reconnects, lastError: s.lastError })),
   });
 }

@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import type http from 'node:http';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import type { Clock } from '../clock.js';
 import type { SoarConfig } from '../config/app-config.js';
-import { ConfigError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
-import { createRoutingAgent, type AgentTlsOptions } from '../util/proxy-routing.js';
+import { readCaTrust } from '../util/ca-file.js';
+import { createRoutingAgent } from '../util/proxy-routing.js';
 import {
   classifyAttempt, defaultRetryPolicy, retryDelay, shorten, toServiceError,
   type AuthDescription, type Classification, type FailedAttempt, type RetryPolicy,
@@ -72,7 +71,7 @@ export class SoarHttp {
     private readonly config: SoarConfig,
     private readonly deps: SoarHttpDeps,
   ) {
-    const tls = readTlsOptions(config.cafile);
+    const tls = readCaTrust(config.cafile, 'resilient.cafile', 'point cafile at the CA bundle that signed the SOAR certificate, or remove it to use the system CAs');
     this.tlsVerificationDisabled = tls.rejectUnauthorized === false;
     const secure = config.baseUrl.toLowerCase().startsWith('https:');
     const proxy = config.proxy?.url;
@@ -266,21 +265,6 @@ export class SoarHttp {
 
 function isLoginRequest(req: SoarRequest): boolean {
   return req.absolute === true && req.method === 'POST' && req.path === '/session';
-}
-
-function readTlsOptions(cafile: string | false | undefined): AgentTlsOptions {
-  if (cafile === false) return { rejectUnauthorized: false };
-  if (cafile === undefined || cafile === '') return {};
-  try {
-    return { ca: fs.readFileSync(cafile, 'utf8') };
-  } catch (err) {
-    throw new ConfigError([{
-      key: 'resilient.cafile',
-      value: cafile,
-      expected: `a readable PEM file (${err instanceof Error ? err.message : String(err)})`,
-      hint: 'point cafile at the CA bundle that signed the SOAR certificate, or remove it to use the system CAs',
-    }]);
-  }
 }
 
 export function createSoarHttp(config: SoarConfig, deps: SoarHttpDeps): SoarHttp {

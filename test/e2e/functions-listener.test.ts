@@ -5,7 +5,7 @@ import { runCommand } from '../../src/commands/run.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { FunctionInputError, type FunctionHandler } from '../../src/functions/function-types.js';
 import { createFunctionsListener, type FunctionsListener } from '../../src/functions/listener/listener.js';
-import { packageInfo } from '../../src/functions/listener/package-info.js';
+import { packageMeta } from '../../src/package-meta.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { buildApp, readAppConfig, type App } from '../../src/main.js';
 import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -59,7 +59,7 @@ async function start(handlers: Record<string, FunctionHandler>, options: { harne
     logger,
     clock: systemClock,
     observer: app.metrics,
-    package: packageInfo(),
+    package: { name: packageMeta().name, version: packageMeta().version },
     backoff: { initialMs: 300, maxMs: 1_000 },
   });
   listener.start();
@@ -201,7 +201,7 @@ describe('the functions listener over the real broker', () => {
       config: s.app.config.functions,
       credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
       org: s.app.soarClient, handlers: new Map([[REFRESH, s.handlers.get(REFRESH) as FunctionHandler]]), invocations: s.app.store.invocations,
-      logger: s.app.logger, clock: systemClock, package: packageInfo(),
+      logger: s.app.logger, clock: systemClock, package: { name: packageMeta().name, version: packageMeta().version },
     });
     listener.start();
     const outcome = await s.h.soar.waitForInvocation(invocationId, { timeoutMs: 15_000 });

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import tls from 'node:tls';
 import type { IStompSocket } from '@stomp/stompjs';
-import { ConfigError } from '../../errors.js';
+import { readCaTrust } from '../../util/ca-file.js';
 
 /** Where and how the STOMP connection goes: always TLS (SOAR has no plain STOMP port). */
 export interface StompTarget {
@@ -18,18 +17,10 @@ export interface StompTarget {
  * unset = the system CAs. An unreadable file is a configuration error, named with its fix.
  */
 export function stompTlsOptions(cafile: string | false | undefined): StompTarget['tls'] {
-  if (cafile === false) return { rejectUnauthorized: false };
-  if (cafile === undefined || cafile === '') return {};
-  try {
-    return { ca: fs.readFileSync(cafile, 'utf8') };
-  } catch (err) {
-    throw new ConfigError([{
-      key: 'resilient.stomp_cafile',
-      value: cafile,
-      expected: `a readable PEM file (${err instanceof Error ? err.message : String(err)})`,
-      hint: 'point stomp_cafile (or cafile) at the CA bundle that signed the SOAR STOMP certificate, or remove both to use the system CAs',
-    }]);
-  }
+  return readCaTrust(
+    cafile, 'resilient.stomp_cafile',
+    'point stomp_cafile (or cafile) at the CA bundle that signed the SOAR STOMP certificate, or remove both to use the system CAs',
+  );
 }
 
 const CONNECTING = 0;
