@@ -6,7 +6,7 @@ import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { addNoteOnce } from './durable-note.js';
-import { findingContext } from './finding-context.js';
+import { findingContext, type FindingContext } from './finding-context.js';
 import { markGone } from './gone-finding.js';
 import { FIELD, queryField } from './incident-fields.js';
 import { updateIncident } from './update-incident.js';
@@ -78,7 +78,8 @@ export type RefreshOutcome = 'gone' | 'closed' | 'updated';
  * finding's lock and passes the link as read under it.
  */
 export async function refreshIncident(
-  deps: SyncDeps, link: Link, finding: Finding | undefined, options: { noteKey: string; extraChanges: FieldChange[] },
+  deps: SyncDeps, link: Link, finding: Finding | undefined,
+  options: { noteKey: string; extraChanges: FieldChange[]; context?: FindingContext },
 ): Promise<RefreshOutcome> {
   const incidentId = link.incidentId as number;
   const resetAfter = async (): Promise<void> => {
@@ -89,7 +90,8 @@ export async function refreshIncident(
     await resetAfter();
     return 'gone';
   }
-  const ctx = findingContext(deps, finding, link);
+  // A caller that already mapped the finding (the refresh function, for its result) passes its context.
+  const ctx = options.context ?? findingContext(deps, finding, link);
   if (ctx.snapshot.archived && !link.archived) {
     await closeForArchivedFinding(deps, ctx, link);
     await resetAfter();

@@ -35,7 +35,7 @@ export function refreshFindingHandler(deps: FunctionDeps): FunctionHandler {
       }
       const ctx = findingContext(cycle, finding, key);
       const added = plannedContent(cycle, incidentId, ctx.rows, ctx.template.artifactInputs).artifacts;
-      await refreshIncident(cycle, link, finding, { noteKey: noteKey(call), extraChanges: [] });
+      await refreshIncident(cycle, link, finding, { noteKey: noteKey(call), extraChanges: [], context: ctx });
       return refreshed(cycle, finding, key.region, ctx, added);
     });
   };
