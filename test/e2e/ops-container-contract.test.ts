@@ -150,9 +150,11 @@ describe.skipIf(!isRoot)('as the image runs it: uid 1001, APP_CONFIG_FILE, only 
   // In the image uid 1001 reads /app; here it must reach the checkout, which a clone made in a
   // `mktemp -d` folder (mode 0700) does not allow. Others may traverse (not list) its folders for
   // these tests; the modes are put back after.
+  // The same for the node binary the tests run on (CI's second run takes Node 24 from a cache under $HOME).
   let restoreModes: () => void = () => undefined;
   beforeAll(() => {
-    restoreModes = letOthersTraverse(ROOT);
+    const restores = [letOthersTraverse(ROOT), letOthersTraverse(path.dirname(process.execPath))];
+    restoreModes = () => restores.reverse().forEach((restore) => restore());
   });
   afterAll(() => restoreModes());
 
