@@ -12,8 +12,8 @@ export interface StompFaultSettings {
   /** Every frame the broker sends (heartbeats included) is held back this long, in order. */
   delayMs?: number;
   /**
-   * Connections made from now on send their keep-alives at this interval instead of the one they
-   * promised in CONNECTED's heart-beat (late, when larger): how a client's read timeout copes.
+   * Connections made from now on send a keep-alive at this fixed interval (whatever else they write)
+   * instead of the one they promised in CONNECTED's heart-beat: late ones, when it is larger.
    */
   keepAliveEveryMs?: number;
   /** New connections are closed before the TLS handshake, for this long from now... */

@@ -235,19 +235,21 @@ export class StompSession {
    * ActiveMQ's inactivity monitor, as measured against 5.17.2 (and SOAR's 15 s): a check every
    * interval sends a keep-alive only when nothing was written since the previous check, so a frame
    * just after a check stretches the next silence to almost two intervals. The `keepAliveEveryMs`
-   * fault runs the checks slower than promised (a broker whose keep-alives come late). Real time, not
-   * the emulator's (possibly simulated) clock: heartbeats are about the socket.
+   * fault instead sends one at that fixed cadence whatever else is written: a broker whose
+   * keep-alives come late. Real time, not the emulator's (possibly simulated) clock: heartbeats are
+   * about the socket.
    */
   private startHeartbeat(): void {
+    const late = this.ctx.faults.keepAliveEveryMs;
     this.heartbeat = setInterval(() => {
-      if (this.wroteSinceCheck) {
+      if (this.wroteSinceCheck && late === undefined) {
         this.wroteSinceCheck = false;
         return;
       }
       this.keepAlives++;
       this.writeBytes(HEARTBEAT);
       this.wroteSinceCheck = false;
-    }, this.ctx.faults.keepAliveEveryMs ?? this.heartbeatMs);
+    }, late ?? this.heartbeatMs);
     this.heartbeat.unref();
   }
 
