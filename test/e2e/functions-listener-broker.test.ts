@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { runCommand } from '../../src/commands/run.js';
@@ -9,6 +11,7 @@ import { buildApp, readAppConfig, type App } from '../../src/main.js';
 import { packageMeta } from '../../src/package-meta.js';
 import { freePort } from '../helpers/daemon-process.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { createTestCa } from '../helpers/test-ca.js';
 import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 /**
@@ -162,6 +165,43 @@ describe('a subscription SOAR\'s broker refuses', () => {
     expect(logins()[0]).toMatchObject({ error: 'User name [demo-key] or password is invalid.', fix: expect.stringContaining('api_key_id and api_key_secret') });
     for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThanOrEqual(waits[i - 1] ?? 0);
     expect(s.listener.state()).toMatchObject({ status: 'refused', refusal: { stage: 'login' } });
+  });
+});
+
+describe('a broker that never answers the SUBSCRIBE', () => {
+  it('is not called serving: after stomp_timeout without a receipt the attempt ends, the connection is cut and made again', async () => {
+    // A TLS "broker" that answers CONNECT and ignores everything else (neither RECEIPT nor ERROR).
+    const ca = createTestCa();
+    const frames: string[] = [];
+    const server = tls.createServer({ key: ca.key, cert: ca.cert }, (socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        frames.push(chunk.toString().split('\n')[0] ?? '');
+        if (chunk.toString().startsWith('CONNECT')) socket.write('CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0');
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const clock = new ManualClock();
+      const s = await startListener({
+        clock, config: { 'resilient.stomp_port': String((server.address() as AddressInfo).port), 'resilient.stomp_cafile': ca.caFile, 'resilient.stomp_timeout': '20' },
+      });
+      // The only sleep while it waits is the receipt's: stomp_timeout.
+      await until(() => frames.includes('SUBSCRIBE') && clock.pending().includes(20_000), 'waiting for the receipt');
+      expect(s.listener.state().status).toBe('starting');
+      clock.fireNext();
+      await until(() => s.listener.state().status === 'reconnecting', 'the attempt given up');
+      expect(s.log().find((l) => String(l.message).startsWith('STOMP connection to SOAR failed'))).toMatchObject({
+        level: 'warn', error: `SOAR's broker did not confirm the subscription to ${DESTINATION} within 20 s (stomp_timeout)`,
+      });
+      expect(s.log().some((l) => l.message === 'Serving SOAR functions')).toBe(false);
+      expect(sample(await s.app.metrics.text(), 'guardduty_soar_stomp_connected')).toBe(0);
+    } finally {
+      await listener?.stop(1_000);
+      listener = undefined;
+      await new Promise((resolve) => server.close(resolve));
+      ca.cleanup();
+    }
   });
 });
 
