@@ -44,9 +44,10 @@ export interface ConnectionParams {
 /**
  * The broker's silence the read side tolerates, in heart-beat intervals. ActiveMQ promises 15 s
  * and, after traffic, skips a keep-alive (its check sends one only when nothing went out since the
- * last check), so silences of almost 30 s are normal: 27.8–28.7 s were measured on SOAR, where
- * stomp.js' default of 2 intervals dropped working connections. With 3, and stomp.js checking once
- * per interval, a connection is declared dead after 45–60 s of silence.
+ * last check), so silences of almost 30 s are normal: 27.8–28.7 s were measured on SOAR, within
+ * about a second of stomp.js' default limit of 2 intervals (30 s), so any extra delay on the path
+ * would drop a working connection. With 3, and stomp.js checking once per interval, a connection is
+ * declared dead after 45–60 s of silence.
  */
 export const HEARTBEAT_TOLERANCE = 3;
 
