@@ -173,7 +173,7 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
     clock: app.clock,
     observer: app.metrics,
     package: { name: packageMeta().name, version: packageMeta().version },
-    onStateChange: (s) => app.store.setMeta(LISTENER_STATE_META, JSON.stringify({ status: s.status, since: s.since, reconnects: s.reconnects, lastError: s.lastError })),
+    onStateChange: (s) => app.store.setMeta(LISTENER_STATE_META, JSON.stringify({ status: s.status, since: s.since, reconnects: s.reconnects, lastError: s.lastError, fix: s.refusal?.fix })),
   });
 }
 

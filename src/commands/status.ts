@@ -40,7 +40,8 @@ export interface StatusReport {
   functions?: {
     invocations: InvocationSummary['byOutcome'];
     last: { function: string; outcome: string; received: string; finished: string | null } | null;
-    listener: { status: string; since: string; reconnects: number; lastError: string | null } | null;
+    /** `fix`: while the broker refuses the login or the subscription (status `refused`), what to do about it. */
+    listener: { status: string; since: string; reconnects: number; lastError: string | null; fix?: string | null } | null;
   } | null;
 }
 
@@ -101,11 +102,13 @@ function readFunctionsStatus(store: Store): StatusReport['functions'] {
   if (schemaVersion(store.db) < 2) return null;
   const { byOutcome, last } = store.invocations.summary();
   const raw = store.getMeta(LISTENER_STATE_META);
-  const listener = raw ? (JSON.parse(raw) as { status: string; since: number; reconnects: number; lastError?: string }) : undefined;
+  const listener = raw ? (JSON.parse(raw) as { status: string; since: number; reconnects: number; lastError?: string; fix?: string }) : undefined;
   return {
     invocations: byOutcome,
     last: last ? { function: last.functionName, outcome: last.outcome, received: new Date(last.receivedAt).toISOString(), finished: iso(last.finishedAt) } : null,
-    listener: listener ? { status: listener.status, since: new Date(listener.since).toISOString(), reconnects: listener.reconnects, lastError: listener.lastError ?? null } : null,
+    listener: listener
+      ? { status: listener.status, since: new Date(listener.since).toISOString(), reconnects: listener.reconnects, lastError: listener.lastError ?? null, fix: listener.fix ?? null }
+      : null,
   };
 }
 
@@ -115,6 +118,7 @@ function formatFunctions(f: NonNullable<StatusReport['functions']>): string[] {
   if (f.listener) {
     const error = f.listener.lastError ? `; last error: ${f.listener.lastError}` : '';
     lines.push(`  listener ${f.listener.status} since ${f.listener.since}, ${f.listener.reconnects} reconnects${error}`);
+    if (f.listener.fix) lines.push(`  fix: ${f.listener.fix}`);
   }
   return lines;
 }

@@ -103,10 +103,20 @@ function describeListener(s: ListenerSnapshot): Record<string, unknown> {
     case 'connected':
       return { status: 'connected', since, destination: s.destination, inFlight: s.inFlight, reconnects: s.reconnects };
     case 'reconnecting':
-      return { status: 'reconnecting', since, lastError: s.lastError ?? null, reconnects: s.reconnects };
+      return { status: 'reconnecting', since, lastError: s.lastError ?? null, reconnects: s.reconnects, nextAttempt: iso(s.nextAttemptAt) };
+    case 'refused':
+      // The broker answered with an ERROR frame (a login or subscription it does not allow): what it said and the fix.
+      return {
+        status: 'refused', since, stage: s.refusal?.stage ?? null, destination: s.destination, error: s.refusal?.error ?? s.lastError ?? null,
+        fix: s.refusal?.fix ?? null, reconnects: s.reconnects, nextAttempt: iso(s.nextAttemptAt),
+      };
     default:
       return { status: s.status, since };
   }
+}
+
+function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
 }
 
 function pollingReadiness(state: HealthState): [number, Record<string, unknown>] {

@@ -1,9 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ListenerStatus } from '../functions/listener/listener.js';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
 /** What a finding's handling came to, as counted in metrics and the per-region summary line. */
 export type FindingOutcome =
   | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed';
+
+/** The functions listener's states (ListenerStatus), as series of guardduty_soar_functions_listener_state. */
+const LISTENER_STATES = ['disabled', 'starting', 'framework-off', 'connected', 'refused', 'reconnecting', 'stopped'] as const satisfies readonly ListenerStatus[];
 
 /**
  * The Prometheus metrics of SPEC §7: cycles, findings by outcome, API calls and errors by service and
@@ -24,8 +28,18 @@ export class Metrics implements ApiObserver {
   private readonly throttleRetries = new Counter({ name: 'guardduty_soar_throttling_retries_total', help: 'Retries caused by throttling, by service.', labelNames: ['service'], registers: [this.registry] });
   private readonly cursorLag = new Gauge({ name: 'guardduty_soar_cursor_lag_seconds', help: 'Now minus the listing cursor, per account and region.', labelNames: ['account', 'region'], registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'guardduty_soar_pending_operations', help: 'Sync operations waiting to be retried, by kind.', labelNames: ['kind'], registers: [this.registry] });
-  private readonly stompUp = new Gauge({ name: 'guardduty_soar_stomp_connected', help: '1 while the STOMP connection serving the SOAR functions is up.', registers: [this.registry] });
+  private readonly stompUp = new Gauge({
+    name: 'guardduty_soar_stomp_connected', help: '1 while the SOAR functions are served: connected, and the broker confirmed the subscription.', registers: [this.registry],
+  });
   private readonly stompReconnects = new Counter({ name: 'guardduty_soar_stomp_reconnects_total', help: 'STOMP connections lost or refused, each followed by a reconnect.', registers: [this.registry] });
+  private readonly stompRefusals = new Counter({
+    name: 'guardduty_soar_stomp_refusals_total', help: 'ERROR frames from SOAR\'s broker, by what they refused: login, subscription or session.',
+    labelNames: ['stage'], registers: [this.registry],
+  });
+  private readonly listenerState = new Gauge({
+    name: 'guardduty_soar_functions_listener_state', help: 'The SOAR functions listener\'s state: 1 for the current one (connected = served; refused = the broker refuses it).',
+    labelNames: ['state'], registers: [this.registry],
+  });
   private readonly invocations = new Counter({
     name: 'guardduty_soar_function_invocations_total', help: 'SOAR function invocations answered, by function and outcome (redelivered: answered from the record).',
     labelNames: ['function', 'outcome'], registers: [this.registry],
@@ -74,6 +88,15 @@ export class Metrics implements ApiObserver {
 
   stompReconnect(): void {
     this.stompReconnects.inc();
+  }
+
+  stompRefused(stage: string): void {
+    this.stompRefusals.inc({ stage });
+  }
+
+  listenerStatus(status: ListenerStatus): void {
+    // Every state is a series (0 or 1), so an alert on {state="refused"} == 1 has a value to compare before it fires.
+    for (const state of LISTENER_STATES) this.listenerState.set({ state }, state === status ? 1 : 0);
   }
 
   functionFinished(name: string, outcome: string, durationMs: number): void {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSoarEmulator, type SoarEmulator } from '../../emulators/soar/index.js';
 import { RawStompClient } from './emulator-stomp-raw-client.js';
 
@@ -38,6 +38,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(clients.splice(0).map((c) => c.destroy()));
   await soar.close();
 });
@@ -72,16 +73,18 @@ describe('SOAR emulator STOMP broker: login and subscription', () => {
     await client.closed;
   });
 
-  it('refuses a subscription by a key that is not a user of the destination, and one to an unknown destination', async () => {
+  it('refuses a subscription by a key that is not a user of the destination, and one to an unknown destination, as ActiveMQ does: an ERROR naming the queue, on an open connection', async () => {
     for (const [key, destination] of [
       ['other-key', 'fn_aws_gd'],
       ['demo-key', 'fn_missing'],
     ] as const) {
       const client = await login(key, key === 'other-key' ? 'other-secret' : 'demo-secret');
-      client.subscribe(201, destination);
+      client.send('SUBSCRIBE', { destination: `actions.201.${destination}`, id: `actions.201.${destination}`, ack: 'client-individual', receipt: 'sub-1' });
       const error = await client.next((f) => f.command === 'ERROR');
-      expect(error.headers.message).toContain('is not authorized to create queue');
-      await client.closed;
+      expect(error.headers).toMatchObject({ message: `User ${key} is not authorized to read from: queue://actions.201.${destination}`, 'receipt-id': 'sub-1' });
+      // The connection stays open and answers: a client that asked for no receipt would not notice it consumes nothing.
+      await client.sync();
+      expect(soar.stompConnections().find((c) => c.principal === key)?.subscriptions).toEqual([]);
     }
   });
 
@@ -94,6 +97,46 @@ describe('SOAR emulator STOMP broker: login and subscription', () => {
     expect(connected.headers['heart-beat']).toBe('30,0');
     await client.waitForHeartbeats(3);
     expect(client.heartbeats).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('SOAR emulator STOMP broker: keep-alives as ActiveMQ sends them', () => {
+  // The broker's checks run on setInterval: faking only that (the sockets stay real) steps them one by one.
+  const keepAlives = (): number => soar.stompConnections()[0]?.keepAlives ?? -1;
+
+  it('checks every promised interval and skips the keep-alive after a check that saw a frame go out', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    await login();
+    // CONNECTED went out since the start: the first check skips.
+    vi.advanceTimersByTime(15_000);
+    expect(keepAlives()).toBe(0);
+    vi.advanceTimersByTime(15_000);
+    vi.advanceTimersByTime(15_000);
+    expect(keepAlives()).toBe(2);
+    // A RECEIPT just after a check: the next check skips, so the silence is almost two intervals (27.8–28.7 s seen on SOAR).
+    await clients[0]?.sync();
+    vi.advanceTimersByTime(15_000);
+    expect(keepAlives()).toBe(2);
+    vi.advanceTimersByTime(15_000);
+    expect(keepAlives()).toBe(3);
+    await clients[0]?.waitForHeartbeats(3);
+  });
+
+  it('with the keepAliveEveryMs fault, sends them at that cadence, later than the heart-beat it promised', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    expect(soar.setStompFaults({ keepAliveEveryMs: 40_000 })).toMatchObject({ keepAliveEveryMs: 40_000 });
+    const { client, connected } = await RawStompClient.login(soar.stompPort ?? 0, ca);
+    clients.push(client);
+    expect(connected.headers['heart-beat']).toBe('15000,0');
+    vi.advanceTimersByTime(39_999);
+    expect(keepAlives()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(keepAlives()).toBe(1);
+    // A fixed cadence: traffic neither hastens nor skips the next one.
+    await client.sync();
+    vi.advanceTimersByTime(40_000);
+    expect(keepAlives()).toBe(2);
+    await client.waitForHeartbeats(2);
   });
 });
 

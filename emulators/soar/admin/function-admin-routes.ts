@@ -30,6 +30,7 @@ const StompFaultBody = z.object({
   dropAfterFrames: z.number().int().min(1).optional(),
   dropAfterNextDelivery: z.boolean().optional(),
   delayMs: z.number().int().min(0).optional(),
+  keepAliveEveryMs: z.number().int().min(1).optional(),
   refuseForMs: z.number().int().min(0).optional(),
   refuseConnections: z.number().int().min(0).optional(),
 });

@@ -25,6 +25,8 @@ export interface ConnectionView {
   principal: string | null;
   connectedAt: number;
   heartbeatMs: number;
+  /** Keep-alives (EOL heartbeats) sent so far. */
+  keepAlives: number;
   framesIn: number;
   framesOut: number;
   subscriptions: { id: string; destination: string; ack: AckMode; prefetch: number; inFlight: number }[];

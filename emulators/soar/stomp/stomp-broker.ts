@@ -116,12 +116,12 @@ function authenticate(auth: AuthService, login: string, passcode: string): Stomp
 }
 
 /**
- * [I] ActiveMQ refuses with "User X is not authorized to create: queue://…"; resilient-circuits
- * treats an ERROR containing "is not authorized to create queue" as unrecoverable, so the text says that.
+ * ActiveMQ's authorization text for a consumer on a queue the user may not read (5.17.2 says exactly
+ * this; SOAR's 5.15 the same): a destination that does not exist has no entry granting it either.
  */
 function refuseSubscription(state: SoarState, principal: StompPrincipal, destination: string): string | undefined {
   const who = principal.kind === 'apikey' ? principal.keyId : principal.email;
-  const refusal = `User ${who} is not authorized to create queue://${destination}`;
+  const refusal = `User ${who} is not authorized to read from: queue://${destination}`;
   const match = /^actions\.([^.]+)\.(.+)$/.exec(destination);
   if (!match || match[1] !== String(state.options.org.id)) return refusal;
   const record = state.functions.destination(match[2] ?? '');

@@ -1,7 +1,7 @@
 /**
  * Faults of the STOMP side, which the REST fault rules (status codes per operation) do not fit:
- * connections dropped after some frames or right after a delivery, frames delayed, new connections
- * refused for a while. Dropping every connection at once is a method of the broker.
+ * connections dropped after some frames or right after a delivery, frames delayed, keep-alives late,
+ * new connections refused for a while. Dropping every connection at once is a method of the broker.
  */
 
 export interface StompFaultSettings {
@@ -11,6 +11,11 @@ export interface StompFaultSettings {
   dropAfterNextDelivery?: boolean;
   /** Every frame the broker sends (heartbeats included) is held back this long, in order. */
   delayMs?: number;
+  /**
+   * Connections made from now on send a keep-alive at this fixed interval (whatever else they write)
+   * instead of the one they promised in CONNECTED's heart-beat: late ones, when it is larger.
+   */
+  keepAliveEveryMs?: number;
   /** New connections are closed before the TLS handshake, for this long from now... */
   refuseForMs?: number;
   /** ...or for this many attempts. */
@@ -21,6 +26,7 @@ export interface StompFaultsView {
   dropAfterFrames: number | null;
   dropAfterNextDelivery: boolean;
   delayMs: number;
+  keepAliveEveryMs: number | null;
   refuseUntil: number | null;
   refuseConnections: number;
   /** Connections the faults dropped or refused so far. */
@@ -32,6 +38,7 @@ export class StompFaults {
   private framesLeft: number | undefined;
   private dropNextDelivery = false;
   private delay = 0;
+  private keepAliveEvery: number | undefined;
   private refuseUntil: number | undefined;
   private refuseCount = 0;
   private droppedCount = 0;
@@ -44,6 +51,7 @@ export class StompFaults {
     if (settings.dropAfterFrames !== undefined) this.framesLeft = settings.dropAfterFrames;
     if (settings.dropAfterNextDelivery !== undefined) this.dropNextDelivery = settings.dropAfterNextDelivery;
     if (settings.delayMs !== undefined) this.delay = settings.delayMs;
+    if (settings.keepAliveEveryMs !== undefined) this.keepAliveEvery = settings.keepAliveEveryMs;
     if (settings.refuseForMs !== undefined) this.refuseUntil = this.now() + settings.refuseForMs;
     if (settings.refuseConnections !== undefined) this.refuseCount = settings.refuseConnections;
     return this.view();
@@ -53,12 +61,17 @@ export class StompFaults {
     this.framesLeft = undefined;
     this.dropNextDelivery = false;
     this.delay = 0;
+    this.keepAliveEvery = undefined;
     this.refuseUntil = undefined;
     this.refuseCount = 0;
   }
 
   get delayMs(): number {
     return this.delay;
+  }
+
+  get keepAliveEveryMs(): number | undefined {
+    return this.keepAliveEvery;
   }
 
   /** Called once per frame processed; true when its connection is to be dropped now. */
@@ -93,6 +106,7 @@ export class StompFaults {
       dropAfterFrames: this.framesLeft ?? null,
       dropAfterNextDelivery: this.dropNextDelivery,
       delayMs: this.delay,
+      keepAliveEveryMs: this.keepAliveEvery ?? null,
       refuseUntil: until,
       refuseConnections: this.refuseCount,
       dropped: this.droppedCount,

@@ -9,7 +9,10 @@ export type { ConnectionView, SessionContext, StompPrincipal } from './session-c
 const DEFAULT_PREFETCH = 1000;
 const ACK_MODES: readonly string[] = ['auto', 'client', 'client-individual'];
 
-/** One client connection, from CONNECT to close; ERROR frames are followed by a close, as STOMP 1.2 requires. */
+/**
+ * One client connection, from CONNECT to close. ERROR frames are followed by a close, as STOMP 1.2
+ * requires, except an authorization refusal, which ActiveMQ answers with an ERROR on an open connection.
+ */
 export class StompSession {
   readonly id: string;
   readonly connectedAt: number;
@@ -18,7 +21,9 @@ export class StompSession {
   private readonly consumers = new Map<string, Consumer>();
   private heartbeat: NodeJS.Timeout | undefined;
   private heartbeatMs = 0;
-  private lastWrite = 0;
+  /** Something was written since the last keep-alive check (ActiveMQ's inactivity monitor then skips one). */
+  private wroteSinceCheck = false;
+  private keepAlives = 0;
   private writes: Promise<void> = Promise.resolve();
   private closed = false;
   /** A drop is scheduled behind the writes in flight: later frames are not read. */
@@ -44,6 +49,7 @@ export class StompSession {
       principal: this.principal ? (this.principal.kind === 'apikey' ? this.principal.keyId : this.principal.email) : null,
       connectedAt: this.connectedAt,
       heartbeatMs: this.heartbeatMs,
+      keepAlives: this.keepAlives,
       framesIn: this.framesIn,
       framesOut: this.framesOut,
       subscriptions: [...this.consumers.values()].map((c) => ({ id: c.id, destination: c.destination, ack: c.ackMode, prefetch: c.prefetch, inFlight: c.inFlight.size })),
@@ -139,7 +145,7 @@ export class StompSession {
     const ack = frame.headers.ack ?? 'auto';
     if (!ACK_MODES.includes(ack)) return this.fail(`Unknown ack mode ${ack}`);
     const refused = this.principal ? this.ctx.refuseSubscription(this.principal, raw.replace(/^\/queue\//, '')) : 'not connected';
-    if (refused) return this.fail(refused);
+    if (refused) return this.refuse(frame, refused);
     const prefetchHeader = Number(frame.headers['activemq.prefetchSize']);
     const consumer: Consumer = {
       connectionId: this.id,
@@ -183,6 +189,16 @@ export class StompSession {
     if (receipt !== undefined && !this.closed) this.write({ command: 'RECEIPT', headers: { 'receipt-id': receipt }, body: '' });
   }
 
+  /**
+   * ActiveMQ 5.x answers a command its authorization refuses (a SUBSCRIBE the principal may not read
+   * from) with an ERROR that carries the command's `receipt-id`, and keeps the connection open
+   * (seen with 5.17.2): a client that never asked for a receipt cannot tell it is consuming nothing.
+   */
+  private refuse(frame: StompFrame, message: string): void {
+    const receipt = frame.headers.receipt;
+    this.write({ command: 'ERROR', headers: { message, 'content-type': 'text/plain', ...(receipt === undefined ? {} : { 'receipt-id': receipt }) }, body: message });
+  }
+
   private fail(message: string): void {
     if (this.closed) return;
     this.write({ command: 'ERROR', headers: { message, 'content-type': 'text/plain' }, body: message });
@@ -197,8 +213,7 @@ export class StompSession {
 
   /** In order; with a delay fault every write waits its turn plus the delay. */
   private writeBytes(bytes: Buffer): void {
-    // Real time, not the emulator's (possibly simulated) clock: heartbeats are about the socket.
-    this.lastWrite = performance.now();
+    this.wroteSinceCheck = true;
     const delay = this.ctx.faults.delayMs;
     this.afterWrites(async () => {
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -216,10 +231,25 @@ export class StompSession {
     this.writes = this.writes.then(action).catch(() => undefined);
   }
 
+  /**
+   * ActiveMQ's inactivity monitor, as measured against 5.17.2 (and SOAR's 15 s): a check every
+   * interval sends a keep-alive only when nothing was written since the previous check, so a frame
+   * just after a check stretches the next silence to almost two intervals. The `keepAliveEveryMs`
+   * fault instead sends one at that fixed cadence whatever else is written: a broker whose
+   * keep-alives come late. Real time, not the emulator's (possibly simulated) clock: heartbeats are
+   * about the socket.
+   */
   private startHeartbeat(): void {
+    const late = this.ctx.faults.keepAliveEveryMs;
     this.heartbeat = setInterval(() => {
-      if (performance.now() - this.lastWrite >= this.heartbeatMs * 0.9) this.writeBytes(HEARTBEAT);
-    }, this.heartbeatMs);
+      if (this.wroteSinceCheck && late === undefined) {
+        this.wroteSinceCheck = false;
+        return;
+      }
+      this.keepAlives++;
+      this.writeBytes(HEARTBEAT);
+      this.wroteSinceCheck = false;
+    }, late ?? this.heartbeatMs);
     this.heartbeat.unref();
   }
 

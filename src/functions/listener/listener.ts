@@ -1,4 +1,4 @@
-import { Client, type IMessage } from '@stomp/stompjs';
+import type { Client, IMessage } from '@stomp/stompjs';
 import type { Clock } from '../../clock.js';
 import type { FunctionsConfig } from '../../config/app-config.js';
 import { errorMessage } from '../../errors.js';
@@ -8,11 +8,18 @@ import { Semaphore } from '../../util/concurrency.js';
 import { MESSAGE_DESTINATION } from '../definitions.js';
 import { FunctionInputError, UnknownFunctionError, type FunctionHandler } from '../function-types.js';
 import { inputsDigest, parseInvocation, readDelivery, type Delivery, type Invocation } from './invocation.js';
+import { openBrokerConnection, type ConnectionEnd, type Refusal, type RefusalStage } from './broker-connection.js';
 import { errorReply, statusReply, successReply, type PackageInfo, type ReplyBody } from './replies.js';
-import { openStompSocket, stompTlsOptions, type StompTarget } from './stomp-socket.js';
+import { stompTlsOptions, type StompTarget } from './stomp-socket.js';
 
-/** What `/readyz`, `status` and the logs say about the listener. */
-export type ListenerStatus = 'disabled' | 'starting' | 'framework-off' | 'connected' | 'reconnecting' | 'stopped';
+export type { Refusal, RefusalStage } from './broker-connection.js';
+
+/**
+ * What `/readyz`, `status` and the logs say about the listener. `connected` means served: the broker
+ * confirmed the subscription. `refused`: its last answer was an ERROR frame (a login or a
+ * subscription it does not allow); the listener retries with the backoff all the same.
+ */
+export type ListenerStatus = 'disabled' | 'starting' | 'framework-off' | 'connected' | 'refused' | 'reconnecting' | 'stopped';
 
 export interface ListenerSnapshot {
   status: ListenerStatus;
@@ -23,6 +30,10 @@ export interface ListenerSnapshot {
   reconnects: number;
   lastError: string | undefined;
   inFlight: number;
+  /** While `refused`: the broker's ERROR and the fix. */
+  refusal?: Refusal | undefined;
+  /** While `reconnecting` or `refused`: when the next attempt is due (epoch ms). */
+  nextAttemptAt?: number | undefined;
 }
 
 /** How a stop went: nothing was running, everything running finished, or the rest was abandoned un-ACKed. */
@@ -42,8 +53,12 @@ export interface FunctionsListener {
 
 /** Counted in `/metrics`; implemented by Metrics. */
 export interface ListenerObserver {
+  /** Up: the broker confirmed the subscription (functions are served); down: that connection closed. */
   stompConnected(up: boolean): void;
   stompReconnect(): void;
+  /** An ERROR frame refused the login, the subscription, or something later. */
+  stompRefused(stage: RefusalStage): void;
+  listenerStatus(status: ListenerStatus): void;
   functionFinished(name: string, outcome: InvocationOutcome | 'redelivered', durationMs: number): void;
 }
 
@@ -68,6 +83,8 @@ export interface ListenerDeps {
   backoff?: { initialMs: number; maxMs: number };
   /** How often an org with the actions framework off is asked again. */
   frameworkRecheckMs?: number;
+  /** The heart-beat asked of the broker (default 15 s, as resilient-circuits; tests shorten it). */
+  heartbeatMs?: number;
   /** Called on every change of status and on every reconnect (run.ts records it for `status`). */
   onStateChange?: (state: ListenerSnapshot) => void;
 }
@@ -98,10 +115,15 @@ interface Running {
   done: Promise<void>;
 }
 
-/** Full jitter between half and all of the exponential delay, so many daemons do not reconnect in step. */
-function backoffDelay(attempt: number, b: { initialMs: number; maxMs: number }): number {
-  const delay = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(attempt, 20));
-  return Math.round(delay * (0.5 + Math.random() * 0.5));
+/**
+ * The wait before the next attempt: the first delay (1 s), doubled for each further failed attempt in
+ * a row, capped (60 s), with jitter between half and all of it so that many daemons do not reconnect
+ * in step. `failed` counts the attempts since functions were last served (0: a served connection was
+ * just lost).
+ */
+export function backoffDelay(failed: number, b: { initialMs: number; maxMs: number }, random: () => number = Math.random): number {
+  const delay = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(Math.max(0, failed - 1), 20));
+  return Math.round(delay * (0.5 + random() * 0.5));
 }
 
 class StompFunctionsListener implements FunctionsListener {
@@ -133,9 +155,9 @@ class StompFunctionsListener implements FunctionsListener {
   }
 
   start(): void {
+    this.notify();
     if (!this.deps.config.enabled) {
       this.deps.logger.info('SOAR functions are off (aws_gd_functions = false): the daemon only polls');
-      this.notify();
       return;
     }
     this.pruneRecords();
@@ -172,22 +194,43 @@ class StompFunctionsListener implements FunctionsListener {
     if (orgId === undefined) return;
     const destination = `actions.${orgId}.${DESTINATION}`;
     this.snapshot.destination = destination;
-    let failures = 0;
+    // Attempts in a row that did not get functions served. Only a confirmed subscription resets it: a
+    // CONNECTED whose SUBSCRIBE is then refused used to reset it, and `run` before `setup` retried
+    // about every second (71 times in 50 s) instead of backing off to a minute.
+    let failed = 0;
     while (!this.stopping) {
-      const { wasConnected, error } = await this.connectOnce(destination);
+      const end = await this.connectOnce(destination);
       if (this.stopping) return;
-      failures = wasConnected ? 0 : failures + 1;
-      const delay = backoffDelay(failures, this.backoff);
+      failed = end.served ? 0 : failed + 1;
+      const delay = backoffDelay(failed, this.backoff);
       this.snapshot.reconnects += 1;
-      this.snapshot.lastError = error;
+      this.snapshot.lastError = end.error;
+      this.snapshot.refusal = end.refusal;
+      this.snapshot.nextAttemptAt = this.deps.clock.now() + delay;
       this.deps.observer?.stompReconnect();
-      if (this.snapshot.status !== 'reconnecting') this.setStatus('reconnecting');
-      else this.notify();
-      this.deps.logger.warn(wasConnected ? 'STOMP connection to SOAR lost; reconnecting (polling continues)' : 'STOMP connection to SOAR failed; retrying (polling continues)', {
-        host: this.target.host, port: this.target.port, error, retryInMs: delay, reconnects: this.snapshot.reconnects,
-      });
+      if (end.refusal) this.deps.observer?.stompRefused(end.refusal.stage);
+      this.setStatus(end.refusal ? 'refused' : 'reconnecting');
+      this.logAttempt(end, destination, delay);
       await this.deps.clock.sleep(delay, this.stopSignal.signal);
     }
+  }
+
+  /** One line per failed attempt: an ERROR frame at error level with the broker's text and the fix, anything else as a warning. */
+  private logAttempt(end: ConnectionEnd, destination: string, retryInMs: number): void {
+    const where = { host: this.target.host, port: this.target.port, reconnects: this.snapshot.reconnects, retryInMs };
+    const { refusal } = end;
+    if (refusal) {
+      const message = {
+        login: 'SOAR\'s broker refused the STOMP login: SOAR functions are not served (polling continues)',
+        subscription: `SOAR's broker refused the subscription to ${destination}: SOAR functions are not served (polling continues)`,
+        session: 'SOAR\'s broker sent an ERROR frame; the connection is closed and made again (polling continues)',
+      }[refusal.stage];
+      this.deps.logger.error(message, { ...where, destination, error: refusal.error, fix: refusal.fix });
+      return;
+    }
+    this.deps.logger.warn(end.served ? 'STOMP connection to SOAR lost; reconnecting (polling continues)' : 'STOMP connection to SOAR failed; retrying (polling continues)', {
+      ...where, error: end.error,
+    });
   }
 
   /** Finds the org id; while the org has the actions framework off, says so once and asks again now and then. */
@@ -219,55 +262,29 @@ class StompFunctionsListener implements FunctionsListener {
   }
 
   /** One connection, from CONNECT to its close; resolves when it is gone. */
-  private connectOnce(destination: string): Promise<{ wasConnected: boolean; error: string | undefined }> {
+  private connectOnce(destination: string): Promise<ConnectionEnd> {
     const { config, credentials, logger } = this.deps;
-    return new Promise((resolve) => {
-      let wasConnected = false;
-      let error: string | undefined;
-      const client = new Client({
-        webSocketFactory: () => openStompSocket(this.target),
-        connectHeaders: { login: credentials.login, passcode: credentials.passcode, host: config.host },
-        heartbeatIncoming: SERVER_HEARTBEAT_MS,
-        heartbeatOutgoing: 0,
-        // Reconnecting is ours (backoff with jitter, counted); the library's would hide the drops.
-        reconnectDelay: 0,
-        connectionTimeout: config.timeoutMs,
-        debug: () => undefined,
-        onConnect: () => {
-          wasConnected = true;
-          if (this.stopping) {
-            void client.deactivate();
-            return;
-          }
-          this.client = client;
-          client.subscribe(destination, (message) => this.receive(client, message), {
-            id: destination, ack: 'client-individual', 'activemq.prefetchSize': String(config.prefetch),
-          });
-          this.snapshot.lastError = undefined;
-          this.setStatus('connected');
-          this.deps.observer?.stompConnected(true);
-          logger.info('Serving SOAR functions', { destination, host: config.host, port: config.port, workers: config.workers, prefetch: config.prefetch });
-        },
-        onStompError: (frame) => {
-          error = (frame.headers.message ?? frame.body) || 'ERROR frame';
-          if (/not authorized/i.test(error)) {
-            error += `: the API key is not a user of the message destination ${DESTINATION}; run "guardduty-soar setup" (it adds it)`;
-          }
-        },
-        onWebSocketError: (ev: unknown) => {
-          error ??= errorMessage(ev);
-        },
-        onWebSocketClose: () => {
-          if (this.client === client) this.client = undefined;
-          if (this.current === client) this.current = undefined;
-          if (wasConnected) this.deps.observer?.stompConnected(false);
-          void client.deactivate();
-          resolve({ wasConnected, error: error ?? (wasConnected ? 'the connection closed' : 'the connection closed before CONNECTED') });
-        },
-      });
-      this.current = client;
-      client.activate();
+    const { client, ended } = openBrokerConnection({
+      target: this.target, login: credentials.login, passcode: credentials.passcode, destination, prefetch: config.prefetch,
+      heartbeatMs: this.deps.heartbeatMs ?? SERVER_HEARTBEAT_MS, clock: this.deps.clock, stopping: () => this.stopping,
+      onServing: (c) => {
+        this.client = c;
+        this.snapshot.lastError = undefined;
+        this.snapshot.refusal = undefined;
+        this.snapshot.nextAttemptAt = undefined;
+        this.setStatus('connected');
+        this.deps.observer?.stompConnected(true);
+        logger.info('Serving SOAR functions', { destination, host: config.host, port: config.port, workers: config.workers, prefetch: config.prefetch });
+      },
+      onMessage: (c, message) => this.receive(c, message),
+      onClosed: (c, served) => {
+        if (this.client === c) this.client = undefined;
+        if (this.current === c) this.current = undefined;
+        if (served) this.deps.observer?.stompConnected(false);
+      },
     });
+    this.current = client;
+    return ended;
   }
 
   // --- invocations ---
@@ -409,13 +426,17 @@ class StompFunctionsListener implements FunctionsListener {
     return this.stopSignal.signal.aborted;
   }
 
+  /** `since` is when the status began: an attempt refused again stays "refused since" the first refusal. */
   private setStatus(status: ListenerStatus): void {
-    this.snapshot.status = status;
-    this.snapshot.since = this.deps.clock.now();
+    if (status !== this.snapshot.status) {
+      this.snapshot.status = status;
+      this.snapshot.since = this.deps.clock.now();
+    }
     this.notify();
   }
 
   private notify(): void {
+    this.deps.observer?.listenerStatus(this.snapshot.status);
     try {
       this.deps.onStateChange?.(this.state());
     } catch (err) {
