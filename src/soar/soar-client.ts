@@ -4,9 +4,10 @@ import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDef
 import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type {
   ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, DataTableSpec, FieldChange, FieldSpec, FunctionCatalog,
-  FunctionFieldView, FunctionView, IncidentQuery, IncidentView, MessageDestinationView, NoteView, OrgInfo, RichText,
+  FunctionFieldView, FunctionView, IncidentLookup, IncidentQuery, IncidentView, MessageDestinationView, NoteView, OrgInfo, RichText,
   SchemaView, SoarPrincipal, TableRowView,
 } from './case-system.js';
+import { holdsNote } from './note-identity.js';
 import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
 import {
   artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
@@ -53,13 +54,14 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return this.org;
   }
 
-  async createIncident(payload: Record<string, unknown>): Promise<IncidentView> {
+  async createIncident(payload: Record<string, unknown>, lookup?: IncidentLookup): Promise<IncidentView> {
     await this.connect();
-    // Never re-sent once it may have reached SOAR: the caller looks the incident up by finding id.
+    let found: IncidentView | undefined;
     const res = await this.http.request({
       method: 'POST', path: '/incidents', operation: 'POST /incidents', retry: 'unsafe', params: NAMES, body: payload,
+      lookup: lookup && (async () => (found = await this.findIncident(lookup)) !== undefined),
     });
-    return toIncidentView(parseBody(incidentSchema, res.data, 'POST /incidents'));
+    return res.found && found ? found : toIncidentView(parseBody(incidentSchema, res.data, 'POST /incidents'));
   }
 
   async getIncident(id: number): Promise<IncidentView | undefined> {
@@ -112,6 +114,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     await this.http.request({
       method: 'POST', path: `/incidents/${incidentId}/comments`, operation: 'POST /incidents/{id}/comments',
       retry: 'unsafe', body: { text: { format: note.format, content: note.content } },
+      lookup: async () => holdsNote(await this.listNotes(incidentId), note),
     });
   }
 
@@ -131,6 +134,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       method: 'POST', path: `/incidents/${incidentId}/artifacts`, operation: 'POST /incidents/{id}/artifacts',
       retry: 'unsafe',
       body: { type: { name: artifact.type }, value: artifact.value, description: { format: 'text', content: artifact.description } },
+      lookup: async () => (await this.listArtifacts(incidentId)).some((a) => a.type === artifact.type && a.value === artifact.value),
     });
   }
 
@@ -157,6 +161,9 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       method: 'POST', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}/row_data`,
       operation: 'POST /incidents/{id}/table_data/{table}/row_data', retry: 'unsafe', params: NAMES,
       body: { cells: Object.fromEntries(Object.entries(cells).map(([col, value]) => [col, { value }])) },
+      // Every cell, the row's query_execution_date too: a table's history may repeat a row's content,
+      // but an identical row with the same stamp is this one.
+      lookup: async () => (await this.listTableRows(incidentId, table)).some((row) => sameCells(row.cells, cells)),
     });
   }
 
@@ -291,6 +298,14 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return { id: org.id, name: org.name };
   }
 
+  /** The newest incident a lookup accepts, from the first page of its query. */
+  private async findIncident(lookup: IncidentLookup): Promise<IncidentView | undefined> {
+    for await (const page of this.queryIncidents({ conditions: lookup.conditions, sort: { field: 'create_date', direction: 'desc' }, pageSize: 20 })) {
+      return page.find((incident) => lookup.matches(incident));
+    }
+    return undefined;
+  }
+
   private async readIncident(id: number): Promise<RawIncident | undefined> {
     await this.connect();
     const op = 'GET /incidents/{id}';
@@ -335,6 +350,11 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
 
 function toDestinationView(d: { id: number; programmatic_name: string; api_keys?: (string | number)[] | null | undefined; users?: number[] | null | undefined }): MessageDestinationView {
   return { id: d.id, programmaticName: d.programmatic_name, apiKeys: (d.api_keys ?? []).map(String), users: d.users ?? [] };
+}
+
+/** SOAR reads an empty cell back as null (shown as ''). */
+function sameCells(stored: Record<string, string>, sent: Record<string, string>): boolean {
+  return Object.entries(sent).every(([column, value]) => (stored[column] ?? '') === value);
 }
 
 interface Conflict {
