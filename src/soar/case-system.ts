@@ -14,6 +14,8 @@ export interface IncidentView {
   planStatus: PlanStatus;
   /** Epoch ms. */
   lastModified: number;
+  /** When it was closed (SOAR's `end_date`, epoch ms); undefined while open or when SOAR did not say. */
+  closedAt?: number | undefined;
   vers: number;
   /** Custom fields (`properties`), as SOAR returns them. */
   properties: Record<string, unknown>;
