@@ -189,7 +189,10 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   }
 
   async createIncidentField(field: FieldSpec): Promise<void> {
-    await this.postSchema('/types/incident/fields', 'POST /types/incident/fields', { ...fieldDef(field), prefix: 'properties' });
+    await this.postSchema('/types/incident/fields', 'POST /types/incident/fields', { ...fieldDef(field), prefix: 'properties' }, async () => {
+      const fields = await this.get('/types/incident/fields', 'GET /types/incident/fields');
+      return parseBody(fieldDefListSchema, fields, 'GET /types/incident/fields').some((f) => f.name === field.name);
+    });
   }
 
   async createDataTable(table: DataTableSpec): Promise<void> {
@@ -201,11 +204,12 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       type_id: 8,
       parent_types: ['incident'],
       fields: Object.fromEntries(table.columns.map((c) => [c.name, fieldDef(c)])),
-    });
+    }, async () => (await this.dataTables())[table.name] !== undefined);
   }
 
   async createDataTableColumn(table: string, column: FieldSpec): Promise<void> {
-    await this.postSchema(`/types/${encodeURIComponent(table)}/fields`, 'POST /types/{table}/fields', fieldDef(column));
+    await this.postSchema(`/types/${encodeURIComponent(table)}/fields`, 'POST /types/{table}/fields', fieldDef(column), async () =>
+      ((await this.dataTables())[table] ?? []).includes(column.name));
   }
 
   async createArtifactType(type: ArtifactTypeSpec): Promise<void> {
@@ -213,7 +217,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     // name" (IBM's GuardDuty guide); we assume `name` is the former and `programmatic_name` the latter.
     await this.postSchema('/artifact_types', 'POST /artifact_types', {
       name: type.label, programmatic_name: type.name, desc: type.description, enabled: true,
-    });
+    }, async () => (await this.readArtifactTypes()).includes(type.name));
   }
 
   // --- functions (FunctionCatalog) ---
@@ -245,9 +249,12 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   async createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView> {
     await this.connect();
     const op = 'POST /message_destinations';
-    // Never re-sent: setup re-reads the destinations on its next run and creates only what is missing.
-    const res = await this.http.request({ method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destinationObject(def) });
-    return toDestinationView(parseBody(messageDestinationSchema, res.data, op));
+    let found: MessageDestinationView | undefined;
+    const res = await this.http.request({
+      method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destinationObject(def),
+      lookup: async () => (found = (await this.listMessageDestinations()).find((d) => d.programmaticName === def.programmaticName)) !== undefined,
+    });
+    return res.found && found ? found : toDestinationView(parseBody(messageDestinationSchema, res.data, op));
   }
 
   async addDestinationMember(destinationId: number, who: SoarPrincipal): Promise<void> {
@@ -273,7 +280,8 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   async createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void> {
     const body = functionObject(def);
     const viewItems = body.view_items as Record<string, unknown>[];
-    await this.postSchema('/functions', 'POST /functions', { ...body, view_items: viewItems.map((v, i) => ({ ...v, content: inputUuids[i] ?? v.content })) });
+    await this.postSchema('/functions', 'POST /functions', { ...body, view_items: viewItems.map((v, i) => ({ ...v, content: inputUuids[i] ?? v.content })) },
+      async () => (await this.listFunctions()).some((f) => f.name === def.name));
   }
 
   async listFunctionFields(): Promise<FunctionFieldView[]> {
@@ -285,7 +293,8 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   }
 
   async createFunctionField(def: FunctionInputDefinition): Promise<void> {
-    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', functionFieldObject(def));
+    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', functionFieldObject(def), async () =>
+      (await this.listFunctionFields()).some((f) => f.name === def.name));
   }
 
   private async resolveOrg(): Promise<OrgInfo> {
@@ -330,9 +339,15 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return (await this.http.request({ method: 'GET', path, operation, retry: 'idempotent', params: NAMES })).data;
   }
 
-  private async postSchema(path: string, operation: string, body: unknown): Promise<void> {
+  /** A customization create; `lookup` says whether SOAR holds it already, should the answer be lost. */
+  private async postSchema(path: string, operation: string, body: unknown, lookup: () => Promise<boolean>): Promise<void> {
     await this.connect();
-    await this.http.request({ method: 'POST', path, operation, retry: 'unsafe', body });
+    await this.http.request({ method: 'POST', path, operation, retry: 'unsafe', body, lookup });
+  }
+
+  /** Data table API name → its column API names. */
+  private async dataTables(): Promise<Record<string, string[]>> {
+    return toDataTables(parseBody(typesSchema, await this.get('/types', 'GET /types'), 'GET /types'));
   }
 
   /** `/artifact_types` lists custom types with their API names; older servers only have `/types/artifact`. */
