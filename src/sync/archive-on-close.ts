@@ -45,7 +45,10 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
       const archived = link.archived || incident.properties[FIELD.archived] === 'True';
       // SOAR's end_date; without it the last modification, which is no earlier than the close.
       const closedAt = incident.closedAt ?? incident.lastModified;
-      const payload = { incidentId: incident.id, resolution: incident.resolutionId ?? null };
+      // The version the responder closed, when the daemon wrote it to the incident before the close (the
+      // link last changed before it): never activity after the close, even stamped in the close's second.
+      const closedOn = link.changedAt < closedAt ? versionOf(link) : undefined;
+      const payload = { incidentId: incident.id, resolution: incident.resolutionId ?? null, ...(closedOn ? { closedOn } : {}) };
       // One transaction: a link marked closed is never looked at again by this query, so its archive
       // must be queued in the same breath or not at all.
       store.transaction(() => {
@@ -53,7 +56,7 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
         if (config.sync.archiveOnClose && !archived) store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), payload);
         // Not archiving, but the region pass already applied activity from after the close to the
         // incident (the close was not known yet): no listing will bring it up again, the follow-up must.
-        else if (!archived && updatedAfterClose(link.updatedAt, closedAt)) store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), { ...payload, archive: false });
+        else if (!archived && !closedOn && updatedAfterClose(link.updatedAt, closedAt)) store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), { ...payload, archive: false });
       });
     }
   }
@@ -141,7 +144,7 @@ async function followUpActivity(
   for (const link of batch) {
     const key = findingKeyString(link);
     const finding = findings.get(link.findingId);
-    if (finding && newActivity(link, finding)) {
+    if (finding && newActivity(link, finding, payloads.get(key)?.closedOn)) {
       try {
         assertWellFormed(finding);
         const outcome = await syncClosedFinding(deps, finding, link);
@@ -170,11 +173,19 @@ async function followUpActivity(
   return ready;
 }
 
-/** A version the incident does not show, or activity after the incident was closed (it may show it). */
-function newActivity(link: Link, finding: Finding): boolean {
+/**
+ * A version the incident does not show, or activity after the incident was closed that it may show
+ * (applied before the close was known) unless it is the version the responder closed (`closedOn`).
+ */
+function newActivity(link: Link, finding: Finding, closedOn: unknown): boolean {
   const snapshot = snapshotOf(finding);
   if (snapshot.archived) return false;
-  return hasChanged(link, snapshot) || (link.closedAt !== null && updatedAfterClose(snapshot.updatedAt, link.closedAt));
+  if (hasChanged(link, snapshot)) return true;
+  return closedOn !== versionOf(snapshot) && link.closedAt !== null && updatedAfterClose(snapshot.updatedAt, link.closedAt);
+}
+
+function versionOf(v: { updatedAt: string; count: number }): string {
+  return `${v.updatedAt}#${v.count}`;
 }
 
 /**

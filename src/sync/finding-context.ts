@@ -49,7 +49,8 @@ export function hasChanged(link: { updatedAt: string; count: number }, snapshot:
  * GuardDuty's `updatedAt` counts in whole seconds, so activity a few hundred milliseconds after the
  * close may carry the close's own second. A version stamped in that second (or later) is counted as
  * after the close: reopening a case a responder has just closed costs them a click, archiving
- * activity nobody saw costs far more. An `updatedAt` that cannot be read counts as after, too.
+ * activity nobody saw costs far more. An `updatedAt` that cannot be read counts as after, too. (The
+ * follow-up of a close exempts the version the incident showed when it was closed: see `closedOn`.)
  */
 export function updatedAfterClose(updatedAt: string, closedAt: number): boolean {
   const updated = Date.parse(updatedAt);

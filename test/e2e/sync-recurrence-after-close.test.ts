@@ -115,6 +115,27 @@ describe('new activity after a close, applied by the region pass before the clos
     expect(findingOf(h, findingId).service.archived).toBe(false);
   });
 
+  it('the version the responder closed, though stamped in the second of the close, is not taken for activity after it', async () => {
+    let offsetMs = 0;
+    h = await startHarness({ findings: 0, soar: { clock: () => Date.now() + offsetMs } });
+    // GuardDuty's last activity at the start of a second just ahead; the daemon escalates it at once.
+    const second = Math.ceil((Date.now() + 1_000) / 1000) * 1000;
+    const [finding] = h.aws.generateFindings({ count: 1, region: 'eu-west-1', type: 'UnauthorizedAccess:EC2/SSHBruteForce', severity: 5, updatedAt: second });
+    expect((await h.once()).code).toBe(0);
+    // The responder closes it later, in that very second (by SOAR's clock).
+    offsetMs = second + 500 - Date.now();
+    const closed = h.soar.closeIncident(incidentOf(h, finding.id).id, { summary: 'Benign scanner.' });
+    offsetMs = 0;
+    expect(Math.floor((closed.endDate as number) / 1000) * 1000).toBe(second);
+
+    expect((await h.once()).code).toBe(0);
+
+    const incident = incidentOf(h, finding.id);
+    expect(incident.planStatus).toBe('C');
+    expect(laterNotes(incident)).toEqual([expect.stringContaining('archived GuardDuty finding')]);
+    expect(findingOf(h, finding.id).service.archived).toBe(true);
+  });
+
   it('a version from before the close is shown on the closed incident, which stays closed; the finding is archived', async () => {
     const { findingId, closedAt } = await escalatedThenClosed();
     h.aws.updateFinding(findingId, { recur: 2, updatedAt: closedAt - 10_000 });
