@@ -141,7 +141,7 @@ async function followUpActivity(
   const { region, detectorId } = batch[0];
   const findings = new Map((await source.getFindings(region, detectorId, batch.map((l) => l.findingId))).map((f) => [f.Id, f]));
   const ready: Link[] = [];
-  for (const link of batch) {
+  for (let link of batch) {
     const key = findingKeyString(link);
     const finding = findings.get(link.findingId);
     if (finding && newActivity(link, finding, payloads.get(key)?.closedOn)) {
@@ -166,6 +166,8 @@ async function followUpActivity(
         deps.store.ops.complete(ARCHIVE_OP, key);
         continue;
       }
+      // As updated (what it applied): the archive's record on the incident diffs against it.
+      link = now;
     }
     if (payloads.get(key)?.archive === false) deps.store.ops.complete(ARCHIVE_OP, key);
     else ready.push(link);

@@ -182,6 +182,10 @@ describe('new activity after a close, the close seen first (the region pass did 
     expect(incident.resolutionSummary).toBe('Benign scanner.');
     expect(laterNotes(incident)).toEqual([expect.stringMatching(UPDATED), expect.stringContaining('archived GuardDuty finding')]);
     expect(findingOf(h, findingId).service.archived).toBe(true);
+    // What the daemon recorded as written is what the incident holds: a refresh finds nothing to change.
+    h.soar.setProperties(incident.id, { aws_guardduty_trigger_refresh: true });
+    expect((await h.once()).code).toBe(0);
+    expect(laterNotes(incidentOf(h, findingId)).at(-1)).toMatch(/refreshed on request.*Nothing changed/s);
   });
 });
 
