@@ -14,6 +14,8 @@ export interface IncidentView {
   planStatus: PlanStatus;
   /** Epoch ms. */
   lastModified: number;
+  /** When it was closed (SOAR's `end_date`, epoch ms); undefined while open or when SOAR did not say. */
+  closedAt?: number | undefined;
   vers: number;
   /** Custom fields (`properties`), as SOAR returns them. */
   properties: Record<string, unknown>;
@@ -65,6 +67,16 @@ export interface IncidentQuery {
   sort?: { field: string; direction: 'asc' | 'desc' };
   /** Rows per page of `query_paged` (default 500). */
   pageSize?: number;
+}
+
+/**
+ * How to recognise the incident a create made, should its answer be lost: SOAR is queried (newest
+ * first) and the first incident `matches` accepts is taken as made by that create, which is then not
+ * sent again.
+ */
+export interface IncidentLookup {
+  conditions: QueryCondition[];
+  matches: (incident: IncidentView) => boolean;
 }
 
 export interface NoteView {
@@ -126,8 +138,12 @@ export interface SchemaView {
 export interface CaseSystem {
   /** Resolves the org (API key: GET /rest/session; password: POST /rest/session). Idempotent. */
   connect(): Promise<OrgInfo>;
-  /** POST /incidents with the rendered payload (note and artifacts inline). Never retried blindly. */
-  createIncident(payload: Record<string, unknown>): Promise<IncidentView>;
+  /**
+   * POST /incidents with the rendered payload (note and artifacts inline). Never re-sent blindly: after
+   * a lost answer, only once `lookup` finds no such incident (without a lookup, not at all). Notes,
+   * artifacts and rows below are likewise re-sent only when the incident's own list lacks them.
+   */
+  createIncident(payload: Record<string, unknown>, lookup?: IncidentLookup): Promise<IncidentView>;
   /** GET /incidents/{id}; undefined when SOAR answers 404. */
   getIncident(id: number): Promise<IncidentView | undefined>;
   /** PATCH /incidents/{id}; resolves a stale-value conflict by re-reading and retrying once. */

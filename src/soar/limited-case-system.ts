@@ -9,7 +9,9 @@ export function limitCaseSystem(inner: CaseSystem, slots: Semaphore): CaseSystem
   const limited = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => slots.run(() => fn(...args));
   return {
     connect: limited(() => inner.connect()),
-    createIncident: limited((payload) => inner.createIncident(payload)),
+    // A lost create's lookup is the inner client's own query, inside the create's slot: creates waiting
+    // on lookups never wait for slots they hold themselves.
+    createIncident: limited((payload, lookup) => inner.createIncident(payload, lookup)),
     getIncident: limited((id) => inner.getIncident(id)),
     patchIncident: limited((id, changes) => inner.patchIncident(id, changes)),
     queryIncidents: (query: IncidentQuery) => limitPages(inner.queryIncidents(query), slots),

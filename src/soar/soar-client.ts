@@ -4,9 +4,10 @@ import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDef
 import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type {
   ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, DataTableSpec, FieldChange, FieldSpec, FunctionCatalog,
-  FunctionFieldView, FunctionView, IncidentQuery, IncidentView, MessageDestinationView, NoteView, OrgInfo, RichText,
+  FunctionFieldView, FunctionView, IncidentLookup, IncidentQuery, IncidentView, MessageDestinationView, NoteView, OrgInfo, RichText,
   SchemaView, SoarPrincipal, TableRowView,
 } from './case-system.js';
+import { holdsNote } from './note-identity.js';
 import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
 import {
   artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
@@ -53,13 +54,14 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return this.org;
   }
 
-  async createIncident(payload: Record<string, unknown>): Promise<IncidentView> {
+  async createIncident(payload: Record<string, unknown>, lookup?: IncidentLookup): Promise<IncidentView> {
     await this.connect();
-    // Never re-sent once it may have reached SOAR: the caller looks the incident up by finding id.
+    let found: IncidentView | undefined;
     const res = await this.http.request({
       method: 'POST', path: '/incidents', operation: 'POST /incidents', retry: 'unsafe', params: NAMES, body: payload,
+      lookup: lookup && (async () => (found = await this.findIncident(lookup)) !== undefined),
     });
-    return toIncidentView(parseBody(incidentSchema, res.data, 'POST /incidents'));
+    return res.found && found ? found : toIncidentView(parseBody(incidentSchema, res.data, 'POST /incidents'));
   }
 
   async getIncident(id: number): Promise<IncidentView | undefined> {
@@ -112,6 +114,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     await this.http.request({
       method: 'POST', path: `/incidents/${incidentId}/comments`, operation: 'POST /incidents/{id}/comments',
       retry: 'unsafe', body: { text: { format: note.format, content: note.content } },
+      lookup: async () => holdsNote(await this.listNotes(incidentId), note),
     });
   }
 
@@ -131,6 +134,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       method: 'POST', path: `/incidents/${incidentId}/artifacts`, operation: 'POST /incidents/{id}/artifacts',
       retry: 'unsafe',
       body: { type: { name: artifact.type }, value: artifact.value, description: { format: 'text', content: artifact.description } },
+      lookup: async () => (await this.listArtifacts(incidentId)).some((a) => a.type === artifact.type && a.value === artifact.value),
     });
   }
 
@@ -157,6 +161,9 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       method: 'POST', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}/row_data`,
       operation: 'POST /incidents/{id}/table_data/{table}/row_data', retry: 'unsafe', params: NAMES,
       body: { cells: Object.fromEntries(Object.entries(cells).map(([col, value]) => [col, { value }])) },
+      // Every cell, the row's query_execution_date too: a table's history may repeat a row's content,
+      // but an identical row with the same stamp is this one.
+      lookup: async () => (await this.listTableRows(incidentId, table)).some((row) => sameCells(row.cells, cells)),
     });
   }
 
@@ -182,7 +189,10 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   }
 
   async createIncidentField(field: FieldSpec): Promise<void> {
-    await this.postSchema('/types/incident/fields', 'POST /types/incident/fields', { ...fieldDef(field), prefix: 'properties' });
+    await this.postSchema('/types/incident/fields', 'POST /types/incident/fields', { ...fieldDef(field), prefix: 'properties' }, async () => {
+      const fields = await this.get('/types/incident/fields', 'GET /types/incident/fields');
+      return parseBody(fieldDefListSchema, fields, 'GET /types/incident/fields').some((f) => f.name === field.name);
+    });
   }
 
   async createDataTable(table: DataTableSpec): Promise<void> {
@@ -194,11 +204,12 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       type_id: 8,
       parent_types: ['incident'],
       fields: Object.fromEntries(table.columns.map((c) => [c.name, fieldDef(c)])),
-    });
+    }, async () => (await this.dataTables())[table.name] !== undefined);
   }
 
   async createDataTableColumn(table: string, column: FieldSpec): Promise<void> {
-    await this.postSchema(`/types/${encodeURIComponent(table)}/fields`, 'POST /types/{table}/fields', fieldDef(column));
+    await this.postSchema(`/types/${encodeURIComponent(table)}/fields`, 'POST /types/{table}/fields', fieldDef(column), async () =>
+      ((await this.dataTables())[table] ?? []).includes(column.name));
   }
 
   async createArtifactType(type: ArtifactTypeSpec): Promise<void> {
@@ -206,7 +217,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     // name" (IBM's GuardDuty guide); we assume `name` is the former and `programmatic_name` the latter.
     await this.postSchema('/artifact_types', 'POST /artifact_types', {
       name: type.label, programmatic_name: type.name, desc: type.description, enabled: true,
-    });
+    }, async () => (await this.readArtifactTypes()).includes(type.name));
   }
 
   // --- functions (FunctionCatalog) ---
@@ -238,9 +249,12 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   async createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView> {
     await this.connect();
     const op = 'POST /message_destinations';
-    // Never re-sent: setup re-reads the destinations on its next run and creates only what is missing.
-    const res = await this.http.request({ method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destinationObject(def) });
-    return toDestinationView(parseBody(messageDestinationSchema, res.data, op));
+    let found: MessageDestinationView | undefined;
+    const res = await this.http.request({
+      method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destinationObject(def),
+      lookup: async () => (found = (await this.listMessageDestinations()).find((d) => d.programmaticName === def.programmaticName)) !== undefined,
+    });
+    return res.found && found ? found : toDestinationView(parseBody(messageDestinationSchema, res.data, op));
   }
 
   async addDestinationMember(destinationId: number, who: SoarPrincipal): Promise<void> {
@@ -266,7 +280,8 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   async createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void> {
     const body = functionObject(def);
     const viewItems = body.view_items as Record<string, unknown>[];
-    await this.postSchema('/functions', 'POST /functions', { ...body, view_items: viewItems.map((v, i) => ({ ...v, content: inputUuids[i] ?? v.content })) });
+    await this.postSchema('/functions', 'POST /functions', { ...body, view_items: viewItems.map((v, i) => ({ ...v, content: inputUuids[i] ?? v.content })) },
+      async () => (await this.listFunctions()).some((f) => f.name === def.name));
   }
 
   async listFunctionFields(): Promise<FunctionFieldView[]> {
@@ -278,7 +293,8 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   }
 
   async createFunctionField(def: FunctionInputDefinition): Promise<void> {
-    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', functionFieldObject(def));
+    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', functionFieldObject(def), async () =>
+      (await this.listFunctionFields()).some((f) => f.name === def.name));
   }
 
   private async resolveOrg(): Promise<OrgInfo> {
@@ -289,6 +305,14 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     if (session.api_key_handle != null) this.principal = { kind: 'apikey', handle: session.api_key_handle };
     else if (session.user_id != null) this.principal = { kind: 'user', userId: session.user_id };
     return { id: org.id, name: org.name };
+  }
+
+  /** The newest incident a lookup accepts, from the first page of its query. */
+  private async findIncident(lookup: IncidentLookup): Promise<IncidentView | undefined> {
+    for await (const page of this.queryIncidents({ conditions: lookup.conditions, sort: { field: 'create_date', direction: 'desc' }, pageSize: 20 })) {
+      return page.find((incident) => lookup.matches(incident));
+    }
+    return undefined;
   }
 
   private async readIncident(id: number): Promise<RawIncident | undefined> {
@@ -315,9 +339,15 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return (await this.http.request({ method: 'GET', path, operation, retry: 'idempotent', params: NAMES })).data;
   }
 
-  private async postSchema(path: string, operation: string, body: unknown): Promise<void> {
+  /** A customization create; `lookup` says whether SOAR holds it already, should the answer be lost. */
+  private async postSchema(path: string, operation: string, body: unknown, lookup: () => Promise<boolean>): Promise<void> {
     await this.connect();
-    await this.http.request({ method: 'POST', path, operation, retry: 'unsafe', body });
+    await this.http.request({ method: 'POST', path, operation, retry: 'unsafe', body, lookup });
+  }
+
+  /** Data table API name → its column API names. */
+  private async dataTables(): Promise<Record<string, string[]>> {
+    return toDataTables(parseBody(typesSchema, await this.get('/types', 'GET /types'), 'GET /types'));
   }
 
   /** `/artifact_types` lists custom types with their API names; older servers only have `/types/artifact`. */
@@ -335,6 +365,11 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
 
 function toDestinationView(d: { id: number; programmatic_name: string; api_keys?: (string | number)[] | null | undefined; users?: number[] | null | undefined }): MessageDestinationView {
   return { id: d.id, programmaticName: d.programmatic_name, apiKeys: (d.api_keys ?? []).map(String), users: d.users ?? [] };
+}
+
+/** SOAR reads an empty cell back as null (shown as ''). */
+function sameCells(stored: Record<string, string>, sent: Record<string, string>): boolean {
+  return Object.entries(sent).every(([column, value]) => (stored[column] ?? '') === value);
 }
 
 interface Conflict {

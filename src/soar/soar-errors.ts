@@ -26,7 +26,10 @@ export type FailedAttempt =
 export interface Classification {
   /** The call may succeed if made again later. */
   retryable: boolean;
-  /** The request certainly did not change anything on the server (429, connection refused). */
+  /**
+   * The request certainly never reached the server (no connection was made). Nothing else is
+   * certain: a 429, a 5xx, a timeout or a reset may come after SOAR acted (a gateway, a proxy).
+   */
   notProcessed: boolean;
   throttled: boolean;
   status: number | undefined;
@@ -51,7 +54,7 @@ export function classifyAttempt(failure: FailedAttempt): Classification {
   const { status } = failure;
   return {
     retryable: status === 429 || status >= 500,
-    notProcessed: status === 429,
+    notProcessed: false,
     throttled: status === 429,
     status,
     code: ibmErrorCode(failure.body),

@@ -31,7 +31,9 @@ export interface SoarHttpDeps {
 /**
  * `idempotent`: repeated on 5xx, 429 and network errors (GETs, query POSTs, PATCH — a replayed
  * PATCH is checked against its old values and re-planned by the client).
- * `unsafe`: a create; repeated only when the server certainly did not process it (429, refused).
+ * `unsafe`: a create. Re-sent at once only when it never reached SOAR (connection refused). After a
+ * 429, a 5xx, a timeout or a reset SOAR may have acted before the answer was lost: the create is
+ * re-sent only once its `lookup` says SOAR does not hold it, and never without one.
  */
 export type RetryMode = 'idempotent' | 'unsafe';
 
@@ -47,11 +49,19 @@ export interface SoarRequest {
   /** Statuses returned to the caller instead of thrown (404 for lookups, 409 for PATCH). */
   accept?: number[] | undefined;
   absolute?: boolean | undefined;
+  /**
+   * For an `unsafe` create: whether SOAR holds what an attempt whose answer was lost created. Asked
+   * after the usual backoff and before any re-send; true ends the call as if it had been answered.
+   */
+  lookup?: (() => Promise<boolean>) | undefined;
 }
 
 export interface SoarResponse {
   status: number;
+  /** Undefined when `found`. */
   data: unknown;
+  /** The answer was lost and the request's `lookup` found what it created: nothing was re-sent. */
+  found?: boolean;
 }
 
 type Attempt = { kind: 'response'; status: number; data: unknown; retryAfter: string | undefined } | FailedAttempt;
@@ -138,6 +148,29 @@ export class SoarHttp {
         operation: req.operation, status: c.status, code: c.code, attempt: attempts, delayMs: delay,
       });
       await this.deps.clock.sleep(delay);
+      if (req.retry !== 'unsafe' || c.notProcessed) continue;
+      const found = await this.lookUp(req, c);
+      if (found === false) continue;
+      this.report(req, started, { ok: found === true, status: c.status, code: c.code, attempts, throttleRetries });
+      // Could not ask: the create's own error, never a blind re-send (the caller's durable state asks later).
+      if (found === undefined) throw toServiceError(req.operation, c, this.authDescription(), this.shrink(req, failure));
+      return { status: c.status ?? 0, data: undefined, found: true };
+    }
+  }
+
+  /**
+   * Asks SOAR (the request's lookup) whether a create whose answer was lost took effect: true or
+   * false, or undefined when the lookup itself failed.
+   */
+  private async lookUp(req: SoarRequest, c: Classification): Promise<boolean | undefined> {
+    const context = { operation: req.operation, status: c.status, code: c.code };
+    try {
+      const found = await (req.lookup as () => Promise<boolean>)();
+      if (found) this.deps.logger.info('SOAR had acted on a create whose answer was lost; not sent again', context);
+      return found;
+    } catch (err) {
+      this.deps.logger.warn('SOAR could not be asked whether a create whose answer was lost took effect', { ...context, error: err });
+      return undefined;
     }
   }
 
@@ -148,7 +181,7 @@ export class SoarHttp {
 
   private nextDelay(req: SoarRequest, c: Classification, failure: FailedAttempt, attempts: number): number | undefined {
     if (!c.retryable || attempts >= this.policy.maxAttempts) return undefined;
-    if (req.retry === 'unsafe' && !c.notProcessed) return undefined;
+    if (req.retry === 'unsafe' && !c.notProcessed && req.lookup === undefined) return undefined;
     const retryAfter = failure.kind === 'status' ? failure.retryAfter : undefined;
     return retryDelay(this.policy, attempts, retryAfter, this.deps.clock.now(), this.deps.random ?? Math.random);
   }

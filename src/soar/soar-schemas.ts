@@ -38,6 +38,8 @@ export const incidentSchema = z.object({
   // Absent from some create answers; create_date is the best stand-in then.
   inc_last_modified_date: z.number().nullish(),
   create_date: z.number().nullish(),
+  // [I] Stamped by SOAR when the incident closes, cleared when it reopens.
+  end_date: z.number().nullish(),
   properties: z.record(z.string(), z.unknown()).nullish(),
   resolution_id: handle.nullish(),
 });
@@ -137,6 +139,7 @@ export function toIncidentView(raw: z.infer<typeof incidentSchema>): IncidentVie
     name: raw.name,
     planStatus: raw.plan_status,
     lastModified: raw.inc_last_modified_date ?? raw.create_date ?? 0,
+    ...(raw.plan_status === 'C' && typeof raw.end_date === 'number' ? { closedAt: raw.end_date } : {}),
     vers: raw.vers,
     properties: raw.properties ?? {},
     resolutionId: raw.resolution_id ?? null,

@@ -28,6 +28,11 @@ export interface FindingSnapshot {
 export interface Link extends FindingKey, FindingSnapshot {
   incidentId: number | null;
   incidentState: IncidentState;
+  /**
+   * When SOAR closed the incident (epoch ms), recorded when the daemon learns of a responder's close;
+   * null while open, when the daemon closed it itself, or when unknown.
+   */
+  closedAt: number | null;
   state: LinkState;
   /** Incident field values the daemon last wrote (the update template's output), for diffs. */
   applied: Record<string, unknown>;
@@ -39,7 +44,7 @@ export interface Link extends FindingKey, FindingSnapshot {
 interface LinkRow {
   account: string; region: string; detector_id: string; finding_id: string; finding_account: string;
   incident_id: number | null; updated_at: string; count: number; severity: number | null; archived: number;
-  incident_state: IncidentState; state: LinkState; applied: string; seen_cycle: number;
+  incident_state: IncidentState; closed_at: number | null; state: LinkState; applied: string; seen_cycle: number;
   created_at: number; changed_at: number;
 }
 
@@ -50,7 +55,7 @@ function toLink(row: LinkRow): Link {
     account: row.account, region: row.region, detectorId: row.detector_id, findingId: row.finding_id,
     findingAccount: row.finding_account, incidentId: row.incident_id, updatedAt: row.updated_at,
     count: row.count, severity: row.severity, archived: row.archived === 1,
-    incidentState: row.incident_state, state: row.state,
+    incidentState: row.incident_state, closedAt: row.closed_at, state: row.state,
     applied: JSON.parse(row.applied) as Record<string, unknown>,
     seenCycle: row.seen_cycle, createdAt: row.created_at, changedAt: row.changed_at,
   };
@@ -91,7 +96,7 @@ export class LinksRepo {
          ON CONFLICT (account, region, detector_id, finding_id) DO UPDATE SET
            finding_account = excluded.finding_account, updated_at = excluded.updated_at, count = excluded.count,
            severity = excluded.severity, archived = excluded.archived, incident_id = NULL, incident_state = 'open',
-           state = 'creating', applied = '{}', changed_at = excluded.changed_at`,
+           closed_at = NULL, state = 'creating', applied = '{}', changed_at = excluded.changed_at`,
       )
       .run({ ...keyParams(key), ...snapshotParams(snapshot), now });
   }
@@ -101,23 +106,25 @@ export class LinksRepo {
     this.db
       .prepare(
         `UPDATE links SET incident_id = @incidentId, state = @state, applied = @applied, incident_state = @incidentState,
-           changed_at = @now WHERE ${KEY_WHERE}`,
+           closed_at = NULL, changed_at = @now WHERE ${KEY_WHERE}`,
       )
       .run({ ...keyParams(key), incidentId, state, applied: JSON.stringify(applied), incidentState, now: this.now() });
   }
 
   /** Inserts a link rebuilt from SOAR (an empty database next to a populated SOAR). */
   /** Returns false when the finding already has a link (that one is kept). */
-  insertAdopted(key: FindingKey, snapshot: FindingSnapshot, incidentId: number, incidentState: IncidentState, applied: Record<string, unknown>): boolean {
+  insertAdopted(
+    key: FindingKey, snapshot: FindingSnapshot, incidentId: number, incidentState: IncidentState, applied: Record<string, unknown>, closedAt: number | null = null,
+  ): boolean {
     const now = this.now();
     return this.db
       .prepare(
         `INSERT OR IGNORE INTO links (account, region, detector_id, finding_id, finding_account, incident_id, updated_at,
-           count, severity, archived, incident_state, state, applied, created_at, changed_at)
+           count, severity, archived, incident_state, closed_at, state, applied, created_at, changed_at)
          VALUES (@account, @region, @detectorId, @findingId, @findingAccount, @incidentId, @updatedAt, @count,
-           @severity, @archived, @incidentState, 'adopted', @applied, @now, @now)`,
+           @severity, @archived, @incidentState, @closedAt, 'adopted', @applied, @now, @now)`,
       )
-      .run({ ...keyParams(key), ...snapshotParams(snapshot), incidentId, incidentState, applied: JSON.stringify(applied), now }).changes === 1;
+      .run({ ...keyParams(key), ...snapshotParams(snapshot), incidentId, incidentState, closedAt, applied: JSON.stringify(applied), now }).changes === 1;
   }
 
   /** The incident reflects the finding as of `snapshot`. */
@@ -140,10 +147,11 @@ export class LinksRepo {
     this.db.prepare(`UPDATE links SET state = @state, changed_at = @now WHERE ${KEY_WHERE}`).run({ ...keyParams(key), state, now: this.now() });
   }
 
-  setIncidentState(key: FindingKey, incidentState: IncidentState): void {
+  /** `closedAt`: when SOAR closed it, if known (a responder's close); cleared when the incident is open. */
+  setIncidentState(key: FindingKey, incidentState: IncidentState, closedAt: number | null = null): void {
     this.db
-      .prepare(`UPDATE links SET incident_state = @incidentState, changed_at = @now WHERE ${KEY_WHERE}`)
-      .run({ ...keyParams(key), incidentState, now: this.now() });
+      .prepare(`UPDATE links SET incident_state = @incidentState, closed_at = @closedAt, changed_at = @now WHERE ${KEY_WHERE}`)
+      .run({ ...keyParams(key), incidentState, closedAt: incidentState === 'closed' ? closedAt : null, now: this.now() });
   }
 
   setArchived(key: FindingKey, archived: boolean): void {

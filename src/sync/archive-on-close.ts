@@ -1,16 +1,18 @@
 import { ExternalServiceError, errorMessage, isRetryable } from '../errors.js';
-import { findingKeyString, parseFindingKey } from '../regions/finding.js';
+import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
 import type { Feedback, FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';
 import { addNoteOnce } from './durable-note.js';
+import { ARCHIVE_OP } from './archive-op.js';
 import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD, queryField } from './incident-fields.js';
-import { hasChanged, snapshotOf } from './finding-context.js';
+import { hasChanged, snapshotOf, updatedAfterClose } from './finding-context.js';
+import { syncClosedFinding } from './finding-sync.js';
 import type { SyncDeps } from './sync-deps.js';
 
-export const ARCHIVE_OP = 'archive';
+export { ARCHIVE_OP };
 const CLOSED_CHECK_META = 'soar_closed_checked_at';
 /** Re-read window for SOAR's last-modified dates (clock skew between the daemon and SOAR). */
 const SOAR_OVERLAP_MS = 5 * 60_000;
@@ -18,9 +20,10 @@ const SOAR_OVERLAP_MS = 5 * 60_000;
 const REFUSAL_BASE_MS = 30 * 60_000;
 
 /**
- * Incidents closed in SOAR since the last check (one paged query): each linked one is marked closed
- * and, with `aws_gd_archive_on_close`, its finding is queued for archiving. Incidents the daemon closed
- * itself are already marked closed, so they are never archived back (no loop).
+ * Incidents closed in SOAR since the last check (one paged query): each linked one is marked closed,
+ * with the time SOAR closed it, and, with `aws_gd_archive_on_close`, its finding is queued for
+ * archiving (after a look at its activity since the close). Incidents the daemon closed itself are
+ * already marked closed, so they are never archived back (no loop).
  */
 export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number): Promise<number> {
   const { store, soar, config } = deps;
@@ -39,14 +42,21 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
       const link = store.links.byIncident(incident.id);
       if (!link || link.incidentState === 'closed') continue;
       closed += 1;
-      const archivedField = incident.properties[FIELD.archived];
+      const archived = link.archived || incident.properties[FIELD.archived] === 'True';
+      // SOAR's end_date; without it the last modification, which is no earlier than the close.
+      const closedAt = incident.closedAt ?? incident.lastModified;
+      // The version the responder closed, when the daemon wrote it to the incident before the close (the
+      // link last changed before it): never activity after the close, even stamped in the close's second.
+      const closedOn = link.changedAt < closedAt ? versionOf(link) : undefined;
+      const payload = { incidentId: incident.id, resolution: incident.resolutionId ?? null, ...(closedOn ? { closedOn } : {}) };
       // One transaction: a link marked closed is never looked at again by this query, so its archive
       // must be queued in the same breath or not at all.
       store.transaction(() => {
-        store.links.setIncidentState(link, 'closed');
-        if (config.sync.archiveOnClose && !link.archived && archivedField !== 'True') {
-          store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), { incidentId: incident.id, resolution: incident.resolutionId ?? null });
-        }
+        store.links.setIncidentState(link, 'closed', closedAt);
+        if (config.sync.archiveOnClose && !archived) store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), payload);
+        // Not archiving, but the region pass already applied activity from after the close to the
+        // incident (the close was not known yet): no listing will bring it up again, the follow-up must.
+        else if (!archived && !closedOn && updatedAfterClose(link.updatedAt, closedAt)) store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), { ...payload, archive: false });
       });
     }
   }
@@ -55,9 +65,11 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
 }
 
 /**
- * Archives the queued findings, 50 per ArchiveFindings call and detector (after the feedback their
- * resolution maps to), then records it on each incident (the archived field and a note). Archiving an archived finding is harmless, so a crash
- * between the call and its record only repeats the call.
+ * Follows up the incidents closed in SOAR, 50 per detector: one GetFindings shows each finding's
+ * activity since its incident was closed (handled first, see `followUpActivity`), then ArchiveFindings
+ * (after the feedback their resolution maps to) and the record on each incident (the archived field
+ * and a note). Archiving an archived finding is harmless, so a crash between the call and its record
+ * only repeats the call.
  */
 export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string, FindingsSource>): Promise<Map<string, number>> {
   const archivedByRegion = new Map<string, number>();
@@ -68,7 +80,8 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
     payloads.set(op.key, op.payload);
     const link = linkFromKey(deps, op.key);
     // Reopened since (its finding recurred, aws_gd_on_recurrence = reopen): the close no longer stands.
-    if (!link || link.incidentState === 'open') {
+    // Archived meanwhile: nothing to follow up (a recurrence would need a listing of it, unarchived).
+    if (!link || link.incidentState === 'open' || (link.archived && op.payload.archive === false)) {
       deps.store.ops.complete(ARCHIVE_OP, op.key);
       continue;
     }
@@ -88,12 +101,17 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
     for (const batch of chunk(links, 50)) {
       let ready: Link[];
       try {
-        ready = await withoutUnseenVersions(deps, source, batch, payloads);
-        if (ready.length === 0) continue;
+        ready = await followUpActivity(deps, source, batch, payloads);
+      } catch (err) {
+        await recordRefusal(deps, batch, err);
+        continue;
+      }
+      if (ready.length === 0) continue;
+      try {
         await sendFeedback(deps, source, ready, payloads);
         await source.archiveFindings(first.region, first.detectorId, ready.map((l) => l.findingId));
       } catch (err) {
-        await recordRefusal(deps, batch, err);
+        await recordRefusal(deps, ready, err);
         continue;
       }
       for (const link of ready) deps.store.links.setArchived(link, true);
@@ -106,31 +124,70 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
 }
 
 /**
- * The findings of a batch that may be archived now (one GetFindings per 50). A finding GuardDuty
- * updated after the version its incident shows recurred while the responder was closing: archiving it
- * would swallow the recurrence. Its archive waits one cycle, so that the next region pass sees the
- * recurrence first and reopens the incident (which drops the archive) or, with
- * `aws_gd_on_recurrence = ignore`, records it (after which the archive goes ahead). A version is
- * held back only once: one the listing never returns (below the severity threshold) is archived the
- * next time. A finding already archived, or gone, is archived as before (harmless).
+ * Reads a batch's findings (one GetFindings per 50) and handles what GuardDuty saw since each incident
+ * was closed, before anything is archived; returns the links whose finding may be archived now.
+ *
+ * The cycle runs the region passes before it learns of closes, so a finding updated after a responder
+ * closed its incident has often been applied to it already, as an update: the version the link
+ * records is then no guide, the time SOAR closed the incident is. Activity after the close is a
+ * recurrence (`aws_gd_on_recurrence`: a reopened or new incident drops the archive; `ignore` lets it
+ * go ahead); a version from before the close that the incident does not show yet is added to it, then
+ * archived. A finding already archived, or gone, is archived as before (harmless). One that cannot be
+ * followed up now waits (with backoff) and is not archived meanwhile.
  */
-async function withoutUnseenVersions(
+async function followUpActivity(
   deps: SyncDeps, source: FindingsSource, batch: Link[], payloads: ReadonlyMap<string, Record<string, unknown>>,
 ): Promise<Link[]> {
   const { region, detectorId } = batch[0];
-  const current = new Map((await source.getFindings(region, detectorId, batch.map((l) => l.findingId))).map((f) => [f.Id, snapshotOf(f)]));
-  return batch.filter((link) => {
-    const snapshot = current.get(link.findingId);
-    if (!snapshot || snapshot.archived || !hasChanged(link, snapshot)) return true;
+  const findings = new Map((await source.getFindings(region, detectorId, batch.map((l) => l.findingId))).map((f) => [f.Id, f]));
+  const ready: Link[] = [];
+  for (let link of batch) {
     const key = findingKeyString(link);
-    const payload = payloads.get(key) ?? {};
-    if (payload.heldFor === snapshot.updatedAt) return true;
-    deps.store.ops.enqueue(ARCHIVE_OP, key, { ...payload, heldFor: snapshot.updatedAt });
-    deps.logger.info('Finding updated since its incident was closed: its archive waits for the next cycle to handle the recurrence', {
-      findingId: link.findingId, region, incidentId: link.incidentId,
-    });
-    return false;
-  });
+    const finding = findings.get(link.findingId);
+    if (finding && newActivity(link, finding, payloads.get(key)?.closedOn)) {
+      try {
+        assertWellFormed(finding);
+        const outcome = await syncClosedFinding(deps, finding, link);
+        if (outcome !== 'unchanged') deps.metrics.finding(outcome, region);
+        deps.logger.info('Finding active since its incident was closed in SOAR: followed up before any archive', {
+          findingId: link.findingId, region, incidentId: link.incidentId, updatedAt: finding.UpdatedAt, outcome,
+        });
+      } catch (err) {
+        const attempts = (deps.store.ops.get(ARCHIVE_OP, key)?.attempts ?? 0) + 1;
+        deps.store.ops.fail(ARCHIVE_OP, key, errorMessage(err), nextAttemptAt(deps.clock.now(), attempts, isRetryable(err)));
+        deps.logger.warn('Finding active since its incident was closed could not be followed up; not archived, retried later', {
+          findingId: link.findingId, region, incidentId: link.incidentId, error: err,
+        });
+        continue;
+      }
+      const now = deps.store.links.get(link);
+      // Reopened, or followed by a new incident: the close no longer stands.
+      if (!now || now.incidentState === 'open' || now.incidentId !== link.incidentId) {
+        deps.store.ops.complete(ARCHIVE_OP, key);
+        continue;
+      }
+      // As updated (what it applied): the archive's record on the incident diffs against it.
+      link = now;
+    }
+    if (payloads.get(key)?.archive === false) deps.store.ops.complete(ARCHIVE_OP, key);
+    else ready.push(link);
+  }
+  return ready;
+}
+
+/**
+ * A version the incident does not show, or activity after the incident was closed that it may show
+ * (applied before the close was known) unless it is the version the responder closed (`closedOn`).
+ */
+function newActivity(link: Link, finding: Finding, closedOn: unknown): boolean {
+  const snapshot = snapshotOf(finding);
+  if (snapshot.archived) return false;
+  if (hasChanged(link, snapshot)) return true;
+  return closedOn !== versionOf(snapshot) && link.closedAt !== null && updatedAfterClose(snapshot.updatedAt, link.closedAt);
+}
+
+function versionOf(v: { updatedAt: string; count: number }): string {
+  return `${v.updatedAt}#${v.count}`;
 }
 
 /**

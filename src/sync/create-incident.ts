@@ -1,6 +1,6 @@
 import type { Link } from '../store/links-repo.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
+import { appliedFromIncident, findIncidentForFinding, incidentLookup } from './find-incident.js';
 import { hasChanged, type FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, payloadArtifacts, readBack, writeRows } from './incident-content.js';
 import { replacedIncident } from './recurrence-op.js';
@@ -11,16 +11,18 @@ import { updateIncident } from './update-incident.js';
  * Creates the incident for a finding, exactly once.
  *
  * The link is written `creating` before the SOAR create and completed after it. A create whose answer
- * was lost (timeout, reset, 5xx after the server acted) leaves the link `creating`; the next attempt
- * looks the incident up by finding id before creating anything. Artifacts and the note go inline with
- * the create (one call); data-table rows follow, one call each.
+ * was lost (429, 5xx, timeout, reset: SOAR may have acted) is looked up by finding id before it is
+ * sent again, at once by the SOAR client and, if the call still fails, by the next attempt, which
+ * finds the link `creating`. The incident found is the one this create made (same payload: its note
+ * and artifacts inline). Artifacts and the note go inline with the create (one call); data-table rows
+ * follow, one call each.
  */
 export async function createIncident(deps: SyncDeps, ctx: FindingContext): Promise<number> {
   const { store, soar, templates } = deps;
   const payload = templates.renderCreate(ctx.template);
   const applied = templates.renderUpdate(ctx.template);
   store.links.beginCreate(ctx.key, ctx.snapshot);
-  const incident = await soar.createIncident(payload);
+  const incident = await soar.createIncident(payload, incidentLookup(ctx.key, replacedIncident(deps, ctx.key)));
   store.transaction(() => {
     store.links.attachIncident(ctx.key, incident.id, 'partial', applied);
     store.fingerprints.addArtifacts(incident.id, payloadArtifacts(payload));

@@ -1,5 +1,5 @@
 import type { RichText } from '../soar/case-system.js';
-import { htmlToText } from '../util/html-text.js';
+import { holdsNote } from '../soar/note-identity.js';
 import type { SyncDeps } from './sync-deps.js';
 
 export const NOTE_OP = 'note';
@@ -50,11 +50,7 @@ export async function postIntendedNote(deps: SyncDeps, incidentId: number, key: 
 export async function retryNote(deps: SyncDeps, incidentId: number, key: string, note: RichText): Promise<void> {
   const { store, soar } = deps;
   if (!store.notes.posted(key)) {
-    const wanted = noteIdentity(note);
-    const existing = await soar.listNotes(incidentId);
-    if (!existing.some((n) => noteIdentity({ format: 'text', content: n.text }) === wanted)) {
-      await soar.addNote(incidentId, note);
-    }
+    if (!holdsNote(await soar.listNotes(incidentId), note)) await soar.addNote(incidentId, note);
   }
   markPosted(deps, incidentId, key);
 }
@@ -64,18 +60,4 @@ function markPosted(deps: SyncDeps, incidentId: number, key: string): void {
     deps.store.notes.record(key, incidentId);
     deps.store.ops.complete(NOTE_OP, key);
   });
-}
-
-/** The visible text of a note, for comparing what we sent with what SOAR shows. */
-export function normalizeNoteText(note: RichText): string {
-  return note.format === 'html' ? htmlToText(note.content) : note.content.replace(/\s+/g, ' ').trim();
-}
-
-/**
- * What identifies a note when SOAR gives it back: its visible text without any whitespace. SOAR's
- * HTML-to-text conversion is not documented, and it need not put a space where one block element
- * (`</p><p>`, `</li><li>`) ends and the next begins, as our own conversion does.
- */
-function noteIdentity(note: RichText): string {
-  return normalizeNoteText(note).replace(/\s+/g, '');
 }

@@ -1,5 +1,5 @@
 import type { FindingKey } from '../regions/finding.js';
-import type { IncidentView } from '../soar/case-system.js';
+import type { IncidentLookup, IncidentView } from '../soar/case-system.js';
 import { FIELD, queryField } from './incident-fields.js';
 import type { SyncDeps } from './sync-deps.js';
 
@@ -10,16 +10,18 @@ import type { SyncDeps } from './sync-deps.js';
  * sought replaces that one, so an interrupted create of a recurrence does not adopt the old incident.
  */
 export async function findIncidentForFinding(deps: SyncDeps, key: FindingKey, newerThan?: number): Promise<IncidentView | undefined> {
-  const pages = deps.soar.queryIncidents({
-    conditions: [{ field: queryField(FIELD.findingId), method: 'equals', value: key.findingId }],
-    sort: { field: 'create_date', direction: 'desc' },
-    pageSize: 20,
-  });
-  for await (const page of pages) {
-    const match = page.find((incident) => belongsTo(incident, key) && (newerThan === undefined || incident.id > newerThan));
-    return match;
-  }
+  const lookup = incidentLookup(key, newerThan);
+  const pages = deps.soar.queryIncidents({ conditions: lookup.conditions, sort: { field: 'create_date', direction: 'desc' }, pageSize: 20 });
+  for await (const page of pages) return page.find(lookup.matches);
   return undefined;
+}
+
+/** The incident of a finding, as the SOAR client looks for it after a create whose answer was lost. */
+export function incidentLookup(key: FindingKey, newerThan?: number): IncidentLookup {
+  return {
+    conditions: [{ field: queryField(FIELD.findingId), method: 'equals', value: key.findingId }],
+    matches: (incident) => belongsTo(incident, key) && (newerThan === undefined || incident.id > newerThan),
+  };
 }
 
 function belongsTo(incident: IncidentView, key: FindingKey): boolean {

@@ -40,3 +40,19 @@ export function snapshotOf(finding: Finding): FindingSnapshot {
 export function hasChanged(link: { updatedAt: string; count: number }, snapshot: FindingSnapshot): boolean {
   return link.updatedAt !== snapshot.updatedAt || link.count !== snapshot.count;
 }
+
+/**
+ * True when a version of the finding is activity after its incident was closed (`closedAt`: SOAR's
+ * close time, epoch ms), judged by time and not by the version the link records: the region pass may
+ * have applied a version to the incident before the daemon learnt of the close.
+ *
+ * GuardDuty's `updatedAt` counts in whole seconds, so activity a few hundred milliseconds after the
+ * close may carry the close's own second. A version stamped in that second (or later) is counted as
+ * after the close: reopening a case a responder has just closed costs them a click, archiving
+ * activity nobody saw costs far more. An `updatedAt` that cannot be read counts as after, too. (The
+ * follow-up of a close exempts the version the incident showed when it was closed: see `closedOn`.)
+ */
+export function updatedAfterClose(updatedAt: string, closedAt: number): boolean {
+  const updated = Date.parse(updatedAt);
+  return !(updated < Math.floor(closedAt / 1000) * 1000);
+}

@@ -4,7 +4,7 @@ import { findingKeyString, type Finding, type FindingKey } from '../regions/find
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { completeIncident, createIncident, resumeCreate } from './create-incident.js';
-import { findingContext, hasChanged, snapshotOf, type FindingContext } from './finding-context.js';
+import { findingContext, hasChanged, snapshotOf, updatedAfterClose, type FindingContext } from './finding-context.js';
 import { recur } from './recurrence.js';
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
@@ -47,7 +47,36 @@ async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Pr
   }
   if (close) return closeForArchivedFinding(deps, ctx, link);
   if (!hasChanged(link, snapshot) && link.state !== 'gone') return 'unchanged';
-  if (link.incidentState === 'closed' && !snapshot.archived) return recur(deps, ctx, link);
+  if (link.incidentState === 'closed' && !snapshot.archived) return followClosed(deps, ctx, link);
+  await updateIncident(deps, ctx, link, { reason: 'updated' });
+  return 'updated';
+}
+
+/**
+ * A finding whose incident a responder closed, read by the SOAR phase when it learns of the close:
+ * the region pass may already have applied this very version to the incident (as an update, the close
+ * unknown), so the version the link records says nothing; the time of the close decides.
+ */
+export function syncClosedFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+  return deps.locks.run(findingKeyString(key), async () => {
+    const link = deps.store.links.get(key);
+    const snapshot = snapshotOf(finding);
+    if (!link || link.incidentState !== 'closed' || link.incidentId === null || snapshot.archived) return 'unchanged';
+    if (link.state === 'creating' || link.state === 'gone' || link.state === 'orphaned') return 'unchanged';
+    return followClosed(deps, findingContext(deps, finding, key), link);
+  });
+}
+
+/**
+ * A version of a finding whose incident is closed. Activity after the close (see `updatedAfterClose`)
+ * is a recurrence (`aws_gd_on_recurrence`), also when the incident already shows it; a version from
+ * before the close that the incident does not show yet is added to it, and it stays closed. When the
+ * close time is unknown (closed by the daemon, or before it was recorded), any new version recurs.
+ */
+async function followClosed(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+  const changed = hasChanged(link, ctx.snapshot);
+  if (link.closedAt === null ? changed : updatedAfterClose(ctx.snapshot.updatedAt, link.closedAt)) return recur(deps, ctx, link);
+  if (!changed) return 'unchanged';
   await updateIncident(deps, ctx, link, { reason: 'updated' });
   return 'updated';
 }

@@ -1,6 +1,6 @@
 import type { IncidentView } from '../soar/case-system.js';
 import { findingKeyString } from '../regions/finding.js';
-import { ARCHIVE_OP } from './archive-on-close.js';
+import { ARCHIVE_OP } from './archive-op.js';
 import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
 import { FIELD, queryField } from './incident-fields.js';
 import { finishInterruptedWork } from './interrupted-work.js';
@@ -81,7 +81,8 @@ function adoptOne(deps: SyncDeps, incident: IncidentView, accounts: readonly str
   };
   // One transaction: a closed link without its queued archive would never be archived.
   return deps.store.transaction(() => {
-    if (!deps.store.links.insertAdopted(key, snapshot, incident.id, closed ? 'closed' : 'open', appliedFromIncident(incident))) return false;
+    const closedAt = closed ? (incident.closedAt ?? incident.lastModified) : null;
+    if (!deps.store.links.insertAdopted(key, snapshot, incident.id, closed ? 'closed' : 'open', appliedFromIncident(incident), closedAt)) return false;
     // Closed while the database was lost: the closed-incident query starts afresh and would never
     // see it, so its archive is queued here (archiving an archived finding is harmless).
     if (closed && !archived && deps.config.sync.archiveOnClose) {

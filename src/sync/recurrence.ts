@@ -1,10 +1,10 @@
 import type { FindingOutcome } from '../health/metrics.js';
 import { findingKeyString, type FindingKey } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';
-import { ARCHIVE_OP } from './archive-on-close.js';
+import { ARCHIVE_OP } from './archive-op.js';
 import { createIncident } from './create-incident.js';
 import { addNoteOnce } from './durable-note.js';
-import type { FindingContext } from './finding-context.js';
+import { hasChanged, type FindingContext } from './finding-context.js';
 import { RECUR_NEW_OP, REOPEN_OP, type RecurNewPayload } from './recurrence-op.js';
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
@@ -17,17 +17,23 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
     return 'skipped';
   }
   if (policy === 'reopen') {
-    deps.store.transaction(() => {
-      deps.store.ops.enqueue(REOPEN_OP, findingKeyString(ctx.key), { incidentId: link.incidentId });
-      // The close no longer stands: an archive it queued must not run while the reopen is in flight.
-      deps.store.ops.complete(ARCHIVE_OP, findingKeyString(ctx.key));
-    });
+    const key = findingKeyString(ctx.key);
+    deps.store.ops.enqueue(REOPEN_OP, key, { incidentId: link.incidentId });
+    // The incident may already show this version: applied by the region pass before the close was
+    // known. Its update note is posted; the reopen gets a note of its own.
+    const shown = !hasChanged(link, ctx.snapshot);
     await updateIncident(deps, ctx, link, {
       reason: 'reopened',
       extraChanges: [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }],
       incidentState: 'open',
+      ...(shown ? { noteKey: `reopen:${key}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`, alwaysNote: true } : {}),
     });
-    deps.store.ops.complete(REOPEN_OP, findingKeyString(ctx.key));
+    // An archive the close queued is dropped only now: left pending by a reopen cut short, it reads the
+    // finding again, sees the activity after the close and reopens, never archives it unseen.
+    deps.store.transaction(() => {
+      deps.store.ops.complete(REOPEN_OP, key);
+      deps.store.ops.complete(ARCHIVE_OP, key);
+    });
     return 'reopened';
   }
   const previous = link.incidentId as number;

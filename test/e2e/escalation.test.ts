@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_FINDING_TYPES } from '../../emulators/aws/index.js';
 import type { AdminIncident } from '../../emulators/soar/index.js';
-import { changeFinding, findingOf, incidentOf, withStore } from './sync-helpers.js';
+import { changeFinding, findingOf, incidentOf, loseAnswerAndLookup, SOAR_OPS, withStore } from './sync-helpers.js';
 import { logLines, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -144,21 +144,31 @@ describe('nothing missed, nothing duplicated', () => {
 
   it('a create whose answer was lost is found again, not repeated', async () => {
     h = await startHarness({ findings: 6 });
-    // SOAR creates the incident, then the answer is lost (500 after processing).
+    // SOAR creates the incident, then the answer is lost (500 after processing): found in the same call.
     h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'after', statuses: [500] });
     const first = await h.once();
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(0);
     expect(h.incidents()).toHaveLength(6);
+    for (const incident of h.incidents()) expect(incident.tables.gd_finding_overview).toHaveLength(1);
+    // And when SOAR cannot be asked at once either (its lookup refused), by the next cycle.
+    h.aws.generateFindings({ count: 3, region: 'us-east-1', updatedAt: Date.now() - 1_000 });
+    loseAnswerAndLookup(h, SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, { mode: 'after' });
+    expect((await h.once()).code).toBe(1);
+    expect(h.incidents()).toHaveLength(9);
     const second = await h.once();
     expect(second.code).toBe(0);
-    expect(h.incidents()).toHaveLength(6);
+    expect(h.incidents()).toHaveLength(9);
     // The recovered incident got its data-table rows too.
     for (const incident of h.incidents()) expect(incident.tables.gd_finding_overview).toHaveLength(1);
   });
 
   it('a row whose answer was lost is not written twice', async () => {
     h = await startHarness({ findings: 4 });
-    h.soar.failNext('POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data', 1, { mode: 'after', statuses: [502] });
+    h.soar.failNext(SOAR_OPS.addRow, 1, { mode: 'after', statuses: [502] });
+    expect((await h.once()).code).toBe(0);
+    // And when SOAR cannot be asked at once either (its lookup refused), by the next cycle.
+    h.aws.generateFindings({ count: 2, region: 'us-east-1', updatedAt: Date.now() - 1_000 });
+    loseAnswerAndLookup(h, SOAR_OPS.addRow, SOAR_OPS.listRows, { mode: 'after', status: 502 });
     expect((await h.once()).code).toBe(1);
     expect((await h.once()).code).toBe(0);
     for (const incident of h.incidents()) {

@@ -91,3 +91,23 @@ export function makeRetriesDue(h: Harness, kind?: string): void {
 export function guardDutyCalls(h: Harness, operation: string): number {
   return h.aws.calls().counts[`guardduty:${operation}`] ?? 0;
 }
+
+export const SOAR_OPS = {
+  createIncident: 'POST /rest/orgs/{org}/incidents',
+  queryIncidents: 'POST /rest/orgs/{org}/incidents/query_paged',
+  addRow: 'POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data',
+  listRows: 'GET /rest/orgs/{org}/incidents/{id}/table_data/{table}',
+} as const;
+
+/**
+ * A create whose answer is lost (`after`: SOAR acted; `before`: it did not) and which SOAR cannot be
+ * asked about in the same call either (its lookup is refused), so the call gives up as a killed
+ * process would: the next attempt must finish it from what the database recorded. `skipLookups`:
+ * earlier calls of the lookup's operation in the same run (a first run's rebuild query of SOAR).
+ */
+export function loseAnswerAndLookup(
+  h: Harness, create: string, lookup: string, options: { mode: 'before' | 'after'; skipLookups?: number; status?: number },
+): void {
+  h.soar.failNext(create, 1, { mode: options.mode, statuses: [options.status ?? 500] });
+  h.soar.addFault({ operations: [lookup], skipFirst: options.skipLookups ?? 0, failNext: 1, statuses: [400] });
+}

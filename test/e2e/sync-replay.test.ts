@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUIRED_ON_CLOSE } from '../../emulators/soar/index.js';
 import { startHarness, type Harness } from './harness.js';
-import { changeFinding, findingOf, incidentOf, laterNotes, newFinding } from './sync-helpers.js';
+import { changeFinding, findingOf, incidentOf, laterNotes, loseAnswerAndLookup, newFinding, SOAR_OPS } from './sync-helpers.js';
 
 /**
  * Every sync write whose answer is lost (SOAR acted, then answered 5xx) or that fails outright is
@@ -81,12 +81,13 @@ describe('an update interrupted after SOAR acted is finished without duplicates'
 
 describe('a create cut short, then the finding changed: finishing it is an update the responder reads about', () => {
   it.each([
-    ['the create answer was lost', 'POST /rest/orgs/{org}/incidents', 'after'],
-    ['a row of the create failed', ROWS, 'before'],
-  ] as const)('%s', async (_what, operation, mode) => {
+    // The first run's rebuild query of SOAR comes before the create's lookup.
+    ['the create answer was lost', SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, 1, 'after'],
+    ['a row of the create failed', ROWS, SOAR_OPS.listRows, 0, 'before'],
+  ] as const)('%s', async (_what, operation, lookup, skipLookups, mode) => {
     h = await startHarness({ findings: 0 });
     const finding = newFinding(h, 'us-east-1', { serviceCount: 3 });
-    h.soar.failNext(operation, 1, { mode, statuses: [500] });
+    loseAnswerAndLookup(h, operation, lookup, { mode, skipLookups });
     expect((await h.once()).code).toBe(1);
     h.aws.updateFinding(finding.id, { recur: 4 });
     expect((await h.once()).code).toBe(0);
@@ -111,7 +112,7 @@ describe('a new incident for a recurrence (aws_gd_on_recurrence = new) whose cre
     h.soar.closeIncident(old);
     await h.once();
     h.aws.updateFinding(finding.id, { recur: 1 });
-    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode, statuses: [500] });
+    loseAnswerAndLookup(h, SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, { mode });
     expect((await h.once()).code).toBe(1);
     expect((await h.once()).code).toBe(0);
     const all = h.incidents().filter((i) => i.properties.aws_guardduty_finding_id === finding.id);
@@ -144,7 +145,7 @@ describe('an archived finding whose close failed while an interrupted create was
     h.soar.addIncidentField({ name: 'soc_close_code', label: 'SOC close code', inputType: 'text' });
     h.soar.setRequiredOnClose([...DEFAULT_REQUIRED_ON_CLOSE, 'soc_close_code']);
     const finding = newFinding(h);
-    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'after', statuses: [500] });
+    loseAnswerAndLookup(h, SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, { mode: 'after', skipLookups: 1 });
     expect((await h.once()).code).toBe(1);
     h.aws.archiveFindings([finding.id]);
     // The create is finished, then the close is refused (the template lacks the required field).
@@ -162,8 +163,8 @@ describe('an interrupted create whose finding is archived meanwhile', () => {
   it('creates nothing when the create never reached SOAR, and forgets the half-made link', async () => {
     h = await startHarness({ findings: 0 });
     const finding = newFinding(h);
-    // SOAR refuses the create before acting on it: the link stays `creating`.
-    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'before', statuses: [503] });
+    // SOAR refuses the create before acting on it, and cannot be asked: the link stays `creating`.
+    loseAnswerAndLookup(h, SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, { mode: 'before', status: 503, skipLookups: 1 });
     expect((await h.once()).code).toBe(1);
     expect(h.incidents()).toHaveLength(0);
     h.aws.archiveFindings([finding.id]);
@@ -176,7 +177,7 @@ describe('an interrupted create whose finding is archived meanwhile', () => {
   it('closes the incident when the create did reach SOAR', async () => {
     h = await startHarness({ findings: 0 });
     const finding = newFinding(h);
-    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'after', statuses: [502] });
+    loseAnswerAndLookup(h, SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, { mode: 'after', status: 502, skipLookups: 1 });
     expect((await h.once()).code).toBe(1);
     h.aws.archiveFindings([finding.id]);
     expect((await h.once()).code).toBe(0);

@@ -115,16 +115,23 @@ describe('setup: creating what is missing', () => {
     });
   });
 
-  it('does not re-send a schema creation that failed with a 500, and says the admin permission may be missing on 403', async () => {
+  it('looks a schema creation up before re-sending it after a lost answer (500, 429), and says the admin permission may be missing on 403', async () => {
     const scope = soar();
+    // The field was made before the 500: found, not made twice.
     scope.post(`${ORG}/types/incident/fields`).once().reply(500, ibmError('Internal Server Error'));
+    scope.get(`${ORG}/types/incident/fields`).query(true).reply(200, [{ id: 9, name: 'x', text: 'X', input_type: 'text', prefix: 'properties' }]);
+    // The data table was not made before the 429: not found, sent again.
+    scope.post(`${ORG}/types`).once().reply(429, ibmError('Too many requests'), { 'Retry-After': '2' });
+    scope.get(`${ORG}/types`).query(true).reply(200, {});
+    scope.post(`${ORG}/types`).once().reply(200, { type_id: 8, type_name: 'gd_t' });
     scope.post(`${ORG}/artifact_types`).once().reply(403, ibmError('Forbidden'));
     const { client, clock } = harness();
 
-    await expect(client.createIncidentField({ name: 'x', label: 'X', inputType: 'text' })).rejects.toMatchObject({ status: 500 });
+    await client.createIncidentField({ name: 'x', label: 'X', inputType: 'text' });
+    await client.createDataTable({ name: 'gd_t', label: 'T', columns: [] });
     await expect(client.createArtifactType({ name: 'y', label: 'Y', description: '' })).rejects.toMatchObject({
       status: 403, retryable: false, message: expect.stringContaining('lacks a permission'),
     });
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toEqual([499, 2_000]);
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../src/store/store.js';
 import { applyMigrations, openDatabase, schemaVersion } from '../../../src/store/database.js';
 import { LockRepo } from '../../../src/store/lock-repo.js';
+import { migrations } from '../../../src/store/migrations/index.js';
 import type { AppConfig } from '../../../src/config/app-config.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { retryPendingIfSettingsChanged } from '../../../src/sync/settings-change.js';
@@ -30,7 +31,7 @@ describe('database', () => {
     const store = freshStore();
     expect(fs.existsSync(path.join(dir, 'sub', 'state.db'))).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(schemaVersion(store.db)).toBe(2);
+    expect(schemaVersion(store.db)).toBe(Math.max(...migrations.map((m) => m.version)));
     store.close();
   });
 
@@ -57,6 +58,26 @@ describe('links', () => {
     expect(store.links.get(key)).toMatchObject({ state: 'synced', count: 3, applied: { severity_code: 'Medium' } });
     expect(store.links.byIncident(42)?.findingId).toBe('f1');
     store.close();
+  });
+
+  it("keeps when a responder's close happened until the incident is open again or replaced", () => {
+    const store = freshStore();
+    store.links.beginCreate(key, snapshot);
+    store.links.attachIncident(key, 42, 'partial', {});
+    store.links.markSynced(key, snapshot);
+    expect(store.links.get(key)?.closedAt).toBeNull();
+    store.links.setIncidentState(key, 'closed', 1_767_225_600_000);
+    expect(store.links.get(key)).toMatchObject({ incidentState: 'closed', closedAt: 1_767_225_600_000 });
+    store.close();
+    // Read back after a restart, then cleared by a reopen, and by a new incident for the finding.
+    const again = Store.open(path.join(dir, 'sub', 'state.db'), clock);
+    expect(again.links.get(key)?.closedAt).toBe(1_767_225_600_000);
+    again.links.setIncidentState(key, 'open');
+    expect(again.links.get(key)?.closedAt).toBeNull();
+    again.links.setIncidentState(key, 'closed', 1_767_225_700_000);
+    again.links.beginCreate(key, snapshot);
+    expect(again.links.get(key)).toMatchObject({ incidentState: 'open', closedAt: null });
+    again.close();
   });
 
   it('lists the open links a cycle did not see, for the archive check', () => {
