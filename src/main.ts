@@ -14,6 +14,7 @@ import type { AwsCredentialsMode, AwsCredentialsSource } from './regions/aws-cli
 import type { FindingsSource } from './regions/findings-source.js';
 import { createGuardDutySource } from './regions/guardduty-client.js';
 import { RegionDiscovery } from './regions/region-discovery.js';
+import { nodeSupportNotice } from './runtime-support.js';
 import type { CaseSystem, SchemaView } from './soar/case-system.js';
 import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
@@ -133,9 +134,8 @@ export function logStartup(app: App, command: string): void {
   if (soarClient.tlsVerificationDisabled) {
     logger.warn('TLS CERTIFICATE VERIFICATION IS DISABLED for SOAR ([resilient] cafile = false): anyone on the network path can read and change what is sent, including the API key. Point cafile at the CA that signed the SOAR certificate instead.');
   }
-  if (Number(process.versions.node.split('.')[0]) < 22) {
-    logger.info('Running on Node.js 20: AWS SDK releases after January 2027 require Node.js 22 (the container image runs Node.js 22)', { node: process.version });
-  }
+  const nodeNotice = nodeSupportNotice(process.versions.node);
+  if (nodeNotice) logger.info(nodeNotice, { node: process.version });
   logger.info('AWS credentials', describeAwsCredentials(config));
   if (config.aws.httpProxy || config.aws.httpsProxy) {
     logger.info('AWS calls use a proxy', { http: describeProxy(config.aws.httpProxy), https: describeProxy(config.aws.httpsProxy) });
