@@ -98,6 +98,29 @@ describe('the command line itself', () => {
     }
   });
 
+  it('package: an image reference App Host cannot pull is a usage error (exit 2, the option named), not a configuration problem', async () => {
+    const bad = await bare(['package', '--image', 'Registry.example.com/GuardDuty-SOAR']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain("error: option '--image <ref>' argument 'Registry.example.com/GuardDuty-SOAR' is invalid. Expected an image reference with a tag or digest");
+    expect(bad.stderr).toContain('end it with :TAG or @sha256:DIGEST');
+    expect(bad.stderr).toContain('Usage: guardduty-soar package [options]');
+    expect(bad.stderr).not.toMatch(/configuration/i);
+  });
+
+  it('package without --out writes into ./apphost and says so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-bare-'));
+    try {
+      const result = await runCli(['package'], { cwd: dir, env: { PATH: process.env.PATH } });
+      expect(result.code, result.stderr).toBe(0);
+      const [zip] = fs.readdirSync(path.join(dir, 'apphost'));
+      expect(result.stdout).toContain(`Wrote ${path.join(dir, 'apphost', zip ?? '')}\n`);
+      expect(fs.readdirSync(dir)).toEqual(['apphost']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('demo refuses fewer findings than its story changes, and honours the number asked for', async () => {
     for (const n of ['0', '1', '4']) {
       const refused = await bare(['demo', '--findings', n]);
