@@ -174,6 +174,24 @@ describe('configuration problems the operator meets first', () => {
     expect(result.stderr).not.toContain('demo-secret');
   });
 
+  it('an aws_gd_db_path below a file, or through a symbolic-link loop, is one sentence with the cause and the fix, no stack trace', async () => {
+    h = await startHarness({ findings: 0, setup: false });
+    fs.writeFileSync(path.join(h.dir, 'state'), '');
+    fs.symlinkSync(path.join(h.dir, 'loop-b'), path.join(h.dir, 'loop-a'));
+    fs.symlinkSync(path.join(h.dir, 'loop-a'), path.join(h.dir, 'loop-b'));
+    const cases = [
+      { dbPath: path.join(h.dir, 'state', 'sub', 'guardduty-soar.db'), cause: `${path.join(h.dir, 'state')} is a file, not a folder (ENOTDIR)` },
+      { dbPath: path.join(h.dir, 'loop-a', 'guardduty-soar.db'), cause: `${path.join(h.dir, 'loop-a')} is a symbolic link that leads back to itself (ELOOP)` },
+    ];
+    for (const { dbPath, cause } of cases) {
+      h.configure({ aws_gd_db_path: dbPath });
+      const result = await h.cli(['once', '--config', h.configPath]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^Cannot open the state database ${dbPath}: ${cause.replace(/[()]/g, '\\$&')}\\. [^\\n]+\\n$`));
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it('once with aws_gd_regions matching no region exits 2 naming the regex and the regions it was matched against', async () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^mars-' } });
     const result = await h.cli(['once', '--config', h.configPath]);
