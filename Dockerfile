@@ -30,7 +30,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY emulators ./emulators
 COPY templates ./templates
-COPY app.config.example ./
+# app.config.emulators: the demo's closing hint copies it (README, "By hand").
+COPY app.config.example app.config.emulators ./
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -57,6 +58,7 @@ COPY --from=build /build/dist/src ./dist/src
 COPY --from=build /build/dist/emulators ./dist/emulators
 COPY --from=build /build/templates ./templates
 COPY --from=build /build/app.config.example ./
+COPY --from=build /build/app.config.emulators ./
 # The working directory is the state volume, so the default aws_gd_db_path (./data/guardduty-soar.db)
 # lands in it; an explicit aws_gd_db_path should point inside it too.
 WORKDIR /var/lib/guardduty-soar
