@@ -180,7 +180,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     sources.set(identity.account, spec.source);
     discoveries.push(
       new RegionDiscovery({
-        source: spec.source, account: identity.account, regions: config.aws.regions,
+        source: spec.source, account: identity.account, regions: config.aws.regions, masterRegion: config.aws.masterRegion,
         intervalMs: config.polling.regionsIntervalMinutes * 60_000, store, clock, logger: logger.child({ account: identity.account }),
       }),
     );

@@ -196,8 +196,8 @@ describe('configuration problems the operator meets first', () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^mars-' } });
     const result = await h.cli(['once', '--config', h.configPath]);
     expect(result.code, result.stderr + result.stdout).toBe(2);
-    expect(result.stderr).toMatch(/aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(DescribeRegions in us-east-1\): [a-z0-9, -]*us-east-1, [a-z0-9, -]*; nothing was polled/);
-    expect(result.stderr).toContain('Fix: widen aws_gd_regions');
+    expect(result.stderr).toMatch(/aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(account 123456789012, DescribeRegions in us-east-1\): [a-z0-9, -]*us-east-1, [a-z0-9, -]*; nothing was polled/);
+    expect(result.stderr).toContain('Fix: Widen aws_gd_regions');
     expect(h.incidents()).toEqual([]);
   });
 
