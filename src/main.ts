@@ -22,7 +22,7 @@ import { Store } from './store/store.js';
 import type { LockOwner } from './store/lock-repo.js';
 import { Semaphore } from './util/concurrency.js';
 import { KeyedLock } from './util/keyed-lock.js';
-import { describeProxy, type ProxyRoute } from './util/proxy-routing.js';
+import { describeProxy, type ProxyRoute, type RouteCounts } from './util/proxy-routing.js';
 
 /**
  * The composition root: the only place (with the CLI entry) that reads the environment, and the one
@@ -56,6 +56,8 @@ export function buildLogger(config: AppConfig, io: Io): Logger {
 export interface AwsSourceSpec {
   label: string;
   source: FindingsSource;
+  /** Requests sent through the AWS proxy and straight to AWS so far. */
+  routed(): Record<'http' | 'https', RouteCounts>;
   /** Releases the source's keep-alive sockets. */
   close(): void;
 }
@@ -78,6 +80,11 @@ export interface BuildOptions {
   clock?: Clock;
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * One attempt per AWS and SOAR call, no retry (`check`): a diagnosis reports what happened at once;
+   * backing off against a refused port only delays the answer, and the daemon retries on its own.
+   */
+  singleAttempt?: boolean;
 }
 
 export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}): App {
@@ -86,9 +93,9 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const metrics = options.metrics ?? new Metrics();
   const templates = loadTemplates(config.templates);
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
-  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy });
+  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
   const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
-  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy });
+  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, maxAttempts: options.singleAttempt ? 1 : undefined });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
@@ -101,7 +108,9 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   };
 }
 
-function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined }): AwsSourceSpec[] {
+function buildAwsSources(
+  config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined; maxAttempts: number | undefined },
+): AwsSourceSpec[] {
   const { aws } = config;
   const proxy: ProxyRoute = { httpProxy: aws.httpProxy, httpsProxy: aws.httpsProxy, noProxy: deps.noProxy };
   const base: AwsCredentialsSource =
@@ -119,10 +128,10 @@ function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger
       : [{ label: base.kind === 'static' ? 'static keys' : 'default credential chain', credentials: base }];
   return modes.map(({ label, credentials }) => {
     const source = createGuardDutySource({
-      masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs,
+      masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs, maxAttempts: deps.maxAttempts,
       observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock,
     });
-    return { label, source, close: () => source.close() };
+    return { label, source, routed: () => source.routed(), close: () => source.close() };
   });
 }
 
