@@ -201,14 +201,35 @@ describe('configuration problems the operator meets first', () => {
     expect(h.incidents()).toEqual([]);
   });
 
-  it('a misspelt key: "did you mean" in the start-up warning and as a check warning; a misspelt required key in the "missing" error', async () => {
-    h = await startHarness({ findings: 1, config: { aws_gd_severity_treshold: '5', aws_gd_regions: '^us-east-1$' } });
-    const advice = 'Unknown key [fn_aws_guardduty] aws_gd_severity_treshold: did you mean aws_gd_severity_threshold?';
+  it('a misspelt key that decides what is escalated: once and run refuse to start (exit 2) naming it, check FAILs on it with "did you mean"', async () => {
+    h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
+    h.configure({ aws_gd_severity_treshold: '7' });
+    const line = fs.readFileSync(h.configPath, 'utf8').split('\n').findIndex((l) => l.startsWith('aws_gd_severity_treshold')) + 1;
+    const problem = 'fn_aws_guardduty.aws_gd_severity_treshold: found "7"; expected a key guardduty-soar reads; aws_gd_severity_treshold is not one, ' +
+      'so aws_gd_severity_threshold is not set and findings of every severity would be escalated';
+    const fix = `did you mean aws_gd_severity_threshold? Rename the key on line ${line}.`;
+    h.aws.resetCalls();
+    h.soar.resetCalls();
+    for (const command of ['once', 'run']) {
+      const result = await h.cli([command, '--config', h.configPath]);
+      expect(result.code, `${command}: ${result.stdout}${result.stderr}`).toBe(2);
+      expect(result.stderr).toContain(`  - ${problem}. Fix: ${fix}`);
+    }
+    expect(h.incidents()).toEqual([]);
+    expect(h.aws.calls().counts).toEqual({});
+    const check = await h.cli(['check', '--config', h.configPath]);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(`FAIL  configuration: ${problem}  Fix: ${fix}\n`);
+  });
+
+  it('any other misspelt key: "did you mean" once in the start-up log and once as a check warning; a misspelt required key in the "missing" error', async () => {
+    h = await startHarness({ findings: 1, config: { aws_gd_polling_intervl: '5', aws_gd_regions: '^us-east-1$' } });
+    const advice = 'Unknown key [fn_aws_guardduty] aws_gd_polling_intervl: did you mean aws_gd_polling_interval?';
     const once = await h.cli(['once', '--config', h.configPath]);
     expect(once.code).toBe(0);
-    expect(logLines(once.stdout)).toContainEqual(expect.objectContaining({ level: 'warn', message: advice }));
+    expect(logLines(once.stdout).filter((l) => l.message === advice)).toEqual([expect.objectContaining({ level: 'warn' })]);
     const check = await h.cli(['check', '--config', h.configPath]);
-    expect(check.stdout).toContain(`WARN  configuration: ${advice}`);
+    expect(check.stdout.split('\n').filter((l) => l.includes('aws_gd_polling_intervl'))).toEqual([`WARN  configuration: ${advice}`]);
     h.configure({ aws_gd_master_region: '', aws_gd_mastr_region: 'us-east-1' });
     const missing = await h.cli(['once', '--config', h.configPath]);
     expect(missing.code).toBe(2);
