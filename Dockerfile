@@ -12,7 +12,8 @@
 # When app.config changes, `run` exits with code 3 (the restart IBM's entrypoint does with kill -9):
 # App Host starts the pod again; under Docker, --restart does.
 
-# Node 24 LTS. The suite also runs on Node 20.19+ and 22 (package.json engines).
+# Node 24 LTS. The suite also runs on Node 20.19+ and 22 (package.json engines). src/runtime-support.ts
+# names this version in the start-up log; a unit test fails when the two differ.
 ARG NODE_VERSION=24
 
 # ---- build: compile TypeScript and the native SQLite module --------------------------------------
@@ -29,7 +30,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY emulators ./emulators
 COPY templates ./templates
-COPY app.config.example ./
+# app.config.emulators: the demo's closing hint copies it (README, "By hand").
+COPY app.config.example app.config.emulators ./
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -56,6 +58,7 @@ COPY --from=build /build/dist/src ./dist/src
 COPY --from=build /build/dist/emulators ./dist/emulators
 COPY --from=build /build/templates ./templates
 COPY --from=build /build/app.config.example ./
+COPY --from=build /build/app.config.emulators ./
 # The working directory is the state volume, so the default aws_gd_db_path (./data/guardduty-soar.db)
 # lands in it; an explicit aws_gd_db_path should point inside it too.
 WORKDIR /var/lib/guardduty-soar

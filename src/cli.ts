@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { imageProblem } from './apphost/app-package.js';
 import { ConfigError } from './errors.js';
 import type { Io } from './main.js';
 import { packageMeta } from './package-meta.js';
@@ -8,7 +9,7 @@ import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';
 import { healthcheckCommand } from './commands/healthcheck.js';
 import { onceCommand } from './commands/once.js';
-import { packageCommand } from './commands/package.js';
+import { DEFAULT_PACKAGE_DIR, packageCommand } from './commands/package.js';
 import { runCommand } from './commands/run.js';
 import { setupCommand } from './commands/setup.js';
 import { statusCommand } from './commands/status.js';
@@ -33,6 +34,12 @@ const integer = (name: string) => (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer.`);
   return n;
+};
+
+const imageReference = (value: string): string => {
+  const problem = imageProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
 };
 
 let exitCode = 0;
@@ -76,8 +83,9 @@ program.command('emulate').description('start the local AWS and SOAR emulators a
   .action(async (o: { awsPort: number; soarPort: number; stompPort: number; tls?: boolean; caFile?: string; regions: string; sampleFindings: number; latencyMs: number; soarApiKey: string; soarOrg: string }) =>
     settle(await emulateCommand(io, { ...o, regions: o.regions.split(',').map((r) => r.trim()).filter(Boolean) })));
 program.command('package').description('write the IBM App Host app package (app.json and export.res in app-<name>-<version>.zip)')
-  .option('--image <ref>', 'container image App Host pulls, REPO:TAG or REPO@sha256:DIGEST (default: guardduty-soar:<version>)')
-  .option('--out <dir>', 'folder to write the zip into', '.')
+  // A wrong reference is a mistake on the command line, not in app.config (which package never reads).
+  .addOption(new Option('--image <ref>', 'container image App Host pulls, REPO:TAG or REPO@sha256:DIGEST (default: guardduty-soar:<version>)').argParser(imageReference))
+  .option('--out <dir>', `folder to write the zip into (git ignores the default, ${DEFAULT_PACKAGE_DIR}/)`, DEFAULT_PACKAGE_DIR)
   .action((o: { image?: string; out: string }) => settle(packageCommand(io, o)));
 program.command('demo').description('the embedded default: emulators with sample findings, setup, and the real daemon for a few cycles')
   .option('--findings <n>', 'sample findings to start with (at least 5: the story changes five of them)', integer('--findings'), 24)

@@ -14,6 +14,7 @@ import type { AwsCredentialsMode, AwsCredentialsSource } from './regions/aws-cli
 import type { FindingsSource } from './regions/findings-source.js';
 import { createGuardDutySource } from './regions/guardduty-client.js';
 import { RegionDiscovery } from './regions/region-discovery.js';
+import { nodeSupportNotice } from './runtime-support.js';
 import type { CaseSystem, SchemaView } from './soar/case-system.js';
 import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
@@ -21,7 +22,7 @@ import { Store } from './store/store.js';
 import type { LockOwner } from './store/lock-repo.js';
 import { Semaphore } from './util/concurrency.js';
 import { KeyedLock } from './util/keyed-lock.js';
-import { describeProxy, type ProxyRoute } from './util/proxy-routing.js';
+import { describeProxy, type ProxyRoute, type RouteCounts } from './util/proxy-routing.js';
 
 /**
  * The composition root: the only place (with the CLI entry) that reads the environment, and the one
@@ -55,6 +56,8 @@ export function buildLogger(config: AppConfig, io: Io): Logger {
 export interface AwsSourceSpec {
   label: string;
   source: FindingsSource;
+  /** Requests sent through the AWS proxy and straight to AWS so far. */
+  routed(): Record<'http' | 'https', RouteCounts>;
   /** Releases the source's keep-alive sockets. */
   close(): void;
 }
@@ -77,6 +80,11 @@ export interface BuildOptions {
   clock?: Clock;
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * One attempt per AWS and SOAR call, no retry (`check`): a diagnosis reports what happened at once;
+   * backing off against a refused port only delays the answer, and the daemon retries on its own.
+   */
+  singleAttempt?: boolean;
 }
 
 export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}): App {
@@ -85,9 +93,9 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const metrics = options.metrics ?? new Metrics();
   const templates = loadTemplates(config.templates);
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
-  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy });
+  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
   const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
-  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy });
+  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, maxAttempts: options.singleAttempt ? 1 : undefined });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
@@ -100,7 +108,9 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   };
 }
 
-function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined }): AwsSourceSpec[] {
+function buildAwsSources(
+  config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined; maxAttempts: number | undefined },
+): AwsSourceSpec[] {
   const { aws } = config;
   const proxy: ProxyRoute = { httpProxy: aws.httpProxy, httpsProxy: aws.httpsProxy, noProxy: deps.noProxy };
   const base: AwsCredentialsSource =
@@ -118,10 +128,10 @@ function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger
       : [{ label: base.kind === 'static' ? 'static keys' : 'default credential chain', credentials: base }];
   return modes.map(({ label, credentials }) => {
     const source = createGuardDutySource({
-      masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs,
+      masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs, maxAttempts: deps.maxAttempts,
       observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock,
     });
-    return { label, source, close: () => source.close() };
+    return { label, source, routed: () => source.routed(), close: () => source.close() };
   });
 }
 
@@ -133,9 +143,8 @@ export function logStartup(app: App, command: string): void {
   if (soarClient.tlsVerificationDisabled) {
     logger.warn('TLS CERTIFICATE VERIFICATION IS DISABLED for SOAR ([resilient] cafile = false): anyone on the network path can read and change what is sent, including the API key. Point cafile at the CA that signed the SOAR certificate instead.');
   }
-  if (Number(process.versions.node.split('.')[0]) < 22) {
-    logger.info('Running on Node.js 20: AWS SDK releases after January 2027 require Node.js 22 (the container image runs Node.js 22)', { node: process.version });
-  }
+  const nodeNotice = nodeSupportNotice(process.versions.node);
+  if (nodeNotice) logger.info(nodeNotice, { node: process.version });
   logger.info('AWS credentials', describeAwsCredentials(config));
   if (config.aws.httpProxy || config.aws.httpsProxy) {
     logger.info('AWS calls use a proxy', { http: describeProxy(config.aws.httpProxy), https: describeProxy(config.aws.httpsProxy) });
@@ -180,7 +189,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     sources.set(identity.account, spec.source);
     discoveries.push(
       new RegionDiscovery({
-        source: spec.source, account: identity.account, regions: config.aws.regions,
+        source: spec.source, account: identity.account, regions: config.aws.regions, masterRegion: config.aws.masterRegion,
         intervalMs: config.polling.regionsIntervalMinutes * 60_000, store, clock, logger: logger.child({ account: identity.account }),
       }),
     );

@@ -17,13 +17,17 @@ let cached: PackageMeta | undefined;
  */
 export function packageMeta(): PackageMeta {
   if (cached) return cached;
+  const json = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string; description?: string };
+  return (cached = { name: json.name, version: json.version, description: json.description ?? '' });
+}
+
+/** The folder of this program's package.json: the clone, or the installed package (files it ships sit there). */
+export function packageRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
-      const json = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string; description?: string };
-      if (json.name === 'guardduty-soar' && json.version) {
-        return (cached = { name: json.name, version: json.version, description: json.description ?? '' });
-      }
+      const json = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'guardduty-soar' && json.version) return dir;
     }
     if (dirname(dir) === dir) throw new Error('The package.json of guardduty-soar was not found above the program');
   }

@@ -22,15 +22,18 @@ export interface AppPackage {
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const IMAGE = new RegExp(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127}|@sha256:[a-f0-9]{64})$`);
 
+const IMAGE_EXPECTED = 'an image reference with a tag or digest, e.g. registry.example.com/secops/guardduty-soar:0.1.0';
+const IMAGE_HINT = 'write the repository in lower case and end it with :TAG or @sha256:DIGEST (App Host pulls exactly that image)';
+
+/** What is wrong with an `--image` reference, as one sentence with the fix; undefined when App Host can pull it. */
+export function imageProblem(image: string): string | undefined {
+  return IMAGE.test(image) ? undefined : `Expected ${IMAGE_EXPECTED}: ${IMAGE_HINT}.`;
+}
+
 /** The image reference, checked; a ConfigError saying what is wrong and how to write it otherwise. */
 export function checkImage(image: string): string {
   if (IMAGE.test(image)) return image;
-  throw new ConfigError([{
-    key: '--image',
-    value: image,
-    expected: 'an image reference with a tag or digest, e.g. registry.example.com/secops/guardduty-soar:0.1.0',
-    hint: 'write the repository in lower case and end it with :TAG or @sha256:DIGEST (App Host pulls exactly that image)',
-  }]);
+  throw new ConfigError([{ key: '--image', value: image, expected: IMAGE_EXPECTED, hint: IMAGE_HINT }]);
 }
 
 export function buildAppPackage(options: { image?: string | undefined; now: Date }): AppPackage {

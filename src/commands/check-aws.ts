@@ -1,6 +1,8 @@
 import type { App, AwsSourceSpec } from '../main.js';
 import type { CheckOutput } from './check.js';
 import { explainFailure } from './check-hints.js';
+import { routeNote } from './check-soar.js';
+import type { RouteCounts } from '../util/proxy-routing.js';
 
 /** A finding id no detector has: GetFindings answers it with an empty list, so the call only tests the permission. */
 const PLACEHOLDER_FINDING_ID = '00000000000000000000000000000000';
@@ -13,20 +15,23 @@ const PLACEHOLDER_FINDING_ID = '00000000000000000000000000000000';
 export async function checkAws(app: App, spec: AwsSourceSpec, out: CheckOutput): Promise<void> {
   const { config } = app;
   const { source, label } = spec;
-  const step: Step = async (name, permission, run) => {
+  const step: Step = async (name, permission, run, note) => {
     try {
       return { value: await run() };
     } catch (err) {
       const { reason, fix } = explainFailure(err, 'aws', permission);
-      out({ verdict: 'FAIL', name, detail: reason, fix });
+      out({ verdict: 'FAIL', name, detail: `${reason}${note?.() ?? ''}`, fix });
       return undefined;
     }
   };
 
   const via = config.aws.roleArn || config.aws.roleArns.length > 0 ? 'sts:AssumeRole, then sts:GetCallerIdentity' : 'sts:GetCallerIdentity';
-  const identity = await step(`AWS identity (${label})`, via, () => source.identity());
+  // The first call says which way AWS traffic goes: through the proxy, or around it (NO_PROXY).
+  const before = spec.routed();
+  const route = (): string => awsRoute(app, before, spec.routed());
+  const identity = await step(`AWS identity (${label})`, via, () => source.identity(), route);
   if (!identity) return;
-  out({ verdict: 'OK', name: `AWS identity (${label})`, detail: `${identity.value.arn} (account ${identity.value.account})` });
+  out({ verdict: 'OK', name: `AWS identity (${label})`, detail: `${identity.value.arn} (account ${identity.value.account})${route()}` });
 
   const regions = await step('AWS regions', 'ec2:DescribeRegions', () => source.listRegions());
   if (!regions) return;
@@ -74,7 +79,17 @@ export async function checkAws(app: App, spec: AwsSourceSpec, out: CheckOutput):
   }
 }
 
-type Step = <T>(name: string, permission: string, run: () => Promise<T>) => Promise<{ value: T } | undefined>;
+type Step = <T>(name: string, permission: string, run: () => Promise<T>, note?: () => string) => Promise<{ value: T } | undefined>;
+
+/** Which way the first AWS call went (the endpoint's scheme has its own proxy), from what the routing agents did. */
+function awsRoute(app: App, before: Record<'http' | 'https', RouteCounts>, after: Record<'http' | 'https', RouteCounts>): string {
+  const { httpProxy, httpsProxy } = app.config.aws;
+  const notes = (['http', 'https'] as const).map((scheme) => {
+    const url = scheme === 'http' ? httpProxy : httpsProxy;
+    return routeNote(url === undefined ? undefined : { url }, before[scheme], after[scheme], 'the AWS endpoint');
+  });
+  return notes.find((n) => n !== '') ?? '';
+}
 
 /** GuardDuty lets only the administrator account archive: a member's credentials cannot close the loop. */
 async function checkArchive(app: App, spec: AwsSourceSpec, region: string, detectorId: string, out: CheckOutput, step: Step): Promise<void> {

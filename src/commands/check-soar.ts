@@ -1,9 +1,11 @@
+import type { ProxySettings } from '../config/app-config.js';
 import type { App } from '../main.js';
 import type { OrgInfo } from '../soar/case-system.js';
 import type { CheckLine, CheckOutput } from './check.js';
 import { explainFailure, type FailureClass } from './check-hints.js';
 import { checkFunctions } from './check-functions.js';
 import { findSchemaGaps } from './schema-plan.js';
+import { describeProxy, type RouteCounts } from '../util/proxy-routing.js';
 
 /** Which of the four connection checks a failure of the first SOAR call belongs to. */
 const STAGE: Partial<Record<FailureClass, Stage>> = {
@@ -27,8 +29,10 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<OrgInfo | u
   const { soar, config } = app;
   const url = new URL(config.soar.baseUrl);
   const names: Record<Stage, string> = { reachable: 'SOAR reachable', tls: 'SOAR TLS', credentials: 'SOAR credentials', org: 'SOAR org' };
+  const before = app.soarClient.routed;
+  const route = (): string => routeNote(config.soar.proxy, before, app.soarClient.routed, url.hostname);
   const passed: Record<Exclude<Stage, 'org'>, () => CheckLine> = {
-    reachable: () => ({ verdict: 'OK', name: names.reachable, detail: `${config.soar.baseUrl}${config.soar.resourcePrefix} answered${config.soar.proxy ? ' (through the [resilient] proxy)' : ''}` }),
+    reachable: () => ({ verdict: 'OK', name: names.reachable, detail: `${config.soar.baseUrl}${config.soar.resourcePrefix} answered${route()}` }),
     tls: () => tlsLine(app, url, names.tls),
     credentials: () => ({
       verdict: 'OK', name: names.credentials,
@@ -42,7 +46,7 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<OrgInfo | u
     const { class: cls, reason, fix } = explainFailure(err, 'soar');
     const failedAt = STAGE[cls] ?? 'reachable';
     for (const stage of stagesBefore(failedAt)) out(passed[stage]());
-    out({ verdict: 'FAIL', name: names[failedAt], detail: reason, fix });
+    out({ verdict: 'FAIL', name: names[failedAt], detail: `${reason}${failedAt === 'reachable' ? route() : ''}`, fix });
     return undefined;
   }
   for (const stage of stagesBefore('org')) out(passed[stage]());
@@ -50,6 +54,18 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<OrgInfo | u
   await checkSchema(app, out);
   await checkFunctions(app, org, out);
   return org;
+}
+
+/**
+ * Which way the session request went, said only from what the routing agent did: through the proxy,
+ * or around it because NO_PROXY names the host. Nothing when no proxy is configured.
+ */
+export function routeNote(proxy: ProxySettings | undefined, before: RouteCounts, after: RouteCounts, host: string): string {
+  if (!proxy) return '';
+  const where = `${describeProxy(proxy.url) ?? 'the proxy'}${proxy.source ? `, from ${proxy.source}` : ''}`;
+  if (after.proxy > before.proxy) return ` (through the proxy ${where})`;
+  if (after.direct > before.direct) return ` (directly: NO_PROXY excludes ${host} from the proxy ${where})`;
+  return '';
 }
 
 function tlsLine(app: App, url: URL, name: string): CheckLine {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, type App, type Io } from '../main.js';
@@ -6,6 +5,7 @@ import type { CycleDeps } from '../poller/run-cycle.js';
 import { recoverOnStart } from '../sync/recovery.js';
 import { retryPendingIfSettingsChanged } from '../sync/settings-change.js';
 import { describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
+import { describeStorageError, isStorageError } from './storage-error.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -89,19 +89,4 @@ function setupNeededMessage(orgName: string, missing: string[]): string {
 export function reportFatal(app: App, io: Io, what: string, err: unknown): void {
   app.logger.error(what, { error: err });
   io.stderr.write(`${what}: ${errorMessage(err)}\n`);
-}
-
-const STORAGE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM']);
-
-function isStorageError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && STORAGE_CODES.has(code);
-}
-
-/** The usual cause in a container: the state volume is missing or not writable by the daemon's user. */
-function describeStorageError(dbPath: string, err: unknown): string {
-  const uid = process.getuid?.();
-  return `Cannot open the state database ${dbPath}: ${errorMessage(err)}. The daemon's user${uid === undefined ? '' : ` (uid ${uid})`} ` +
-    `must be able to create and write files in ${path.dirname(dbPath)}; in the container image that is the volume ` +
-    '/var/lib/guardduty-soar (mount it writable, or set aws_gd_db_path to a writable place).';
 }

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmulators, type Emulators } from '../../emulators/index.js';
-import { EMULATOR_CA_FILE, EMULATOR_PORTS } from '../config/example-file.js';
 import type { Io } from '../main.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
+import { byHandStepsFrom } from './by-hand.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, prepare, startApp } from './command-support.js';
 import { functionsStory } from './demo-functions.js';
 import { DemoPrinter } from './demo-story.js';
@@ -37,7 +36,8 @@ export async function demoCommand(io: Io, options: { findings: number; verbose?:
     for (const service of ['GUARDDUTY', 'EC2', 'STS']) process.env[`AWS_ENDPOINT_URL_${service}`] = emulators.aws.url;
     out.heading('Local emulators');
     out.line(`AWS (GuardDuty, EC2, STS): ${emulators.aws.url}; SOAR: ${emulators.soar.url} (org "${emulators.soar.orgName}")`);
-    out.line(`GuardDuty holds ${emulators.aws.listFindings({}).length} sample findings in ${Object.keys(emulators.aws.detectors).length} regions; config: ${configPath}`);
+    // The config file is temporary (removed on exit): named only as such, never by its path.
+    out.line(`GuardDuty holds ${emulators.aws.listFindings({}).length} sample findings in ${Object.keys(emulators.aws.detectors).length} regions; the daemon reads a temporary app.config pointing at them`);
     return await runStory(io, out, emulators, configPath, options.verbose ?? false);
   } finally {
     await emulators.close();
@@ -102,7 +102,7 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
     const served = await functionsStory(app, deps, emulators, out, byFinding(refreshed));
     out.heading('Done');
     out.line(`${emulators.soar.listIncidents().length} incidents in SOAR for ${first.regions.length} regions; every cycle ${idle.ok ? 'succeeded' : 'reported failures'}; the SOAR functions ${served ? 'succeeded' : 'failed'}.`);
-    out.line(`Run it yourself: ${byHandEmulateCommand(io.cwd)}, then in another shell setup, once and status with app.config.emulators (README, "By hand").`);
+    printByHand(out, io.cwd);
     return idle.ok && served ? EXIT_OK : EXIT_FAILURE;
   } finally {
     app.close();
@@ -110,12 +110,18 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
 }
 
 /**
- * The README's "By hand" emulate line, runnable as printed: `guardduty-soar` is on PATH only when the
- * package is installed globally, so the CLI is named by its path from where the demo was started.
+ * How to run the same against the emulators without the demo (the README's "By hand"), as commands
+ * that run as printed from the folder the demo was started in: nothing it names is removed on exit.
  */
-function byHandEmulateCommand(cwd: string): string {
-  const cli = path.relative(cwd, fileURLToPath(new URL('../cli.js', import.meta.url)));
-  return `node ${cli} emulate --aws-port ${EMULATOR_PORTS.aws} --soar-port ${EMULATOR_PORTS.soar} --stomp-port ${EMULATOR_PORTS.stomp} --ca-file ${EMULATOR_CA_FILE} --sample-findings 20`;
+function printByHand(out: DemoPrinter, cwd: string): void {
+  const steps = byHandStepsFrom(cwd);
+  out.line();
+  out.line('Run it yourself (README, "By hand"). In this folder, start the emulators and leave them running:');
+  out.line(`  ${steps.emulate}`);
+  out.line('then, in another shell in this folder:');
+  for (const command of steps.script) out.line(`  ${command}`);
+  if (!steps.emulatorsConfigExists) out.line('(app.config.emulators is not installed with this copy of guardduty-soar: take it from the repository.)');
+  else if (fs.existsSync(path.join(cwd, 'app.config'))) out.line('(cp replaces the app.config of this folder: keep a copy of it first, or run these in another folder.)');
 }
 
 function writeDemoConfig(dir: string, emulators: Emulators): string {

@@ -1,6 +1,6 @@
-import { errorMessage } from '../errors.js';
-import type { App, Io } from '../main.js';
+import type { Io } from '../main.js';
 import { runCycle } from '../poller/run-cycle.js';
+import type { NoRegionMatchError } from '../regions/region-discovery.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
 import { progressForApp } from './progress-for-app.js';
 
@@ -14,8 +14,9 @@ export async function onceCommand(io: Io, options: { config?: string | undefined
     try {
       const deps = await prepare(app);
       const report = await runCycle({ ...deps, progress: display.listener });
-      // Discovery succeeded and kept no region at all: the regex is wrong, not the cycle.
-      if (report.discoveryErrors.length === 0 && report.regions.length === 0 && app.store.detectors.list().length === 0) return await noRegionMatches(app, io);
+      // No account has a region aws_gd_regions matches: the regex is wrong, not the cycle.
+      const unmatched = deps.discoveries.map((d) => d.unmatched);
+      if (unmatched.length > 0 && unmatched.every((e) => e !== undefined)) return noRegionMatches(io, unmatched);
       return report.ok ? EXIT_OK : EXIT_FAILURE;
     } finally {
       display.stop();
@@ -30,18 +31,7 @@ export async function onceCommand(io: Io, options: { config?: string | undefined
 }
 
 /** aws_gd_regions selects none of the enabled regions: a configuration problem, named with the regions it was matched against. */
-async function noRegionMatches(app: App, io: Io): Promise<number> {
-  const { aws } = app.config;
-  let against: string;
-  try {
-    const names = (await app.aws[0]?.source.listRegions() ?? []).map((r) => r.name).sort();
-    against = `the ${names.length} regions enabled for these credentials (DescribeRegions in ${aws.masterRegion}): ${names.join(', ')}`;
-  } catch (err) {
-    against = `the regions enabled for these credentials (listing them again failed: ${errorMessage(err)})`;
-  }
-  const message = `aws_gd_regions /${aws.regions.source}/ matches none of ${against}; nothing was polled. ` +
-    'Fix: widen aws_gd_regions (an unanchored, case-insensitive regex such as ^us- or ^(us-east-1|eu-west-1)$), or enable the opt-in regions you want.';
-  app.logger.error('No enabled AWS region matches aws_gd_regions', { pattern: aws.regions.source });
-  io.stderr.write(`${message}\n`);
+function noRegionMatches(io: Io, errors: NoRegionMatchError[]): number {
+  for (const err of errors) io.stderr.write(`${err.message} Fix: ${err.fix}\n`);
   return EXIT_USAGE;
 }

@@ -5,13 +5,19 @@ import type { Io } from '../main.js';
 import { EXIT_FAILURE, EXIT_OK } from './command-support.js';
 
 /**
+ * Where the zip goes without `--out`: a folder of its own, which the repository's .gitignore lists, so
+ * packaging in a clone never leaves an untracked zip beside the sources.
+ */
+export const DEFAULT_PACKAGE_DIR = 'apphost';
+
+/**
  * `guardduty-soar package [--image REPO:TAG] [--out DIR]`: writes the App Host app package. Reads
  * no app.config and talks to nothing: the package is the same for every org. The zip is written
  * under a temporary name and renamed, so an interrupted run never leaves a truncated package.
  */
 export function packageCommand(io: Io, options: { image?: string | undefined; out?: string | undefined }, now: Date = new Date()): number {
   const pkg = buildAppPackage({ image: options.image, now });
-  const dir = resolve(io.cwd, options.out ?? '.');
+  const dir = resolve(io.cwd, options.out ?? DEFAULT_PACKAGE_DIR);
   const path = join(dir, pkg.fileName);
   const partial = `${path}.partial`;
   try {

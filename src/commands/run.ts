@@ -36,6 +36,8 @@ interface CycleTrack {
   lastCompletedAt: number | undefined;
   lastCompletedOk: boolean | undefined;
   stopping: boolean;
+  /** Why polling cannot do anything until the operator acts (aws_gd_regions matches no region), for /readyz. */
+  notReady: string | undefined;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
     return EXIT_FAILURE;
   }
   const { logger, clock, config } = app;
-  const track: CycleTrack = { lastCompletedAt: undefined, lastCompletedOk: undefined, stopping: false };
+  const track: CycleTrack = { lastCompletedAt: undefined, lastCompletedOk: undefined, stopping: false, notReady: undefined };
   const prepared = sharedPreparation(app);
   const scheduler = new Scheduler({ intervalMinutes: config.polling.pollingIntervalMinutes, clock, logger, runCycle: cycleRunner(app, track, prepared, progressForApp(app, io)) });
   let listener: FunctionsListener;
@@ -199,9 +201,17 @@ function cycleRunner(app: App, track: CycleTrack, prepared: () => Promise<CycleD
     if (!signal.aborted) {
       track.lastCompletedAt = app.clock.now();
       track.lastCompletedOk = report.ok;
+      track.notReady = nothingToPoll(deps);
     }
     if (!report.ok) throw new Error('the cycle had failures (see the region summaries)');
   };
+}
+
+/** No account has a region aws_gd_regions matches: every cycle runs and polls nothing, so the daemon is not ready. */
+function nothingToPoll(deps: CycleDeps): string | undefined {
+  const unmatched = deps.discoveries.map((d) => d.unmatched);
+  if (unmatched.length === 0 || unmatched.some((e) => e === undefined)) return undefined;
+  return unmatched.map((e) => `${e?.message} Fix: ${e?.fix}`).join(' ');
 }
 
 async function startHealth(app: App, scheduler: Scheduler, track: CycleTrack, listener: FunctionsListener, host: string): Promise<HealthServer | undefined> {
@@ -214,6 +224,7 @@ async function startHealth(app: App, scheduler: Scheduler, track: CycleTrack, li
       lastCompletedAt: () => track.lastCompletedAt,
       lastCompletedOk: () => track.lastCompletedOk,
       stopping: () => track.stopping,
+      notReadyReason: () => track.notReady,
       functions: () => listener.state(),
     },
   });

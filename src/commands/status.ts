@@ -9,6 +9,7 @@ import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
 import type { InvocationSummary } from '../store/invocations-repo.js';
 import { LOCK_STALE_MS } from './command-support.js';
+import { describeStorageError, isStorageError } from './storage-error.js';
 
 /** What `guardduty-soar status` shows: read from SQLite only, no network. */
 export interface StatusReport {
@@ -223,7 +224,14 @@ export function statusCommand(io: Io, options: { config?: string | undefined; js
     io.stderr.write(`No state yet: ${dbPath} does not exist (the daemon creates it on its first cycle).\n`);
     return 1;
   }
-  const store = Store.open(dbPath, () => Date.now(), { readonly: true });
+  let store: Store;
+  try {
+    store = Store.open(dbPath, () => Date.now(), { readonly: true });
+  } catch (err) {
+    if (!isStorageError(err)) throw err;
+    io.stderr.write(`${describeStorageError(dbPath, err)}\n`);
+    return 1;
+  }
   try {
     const report = readStatus(store, Date.now());
     io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);

@@ -12,6 +12,8 @@ export type SeverityBand = 'Low' | 'Medium' | 'High' | 'Critical';
 export interface ProxySettings {
   /** e.g. `http://user:pass@proxy:3128`. */
   url: string;
+  /** Where it was set, for messages: `[resilient] proxy_host`, or the environment variable. */
+  source?: string;
 }
 
 export interface SoarConfig {

@@ -128,5 +128,5 @@ function readProxy(r: Resilient, rc: ReadContext): ProxySettings | undefined {
     if (v.proxy_password !== undefined) for (const s of [password.slice(1), `${user}${password}`]) rc.secrets.add(s);
   }
   const port = v.proxy_port === undefined ? '' : `:${v.proxy_port}`;
-  return { url: `${host.scheme}://${credentials}${host.host}${port}` };
+  return { url: `${host.scheme}://${credentials}${host.host}${port}`, source: '[resilient] proxy_host' };
 }

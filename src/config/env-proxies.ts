@@ -9,10 +9,16 @@ type Env = Readonly<Record<string, string | undefined>>;
  * proxy to a pod this way; neither the AWS SDK nor our axios instance would look at them.
  */
 export function environmentProxy(env: Env, scheme: 'http' | 'https'): string | undefined {
-  const raw = scheme === 'https' ? env.https_proxy ?? env.HTTPS_PROXY : env.http_proxy ?? env.HTTP_PROXY;
-  const value = raw?.trim();
-  if (!value) return undefined;
-  return withDefaultScheme(value, 'http');
+  return environmentProxySetting(env, scheme)?.url;
+}
+
+/** The same, with the name of the variable it came from. */
+function environmentProxySetting(env: Env, scheme: 'http' | 'https'): { url: string; source: string } | undefined {
+  const names = scheme === 'https' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+  const name = names.find((n) => env[n] !== undefined);
+  const value = name === undefined ? undefined : env[name]?.trim();
+  if (!name || !value) return undefined;
+  return { url: withDefaultScheme(value, 'http'), source: `the environment's ${name}` };
 }
 
 /**
@@ -24,13 +30,13 @@ export function withEnvironmentProxies(config: AppConfig, env: Env): AppConfig {
   const http = environmentProxy(env, 'http');
   const https = environmentProxy(env, 'https');
   if (!http && !https) return config;
-  const soarScheme = config.soar.baseUrl.toLowerCase().startsWith('https:') ? https : http;
+  const soarScheme = environmentProxySetting(env, config.soar.baseUrl.toLowerCase().startsWith('https:') ? 'https' : 'http');
   const secrets = new Set(config.secrets);
   for (const url of [http, https]) if (url) for (const s of urlSecrets(url)) secrets.add(s);
   return {
     ...config,
     aws: { ...config.aws, httpProxy: config.aws.httpProxy ?? http, httpsProxy: config.aws.httpsProxy ?? https },
-    soar: { ...config.soar, proxy: config.soar.proxy ?? (soarScheme ? { url: soarScheme } : undefined) },
+    soar: { ...config.soar, proxy: config.soar.proxy ?? soarScheme },
     secrets: [...secrets],
   };
 }

@@ -26,6 +26,12 @@ export interface KeySpec<T> {
   sample?: string;
   /** Starts a titled group of keys in app.config.example. */
   group?: string;
+  /**
+   * For a key that narrows which findings are escalated: what is escalated while it is not set (e.g.
+   * "findings of every severity"). A misspelling of such a key leaves it unset, so the daemon would
+   * escalate more than the operator wrote: that is a configuration problem, not a warning.
+   */
+  unsetEscalates?: string;
   parse: Parser<T>;
 }
 

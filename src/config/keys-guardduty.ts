@@ -85,12 +85,14 @@ export const GUARDDUTY_KEYS = {
     doc: 'Minimum GuardDuty severity (0-10, decimals allowed); 0 or empty: no minimum.',
     example: '7',
     defaultDoc: 'none',
+    unsetEscalates: 'findings of every severity',
     parse: numberIn({ min: 0, max: 10 }),
   }),
   aws_gd_lookback_interval: key({
     doc: 'Minutes to look back when a region has no cursor yet; 0 or empty: every finding GuardDuty retains.',
     example: '60',
     defaultDoc: 'none',
+    unsetEscalates: 'at the first poll of each region, every finding GuardDuty retains (up to 90 days)',
     parse: minutes(0, true),
   }),
   aws_gd_cursor_overlap: key({
@@ -103,18 +105,26 @@ export const GUARDDUTY_KEYS = {
     group: 'Which findings',
     doc: 'Only findings of these accounts (comma-separated 12-digit ids).',
     example: '111111111111, 222222222222',
+    unsetEscalates: 'findings of every account',
     parse: accountList,
   }),
-  aws_gd_accounts_exclude: key({ doc: 'Never findings of these accounts.', example: '333333333333', parse: accountList }),
+  aws_gd_accounts_exclude: key({
+    doc: 'Never findings of these accounts.',
+    example: '333333333333',
+    unsetEscalates: 'the findings of the accounts it names',
+    parse: accountList,
+  }),
   aws_gd_include_sample_findings: key({ doc: 'Escalate GuardDuty sample findings too.', example: 'true', default: 'false', parse: bool }),
   aws_gd_finding_types_include: key({
     doc: 'Regex on the finding type: only matching types (unanchored, case-insensitive).',
     example: '^(Backdoor|CryptoCurrency|Trojan):',
+    unsetEscalates: 'findings of every type',
     parse: pythonRegex,
   }),
   aws_gd_finding_types_exclude: key({
     doc: 'Regex on the finding type: never matching types.',
     example: '^Recon:EC2/Port',
+    unsetEscalates: 'the finding types it matches',
     parse: pythonRegex,
   }),
   aws_gd_finding_criteria: key({
@@ -122,6 +132,7 @@ export const GUARDDUTY_KEYS = {
       'Extra ListFindings criteria as JSON: field -> {operator: value}; operators equals, notEquals, ' +
       'greaterThan, greaterThanOrEqual, lessThan, lessThanOrEqual.',
     example: '{"resource.resourceType": {"equals": ["Instance", "S3Bucket"]}}',
+    unsetEscalates: 'the findings its criteria leave out',
     parse: findingCriteria,
   }),
   aws_gd_functions: key({

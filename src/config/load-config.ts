@@ -7,6 +7,7 @@ import type { AppConfig } from './app-config.js';
 import { buildAwsConfig, buildPollingConfig } from './build-aws.js';
 import { buildFunctionsConfig, buildSoarConfig } from './build-soar.js';
 import { findInvalidUtf8, parseIni, type IniDocument, type IniEntry } from './ini.js';
+import type { KeyTable } from './key-spec.js';
 import { FN_KEYS, FN_SECTION, SECTIONS, type SectionSpec } from './keys.js';
 import { INTEGRATIONS_KEYS, RESILIENT_KEYS } from './keys-resilient.js';
 import { readSection, type ReadContext } from './read-section.js';
@@ -130,7 +131,8 @@ function pointMissingKeysAtTypos(doc: IniDocument, problems: ConfigProblem[]): v
 export function loadDbPath(options: Omit<LoadConfigOptions, 'templatesDir'>): string {
   const doc = parseIni(readConfigText(options.path));
   const rc = readContext(doc, { ...options, templatesDir: '' });
-  const fn = readSection(FN_SECTION, { aws_gd_db_path: FN_KEYS.aws_gd_db_path }, sectionEntries(doc, SECTIONS[2], rc), rc);
+  // Misspelt filter keys are the daemon's business, not status's: it escalates nothing.
+  const fn = readSection(FN_SECTION, { aws_gd_db_path: FN_KEYS.aws_gd_db_path }, sectionEntries(doc, SECTIONS[2], rc, { lenient: true }), rc);
   if (rc.problems.length > 0) throw new ConfigError(rc.problems);
   return fn.values.aws_gd_db_path ?? '';
 }
@@ -179,13 +181,47 @@ function readConfigText(path: string): string {
   return bytes.toString('utf8');
 }
 
-/** The section's entries over `[DEFAULT]`'s (configparser semantics); unknown own keys → warnings. */
-function sectionEntries(doc: IniDocument, spec: SectionSpec, rc: ReadContext): Map<string, IniEntry> {
+/**
+ * The section's entries over `[DEFAULT]`'s (configparser semantics). An unknown own key is a warning,
+ * unless it stands for a key that narrows what is escalated (then a problem, see below).
+ */
+function sectionEntries(doc: IniDocument, spec: SectionSpec, rc: ReadContext, options: { lenient?: boolean } = {}): Map<string, IniEntry> {
   const own = doc.sections.get(spec.name)?.entries ?? new Map<string, IniEntry>();
-  for (const name of own.keys()) {
-    if (!Object.hasOwn(spec.keys, name) && !spec.tolerated(name)) rc.warnings.push(unknownKeyWarning(spec, name, SECTIONS));
+  for (const [name, entry] of own) {
+    if (Object.hasOwn(spec.keys, name) || spec.tolerated(name)) continue;
+    const problem = options.lenient ? undefined : escalationTypo(doc, spec, name, entry);
+    if (problem) rc.problems.push(problem);
+    else rc.warnings.push(unknownKeyWarning(spec, name, SECTIONS));
   }
   return new Map([...doc.defaults, ...own]);
+}
+
+/**
+ * An unknown key standing for a filter key (aws_gd_severity_treshold, or aws_gd_severity_threshold
+ * under [resilient]) while the file does not set that key where it is read. The filter is then not in
+ * force, and the daemon would escalate what the operator meant to leave out: SOAR filling with
+ * incidents nobody can un-create is worse than a daemon that refuses to start until the line is
+ * renamed. A misspelling beside the real key changes nothing and stays a warning.
+ */
+function escalationTypo(doc: IniDocument, spec: SectionSpec, written: string, entry: IniEntry): ConfigProblem | undefined {
+  const keys: KeyTable = FN_KEYS;
+  const misplaced = spec.name !== FN_SECTION && Object.hasOwn(keys, written);
+  const meant = misplaced ? written : spec.name === FN_SECTION ? closestName(written, Object.keys(keys)) : undefined;
+  const escalates = meant === undefined ? undefined : keys[meant]?.unsetEscalates;
+  if (meant === undefined || escalates === undefined) return undefined;
+  if (doc.sections.get(FN_SECTION)?.entries.has(meant) || doc.defaults.has(meant)) return undefined;
+  if (misplaced) {
+    return {
+      key: `${spec.name}.${written}`, value: entry.value,
+      expected: `${written} under [${FN_SECTION}], where it is read; here it is ignored, so ${escalates} would be escalated`,
+      hint: `move line ${entry.line} into the [${FN_SECTION}] section.`,
+    };
+  }
+  return {
+    key: `${FN_SECTION}.${written}`, value: entry.value,
+    expected: `a key guardduty-soar reads; ${written} is not one, so ${meant} is not set and ${escalates} would be escalated`,
+    hint: `did you mean ${meant}? Rename the key on line ${entry.line}.`,
+  };
 }
 
 /** Section names are case-sensitive in configparser: `[Resilient]` is another app's section. */

@@ -17,6 +17,8 @@ export interface HealthState {
   lastCompletedOk(): boolean | undefined;
   /** True once SIGTERM arrived: the process is going away. */
   stopping(): boolean;
+  /** Why cycles run but can do nothing until the operator acts (aws_gd_regions matches no region). */
+  notReadyReason?: () => string | undefined;
   /** When the process started (readiness grace before the first cycle ends). */
   startedAt: number;
   /** Milliseconds between cycles; 0 when polling is disabled. */
@@ -128,6 +130,9 @@ function pollingReadiness(state: HealthState): [number, Record<string, unknown>]
   };
   if (state.stopping()) return [503, { status: 'stopping', ...lastCycle }];
   if (state.intervalMs <= 0) return [200, { status: 'ok', polling: 'disabled' }];
+  // Cycles complete, so the window alone would call this ready; but they poll nothing.
+  const reason = state.notReadyReason?.();
+  if (reason) return [503, { status: 'not ready: nothing is polled', reason, ...lastCycle }];
   const window = 2 * state.intervalMs;
   const windowSeconds = window / 1000;
   if (last === undefined) {

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
-import type { DetectorTarget, RegionDiscovery } from '../regions/region-discovery.js';
+import { NoRegionMatchError, type DetectorTarget, type RegionDiscovery } from '../regions/region-discovery.js';
 import type { RichText } from '../soar/case-system.js';
 import { detectClosedIncidents, runArchiveOps } from '../sync/archive-on-close.js';
 import { NOTE_OP, retryNote } from '../sync/durable-note.js';
@@ -78,7 +78,13 @@ async function discover(deps: CycleDeps): Promise<{ targets: DetectorTarget[]; e
       targets.push(...(await discovery.current()));
     } catch (err) {
       errors.push(errorMessage(err));
-      deps.logger.error('Region discovery failed; retrying next cycle', { error: err });
+      if (err instanceof NoRegionMatchError) {
+        deps.logger.error('No enabled AWS region matches aws_gd_regions; nothing is polled', {
+          account: err.account, pattern: err.pattern, enabledRegions: err.enabled, fix: err.fix,
+        });
+      } else {
+        deps.logger.error('Region discovery failed; retrying next cycle', { error: err });
+      }
     }
   }
   return { targets, errors };

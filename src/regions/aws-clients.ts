@@ -6,7 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { systemClock, type Clock } from '../clock.js';
-import { createRoutingAgent, type ProxyRoute } from '../util/proxy-routing.js';
+import { createRoutingAgent, type ProxyRoute, type RouteCounts, type RoutingHttpAgent } from '../util/proxy-routing.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
 
@@ -73,15 +73,17 @@ export async function withCallStats<T>(run: () => Promise<T>): Promise<{ result:
 
 export class AwsClients {
   private readonly handler: NodeHttpHandler;
+  private readonly agents: Record<'http' | 'https', RoutingHttpAgent>;
   private readonly credentials: CredentialProvider | Credentials;
   private readonly cache = new Map<string, GuardDutyClient | EC2Client | STSClient | S3Client>();
 
   constructor(private readonly options: AwsClientsOptions) {
     const timeout = options.timeoutMs ?? 30_000;
     const route = options.proxy ?? {};
+    this.agents = { http: createRoutingAgent(false, route), https: createRoutingAgent(true, route) };
     this.handler = new NodeHttpHandler({
-      httpAgent: createRoutingAgent(false, route),
-      httpsAgent: createRoutingAgent(true, route),
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
       requestTimeout: timeout,
       // Without this the handler only logs a warning when requestTimeout passes (smithy keeps the
       // old socket-idle behaviour by default); we want a TimeoutError the SDK can retry.
@@ -89,6 +91,11 @@ export class AwsClients {
       connectionTimeout: Math.min(timeout, 10_000),
     });
     this.credentials = this.buildCredentials(options.credentials);
+  }
+
+  /** Requests sent through the proxy and straight to AWS so far, by the endpoints' scheme (each has its proxy). */
+  get routed(): Record<'http' | 'https', RouteCounts> {
+    return { http: { ...this.agents.http.routed }, https: { ...this.agents.https.routed } };
   }
 
   get masterRegion(): string {

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { ServiceName } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
+import type { RouteCounts } from '../util/proxy-routing.js';
 import { AwsClients, withCallStats, type AwsClientsOptions } from './aws-clients.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
 import { cleanFinding, type Finding } from './finding.js';
@@ -48,6 +49,11 @@ export class GuardDutyFindingsSource implements FindingsSource {
     this.observer = options.observer ?? nullObserver;
     this.clock = options.clock ?? systemClock;
     this.listObjects = new S3ListObjects((region) => this.clients.s3(region), (operation, region, send) => this.call('s3', operation, region, send));
+  }
+
+  /** Requests sent through the proxy and straight to AWS so far (`check` says which way its calls went). */
+  routed(): Record<'http' | 'https', RouteCounts> {
+    return this.clients.routed;
   }
 
   async identity(): Promise<CallerIdentity> {

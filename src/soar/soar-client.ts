@@ -8,6 +8,7 @@ import type {
   SchemaView, SoarPrincipal, TableRowView,
 } from './case-system.js';
 import { holdsNote } from './note-identity.js';
+import type { RouteCounts } from '../util/proxy-routing.js';
 import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
 import {
   artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
@@ -43,6 +44,11 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
   /** Releases keep-alive sockets (shutdown, tests). */
   close(): void {
     this.http.close();
+  }
+
+  /** Requests sent through the proxy and straight to SOAR so far. */
+  get routed(): RouteCounts {
+    return this.http.routed;
   }
 
   connect(): Promise<OrgInfo> {

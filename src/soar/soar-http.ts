@@ -1,11 +1,10 @@
-import type http from 'node:http';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import type { Clock } from '../clock.js';
 import type { SoarConfig } from '../config/app-config.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { readCaTrust } from '../util/ca-file.js';
-import { createRoutingAgent } from '../util/proxy-routing.js';
+import { createRoutingAgent, type RouteCounts, type RoutingHttpAgent } from '../util/proxy-routing.js';
 import {
   classifyAttempt, defaultRetryPolicy, retryDelay, shorten, toServiceError,
   type AuthDescription, type Classification, type FailedAttempt, type RetryPolicy,
@@ -70,7 +69,7 @@ export class SoarHttp {
   /** True when `cafile = false`: the composition root warns loudly about it. */
   readonly tlsVerificationDisabled: boolean;
   private readonly axios: AxiosInstance;
-  private readonly agent: http.Agent;
+  private readonly agent: RoutingHttpAgent;
   private readonly policy: RetryPolicy;
   private readonly prefix: string;
   private orgId: number | undefined;
@@ -100,6 +99,11 @@ export class SoarHttp {
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
     });
+  }
+
+  /** Requests sent through the `[resilient]` proxy and straight to SOAR so far (NO_PROXY decides per request). */
+  get routed(): RouteCounts {
+    return { ...this.agent.routed };
   }
 
   setOrg(orgId: number): void {

@@ -22,6 +22,17 @@ export interface ProxyRoute {
   noProxy?: string | undefined;
 }
 
+/** How many requests an agent sent through its proxy, and how many straight to their destination. */
+export interface RouteCounts {
+  proxy: number;
+  direct: number;
+}
+
+/** An agent that routes each request, and counts which way each went (so `check` says only what happened). */
+export interface RoutingHttpAgent extends http.Agent {
+  readonly routed: RouteCounts;
+}
+
 export interface AgentTlsOptions {
   /** PEM bundle(s) to trust instead of the system CAs. */
   ca?: string | Buffer | undefined;
@@ -54,7 +65,8 @@ export function shouldBypassProxy(hostname: string, port: number, noProxy: strin
  * sockets itself: each delegate keeps its own keep-alive pool, so a reused connection always belongs
  * to the right route (and an HTTP proxy keeps receiving absolute request URLs on reused sockets).
  */
-class RoutingAgent extends http.Agent {
+class RoutingAgent extends http.Agent implements RoutingHttpAgent {
+  readonly routed: RouteCounts = { proxy: 0, direct: 0 };
   private readonly direct: http.Agent;
   private readonly viaProxy: http.Agent | undefined;
   private readonly tlsOpts: tls.ConnectionOptions = {};
@@ -82,6 +94,7 @@ class RoutingAgent extends http.Agent {
   /** Called by Node's ClientRequest for every request made with this agent. */
   addRequest(req: http.ClientRequest, options: { host?: string | null; hostname?: string | null; port?: number | string | null }): void {
     const agent = this.pick(options);
+    this.routed[agent === this.viaProxy ? 'proxy' : 'direct'] += 1;
     const target = agent as unknown as { addRequest(r: http.ClientRequest, o: unknown): void };
     // HttpsProxyAgent keeps its constructor's TLS options for the proxy connection only; the TLS
     // session with the destination, inside the CONNECT tunnel, takes them from the request's options.
@@ -103,7 +116,7 @@ class RoutingAgent extends http.Agent {
 }
 
 /** An agent for `http:` (secure=false) or `https:` (secure=true) destinations that routes each request. */
-export function createRoutingAgent(secure: boolean, route: ProxyRoute, tlsOptions: AgentTlsOptions = {}): http.Agent {
+export function createRoutingAgent(secure: boolean, route: ProxyRoute, tlsOptions: AgentTlsOptions = {}): RoutingHttpAgent {
   return new RoutingAgent(secure, route, tlsOptions);
 }
 

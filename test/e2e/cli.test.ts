@@ -98,6 +98,29 @@ describe('the command line itself', () => {
     }
   });
 
+  it('package: an image reference App Host cannot pull is a usage error (exit 2, the option named), not a configuration problem', async () => {
+    const bad = await bare(['package', '--image', 'Registry.example.com/GuardDuty-SOAR']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain("error: option '--image <ref>' argument 'Registry.example.com/GuardDuty-SOAR' is invalid. Expected an image reference with a tag or digest");
+    expect(bad.stderr).toContain('end it with :TAG or @sha256:DIGEST');
+    expect(bad.stderr).toContain('Usage: guardduty-soar package [options]');
+    expect(bad.stderr).not.toMatch(/configuration/i);
+  });
+
+  it('package without --out writes into ./apphost and says so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-bare-'));
+    try {
+      const result = await runCli(['package'], { cwd: dir, env: { PATH: process.env.PATH } });
+      expect(result.code, result.stderr).toBe(0);
+      const [zip] = fs.readdirSync(path.join(dir, 'apphost'));
+      expect(result.stdout).toContain(`Wrote ${path.join(dir, 'apphost', zip ?? '')}\n`);
+      expect(fs.readdirSync(dir)).toEqual(['apphost']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('demo refuses fewer findings than its story changes, and honours the number asked for', async () => {
     for (const n of ['0', '1', '4']) {
       const refused = await bare(['demo', '--findings', n]);
@@ -151,23 +174,62 @@ describe('configuration problems the operator meets first', () => {
     expect(result.stderr).not.toContain('demo-secret');
   });
 
+  it('an aws_gd_db_path below a file, or through a symbolic-link loop, is one sentence with the cause and the fix, no stack trace', async () => {
+    h = await startHarness({ findings: 0, setup: false });
+    fs.writeFileSync(path.join(h.dir, 'state'), '');
+    fs.symlinkSync(path.join(h.dir, 'loop-b'), path.join(h.dir, 'loop-a'));
+    fs.symlinkSync(path.join(h.dir, 'loop-a'), path.join(h.dir, 'loop-b'));
+    const cases = [
+      { dbPath: path.join(h.dir, 'state', 'sub', 'guardduty-soar.db'), cause: `${path.join(h.dir, 'state')} is a file, not a folder (ENOTDIR)` },
+      { dbPath: path.join(h.dir, 'loop-a', 'guardduty-soar.db'), cause: `${path.join(h.dir, 'loop-a')} is a symbolic link that leads back to itself (ELOOP)` },
+    ];
+    for (const { dbPath, cause } of cases) {
+      h.configure({ aws_gd_db_path: dbPath });
+      const result = await h.cli(['once', '--config', h.configPath]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^Cannot open the state database ${dbPath}: ${cause.replace(/[()]/g, '\\$&')}\\. [^\\n]+\\n$`));
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it('once with aws_gd_regions matching no region exits 2 naming the regex and the regions it was matched against', async () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^mars-' } });
     const result = await h.cli(['once', '--config', h.configPath]);
     expect(result.code, result.stderr + result.stdout).toBe(2);
-    expect(result.stderr).toMatch(/aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(DescribeRegions in us-east-1\): [a-z0-9, -]*us-east-1, [a-z0-9, -]*; nothing was polled/);
-    expect(result.stderr).toContain('Fix: widen aws_gd_regions');
+    expect(result.stderr).toMatch(/aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(account 123456789012, DescribeRegions in us-east-1\): [a-z0-9, -]*us-east-1, [a-z0-9, -]*; nothing was polled/);
+    expect(result.stderr).toContain('Fix: Widen aws_gd_regions');
     expect(h.incidents()).toEqual([]);
   });
 
-  it('a misspelt key: "did you mean" in the start-up warning and as a check warning; a misspelt required key in the "missing" error', async () => {
-    h = await startHarness({ findings: 1, config: { aws_gd_severity_treshold: '5', aws_gd_regions: '^us-east-1$' } });
-    const advice = 'Unknown key [fn_aws_guardduty] aws_gd_severity_treshold: did you mean aws_gd_severity_threshold?';
+  it('a misspelt key that decides what is escalated: once and run refuse to start (exit 2) naming it, check FAILs on it with "did you mean"', async () => {
+    h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
+    h.configure({ aws_gd_severity_treshold: '7' });
+    const line = fs.readFileSync(h.configPath, 'utf8').split('\n').findIndex((l) => l.startsWith('aws_gd_severity_treshold')) + 1;
+    const problem = 'fn_aws_guardduty.aws_gd_severity_treshold: found "7"; expected a key guardduty-soar reads; aws_gd_severity_treshold is not one, ' +
+      'so aws_gd_severity_threshold is not set and findings of every severity would be escalated';
+    const fix = `did you mean aws_gd_severity_threshold? Rename the key on line ${line}.`;
+    h.aws.resetCalls();
+    h.soar.resetCalls();
+    for (const command of ['once', 'run']) {
+      const result = await h.cli([command, '--config', h.configPath]);
+      expect(result.code, `${command}: ${result.stdout}${result.stderr}`).toBe(2);
+      expect(result.stderr).toContain(`  - ${problem}. Fix: ${fix}`);
+    }
+    expect(h.incidents()).toEqual([]);
+    expect(h.aws.calls().counts).toEqual({});
+    const check = await h.cli(['check', '--config', h.configPath]);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(`FAIL  configuration: ${problem}  Fix: ${fix}\n`);
+  });
+
+  it('any other misspelt key: "did you mean" once in the start-up log and once as a check warning; a misspelt required key in the "missing" error', async () => {
+    h = await startHarness({ findings: 1, config: { aws_gd_polling_intervl: '5', aws_gd_regions: '^us-east-1$' } });
+    const advice = 'Unknown key [fn_aws_guardduty] aws_gd_polling_intervl: did you mean aws_gd_polling_interval?';
     const once = await h.cli(['once', '--config', h.configPath]);
     expect(once.code).toBe(0);
-    expect(logLines(once.stdout)).toContainEqual(expect.objectContaining({ level: 'warn', message: advice }));
+    expect(logLines(once.stdout).filter((l) => l.message === advice)).toEqual([expect.objectContaining({ level: 'warn' })]);
     const check = await h.cli(['check', '--config', h.configPath]);
-    expect(check.stdout).toContain(`WARN  configuration: ${advice}`);
+    expect(check.stdout.split('\n').filter((l) => l.includes('aws_gd_polling_intervl'))).toEqual([`WARN  configuration: ${advice}`]);
     h.configure({ aws_gd_master_region: '', aws_gd_mastr_region: 'us-east-1' });
     const missing = await h.cli(['once', '--config', h.configPath]);
     expect(missing.code).toBe(2);

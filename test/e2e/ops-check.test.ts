@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/commands/check.js';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -92,19 +93,90 @@ describe('check: everything in order', () => {
 });
 
 describe('check: configuration', () => {
-  it('lists every problem and exits 2 before any network call', async () => {
+  it('gives every problem its own FAIL line with the fix and exits 2 before any network call', async () => {
     const harness = await start({}, { aws_gd_severity_threshold: '12', 'resilient.port': 'eighty' });
     harness.aws.resetCalls();
     harness.soar.resetCalls();
     const { code, lines, out } = await check(harness);
     expect(code).toBe(2);
-    expect(lines).toEqual([expect.objectContaining({ verdict: 'FAIL', name: 'configuration' })]);
-    expect(out).toContain('aws_gd_severity_threshold');
-    expect(out).toContain('resilient.port');
+    expect(lines.map((l) => `${l.verdict} ${l.name}: ${l.detail.split(':')[0] ?? ''}`)).toEqual([
+      'FAIL configuration: resilient.port', 'FAIL configuration: fn_aws_guardduty.aws_gd_severity_threshold',
+    ]);
+    expect(line(lines, 'configuration')?.detail).toBe('resilient.port: found "eighty"; expected a whole number from 1 to 65535');
+    expect(lines.every((l) => l.fix !== undefined)).toBe(true);
+    expect(out).toContain('The configuration has 2 problems; nothing was contacted. Correct them and run check again.');
     expect(harness.aws.calls().counts).toEqual({});
     expect(harness.soar.calls().counts).toEqual({});
   });
 });
+
+describe('check: what it prints', () => {
+  it('readable lines only: no log line between them, and a misspelt key\'s warning once', async () => {
+    const harness = await start({}, { aws_gd_polling_intervl: '5' });
+    const result = await harness.cli(['check', '--config', harness.configPath]);
+    expect(result.code, result.stdout).toBe(0);
+    const printed = result.stdout.trimEnd().split('\n');
+    expect(printed.filter((l) => !/^(OK|WARN|FAIL) {2}/.test(l))).toEqual(['All checks passed.']);
+    expect(printed.filter((l) => l.includes('aws_gd_polling_intervl'))).toEqual([
+      'WARN  configuration: Unknown key [fn_aws_guardduty] aws_gd_polling_intervl: did you mean aws_gd_polling_interval?',
+    ]);
+    expect(result.stderr).toBe('');
+  });
+
+  it('a port that refuses or drops the connection fails at once: one attempt each for AWS and SOAR, no retry, the fix on the line', async () => {
+    const harness = await start();
+    const dropped = await droppingServer();
+    try {
+      harness.configure({ 'resilient.host': 'http://127.0.0.1', 'resilient.port': String(dropped.port) });
+      const result = await harness.cli(['check', '--config', harness.configPath], { env: { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${dropped.port}` } });
+      expect(result.code).toBe(1);
+      const lines = parse(result.stdout);
+      expect(line(lines, 'AWS identity (static keys)')).toMatchObject({ verdict: 'FAIL', fix: expect.stringContaining('reset') });
+      expect(line(lines, 'SOAR reachable')).toMatchObject({ verdict: 'FAIL', fix: expect.stringContaining('reset') });
+      // One connection from STS GetCallerIdentity, one from the SOAR session: nothing retried.
+      expect(dropped.connections()).toBe(2);
+      expect(result.stdout.trimEnd().split('\n').filter((l) => !/^(OK|WARN|FAIL) {2}/.test(l))).toEqual([
+        '2 checks failed; checks that depend on a failed one were not run.',
+      ]);
+      expect(result.stderr).toBe('');
+    } finally {
+      await dropped.close();
+    }
+    // Nothing listens on port 1: refused, and said so on the line with the fix.
+    harness.configure({ 'resilient.port': '1' });
+    const refused = await harness.cli(['check', '--config', harness.configPath], { env: { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1' } });
+    expect(line(parse(refused.stdout), 'SOAR reachable')).toMatchObject({ verdict: 'FAIL', detail: expect.stringContaining('ECONNREFUSED') });
+    expect(line(parse(refused.stdout), 'AWS identity (static keys)')).toMatchObject({ verdict: 'FAIL', detail: expect.stringContaining('ECONNREFUSED') });
+    expect(refused.stderr).toBe('');
+  });
+
+  it('an unusable aws_gd_db_path is a FAIL line with the cause, not a configuration problem', async () => {
+    const harness = await start();
+    fs.writeFileSync(`${harness.dir}/a-file`, '');
+    harness.configure({ aws_gd_db_path: `${harness.dir}/a-file/state.db` });
+    const { code, lines } = await check(harness);
+    expect(code).toBe(1);
+    expect(lines).toEqual([{
+      verdict: 'FAIL', name: 'state database', fix: undefined,
+      detail: `Cannot open the state database ${harness.dir}/a-file/state.db: ${harness.dir}/a-file is a file, not a folder (EEXIST). Point aws_gd_db_path at a file in a folder, or move ${harness.dir}/a-file out of the way.`,
+    }]);
+  });
+});
+
+/** A TCP server that accepts each connection and drops it at once, counting them. */
+async function droppingServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const server = net.createServer((socket) => {
+    count += 1;
+    socket.resetAndDestroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('check: AWS failures', () => {
   it('401-class: an access key AWS does not know is a credentials problem, not a permission', async () => {
@@ -206,14 +278,15 @@ describe('check: AWS failures', () => {
     expect(line(fixed.lines, `AWS identity (arn:aws:iam::${MEMBER}:role/GuardDutySoar)`)?.detail).toContain(`account ${MEMBER}`);
   });
 
-  it('429-class: throttling that outlasts the SDK retries says to wait', async () => {
+  it('429-class: throttling says to wait and run check again, after one attempt (check does not retry)', async () => {
     const harness = await start();
+    harness.aws.resetCalls();
     harness.aws.setFault({ service: 'sts', operation: 'GetCallerIdentity', failNext: 3, statuses: [400] });
     const { lines } = await check(harness);
     const identity = line(lines, 'AWS identity (static keys)');
     expect(identity?.detail).toContain('Throttling');
     expect(identity?.fix).toMatch(/throttling/i);
-    expect(harness.aws.calls().counts['sts:GetCallerIdentity']).toBe(3);
+    expect(harness.aws.calls().counts['sts:GetCallerIdentity']).toBe(1);
   });
 
   it('a timeout names the timeout setting', async () => {
@@ -271,14 +344,14 @@ describe('check: SOAR failures', () => {
     expect(line(lines, 'SOAR reachable')?.fix).toContain('check org and resource_prefix');
   });
 
-  it('429: throttling that outlasts the retries says to wait', async () => {
+  it('429: throttling says to wait and run check again, after one attempt (check does not retry)', async () => {
     const harness = await start();
     harness.soar.resetCalls();
     harness.soar.addFault({ operations: ['GET /rest/session'], statuses: [429], failNext: 5 });
     const { lines } = await check(harness);
     expect(line(lines, 'SOAR reachable')?.detail).toContain('429');
     expect(line(lines, 'SOAR reachable')?.fix).toMatch(/throttling/);
-    expect(harness.soar.calls().counts['GET /rest/session']).toBe(5);
+    expect(harness.soar.calls().counts['GET /rest/session']).toBe(1);
   });
 
   it('an org the key does not belong to lists the orgs it does belong to', async () => {

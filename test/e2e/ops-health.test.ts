@@ -100,6 +100,26 @@ describe('health endpoints', () => {
     expect(JSON.parse(up.body)).toMatchObject({ status: 'ok', lastCycleOk: true });
   });
 
+  it('aws_gd_regions matching no region: an error naming the regions and the fix at every cycle, each counted failed, and /readyz 503 with the reason', async () => {
+    const port = await freePort();
+    h = await startHarness({ findings: 2, config: { aws_gd_regions: '^mars-', aws_gd_health_port: String(port), aws_gd_polling_interval: '0.01' } });
+    const d = await runDaemon(h, port);
+    const errors = (): Record<string, unknown>[] => d.lines().filter((l) => l.level === 'error' && l.message === 'No enabled AWS region matches aws_gd_regions; nothing is polled');
+    // Every cycle, not only the first (regions are rediscovered once an hour).
+    await d.waitFor(() => errors().length >= 2);
+    expect(errors()[1]).toMatchObject({ pattern: '^mars-', account: '123456789012', fix: expect.stringMatching(/^Widen aws_gd_regions /) });
+    expect(errors()[1]?.enabledRegions).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1']));
+    const ready = await get(port, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.body)).toMatchObject({
+      status: 'not ready: nothing is polled',
+      reason: expect.stringMatching(/^aws_gd_regions \/\^mars-\/ matches none of the \d+ regions enabled for these credentials \(account 123456789012, DescribeRegions in us-east-1\): .*us-east-1.*; nothing was polled\. Fix: Widen aws_gd_regions/),
+    });
+    expect((await get(port, '/healthz')).status).toBe(200);
+    expect(sample((await get(port, '/metrics')).body, 'guardduty_soar_cycles_total', { outcome: 'failed' })).toBeGreaterThanOrEqual(2);
+    expect(h.incidents()).toEqual([]);
+  });
+
   it('with polling off, the daemon serves health and reports ready', async () => {
     const port = await freePort();
     h = await startHarness({ findings: 0, config: { aws_gd_health_port: String(port), aws_gd_polling_interval: '0' } });

@@ -131,6 +131,42 @@ describe('AWS through http_proxy (plain HTTP, absolute URIs)', () => {
   });
 });
 
+describe('check says which way its requests went', () => {
+  it('"through the proxy" only when the request went through it: NO_PROXY sends it directly, and check says so', async () => {
+    const awsProxy = await proxy(false);
+    const soarProxy = await proxy(false);
+    h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
+    h.configure({ http_proxy: awsProxy.url, 'resilient.proxy_host': 'http://127.0.0.1', 'resilient.proxy_port': String(soarProxy.port) });
+    const soarVia = `http://127.0.0.1:${soarProxy.port}/, from [resilient] proxy_host`;
+    const awsVia = `http://127.0.0.1:${awsProxy.port}/`;
+
+    const through = await run(h, ['check']);
+    expect(through.code, through.stdout).toBe(0);
+    expect(through.stdout).toMatch(new RegExp(`^OK {4}SOAR reachable: ${h.soar.url} answered \\(through the proxy ${soarVia.replace(/[[\]]/g, '\\$&')}\\)$`, 'm'));
+    expect(through.stdout).toMatch(new RegExp(`^OK {4}AWS identity \\(static keys\\): .*\\(account 123456789012\\) \\(through the proxy ${awsVia}\\)$`, 'm'));
+    expect(soarProxy.counts()[`http ${hostOf(h.soar.url)}`]).toBeGreaterThan(0);
+    expect(awsProxy.counts()[`http ${hostOf(h.aws.url)}`]).toBeGreaterThan(0);
+
+    soarProxy.reset();
+    awsProxy.reset();
+    const around = await run(h, ['check'], { NO_PROXY: '127.0.0.1' });
+    expect(around.code, around.stdout).toBe(0);
+    expect(around.stdout).not.toContain('through the proxy');
+    expect(around.stdout).toContain(`SOAR reachable: ${h.soar.url} answered (directly: NO_PROXY excludes 127.0.0.1 from the proxy ${soarVia})`);
+    expect(around.stdout).toContain(`(account 123456789012) (directly: NO_PROXY excludes the AWS endpoint from the proxy ${awsVia})`);
+    expect(soarProxy.requests()).toEqual([]);
+    expect(awsProxy.requests()).toEqual([]);
+  });
+
+  it('names the environment variable a proxy came from', async () => {
+    const fromEnv = await proxy(false);
+    h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
+    const result = await run(h, ['check'], { HTTP_PROXY: fromEnv.url });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(`SOAR reachable: ${h.soar.url} answered (through the proxy http://127.0.0.1:${fromEnv.port}/, from the environment's HTTP_PROXY)`);
+  });
+});
+
 describe('HTTPS through CONNECT', () => {
   it('AWS over HTTPS: https_proxy tunnels every call (VPC endpoints, real AWS)', async () => {
     const authority = ca();

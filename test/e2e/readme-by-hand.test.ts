@@ -1,10 +1,11 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { byHandSteps } from '../../src/commands/by-hand.js';
 import { EMULATOR_CA_FILE, EMULATOR_PORTS, renderEmulatorConfig } from '../../src/config/example-file.js';
 import { CLI, runCli } from './harness.js';
 
@@ -75,62 +76,94 @@ describe('the README\'s "By hand" block', () => {
     expect(fs.readFileSync(EMULATORS_CONFIG, 'utf8')).toBe(rendered);
   });
 
+  it('is the steps the demo prints, from the same source', () => {
+    const block = readByHand();
+    const steps = byHandSteps({ cli: 'dist/src/cli.js', emulatorsConfig: 'app.config.emulators' });
+    expect(block.emulate).toBe(steps.emulate);
+    expect(block.script.trim().split('\n')).toEqual(steps.script);
+  });
+
   it('works as written: the emulators, then setup, once and status escalate every sample finding', async () => {
     const block = readByHand();
     expect(block.install).toBe('npm ci && npm run build');
-    const ports = { aws: portOf(block.emulate, '--aws-port'), soar: portOf(block.emulate, '--soar-port'), stomp: portOf(block.emulate, '--stomp-port') };
-    expect(ports).toEqual(EMULATOR_PORTS);
-    const sampleFindings = portOf(block.emulate, '--sample-findings');
-    expect(block.emulate).toContain(`--ca-file ${EMULATOR_CA_FILE}`);
-
     // "Another shell in the same folder": a fresh folder holding what a clone has there.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-by-hand-'));
     fs.symlinkSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'));
-
-    // The emulate line, exactly as written but for its three ports, and its CA file written into that folder.
-    const emulateArgs = block.emulate
-      .replace(`--aws-port ${ports.aws}`, '--aws-port 0').replace(`--soar-port ${ports.soar}`, '--soar-port 0').replace(`--stomp-port ${ports.stomp}`, '--stomp-port 0')
-      .replace(`--ca-file ${EMULATOR_CA_FILE}`, `--ca-file ${path.join(dir, EMULATOR_CA_FILE)}`)
-      .split(/\s+/);
-    expect(emulateArgs.slice(0, 2)).toEqual(['node', 'dist/src/cli.js']);
-    emulator = spawn(process.execPath, [CLI, ...emulateArgs.slice(2)], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    const where = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: emulator!.stdout }).once('line', resolve))) as { aws: string; soar: string; stomp: number };
-    const actual = { aws: Number(new URL(where.aws).port), soar: Number(new URL(where.soar).port) };
-
-    const config = fs.readFileSync(EMULATORS_CONFIG, 'utf8');
-    expect(config.match(new RegExp(`^port = ${ports.soar}$`, 'gm'))).toHaveLength(1);
-    expect(config.match(new RegExp(`^stomp_port = ${ports.stomp}$`, 'gm'))).toHaveLength(1);
-    fs.writeFileSync(path.join(dir, 'app.config.emulators'), config.replace(`\nport = ${ports.soar}`, `\nport = ${actual.soar}`).replace(`stomp_port = ${ports.stomp}`, `stomp_port = ${where.stomp}`));
-    expect(block.script).toContain(`127.0.0.1:${ports.aws}`);
-    const script = block.script.replaceAll(`127.0.0.1:${ports.aws}`, `127.0.0.1:${actual.aws}`);
-
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('bash', ['-e', '-c', script], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-    expect(run.stderr).not.toMatch(/CredentialsProviderError|problem/i);
-    expect(run.code, run.stderr).toBe(0);
-
-    const incidents = (await (await fetch(`${where.soar}/__admin/incidents`)).json()) as { properties: Record<string, unknown> }[];
-    expect(incidents).toHaveLength(sampleFindings);
-    expect(new Set(incidents.map((i) => i.properties.aws_guardduty_finding_id)).size).toBe(sampleFindings);
-    // status, the block's last command, reports the links the cycle made.
-    expect(run.stdout).toMatch(new RegExp(`Links: ${sampleFindings}\\b`));
-    // Only the regions the emulator gives a detector, each polled.
-    const regionRows = run.stdout.split('\n').filter((l) => /^\s+\d{12}\s/.test(l));
-    expect(regionRows.map((l) => l.trim().split(/\s+/)[1]).sort()).toEqual(['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2']);
-    expect(fs.existsSync(path.join(dir, 'data', 'emulators.db'))).toBe(true);
-  });
-
-  it('the demo\'s closing hint gives a command that runs as shown: the README\'s emulate line', async () => {
-    const demo = await runCli(['demo', '--findings', '8'], { cwd: ROOT, env: cleanEnv() });
-    expect(demo.code).toBe(0);
-    const hint = /Run it yourself: (.+?), then /.exec(demo.stdout)?.[1];
-    expect(hint, demo.stdout.slice(-600)).toBeDefined();
-    expect(hint).toBe(readByHand().emulate);
+    fs.copyFileSync(EMULATORS_CONFIG, path.join(dir, 'app.config.emulators'));
+    await runAsPrinted(block.emulate, block.script, dir);
   });
 });
+
+describe('the demo\'s closing hint', () => {
+  it('runs as printed in the folder the demo ran in, and names no file the demo removed on exit', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-hint-'));
+    const demo = await runCli(['demo', '--findings', '5'], { cwd: dir, env: cleanEnv() });
+    expect(demo.code, demo.stderr).toBe(0);
+    const tail = demo.stdout.slice(demo.stdout.indexOf('Run it yourself'));
+    const commands = tail.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());
+    expect(commands).toHaveLength(4);
+    const [emulate = '', ...script] = commands;
+    // The README's steps, the CLI and app.config.emulators named from that folder (outside the clone: absolute).
+    expect({ emulate, script }).toEqual(byHandSteps({ cli: CLI, emulatorsConfig: EMULATORS_CONFIG }));
+    // Every path the demo printed under the temp folder or the clone still exists: none was temporary.
+    const printed = demo.stdout.match(/\/[\w.@%+=,:-]+(?:\/[\w.@%+=,:-]+)+/g) ?? [];
+    const ours = printed.filter((p) => p.startsWith(os.tmpdir()) || p.startsWith(ROOT));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.filter((p) => !fs.existsSync(p))).toEqual([]);
+    // Valid shell, then run as printed.
+    const syntax = spawnSync('bash', ['-n', '-c', script.join('\n')], { encoding: 'utf8' });
+    expect(syntax.status, syntax.stderr).toBe(0);
+    await runAsPrinted(emulate, script.join('\n'), dir);
+  });
+});
+
+/**
+ * Runs the emulate line in `cwd` and leaves it running, then the script in a shell in `cwd`, as a
+ * newcomer would; then checks that every sample finding became one incident. The one liberty: the
+ * emulators listen on OS-assigned ports, swapped in for the fixed ones in the commands and in the copy
+ * of app.config.emulators the script makes.
+ */
+async function runAsPrinted(emulateLine: string, script: string, cwd: string): Promise<void> {
+  const ports = { aws: portOf(emulateLine, '--aws-port'), soar: portOf(emulateLine, '--soar-port'), stomp: portOf(emulateLine, '--stomp-port') };
+  expect(ports).toEqual(EMULATOR_PORTS);
+  const sampleFindings = portOf(emulateLine, '--sample-findings');
+  expect(emulateLine).toContain(`--ca-file ${EMULATOR_CA_FILE}`);
+  const emulateArgs = emulateLine
+    .replace(`--aws-port ${ports.aws}`, '--aws-port 0').replace(`--soar-port ${ports.soar}`, '--soar-port 0').replace(`--stomp-port ${ports.stomp}`, '--stomp-port 0')
+    .split(/\s+/);
+  expect(emulateArgs[0]).toBe('node');
+  emulator = spawn(process.execPath, emulateArgs.slice(1), { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const where = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: emulator!.stdout }).once('line', resolve))) as { aws: string; soar: string; stomp: number };
+  const actual = { aws: Number(new URL(where.aws).port), soar: Number(new URL(where.soar).port) };
+
+  // The script's copy of app.config.emulators, with the emulators' real ports.
+  const copied = /^cp (\S+) app\.config$/m.exec(script)?.[1] ?? '';
+  const config = fs.readFileSync(path.resolve(cwd, copied), 'utf8');
+  expect(config.match(new RegExp(`^port = ${ports.soar}$`, 'gm'))).toHaveLength(1);
+  expect(config.match(new RegExp(`^stomp_port = ${ports.stomp}$`, 'gm'))).toHaveLength(1);
+  const patched = path.join(cwd, 'app.config.emulators.ports');
+  fs.writeFileSync(patched, config.replace(`\nport = ${ports.soar}`, `\nport = ${actual.soar}`).replace(`stomp_port = ${ports.stomp}`, `stomp_port = ${where.stomp}`));
+  expect(script).toContain(`127.0.0.1:${ports.aws}`);
+  const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const shell = script.replaceAll(`127.0.0.1:${ports.aws}`, `127.0.0.1:${actual.aws}`).replace(`cp ${copied} app.config`, `cp ${patched} app.config`);
+    const child = spawn('bash', ['-e', '-c', shell], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+  expect(run.stderr).not.toMatch(/CredentialsProviderError|problem/i);
+  expect(run.code, run.stderr).toBe(0);
+
+  const incidents = (await (await fetch(`${where.soar}/__admin/incidents`)).json()) as { properties: Record<string, unknown> }[];
+  expect(incidents).toHaveLength(sampleFindings);
+  expect(new Set(incidents.map((i) => i.properties.aws_guardduty_finding_id)).size).toBe(sampleFindings);
+  // status, the script's last command, reports the links the cycle made.
+  expect(run.stdout).toMatch(new RegExp(`Links: ${sampleFindings}\\b`));
+  // Only the regions the emulator gives a detector, each polled.
+  const regionRows = run.stdout.split('\n').filter((l) => /^\s+\d{12}\s/.test(l));
+  expect(regionRows.map((l) => l.trim().split(/\s+/)[1]).sort()).toEqual(['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2']);
+  expect(fs.existsSync(path.join(cwd, 'data', 'emulators.db'))).toBe(true);
+  expect(fs.existsSync(path.join(cwd, EMULATOR_CA_FILE))).toBe(true);
+}

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APP_NAME, PERMISSION_HANDLES } from '../../../src/apphost/app-json.js';
@@ -25,6 +27,7 @@ afterEach(() => {
   dir = undefined;
 });
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const NOW = new Date(Date.UTC(2026, 11, 3, 12, 0, 0));
 
 function unpack(image?: string): { name: string; appJson: Json; exportRes: Json; appJsonText: string } {
@@ -169,6 +172,20 @@ describe('guardduty-soar package', () => {
     expect(files[0]).toMatch(/^app-guardduty_soar-.*\.zip$/);
     expect(run.out()).toContain(`Wrote ${join(dir, 'a/b', files[0])}`);
     expect(run.out()).toMatch(/export\.res: \d+ fields, \d+ data tables, \d+ artifact types, 1 message destination, \d+ functions, \d+ playbooks/);
+  });
+
+  it('without --out writes into apphost/, a folder the repository\'s .gitignore ignores, and says where', () => {
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    // A clone: the repository's own .gitignore, nothing committed yet.
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    copyFileSync(join(ROOT, '.gitignore'), join(dir, '.gitignore'));
+    const run = io(dir);
+    expect(packageCommand(run, {}, NOW)).toBe(0);
+    const files = readdirSync(join(dir, 'apphost'));
+    expect(files).toEqual([expect.stringMatching(/^app-guardduty_soar-.*\.zip$/)]);
+    expect(run.out()).toContain(`Wrote ${join(dir, 'apphost', files[0])}`);
+    const untracked = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' });
+    expect(untracked.split('\n').filter(Boolean)).toEqual(['?? .gitignore']);
   });
 
   it('a folder it cannot write is a clear error naming it and the fix', () => {

@@ -15,7 +15,7 @@ describe('proxies from the environment', () => {
     const merged = withEnvironmentProxies(config, { HTTP_PROXY: 'http://env:3128', HTTPS_PROXY: 'http://svc:Env-Pass@env:3129' });
     expect(merged.aws).toMatchObject({ httpProxy: 'http://from-config:3128', httpsProxy: 'http://svc:Env-Pass@env:3129' });
     // SOAR is https (the default scheme): the https proxy, since [resilient] names none.
-    expect(merged.soar.proxy).toEqual({ url: 'http://svc:Env-Pass@env:3129' });
+    expect(merged.soar.proxy).toEqual({ url: 'http://svc:Env-Pass@env:3129', source: "the environment's HTTPS_PROXY" });
     expect(merged.secrets).toEqual(expect.arrayContaining(['Env-Pass', 'svc:Env-Pass']));
     expect(withEnvironmentProxies(config, {})).toBe(config);
   });

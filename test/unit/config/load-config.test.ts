@@ -168,8 +168,8 @@ describe('loadConfig: [resilient] host, port, login and proxy', () => {
 
   it('builds one proxy URL from proxy_host/port/user/password, https by default, credentials encoded', () => {
     const soar = base({ proxy_host: 'proxy.corp', proxy_port: '3128', proxy_user: 'us@er', proxy_password: 'p:ss/1' });
-    expect(soar.proxy).toEqual({ url: 'https://us%40er:p%3Ass%2F1@proxy.corp:3128' });
-    expect(base({ proxy_host: 'http://proxy.corp' }).proxy).toEqual({ url: 'http://proxy.corp' });
+    expect(soar.proxy).toEqual({ url: 'https://us%40er:p%3Ass%2F1@proxy.corp:3128', source: '[resilient] proxy_host' });
+    expect(base({ proxy_host: 'http://proxy.corp' }).proxy).toEqual({ url: 'http://proxy.corp', source: '[resilient] proxy_host' });
     const box = sandbox();
     expect(problemFor(box, configText({ resilient: { proxy_port: '3128' } }), 'resilient.proxy_host').expected).toContain('proxy_port is set');
     expect(problemFor(box, configText({ resilient: { proxy_host: 'p', proxy_password: 'x' } }), 'resilient.proxy_user')).toBeDefined();

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { configText, load, problemFor, sandbox } from './config-fixture.js';
+import type { KeySpec } from '../../../src/config/key-spec.js';
+import { FN_KEYS } from '../../../src/config/keys.js';
+import { loadDbPath } from '../../../src/config/load-config.js';
+import { configText, load, problemFor, problemsOf, sandbox } from './config-fixture.js';
 
 /** A misspelt key is named with the key it resembles, whether the key is required or optional. */
 
@@ -22,9 +25,55 @@ describe('a misspelt required key', () => {
 
 describe('a misspelt optional key', () => {
   it('is a warning naming the closest key (the value it was meant to change is not silently defaulted)', () => {
-    const config = load(sandbox(), configText({ fn: { aws_gd_lookback_intervl: '60' } }));
-    expect(config.polling.lookbackMinutes).toBeUndefined();
-    expect(config.warnings).toEqual(['Unknown key [fn_aws_guardduty] aws_gd_lookback_intervl: did you mean aws_gd_lookback_interval?']);
+    const config = load(sandbox(), configText({ fn: { aws_gd_polling_intervl: '5' } }));
+    expect(config.polling.pollingIntervalMinutes).toBe(10);
+    expect(config.warnings).toEqual(['Unknown key [fn_aws_guardduty] aws_gd_polling_intervl: did you mean aws_gd_polling_interval?']);
+  });
+});
+
+describe('a misspelt key that decides what is escalated', () => {
+  it('is a problem, not a warning: the filter would not be in force and everything it leaves out would be escalated', () => {
+    const text = configText({ fn: { aws_gd_severity_treshold: '7' } });
+    const line = text.split('\n').findIndex((l) => l.startsWith('aws_gd_severity_treshold')) + 1;
+    expect(problemFor(sandbox(), text, 'fn_aws_guardduty.aws_gd_severity_treshold')).toEqual({
+      key: 'fn_aws_guardduty.aws_gd_severity_treshold',
+      value: '7',
+      expected: 'a key guardduty-soar reads; aws_gd_severity_treshold is not one, so aws_gd_severity_threshold is not set and findings of every severity would be escalated',
+      hint: `did you mean aws_gd_severity_threshold? Rename the key on line ${line}.`,
+    });
+  });
+
+  it('covers every key that narrows what is escalated: regions aside (required), the threshold, lookback, accounts, types, criteria', () => {
+    const filters = Object.entries(FN_KEYS).filter(([, spec]) => (spec as KeySpec<unknown>).unsetEscalates !== undefined).map(([name]) => name);
+    expect(filters.sort()).toEqual([
+      'aws_gd_accounts_exclude', 'aws_gd_accounts_include', 'aws_gd_finding_criteria', 'aws_gd_finding_types_exclude',
+      'aws_gd_finding_types_include', 'aws_gd_lookback_interval', 'aws_gd_severity_threshold',
+    ]);
+    for (const name of filters) {
+      // One letter dropped from the last word, as a hurried hand does.
+      const typo = name.slice(0, -2) + name.slice(-1);
+      const problem = problemFor(sandbox(), configText({ fn: { [typo]: 'x' } }), `fn_aws_guardduty.${typo}`);
+      expect(problem.hint, typo).toMatch(new RegExp(`^did you mean ${name}\\? Rename the key on line \\d+\\.$`));
+      expect(problem.expected).toMatch(/ would be escalated$/);
+    }
+  });
+
+  it('under another section, where nothing reads it, is a problem too', () => {
+    const problems = problemsOf(sandbox(), configText({ resilient: { aws_gd_finding_types_exclude: '^Recon:' } }));
+    expect(problems).toContainEqual(expect.objectContaining({
+      key: 'resilient.aws_gd_finding_types_exclude',
+      expected: 'aws_gd_finding_types_exclude under [fn_aws_guardduty], where it is read; here it is ignored, so the finding types it matches would be escalated',
+      hint: expect.stringMatching(/^move line \d+ into the \[fn_aws_guardduty\] section\.$/),
+    }));
+  });
+
+  it('stays a warning when the real key is set too (the misspelling changes nothing), and never stops status', () => {
+    const box = sandbox();
+    const config = load(box, configText({ fn: { aws_gd_severity_threshold: '7', aws_gd_severity_treshold: '4' } }));
+    expect(config.polling.severityThreshold).toBe(7);
+    expect(config.warnings).toEqual(['Unknown key [fn_aws_guardduty] aws_gd_severity_treshold: did you mean aws_gd_severity_threshold?']);
+    const path = box.write('status.config', configText({ fn: { aws_gd_severity_treshold: '7', aws_gd_db_path: './state.db' } }));
+    expect(loadDbPath({ path, env: {}, cwd: box.dir, secretsDir: box.secretsDir })).toBe(`${box.dir}/state.db`);
   });
 });
 

@@ -112,10 +112,11 @@ describe('validation: accepted values', () => {
 
 describe('validation: unknown keys and sections', () => {
   it('warns about an unknown key, naming the closest known key, and still loads', () => {
-    const config = load(sandbox(), configText({ fn: { aws_gd_polling_intervall: '5', aws_gd_severty_threshold: '7', colour: 'blue' } }));
+    // A misspelt key that narrows what is escalated is a problem instead (typos.test.ts).
+    const config = load(sandbox(), configText({ fn: { aws_gd_polling_intervall: '5', aws_gd_soar_concurency: '7', colour: 'blue' } }));
     expect(config.warnings).toEqual([
       'Unknown key [fn_aws_guardduty] aws_gd_polling_intervall: did you mean aws_gd_polling_interval?',
-      'Unknown key [fn_aws_guardduty] aws_gd_severty_threshold: did you mean aws_gd_severity_threshold?',
+      'Unknown key [fn_aws_guardduty] aws_gd_soar_concurency: did you mean aws_gd_soar_concurrency?',
       'Unknown key [fn_aws_guardduty] colour: no known key of [fn_aws_guardduty] is similar; it is ignored.',
     ]);
   });

@@ -31,6 +31,13 @@ describe('readiness (/readyz): a cycle completed within two polling intervals', 
     expect(body).toMatchObject({ status: 'ok', lastCycleOk: false, windowSeconds: 600, lastCycleCompleted: new Date(NOW - 9 * MINUTE).toISOString() });
   });
 
+  it('is 503 with the reason while cycles complete but can poll nothing (aws_gd_regions matches no region)', () => {
+    const reason = 'aws_gd_regions /^mars-/ matches none of the 17 regions enabled for these credentials (…); nothing was polled. Fix: Widen aws_gd_regions …';
+    const s = { ...state({ completed: NOW - MINUTE, ok: false }), notReadyReason: () => reason };
+    expect(readiness(s)).toEqual([503, expect.objectContaining({ status: 'not ready: nothing is polled', reason, lastCycleOk: false })]);
+    expect(readiness({ ...s, notReadyReason: () => undefined })[0]).toBe(200);
+  });
+
   it('is 503 when the last completed cycle is older than two intervals', () => {
     expect(readiness(state({ completed: NOW - 11 * MINUTE, ok: true }))[0]).toBe(503);
   });
