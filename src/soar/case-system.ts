@@ -2,7 +2,8 @@ import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDef
 
 /**
  * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms. The implementation
- * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`.
+ * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`; a call on an
+ * incident (or its notes, artifacts, rows) that no longer exists throws `IncidentGoneError`.
  */
 
 export type PlanStatus = 'A' | 'C';
