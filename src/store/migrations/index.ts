@@ -1,5 +1,6 @@
 import * as m001 from './001-initial.js';
 import * as m002 from './002-invocations.js';
+import * as m003 from './003-incident-verification.js';
 
 /** Numbered migrations, applied in order at start; a migration never changes once released. */
 export interface Migration {
@@ -8,4 +9,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, ...m001 }, { version: 2, ...m002 }];
+export const migrations: Migration[] = [{ version: 1, ...m001 }, { version: 2, ...m002 }, { version: 3, ...m003 }];

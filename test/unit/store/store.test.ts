@@ -30,7 +30,7 @@ describe('database', () => {
     const store = freshStore();
     expect(fs.existsSync(path.join(dir, 'sub', 'state.db'))).toBe(true);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(schemaVersion(store.db)).toBe(2);
+    expect(schemaVersion(store.db)).toBe(3);
     store.close();
   });
 
