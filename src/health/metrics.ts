@@ -3,7 +3,9 @@ import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
 /** What a finding's handling came to, as counted in metrics and the per-region summary line. */
 export type FindingOutcome =
-  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed';
+  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed'
+  /** A new incident for a finding whose incident SOAR no longer holds (aws_gd_deleted_incident = recreate). */
+  | 'recreated';
 
 /**
  * The Prometheus metrics of SPEC §7: cycles, findings by outcome, API calls and errors by service and
