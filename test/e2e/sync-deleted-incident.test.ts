@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../src/commands/check.js';
 import type { StatusReport } from '../../src/commands/status.js';
 import { runCycle, type CycleReport } from '../../src/poller/run-cycle.js';
 import { startHandlerWorld, type HandlerWorld } from '../unit/functions/handler-world.js';
@@ -25,6 +26,13 @@ const incidentsOf = (harness: Harness, findingId: string) => harness.incidents()
 const sum = (report: CycleReport, outcome: keyof CycleReport['regions'][number]['outcomes']): number =>
   report.regions.reduce((n, r) => n + r.outcomes[outcome], 0);
 const regionSummaries = (stdout: string) => logLines(stdout).filter((l) => l.message === 'Region summary');
+
+/** `check` in-process (cheaper than the CLI on a loaded machine; the same command). */
+async function check(harness: Harness): Promise<{ code: number; stdout: string }> {
+  const io = harness.io();
+  const code = await checkCommand(io, { config: harness.configPath });
+  return { code, stdout: io.out() };
+}
 
 describe('a linked incident deleted while the daemon runs', () => {
   it('a changed finding whose incident was deleted gets a new incident in the same cycle, its note naming the deleted one', async () => {
@@ -116,9 +124,9 @@ describe('incidents deleted while the daemon was stopped', () => {
     const lost = h.incidents().slice(0, 2).map((i) => ({ id: i.id, findingId: String(i.properties.aws_guardduty_finding_id) }));
     h.soar.deleteIncidents(lost.map((l) => l.id));
 
-    const check = await h.cli(['check', '--config', h.configPath]);
-    expect(check.code, check.stdout).toBe(0);
-    expect(check.stdout).toMatch(/WARN +State database: 2 of 10 linked incidents sampled no longer exist in org "Demo Org" .*the next cycle opens a new incident for each/);
+    const checked = await check(h);
+    expect(checked.code, checked.stdout).toBe(0);
+    expect(checked.stdout).toMatch(/WARN +State database: 2 of 10 linked incidents sampled no longer exist in org "Demo Org" .*the next cycle opens a new incident for each/);
 
     const run = await h.cli(['once', '--config', h.configPath]);
     expect(run.code, run.stderr).toBe(0);
@@ -179,14 +187,14 @@ describe('a database that does not belong to this org', () => {
     expect((await h.setup()).code).toBe(0);
     h.aws.generateFindings({ count: 1, region: 'us-east-1' });
 
-    const check = await h.cli(['check', '--config', h.configPath]);
-    expect(check.code).toBe(1);
-    expect(check.stdout).toContain(`FAIL  State database: The state database ${h.dbPath} does not belong to SOAR org "Demo Org"`);
-    expect(check.stdout).toMatch(/20 of 20 incidents it links \(a random sample\) do not exist there.*Fix: point aws_gd_db_path at a fresh file/);
-    expect(check.stdout).not.toContain('All checks passed');
+    const checked = await check(h);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain(`FAIL  State database: The state database ${h.dbPath} does not belong to SOAR org "Demo Org"`);
+    expect(checked.stdout).toMatch(/20 of 20 incidents it links \(a random sample\) do not exist there.*Fix: point aws_gd_db_path at a fresh file/);
+    expect(checked.stdout).not.toContain('All checks passed');
 
-    for (let i = 0; i < 2; i++) {
-      const refused = await h.cli(['once', '--config', h.configPath]);
+    // Refused at every start, the built CLI's as the in-process command's.
+    for (const refused of [await h.cli(['once', '--config', h.configPath]), await h.once()]) {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(`The state database ${h.dbPath} does not belong to SOAR org "Demo Org"`);
       expect(refused.stderr).toContain('Fix: point aws_gd_db_path at a fresh file for this org');
@@ -196,7 +204,7 @@ describe('a database that does not belong to this org', () => {
     expect(status).toMatch(/Verified against SOAR: .*20 linked incidents checked, 20 missing; most are missing, so the database was refused/);
 
     h.configure({ aws_gd_db_path: `${h.dir}/fresh.db` });
-    const fresh = await h.cli(['once', '--config', h.configPath]);
+    const fresh = await h.once();
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(h.incidents()).toHaveLength(21);
   });
