@@ -135,6 +135,8 @@ export interface CaseSystem {
   patchIncident(id: number, changes: FieldChange[]): Promise<void>;
   /** POST /incidents/query_paged, page by page. */
   queryIncidents(query: IncidentQuery): AsyncIterable<IncidentView[]>;
+  /** POST /incidents/query for the incidents of these ids (a few hundred at most): those SOAR holds. */
+  incidentsById(ids: readonly number[]): Promise<IncidentView[]>;
   addNote(incidentId: number, note: RichText): Promise<void>;
   listNotes(incidentId: number): Promise<NoteView[]>;
   addArtifact(incidentId: number, artifact: ArtifactInput): Promise<void>;

@@ -10,7 +10,7 @@ import type {
 import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
 import {
   artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
-  fieldDef, incidentSchema, parseBody, patchStatusSchema, queryPagedSchema, rawIncidentSchema, replanChanges,
+  fieldDef, incidentListSchema, incidentSchema, parseBody, patchStatusSchema, queryPagedSchema, rawIncidentSchema, replanChanges,
   selectOrg, sessionSchema, tableDataSchema, toArtifactView, toDataTables, toFieldDefinition, toIncidentView,
   toNoteViews, toPatchChange, toTableRows, typesSchema, orgSchema, messageDestinationSchema,
   rawMessageDestinationSchema, messageDestinationListSchema, functionListSchema, functionFieldListSchema,
@@ -109,6 +109,20 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       // recordsTotal counts every incident of the org; recordsFiltered the matches. A short page is the last.
       if (page.data.length < length || start >= (page.recordsFiltered ?? page.recordsTotal)) return;
     }
+  }
+
+  async incidentsById(ids: readonly number[]): Promise<IncidentView[]> {
+    await this.connect();
+    if (ids.length === 0) return [];
+    const op = 'POST /incidents/query';
+    // The unpaged query (a bare array): the caller asks for a bounded number of ids. [I] Built-in
+    // fields are queried by their bare name, `id` with `in` and a list like any other field.
+    const res = await this.http.request({
+      method: 'POST', path: '/incidents/query', operation: op, retry: 'idempotent',
+      params: { return_level: 'normal', ...NAMES },
+      body: { filters: [{ conditions: [{ field_name: 'id', method: 'in', value: [...ids] }] }] },
+    });
+    return parseBody(incidentListSchema, res.data, op).map((row) => toIncidentView(parseBody(incidentSchema, row, op)));
   }
 
   async addNote(incidentId: number, note: RichText): Promise<void> {

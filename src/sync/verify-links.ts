@@ -11,7 +11,8 @@ import type { SyncDeps } from './sync-deps.js';
  * deleted incident is healed when it meets SOAR's 404, but a finding that never changes is never
  * written: so the links are also checked, a random sample at start (which also tells a database that
  * does not belong to this org at all) and a batch of open links each cycle, the least recently
- * verified first. One query by incident id per check; a GET confirms each incident it did not return.
+ * verified first. One query by incident id per check (`POST /incidents/query`, apart from the cycle's
+ * paged queries); a GET confirms each incident it did not return.
  */
 
 /** Random links checked at start: one query; 100 makes a wrong refusal of a database missing 30 % vanishingly rare. */
@@ -55,10 +56,7 @@ export function refuses(checked: number, missing: number): boolean {
 export async function missingIncidents(soar: CaseSystem, links: readonly Link[]): Promise<Link[]> {
   const named = links.filter((l): l is Link & { incidentId: number } => l.incidentId !== null);
   if (named.length === 0) return [];
-  const found = new Map<number, IncidentView>();
-  // [I] SOAR's query conditions take built-in fields by name, `id` among them, with `in` and a list.
-  const pages = soar.queryIncidents({ conditions: [{ field: 'id', method: 'in', value: named.map((l) => l.incidentId) }], pageSize: named.length });
-  for await (const page of pages) for (const incident of page) found.set(incident.id, incident);
+  const found = new Map((await soar.incidentsById(named.map((l) => l.incidentId))).map((i) => [i.id, i]));
   const suspects = named.filter((l) => !holds(found.get(l.incidentId), l));
   // Never recreate on the query's word alone (a condition SOAR read differently would look like a
   // deleted org): each suspect is looked up by its id.

@@ -26,8 +26,8 @@ describe('incident closed in SOAR: its finding is archived in GuardDuty', () => 
     expect((await h.once()).code).toBe(0);
     // 510 findings of one detector: 11 calls of at most 50; 3 of another: 1 call.
     expect(guardDutyCalls(h, 'ArchiveFindings')).toBe(12);
-    // The start-up sample of linked incidents, two pages of closed incidents and one refresh query.
-    expect(soarCalls(h, 'POST /incidents/query_paged')).toBe(4);
+    // Two pages of closed incidents and one refresh query.
+    expect(soarCalls(h, 'POST /incidents/query_paged')).toBe(3);
     for (const incident of h.incidents()) {
       const findingId = String(incident.properties.aws_guardduty_finding_id);
       expect(findingOf(h, findingId).service.archived).toBe(true);

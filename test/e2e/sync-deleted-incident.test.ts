@@ -79,7 +79,7 @@ describe('a linked incident deleted while the daemon runs', () => {
     w.h.soar.resetCalls();
     const unnoticed = await runCycle(w.deps);
     expect(sum(unnoticed, 'recreated')).toBe(0);
-    expect(soarCalls(w.h, 'POST /incidents/query_paged')).toBe(2);
+    expect(soarCalls(w.h, 'POST /incidents/query')).toBe(0);
     expect(incidentsOf(w.h, quiet.id)).toEqual([]);
 
     // As if half a polling interval had passed: the cycle checks the open links, one query.
@@ -89,7 +89,8 @@ describe('a linked incident deleted while the daemon runs', () => {
     expect(report.ok).toBe(true);
     expect(sum(report, 'recreated')).toBe(1);
     expect(sum(report, 'unchanged')).toBe(0);
-    expect(soarCalls(w.h, 'POST /incidents/query_paged')).toBe(3);
+    expect(soarCalls(w.h, 'POST /incidents/query')).toBe(1);
+    expect(soarCalls(w.h, 'POST /incidents/query_paged')).toBe(2);
     const [recreated, ...more] = incidentsOf(w.h, quiet.id);
     expect(more).toEqual([]);
     expect(laterNotes(recreated)).toEqual([expect.stringContaining(`previous incident ${deleted} no longer exists`)]);

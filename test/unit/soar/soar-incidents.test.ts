@@ -163,6 +163,16 @@ describe('notes, artifacts and data table rows', () => {
   });
 });
 
+describe('incidents by id', () => {
+  it('asks POST /incidents/query for the ids in one call and answers those SOAR holds', async () => {
+    soar().post(`${ORG}/incidents/query`, { filters: [{ conditions: [{ field_name: 'id', method: 'in', value: [5, 6, 7] }] }] })
+      .query({ return_level: 'normal', handle_format: 'names' })
+      .reply(200, [incident({ id: 5 }), incident({ id: 7, plan_status: 'C' })]);
+    const found = await harness().client.incidentsById([5, 6, 7]);
+    expect(found.map((i) => [i.id, i.planStatus])).toEqual([[5, 'A'], [7, 'C']]);
+  });
+});
+
 describe('an incident that no longer exists', () => {
   const gone = ibmError('Unable to find object with ID 2,314');
 
