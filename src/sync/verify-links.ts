@@ -171,9 +171,12 @@ function recordVerification(deps: SyncDeps, checked: readonly Link[], missing: r
   store.links.markVerified(checked.filter((l) => !lost.has(l)).flatMap((l) => (l.incidentId === null ? [] : [l.incidentId])), verification.at);
   const recreate = config.sync.onDeletedIncident === 'recreate';
   for (const link of missing) {
+    // Read again: a SOAR function may have healed or changed the link while SOAR was asked (it holds
+    // the finding's lock, this check does not); only a link still naming the lost incident is marked.
+    const now = store.links.get(link);
     // A finding GuardDuty no longer has: nothing to escalate again.
-    if (link.state === 'gone' || link.incidentId === null) continue;
-    orphanLink(deps, link, link.incidentId, recreate && link.incidentState === 'open' ? 'open' : 'closed');
+    if (!now || now.state === 'gone' || now.state === 'orphaned' || now.incidentId === null || now.incidentId !== link.incidentId) continue;
+    orphanLink(deps, now, now.incidentId, recreate && now.incidentState === 'open' ? 'open' : 'closed');
   }
   if (checked.length > 0) store.setMeta(VERIFIED_META, JSON.stringify(verification));
   if (missing.length > 0) {
