@@ -76,11 +76,6 @@ export function orphanLink(deps: SyncDeps, key: FindingKey, lost: number, incide
   store.ops.completeForIncident(NOTE_OP, lost);
 }
 
-/** Whether an orphaned link is waiting to be recreated (and not forgotten). */
-export function awaitsRecreation(deps: SyncDeps, link: Link): boolean {
-  return link.state === 'orphaned' && link.incidentState === 'open' && deps.config.sync.onDeletedIncident === 'recreate';
-}
-
 /**
  * Posts the note naming the lost incident once the link holds its new incident. The link was cleared
  * of any incident when the operation was recorded, so any incident it holds now is the new one (an
