@@ -77,6 +77,20 @@ export class ExternalServiceError extends Error {
   }
 }
 
+/**
+ * SOAR answered 404 for a call on an incident, and the incident itself is missing (an administrator
+ * deleted it, or the org was restored from an older backup): not a data table or any other child
+ * object that went missing. Thrown by the SOAR adapter only once it asked; the sync heals the link.
+ */
+export class IncidentGoneError extends ExternalServiceError {
+  constructor(readonly incidentId: number, operation: string, cause?: unknown) {
+    super({
+      service: 'soar', operation, status: 404, code: 'INCIDENT_GONE', retryable: false, cause,
+      message: `${operation} failed: 404 incident ${incidentId} no longer exists in SOAR (deleted, or the org was restored from an older backup)`,
+    });
+  }
+}
+
 export function isRetryable(err: unknown): boolean {
   return err instanceof ExternalServiceError && err.retryable;
 }

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildApp, buildLogger, readAppConfig, type App, type Io } from '../main.js';
 import { checkAws } from './check-aws.js';
+import { checkDatabase } from './check-database.js';
 import { checkSoar } from './check-soar.js';
 import { checkStomp } from './check-stomp.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command-support.js';
@@ -44,6 +45,7 @@ export async function checkCommand(io: Io, options: { config?: string | undefine
   try {
     for (const spec of app.aws) await checkAws(app, spec, print);
     const org = await checkSoar(app, print);
+    if (org) await checkDatabase(app, org, print);
     // The STOMP checks need the org id, so they depend on the SOAR ones.
     if (org) await checkStomp(app, org, print);
   } finally {

@@ -4,6 +4,7 @@ import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, typ
 import type { CycleDeps } from '../poller/run-cycle.js';
 import { recoverOnStart } from '../sync/recovery.js';
 import { retryPendingIfSettingsChanged } from '../sync/settings-change.js';
+import { verifyDatabaseAtStart } from '../sync/verify-links.js';
 import { describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
 import { describeStorageError, isStorageError } from './storage-error.js';
 
@@ -58,9 +59,10 @@ export const LOCK_STALE_MS = 90_000;
 export const LOCK_HEARTBEAT_MS = 30_000;
 
 /**
- * Connects to SOAR, checks that `setup` has been run, resolves the AWS identities and finishes
- * anything a crash left half-done. Network: the SOAR session, three schema reads, one STS call per
- * credential set, and whatever recovery needs.
+ * Connects to SOAR, checks that `setup` has been run, resolves the AWS identities, checks that the
+ * state database belongs to this org (ForeignDatabaseError otherwise) and finishes anything a crash
+ * left half-done. Network: the SOAR session, three schema reads, one STS call per credential set, one
+ * query for a sample of linked incidents, and whatever recovery needs.
  */
 export async function prepare(app: App): Promise<CycleDeps> {
   const org = await app.soar.connect();
@@ -68,6 +70,7 @@ export async function prepare(app: App): Promise<CycleDeps> {
   const gap = findSchemaGaps(schema);
   if (!gapIsEmpty(gap)) throw new Error(setupNeededMessage(org.name, describeGap(gap)));
   const deps = await prepareCycleDeps(app, schema);
+  await verifyDatabaseAtStart(deps, { dbPath: app.config.dbPath, org, soarUrl: app.config.soar.baseUrl });
   retryPendingIfSettingsChanged(app.store, app.config, app.templates.digest, app.logger);
   await recoverOnStart(deps, [...deps.sources.keys()]);
   return deps;

@@ -152,7 +152,7 @@ class Tally {
 
   private count(outcome: FindingOutcome): void {
     const f = this.f;
-    if (outcome === 'created') f.created += 1;
+    if (outcome === 'created' || outcome === 'recreated') f.created += 1;
     else if (outcome === 'updated' || outcome === 'reopened') f.updated += 1;
     else if (outcome === 'unchanged') f.unchanged += 1;
     else if (outcome === 'skipped') f.skipped += 1;

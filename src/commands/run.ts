@@ -13,6 +13,7 @@ import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
 import { progressForApp } from './progress-for-app.js';
 import type { ProgressDisplay } from './progress.js';
 import { LISTENER_STATE_META } from './status.js';
+import { ForeignDatabaseError } from '../sync/verify-links.js';
 
 /**
  * After the shutdown deadline the cycle is aborted; it stops at its next safe point, which normally
@@ -56,7 +57,8 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
   }
   const { logger, clock, config } = app;
   const track: CycleTrack = { lastCompletedAt: undefined, lastCompletedOk: undefined, stopping: false, notReady: undefined };
-  const prepared = sharedPreparation(app);
+  const refusal = refusedDatabase(app, io);
+  const prepared = refusal.watch(sharedPreparation(app));
   const scheduler = new Scheduler({ intervalMinutes: config.polling.pollingIntervalMinutes, clock, logger, runCycle: cycleRunner(app, track, prepared, progressForApp(app, io)) });
   let listener: FunctionsListener;
   try {
@@ -87,7 +89,7 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
     pollingIntervalMinutes: config.polling.pollingIntervalMinutes, healthPort: health?.port, shutdownTimeoutSeconds: config.shutdownTimeoutMs / 1000,
   });
 
-  const { reason, code } = await requests.stop;
+  const { reason, code } = await Promise.race([requests.stop, refusal.stop]);
   track.stopping = true;
   logger.info('Stopping', { reason, deadlineSeconds: config.shutdownTimeoutMs / 1000 });
   try {
@@ -143,6 +145,26 @@ function stopRequests(app: App, io: Io, options: RunOptions): StopRequests {
       unwatch();
     },
   };
+}
+
+/**
+ * A state database that belongs to another org is no outage to retry on schedule: the daemon says
+ * so (stderr and the log) and stops with exit 1, like `once`.
+ */
+function refusedDatabase(app: App, io: Io): { watch: (prepared: () => Promise<CycleDeps>) => () => Promise<CycleDeps>; stop: Promise<{ reason: string; code: number }> } {
+  let refuse: (err: Error) => void = () => undefined;
+  const stop = new Promise<{ reason: string; code: number }>((resolve) => {
+    refuse = (err) => {
+      reportFatal(app, io, 'Refusing the state database', err);
+      resolve({ reason: 'the state database does not belong to this SOAR org', code: EXIT_FAILURE });
+    };
+  });
+  const watch = (prepared: () => Promise<CycleDeps>) => () =>
+    prepared().catch((err: unknown) => {
+      if (err instanceof ForeignDatabaseError) refuse(err);
+      throw err;
+    });
+  return { watch, stop };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { DetectorKey } from '../store/cursors-repo.js';
 import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
 import type { InvocationSummary } from '../store/invocations-repo.js';
+import { lastVerification } from '../sync/verify-links.js';
 import { LOCK_STALE_MS } from './command-support.js';
 import { describeStorageError, isStorageError } from './storage-error.js';
 
@@ -35,7 +36,17 @@ export interface StatusReport {
     /** What the region's last pass listed but did not escalate, by reason (poller/criteria.ts SKIP_REASONS). */
     skipped?: RegionSkipCounts | null;
   }[];
-  links: { total: number; byState: Record<string, number>; openIncidents: number; closedIncidents: number; archivedFindings: number };
+  links: {
+    total: number; byState: Record<string, number>; openIncidents: number; closedIncidents: number; archivedFindings: number;
+    /**
+     * The same links by what the daemon knows: in step with SOAR (synced), work pending (creating,
+     * partial, adopted), finding gone from GuardDuty, incident gone from SOAR (orphaned: `awaiting`
+     * a new incident, the rest forgotten), and how many links got a new incident after SOAR lost theirs.
+     */
+    known?: { synced: number; pending: number; findingGone: number; incidentDeleted: number; awaitingRecreation: number; recreated: number };
+    /** The last check of linked incidents against SOAR (a sample at start, open links each cycle); null: never. */
+    verified?: { at: string; secondsAgo: number; scope: 'start' | 'cycle'; checked: number; missing: number; refused: boolean } | null;
+  };
   pending: { kind: string; key: string; attempts: number; nextAttempt: string; lastError: string | null }[];
   /** SOAR functions answered (from the invocation records) and the listener's last state as the daemon wrote it. */
   functions?: {
@@ -69,13 +80,28 @@ export function readStatus(store: Store, now: number): StatusReport {
     };
   });
   const links: StatusReport['links'] = { total: 0, byState: {}, openIncidents: 0, closedIncidents: 0, archivedFindings: 0 };
+  const known = { synced: 0, pending: 0, findingGone: 0, incidentDeleted: 0, awaitingRecreation: 0, recreated: 0 };
   for (const row of store.links.counts()) {
     links.total += row.count;
     links.byState[row.state] = (links.byState[row.state] ?? 0) + row.count;
     if (row.incidentState === 'open') links.openIncidents += row.count;
     else links.closedIncidents += row.count;
     if (row.archived) links.archivedFindings += row.count;
+    if (row.state === 'synced') known.synced += row.count;
+    else if (row.state === 'gone') known.findingGone += row.count;
+    else if (row.state === 'orphaned') known.incidentDeleted += row.count;
+    else known.pending += row.count;
+    if (row.state === 'orphaned' && row.incidentState === 'open') known.awaitingRecreation += row.count;
   }
+  // A database from before the verification columns (status opens it read-only, unmigrated).
+  const verifying = schemaVersion(store.db) >= 3;
+  if (verifying) known.recreated = store.links.countRecreated();
+  links.known = known;
+  const verification = verifying ? lastVerification(store) : undefined;
+  links.verified = verification
+    ? { at: new Date(verification.at).toISOString(), secondsAgo: Math.round((now - verification.at) / 1000), scope: verification.scope,
+      checked: verification.checked, missing: verification.missing, refused: verification.refused }
+    : null;
   const holder = store.lock.holder();
   return {
     database: store.db.name,
@@ -159,13 +185,47 @@ export function formatStatus(r: StatusReport): string {
     lines.push('', 'Skipped in the last pass (listed, not escalated):');
     for (const x of skipping) lines.push(`  ${x.account} ${x.region}: skipped ${x.skipped?.total ?? 0}: ${x.skipped?.summary ?? ''}`);
   }
-  lines.push('', `Links: ${r.links.total} (${Object.entries(r.links.byState).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}); ` +
+  lines.push('', `Links: ${r.links.total} (${linkCounts(r.links)}); ` +
     `incidents open ${r.links.openIncidents}, closed ${r.links.closedIncidents}; findings archived ${r.links.archivedFindings}`);
-  lines.push(...unfinishedLinks(r));
+  lines.push(...unfinishedLinks(r), ...deletedIncidents(r), ...verifiedLine(r));
   lines.push('', `Pending operations: ${r.pending.length}`);
   lines.push(...table(['KIND', 'KEY', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], r.pending.map((p) => [p.kind, p.key, String(p.attempts), p.nextAttempt, p.lastError ?? '-'])));
   if (r.functions) lines.push(...formatFunctions(r.functions));
   return lines.join('\n');
+}
+
+function linkCounts(links: StatusReport['links']): string {
+  const k = links.known;
+  if (!k || links.total === 0) return Object.entries(links.byState).map(([state, n]) => `${state} ${n}`).join(', ') || 'none';
+  return `synced ${k.synced}, pending ${k.pending}, finding gone ${k.findingGone}, incident deleted ${k.incidentDeleted}`;
+}
+
+/** Links whose incident SOAR no longer holds: what became of them, and what the daemon does next. */
+function deletedIncidents(r: StatusReport): string[] {
+  const k = r.links.known;
+  if (!k) return [];
+  const lines: string[] = [];
+  if (k.awaitingRecreation > 0) {
+    lines.push(`  incident deleted ${k.awaitingRecreation}, open: the incident no longer exists in SOAR; the next cycle opens a new one with a note naming it.`);
+  }
+  const forgotten = k.incidentDeleted - k.awaitingRecreation;
+  if (forgotten > 0) {
+    lines.push(`  incident deleted ${forgotten}, forgotten: the incident no longer exists in SOAR and its finding is not escalated again ` +
+      '(aws_gd_deleted_incident = forget, or the finding was archived); with recreate, a new incident opens when GuardDuty updates the finding.');
+  }
+  if (k.recreated > 0) lines.push(`  recreated ${k.recreated}: a new incident replaced one that no longer existed in SOAR (its note names the old one).`);
+  return lines;
+}
+
+/** When the links were last checked against SOAR, and what was found. */
+function verifiedLine(r: StatusReport): string[] {
+  const v = r.links.verified;
+  if (v === undefined) return [];
+  if (v === null) return ['Verified against SOAR: never (a sample of links is checked at every start, and a batch of open links every cycle).'];
+  const when = `${v.at} (${duration(v.secondsAgo)} ago, ${v.scope === 'start' ? 'sample at start' : 'open links, in a cycle'})`;
+  const found = v.missing === 0 ? 'none missing' : `${v.missing} missing`;
+  const refused = v.refused ? '; most are missing, so the database was refused: it does not belong to this SOAR org (the log and `check` say what to do)' : '';
+  return [`Verified against SOAR: ${when}: ${v.checked} linked incidents checked, ${found}${refused}.`];
 }
 
 /**

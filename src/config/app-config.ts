@@ -7,6 +7,8 @@ import type { Criteria } from '../regions/findings-source.js';
  */
 
 export type RecurrencePolicy = 'reopen' | 'new' | 'ignore';
+/** `aws_gd_deleted_incident`: what becomes of a finding whose incident no longer exists in SOAR. */
+export type DeletedIncidentPolicy = 'recreate' | 'forget';
 export type SeverityBand = 'Low' | 'Medium' | 'High' | 'Critical';
 
 export interface ProxySettings {
@@ -71,6 +73,7 @@ export interface SyncConfig {
   archiveOnClose: boolean;
   closeOnArchive: boolean;
   onRecurrence: RecurrencePolicy;
+  onDeletedIncident: DeletedIncidentPolicy;
   /** SOAR resolution name → GuardDuty feedback. */
   feedbackMap: Record<string, 'USEFUL' | 'NOT_USEFUL'>;
 }

@@ -51,6 +51,14 @@ export const APP_KEYS = {
     default: 'reopen',
     parse: oneOf(['reopen', 'new', 'ignore'] as const),
   }),
+  aws_gd_deleted_incident: key({
+    doc:
+      'A linked incident that no longer exists in SOAR (deleted, or the org restored from an older backup): recreate it ' +
+      '(a new incident whose note names the deleted one), or forget the finding.',
+    example: 'forget',
+    default: 'recreate',
+    parse: oneOf(['recreate', 'forget'] as const),
+  }),
   aws_gd_severity_map: key({
     doc: 'GuardDuty severity band -> SOAR severity name, as Band=Name pairs separated by ";" (unnamed bands keep their default).',
     example: 'Critical=Critical',

@@ -76,6 +76,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
       archiveOnClose: v.aws_gd_archive_on_close ?? true,
       closeOnArchive: v.aws_gd_close_on_archive ?? true,
       onRecurrence: v.aws_gd_on_recurrence ?? 'reopen',
+      onDeletedIncident: v.aws_gd_deleted_incident ?? 'recreate',
       feedbackMap: v.aws_gd_feedback_map ?? {},
     },
     templates: {

@@ -4,7 +4,9 @@ import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
 /** What a finding's handling came to, as counted in metrics and the per-region summary line. */
 export type FindingOutcome =
-  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed';
+  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed'
+  /** A new incident for a finding whose incident SOAR no longer holds (aws_gd_deleted_incident = recreate). */
+  | 'recreated';
 
 /** The functions listener's states (ListenerStatus), as series of guardduty_soar_functions_listener_state. */
 const LISTENER_STATES = ['disabled', 'starting', 'framework-off', 'connected', 'refused', 'reconnecting', 'stopped'] as const satisfies readonly ListenerStatus[];

@@ -56,7 +56,7 @@ export const SKIP_REASONS: Record<SkipReason, string> = {
   'type-excluded': 'of a type aws_gd_finding_types_exclude matches (narrow it)',
   archived: 'archived in GuardDuty before they were escalated (unarchive to escalate)',
   'recurrence-ignored': 'updated after their incident closed (aws_gd_on_recurrence = ignore)',
-  'incident-deleted': 'whose incident was deleted in SOAR',
+  'incident-deleted': 'whose incident no longer exists in SOAR, not recreated (aws_gd_deleted_incident = forget, or archived meanwhile)',
   vanished: 'no longer in GuardDuty',
 };
 

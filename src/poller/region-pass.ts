@@ -230,7 +230,7 @@ class RegionPass {
       assertWellFormed(finding);
       const before = this.deps.store.links.get(this.key(finding.Id));
       const outcome = await syncFinding(this.deps, finding, this.key(finding.Id));
-      if (outcome === 'skipped') this.skipped(skipReason(this.deps, finding, before));
+      if (outcome === 'skipped') this.skipped(skipReason(this.deps, finding, before, this.deps.store.links.get(this.key(finding.Id))));
       return outcome;
     });
   }
@@ -296,10 +296,10 @@ class RegionPass {
   }
 }
 
-/** Why `syncFinding` skipped a finding, from the finding and its link as it was before. */
-function skipReason(deps: SyncDeps, finding: Finding, before: Link | undefined): SkipReason {
+/** Why `syncFinding` skipped a finding, from the finding and its link as it was before and is now. */
+function skipReason(deps: SyncDeps, finding: Finding, before: Link | undefined, after: Link | undefined): SkipReason {
   if (!before) return filteredOut(deps.config.polling, finding) ?? 'archived';
-  if (before.state === 'orphaned') return 'incident-deleted';
+  if (before.state === 'orphaned' || after?.state === 'orphaned') return 'incident-deleted';
   if (before.state === 'creating') return 'archived';
   return 'recurrence-ignored';
 }

@@ -17,7 +17,7 @@ export interface RegionReport {
 }
 
 export function emptyOutcomes(): Record<FindingOutcome, number> {
-  return { created: 0, updated: 0, unchanged: 0, skipped: 0, closed: 0, archived: 0, reopened: 0, gone: 0, failed: 0 };
+  return { created: 0, updated: 0, unchanged: 0, skipped: 0, closed: 0, archived: 0, reopened: 0, gone: 0, failed: 0, recreated: 0 };
 }
 
 export function newRegionReport(account: string, region: string, detectorId: string): RegionReport {

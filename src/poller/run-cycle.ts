@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { IncidentGoneError, errorMessage } from '../errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { NoRegionMatchError, type DetectorTarget, type RegionDiscovery } from '../regions/region-discovery.js';
 import type { RichText } from '../soar/case-system.js';
@@ -6,6 +6,7 @@ import { detectClosedIncidents, runArchiveOps } from '../sync/archive-on-close.j
 import { NOTE_OP, retryNote } from '../sync/durable-note.js';
 import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
+import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { mapLimit } from '../util/concurrency.js';
 import { describeSkips } from './criteria.js';
@@ -51,6 +52,8 @@ export async function runCycle(deps: CycleDeps, signal: AbortSignal = new AbortC
   noteQualifyingSettings(store, deps.config.polling, deps.discoveries[0]?.pattern, startedAt, logger);
   reportProgress(deps, { type: 'cycle-started', cycle });
   const { targets, errors } = await discover(deps);
+  // Before the region passes, so that an incident found missing is recreated by this very cycle.
+  await verifyOpenLinks(deps);
   reportProgress(deps, { type: 'regions', count: targets.length });
   const regions = await mapLimit(targets, deps.regionConcurrency, (t) => runRegionPass(deps, t, cycle, signal));
   const soar = signal.aborted ? emptySoarReport('aborted') : await runSoarPhase(deps, startedAt, regions);
@@ -58,8 +61,9 @@ export async function runCycle(deps: CycleDeps, signal: AbortSignal = new AbortC
   const ok = errors.length === 0 && soar.error === undefined && regions.every((r) => r.error === undefined && r.outcomes.failed === 0);
   reportProgress(deps, { type: 'cycle-done', cycle, ok });
   for (const r of regions) logRegion(deps, r);
+  const recreated = regions.reduce((n, r) => n + r.outcomes.recreated, 0);
   logger.info('Cycle finished', {
-    cycle, ok, durationMs, regions: regions.length, closedInSoar: soar.closedInSoar, refreshed: soar.refreshed,
+    cycle, ok, durationMs, regions: regions.length, closedInSoar: soar.closedInSoar, refreshed: soar.refreshed, ...(recreated > 0 ? { recreated } : {}),
     pending: store.ops.countByKind(), ...(soar.error ? { soarError: soar.error } : {}),
   });
   metrics.cycleFinished(ok, durationMs, clock.now());
@@ -110,7 +114,16 @@ async function retryPendingNotes(deps: SyncDeps): Promise<number> {
   let done = 0;
   for (const op of deps.store.ops.due(NOTE_OP)) {
     const { incidentId, note } = op.payload as { incidentId: number; note: RichText };
-    await retryNote(deps, incidentId, op.key, note);
+    if (!deps.store.ops.get(NOTE_OP, op.key)) continue;
+    try {
+      await retryNote(deps, incidentId, op.key, note);
+    } catch (err) {
+      if (!(err instanceof IncidentGoneError)) throw err;
+      // A note for an incident SOAR no longer holds can never be posted; its finding is healed by its sync.
+      deps.store.ops.completeForIncident(NOTE_OP, incidentId);
+      deps.logger.warn('Dropped notes for an incident that no longer exists in SOAR', { incidentId });
+      continue;
+    }
     done += 1;
   }
   return done;
@@ -123,7 +136,7 @@ function emptySoarReport(error: string | undefined): SoarPhaseReport {
 function logRegion(deps: CycleDeps, r: RegionReport): void {
   const o = r.outcomes;
   const line = {
-    account: r.account, region: r.region, listed: r.listed, created: o.created, updated: o.updated + o.reopened,
+    account: r.account, region: r.region, listed: r.listed, created: o.created, recreated: o.recreated, updated: o.updated + o.reopened,
     unchanged: o.unchanged, skipped: o.skipped, ...(o.skipped > 0 ? { skippedBy: describeSkips(r.skippedBy) } : {}), closed: o.closed, archived: r.archivedInGuardDuty, gone: o.gone,
     failed: o.failed, durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}),
   };

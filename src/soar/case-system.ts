@@ -2,7 +2,8 @@ import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDef
 
 /**
  * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms. The implementation
- * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`.
+ * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`; a call on an
+ * incident (or its notes, artifacts, rows) that no longer exists throws `IncidentGoneError`.
  */
 
 export type PlanStatus = 'A' | 'C';
@@ -150,6 +151,8 @@ export interface CaseSystem {
   patchIncident(id: number, changes: FieldChange[]): Promise<void>;
   /** POST /incidents/query_paged, page by page. */
   queryIncidents(query: IncidentQuery): AsyncIterable<IncidentView[]>;
+  /** POST /incidents/query for the incidents of these ids (a few hundred at most): those SOAR holds. */
+  incidentsById(ids: readonly number[]): Promise<IncidentView[]>;
   addNote(incidentId: number, note: RichText): Promise<void>;
   listNotes(incidentId: number): Promise<NoteView[]>;
   addArtifact(incidentId: number, artifact: ArtifactInput): Promise<void>;

@@ -15,6 +15,7 @@ export function limitCaseSystem(inner: CaseSystem, slots: Semaphore): CaseSystem
     getIncident: limited((id) => inner.getIncident(id)),
     patchIncident: limited((id, changes) => inner.patchIncident(id, changes)),
     queryIncidents: (query: IncidentQuery) => limitPages(inner.queryIncidents(query), slots),
+    incidentsById: limited((ids) => inner.incidentsById(ids)),
     addNote: limited((id, note) => inner.addNote(id, note)),
     listNotes: limited((id) => inner.listNotes(id)),
     addArtifact: limited((id, artifact) => inner.addArtifact(id, artifact)),

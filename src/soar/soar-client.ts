@@ -1,5 +1,5 @@
 import type { SoarConfig } from '../config/app-config.js';
-import { ExternalServiceError } from '../errors.js';
+import { ExternalServiceError, IncidentGoneError } from '../errors.js';
 import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
 import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type {
@@ -12,7 +12,7 @@ import type { RouteCounts } from '../util/proxy-routing.js';
 import { createSoarHttp, type SoarHttp, type SoarHttpDeps } from './soar-http.js';
 import {
   artifactSchema, artifactTypeFieldSchema, artifactTypesSchema, commentListSchema, fieldDefListSchema,
-  fieldDef, incidentSchema, parseBody, patchStatusSchema, queryPagedSchema, rawIncidentSchema, replanChanges,
+  fieldDef, incidentListSchema, incidentSchema, parseBody, patchStatusSchema, queryPagedSchema, rawIncidentSchema, replanChanges,
   selectOrg, sessionSchema, tableDataSchema, toArtifactView, toDataTables, toFieldDefinition, toIncidentView,
   toNoteViews, toPatchChange, toTableRows, typesSchema, orgSchema, messageDestinationSchema,
   rawMessageDestinationSchema, messageDestinationListSchema, functionListSchema, functionFieldListSchema,
@@ -77,6 +77,10 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
 
   async patchIncident(id: number, changes: FieldChange[]): Promise<void> {
     await this.connect();
+    await this.onIncident(id, () => this.patchUntilApplied(id, changes));
+  }
+
+  private async patchUntilApplied(id: number, changes: FieldChange[]): Promise<void> {
     let pending = changes;
     let version: number | undefined;
     for (let replans = 0; pending.length > 0; replans += 1) {
@@ -86,7 +90,7 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
       // Someone else edited the incident, or our old values were stale. Re-read it, keep only the
       // changes not already in place, and send them against the current version with true old values.
       const current = await this.readIncident(id);
-      if (!current) throw notFound(id);
+      if (!current) throw new IncidentGoneError(id, PATCH_OP);
       version = current.vers;
       pending = replanChanges(pending, current);
     }
@@ -115,33 +119,47 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     }
   }
 
+  async incidentsById(ids: readonly number[]): Promise<IncidentView[]> {
+    await this.connect();
+    if (ids.length === 0) return [];
+    const op = 'POST /incidents/query';
+    // The unpaged query (a bare array): the caller asks for a bounded number of ids. [I] Built-in
+    // fields are queried by their bare name, `id` with `in` and a list like any other field.
+    const res = await this.http.request({
+      method: 'POST', path: '/incidents/query', operation: op, retry: 'idempotent',
+      params: { return_level: 'normal', ...NAMES },
+      body: { filters: [{ conditions: [{ field_name: 'id', method: 'in', value: [...ids] }] }] },
+    });
+    return parseBody(incidentListSchema, res.data, op).map((row) => toIncidentView(parseBody(incidentSchema, row, op)));
+  }
+
   async addNote(incidentId: number, note: RichText): Promise<void> {
     await this.connect();
-    await this.http.request({
+    await this.onIncident(incidentId, () => this.http.request({
       method: 'POST', path: `/incidents/${incidentId}/comments`, operation: 'POST /incidents/{id}/comments',
       retry: 'unsafe', body: { text: { format: note.format, content: note.content } },
       lookup: async () => holdsNote(await this.listNotes(incidentId), note),
-    });
+    }));
   }
 
   async listNotes(incidentId: number): Promise<NoteView[]> {
     await this.connect();
     const op = 'GET /incidents/{id}/comments';
-    const res = await this.http.request({
+    const res = await this.onIncident(incidentId, () => this.http.request({
       method: 'GET', path: `/incidents/${incidentId}/comments`, operation: op, retry: 'idempotent',
       params: { text_content_output_format: 'objects_convert_text', ...NAMES },
-    });
+    }));
     return toNoteViews(parseBody(commentListSchema, res.data, op));
   }
 
   async addArtifact(incidentId: number, artifact: ArtifactInput): Promise<void> {
     await this.connect();
-    await this.http.request({
+    await this.onIncident(incidentId, () => this.http.request({
       method: 'POST', path: `/incidents/${incidentId}/artifacts`, operation: 'POST /incidents/{id}/artifacts',
       retry: 'unsafe',
       body: { type: { name: artifact.type }, value: artifact.value, description: { format: 'text', content: artifact.description } },
       lookup: async () => (await this.listArtifacts(incidentId)).some((a) => a.type === artifact.type && a.value === artifact.value),
-    });
+    }));
   }
 
   async listArtifacts(incidentId: number): Promise<ArtifactView[]> {
@@ -150,10 +168,10 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     const found: ArtifactView[] = [];
     // [I] start/length paging as for incidents; a server that ignores them returns everything at once.
     for (let start = 0; ;) {
-      const res = await this.http.request({
+      const res = await this.onIncident(incidentId, () => this.http.request({
         method: 'POST', path: `/incidents/${incidentId}/artifacts/query_paged`, operation: op,
         retry: 'idempotent', params: NAMES, body: { start, length: 500 },
-      });
+      }));
       const page = parseBody(queryPagedSchema, res.data, op);
       found.push(...page.data.map((a) => toArtifactView(parseBody(artifactSchema, a, op))));
       start += page.data.length;
@@ -163,23 +181,23 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
 
   async addTableRow(incidentId: number, table: string, cells: Record<string, string>): Promise<void> {
     await this.connect();
-    await this.http.request({
+    await this.onIncident(incidentId, () => this.http.request({
       method: 'POST', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}/row_data`,
       operation: 'POST /incidents/{id}/table_data/{table}/row_data', retry: 'unsafe', params: NAMES,
       body: { cells: Object.fromEntries(Object.entries(cells).map(([col, value]) => [col, { value }])) },
       // Every cell, the row's query_execution_date too: a table's history may repeat a row's content,
       // but an identical row with the same stamp is this one.
       lookup: async () => (await this.listTableRows(incidentId, table)).some((row) => sameCells(row.cells, cells)),
-    });
+    }));
   }
 
   async listTableRows(incidentId: number, table: string): Promise<TableRowView[]> {
     await this.connect();
     const op = 'GET /incidents/{id}/table_data/{table}';
-    const res = await this.http.request({
+    const res = await this.onIncident(incidentId, () => this.http.request({
       method: 'GET', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}`, operation: op,
       retry: 'idempotent', params: NAMES,
-    });
+    }));
     return toTableRows(parseBody(tableDataSchema, res.data, op));
   }
 
@@ -330,6 +348,22 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return res.status === 404 ? undefined : parseBody(rawIncidentSchema, res.data, op);
   }
 
+  /**
+   * One call on an incident or on its children. SOAR's 404 there means the incident is gone, or only
+   * that a child's container is (a data table deleted from the schema answers 404 too): one GET of
+   * the incident tells which, so that only a missing incident becomes IncidentGoneError, which the
+   * daemon heals by recreating or forgetting the link. A data table gone stays an ordinary failure.
+   */
+  private async onIncident<T>(incidentId: number, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ExternalServiceError) || err.status !== 404 || err instanceof IncidentGoneError) throw err;
+      if ((await this.readIncident(incidentId)) !== undefined) throw err;
+      throw new IncidentGoneError(incidentId, err.operation, err);
+    }
+  }
+
   /** One PATCH; undefined when applied, else why not (a 409, or SOAR's conflict message). */
   private async sendPatch(id: number, changes: FieldChange[], version: number | undefined): Promise<Conflict | undefined> {
     const body = { ...(version === undefined ? {} : { version }), changes: changes.map(toPatchChange) };
@@ -389,13 +423,6 @@ function conflictError(id: number, pending: FieldChange[], conflict: Conflict): 
     service: 'soar', operation: PATCH_OP, status: conflict.status, code: 'CONFLICT', retryable: false,
     message: `${PATCH_OP} failed: ${conflict.status} incident ${id} kept changing under us (${MAX_REPLANS} re-reads); ` +
       `fields still in conflict: ${fields}. SOAR said: ${conflict.reason}`,
-  });
-}
-
-function notFound(id: number): ExternalServiceError {
-  return new ExternalServiceError({
-    service: 'soar', operation: PATCH_OP, status: 404, code: 'generic', retryable: false,
-    message: `${PATCH_OP} failed: 404 incident ${id} no longer exists`,
   });
 }
 

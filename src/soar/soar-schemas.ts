@@ -53,6 +53,9 @@ export const patchStatusSchema = z.object({
   field_failures: z.array(z.object({ field: z.unknown() }).loose()).nullish(),
 });
 
+/** `POST /incidents/query` answers a bare array of incidents. */
+export const incidentListSchema = z.array(z.unknown());
+
 export const queryPagedSchema = z.object({
   recordsTotal: z.number(),
   recordsFiltered: z.number().nullish(),

@@ -11,7 +11,10 @@ import type { Db } from './database.js';
  * - synced:   incident matches the finding as of `updated_at`/`count`.
  * - adopted:  rebuilt from SOAR into an empty database; what rows/artifacts exist is unknown until read.
  * - gone:     GuardDuty no longer returns the finding; the incident is left as responders have it.
- * - orphaned: the incident was deleted in SOAR; the finding is no longer escalated.
+ * - orphaned: the incident no longer exists in SOAR (deleted, or the org restored from an older
+ *             backup); `incident_id` is cleared and `deleted_incident_id` names it. Open: the next
+ *             sync of the finding recreates it (aws_gd_deleted_incident = recreate); closed: forgotten
+ *             until GuardDuty updates the finding again and the setting says recreate.
  */
 export type LinkState = 'creating' | 'partial' | 'synced' | 'adopted' | 'gone' | 'orphaned';
 export type IncidentState = 'open' | 'closed';
@@ -39,6 +42,10 @@ export interface Link extends FindingKey, FindingSnapshot {
   seenCycle: number;
   createdAt: number;
   changedAt: number;
+  /** The last incident of this finding that SOAR no longer holds (null: none was ever lost). */
+  deletedIncidentId: number | null;
+  /** When the incident was last found in SOAR holding this finding (null: never checked). */
+  verifiedAt: number | null;
 }
 
 interface LinkRow {
@@ -46,6 +53,8 @@ interface LinkRow {
   incident_id: number | null; updated_at: string; count: number; severity: number | null; archived: number;
   incident_state: IncidentState; closed_at: number | null; state: LinkState; applied: string; seen_cycle: number;
   created_at: number; changed_at: number;
+  /** Absent from a database not yet migrated to schema 4 (status reads it as it is). */
+  deleted_incident_id?: number | null; verified_at?: number | null;
 }
 
 const KEY_WHERE = 'account = @account AND region = @region AND detector_id = @detectorId AND finding_id = @findingId';
@@ -58,6 +67,7 @@ function toLink(row: LinkRow): Link {
     incidentState: row.incident_state, closedAt: row.closed_at, state: row.state,
     applied: JSON.parse(row.applied) as Record<string, unknown>,
     seenCycle: row.seen_cycle, createdAt: row.created_at, changedAt: row.changed_at,
+    deletedIncidentId: row.deleted_incident_id ?? null, verifiedAt: row.verified_at ?? null,
   };
 }
 
@@ -77,6 +87,7 @@ export class LinksRepo {
     return row ? toLink(row) : undefined;
   }
 
+  /** The link whose incident this is (an orphaned link names none). */
   byIncident(incidentId: number): Link | undefined {
     const row = this.db.prepare('SELECT * FROM links WHERE incident_id = ? ORDER BY changed_at DESC LIMIT 1').get(incidentId) as
       | LinkRow
@@ -101,12 +112,12 @@ export class LinksRepo {
       .run({ ...keyParams(key), ...snapshotParams(snapshot), now });
   }
 
-  /** The incident exists in SOAR (created now, or found by its finding id). */
+  /** The incident exists in SOAR (created now, or found by its finding id): verified as of now. */
   attachIncident(key: FindingKey, incidentId: number, state: 'partial' | 'adopted', applied: Record<string, unknown>, incidentState: IncidentState = 'open'): void {
     this.db
       .prepare(
         `UPDATE links SET incident_id = @incidentId, state = @state, applied = @applied, incident_state = @incidentState,
-           closed_at = NULL, changed_at = @now WHERE ${KEY_WHERE}`,
+           closed_at = NULL, changed_at = @now, verified_at = @now WHERE ${KEY_WHERE}`,
       )
       .run({ ...keyParams(key), incidentId, state, applied: JSON.stringify(applied), incidentState, now: this.now() });
   }
@@ -120,9 +131,9 @@ export class LinksRepo {
     return this.db
       .prepare(
         `INSERT OR IGNORE INTO links (account, region, detector_id, finding_id, finding_account, incident_id, updated_at,
-           count, severity, archived, incident_state, closed_at, state, applied, created_at, changed_at)
+           count, severity, archived, incident_state, closed_at, state, applied, created_at, changed_at, verified_at)
          VALUES (@account, @region, @detectorId, @findingId, @findingAccount, @incidentId, @updatedAt, @count,
-           @severity, @archived, @incidentState, @closedAt, 'adopted', @applied, @now, @now)`,
+           @severity, @archived, @incidentState, @closedAt, 'adopted', @applied, @now, @now, @now)`,
       )
       .run({ ...keyParams(key), ...snapshotParams(snapshot), incidentId, incidentState, closedAt, applied: JSON.stringify(applied), now }).changes === 1;
   }
@@ -141,6 +152,54 @@ export class LinksRepo {
   /** Forgets a link whose incident never came to exist (an interrupted create of a finding since archived). */
   remove(key: FindingKey): void {
     this.db.prepare(`DELETE FROM links WHERE ${KEY_WHERE} AND incident_id IS NULL`).run(keyParams(key));
+  }
+
+  /**
+   * The link's incident no longer exists in SOAR: the link keeps its finding facts, names the lost
+   * incident in `deleted_incident_id` and no incident at all (an id SOAR hands out again later must
+   * never be mistaken for it). `incidentState` open: to be recreated; closed: forgotten.
+   */
+  markOrphaned(key: FindingKey, deletedIncidentId: number, incidentState: IncidentState): void {
+    this.db
+      .prepare(
+        `UPDATE links SET state = 'orphaned', incident_id = NULL, deleted_incident_id = @deletedIncidentId,
+           incident_state = @incidentState, changed_at = @now WHERE ${KEY_WHERE}`,
+      )
+      .run({ ...keyParams(key), deletedIncidentId, incidentState, now: this.now() });
+  }
+
+  /** The incidents were found in SOAR holding their findings at `at`. */
+  markVerified(incidentIds: readonly number[], at: number): void {
+    const stmt = this.db.prepare('UPDATE links SET verified_at = ? WHERE incident_id = ?');
+    this.db.transaction(() => {
+      for (const id of incidentIds) stmt.run(at, id);
+    })();
+  }
+
+  /** A random sample of the links that name an incident (the start-up check of the database against SOAR). */
+  verificationSample(limit: number): Link[] {
+    const rows = this.db
+      .prepare("SELECT * FROM links WHERE incident_id IS NOT NULL AND state != 'orphaned' ORDER BY RANDOM() LIMIT ?")
+      .all(limit) as LinkRow[];
+    return rows.map(toLink);
+  }
+
+  /** Links of open incidents not verified since `before`, the least recently verified (or never) first. */
+  unverifiedOpen(before: number, limit: number): Link[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM links WHERE incident_state = 'open' AND incident_id IS NOT NULL AND state IN ('partial', 'synced', 'adopted')
+           AND (verified_at IS NULL OR verified_at < ?)
+         ORDER BY verified_at IS NOT NULL, verified_at, incident_id LIMIT ?`,
+      )
+      .all(before, limit) as LinkRow[];
+    return rows.map(toLink);
+  }
+
+  /** Links that got a new incident after SOAR lost theirs (for `status`). */
+  countRecreated(): number {
+    const row = this.db.prepare("SELECT COUNT(*) AS n FROM links WHERE deleted_incident_id IS NOT NULL AND state != 'orphaned'").get() as { n: number };
+    return row.n;
   }
 
   setState(key: FindingKey, state: LinkState): void {
@@ -175,14 +234,15 @@ export class LinksRepo {
 
   /**
    * The next links of one detector that this cycle has not seen and whose incident is open (or not yet
-   * created): their findings are fetched to learn whether they were archived, changed or vanished.
+   * created, or to be recreated): their findings are fetched to learn whether they were archived,
+   * changed or vanished.
    * Keyset-paged by finding id (never an open cursor across the awaits that follow).
    */
   unseenOpen(account: string, region: string, detectorId: string, cycle: number, afterFindingId: string, limit: number): Link[] {
     const rows = this.db
       .prepare(
         `SELECT * FROM links WHERE account = ? AND region = ? AND detector_id = ? AND seen_cycle < ? AND finding_id > ?
-           AND incident_state = 'open' AND state IN ('creating', 'partial', 'synced', 'adopted')
+           AND incident_state = 'open' AND state IN ('creating', 'partial', 'synced', 'adopted', 'orphaned')
          ORDER BY finding_id LIMIT ?`,
       )
       .all(account, region, detectorId, cycle, afterFindingId, limit) as LinkRow[];

@@ -60,6 +60,11 @@ export class PendingOpsRepo {
     this.db.prepare('DELETE FROM pending_ops WHERE kind = ? AND op_key = ?').run(kind, key);
   }
 
+  /** Drops the actions of a kind recorded for one incident (`payload.incidentId`): it no longer exists in SOAR. */
+  completeForIncident(kind: string, incidentId: number): number {
+    return this.db.prepare("DELETE FROM pending_ops WHERE kind = ? AND json_extract(payload, '$.incidentId') = ?").run(kind, incidentId).changes;
+  }
+
   /** Records a failed attempt and when to try again. */
   fail(kind: string, key: string, error: string, nextAttemptAt: number): void {
     this.db

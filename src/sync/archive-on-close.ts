@@ -1,9 +1,10 @@
-import { ExternalServiceError, errorMessage, isRetryable } from '../errors.js';
+import { ExternalServiceError, IncidentGoneError, errorMessage, isRetryable } from '../errors.js';
 import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
 import type { Feedback, FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';
+import { orphanLink } from './deleted-incident.js';
 import { addNoteOnce } from './durable-note.js';
 import { ARCHIVE_OP } from './archive-op.js';
 import { applyChanges, diffFields } from './field-diff.js';
@@ -242,6 +243,15 @@ export async function recordArchived(deps: SyncDeps, link: Link, why = 'because 
     });
     deps.store.ops.complete(ARCHIVE_OP, findingKeyString(link));
   } catch (err) {
+    if (err instanceof IncidentGoneError && err.incidentId === incidentId) {
+      // Closed, then deleted in SOAR: the finding is archived and nobody is left to tell.
+      deps.store.transaction(() => {
+        orphanLink(deps, link, incidentId, 'closed');
+        deps.store.ops.complete(ARCHIVE_OP, findingKeyString(link));
+      });
+      deps.logger.warn('Archived a finding whose incident no longer exists in SOAR', { findingId: link.findingId, deletedIncidentId: incidentId });
+      return;
+    }
     // The finding is archived; only its record on the incident failed. Retried next cycle.
     deps.store.ops.fail(ARCHIVE_OP, findingKeyString(link), errorMessage(err), nextAttemptAt(deps.clock.now(), 1, true));
   }

@@ -25,6 +25,9 @@ export async function createIncident(deps: SyncDeps, ctx: FindingContext): Promi
   const incident = await soar.createIncident(payload, incidentLookup(ctx.key, replacedIncident(deps, ctx.key)));
   store.transaction(() => {
     store.links.attachIncident(ctx.key, incident.id, 'partial', applied);
+    // A new incident has no rows yet, whatever the store remembers under its id: an org restored
+    // from a backup hands out ids again that a lost incident had.
+    store.fingerprints.forget(incident.id);
     store.fingerprints.addArtifacts(incident.id, payloadArtifacts(payload));
   });
   await writeRows(deps, incident.id, ctx.rows);

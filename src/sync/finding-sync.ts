@@ -1,9 +1,11 @@
+import { IncidentGoneError } from '../errors.js';
 import type { FindingOutcome } from '../health/metrics.js';
 import { filteredOut } from '../poller/criteria.js';
 import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { completeIncident, createIncident, resumeCreate } from './create-incident.js';
+import { healDeletedIncident } from './deleted-incident.js';
 import { findingContext, hasChanged, snapshotOf, updatedAfterClose, type FindingContext } from './finding-context.js';
 import { recur } from './recurrence.js';
 import { updateIncident } from './update-incident.js';
@@ -14,9 +16,20 @@ import type { SyncDeps } from './sync-deps.js';
  * an interrupted create, close it for an archived finding, update it for a new version (reopening or
  * opening a new one after a close, per `aws_gd_on_recurrence`), or nothing at all for a re-read
  * finding (recognised by its stored updatedAt/count: no SOAR call).
+ *
+ * The one place where a linked incident found missing in SOAR is healed, whichever write met the
+ * 404 (a PATCH, a note, an artifact, a row): in the same cycle, per `aws_gd_deleted_incident`.
  */
 export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
-  return deps.locks.run(findingKeyString(key), () => syncLocked(deps, finding, key));
+  return deps.locks.run(findingKeyString(key), async () => {
+    try {
+      return await syncLocked(deps, finding, key);
+    } catch (err) {
+      const link = deps.store.links.get(key);
+      if (!(err instanceof IncidentGoneError) || !link || link.incidentId !== err.incidentId) throw err;
+      return healDeletedIncident(deps, findingContext(deps, finding, key), link, err.incidentId);
+    }
+  });
 }
 
 /**
@@ -34,7 +47,10 @@ async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Pr
     return 'created';
   }
   if (link.state === 'creating') return finishCreate(deps, findingContext(deps, finding, key), link);
-  if (link.state === 'orphaned') return 'skipped';
+  // Its incident is known to be gone (found so by a check, or a 404 an earlier pass could not heal).
+  if (link.state === 'orphaned') {
+    return link.deletedIncidentId === null ? 'skipped' : healDeletedIncident(deps, findingContext(deps, finding, key), link, link.deletedIncidentId);
+  }
   const close = needsClose(deps, link, snapshot);
   if (link.state === 'synced' && !hasChanged(link, snapshot) && snapshot.archived === link.archived && !close) return 'unchanged';
   const ctx = findingContext(deps, finding, key);

@@ -1,3 +1,4 @@
+import { IncidentGoneError } from '../errors.js';
 import type { FindingOutcome } from '../health/metrics.js';
 import { findingKeyString } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';
@@ -15,13 +16,21 @@ export async function markGone(deps: SyncDeps, link: Link): Promise<FindingOutco
     deps.store.links.setState(link, 'gone');
     return 'skipped';
   }
-  await addNoteOnce(deps, incidentId, `gone:${findingKeyString(link)}`, {
-    format: 'text',
-    content:
-      `GuardDuty no longer returns finding ${link.findingId} (detector ${link.detectorId}, ${link.region}): ` +
-      'its retention period ended or the detector was deleted. guardduty-soar will not update this incident again; ' +
-      'it stays as it is.',
-  });
+  try {
+    await addNoteOnce(deps, incidentId, `gone:${findingKeyString(link)}`, {
+      format: 'text',
+      content:
+        `GuardDuty no longer returns finding ${link.findingId} (detector ${link.detectorId}, ${link.region}): ` +
+        'its retention period ended or the detector was deleted. guardduty-soar will not update this incident again; ' +
+        'it stays as it is.',
+    });
+  } catch (err) {
+    if (!(err instanceof IncidentGoneError) || err.incidentId !== incidentId) throw err;
+    // Its incident is gone from SOAR too: nobody is left to tell, and nothing to recreate.
+    deps.logger.warn('Linked finding no longer exists in GuardDuty, and its incident no longer exists in SOAR', {
+      findingId: link.findingId, deletedIncidentId: incidentId, region: link.region,
+    });
+  }
   deps.store.transaction(() => {
     deps.store.links.setState(link, 'gone');
     // The daemon writes nothing more to this incident.

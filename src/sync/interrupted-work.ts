@@ -1,6 +1,7 @@
 import { errorMessage, isRetryable } from '../errors.js';
 import { parseFindingKey } from '../regions/finding.js';
 import type { PendingOp } from '../store/pending-ops-repo.js';
+import { finishRecreate, RECREATE_OP } from './deleted-incident.js';
 import { CONTENT_OP, clearContentMark, readBack } from './incident-content.js';
 import { finishRecurrence } from './recurrence.js';
 import { RECUR_NEW_OP, REOPEN_OP } from './recurrence-op.js';
@@ -11,6 +12,7 @@ import type { SyncDeps } from './sync-deps.js';
  * that the region passes would not come back to on their own, because the finding may never be
  * listed or checked again:
  * - a new incident for a recurrence that exists but lacks its note;
+ * - a new incident replacing one SOAR no longer holds, that lacks the note naming it;
  * - a reopen that may have reached SOAR while the link still says closed;
  * - rows or artifacts being added to an incident when the writes stopped (read back from SOAR).
  * Each operation stands alone: one that fails is retried next time; one that cannot succeed (the
@@ -22,6 +24,12 @@ export async function finishInterruptedWork(deps: SyncDeps): Promise<void> {
     await guarded(deps, op, async () => {
       const key = parseFindingKey(op.key);
       if (key) await finishRecurrence(deps, key);
+    });
+  }
+  for (const op of store.ops.due(RECREATE_OP)) {
+    await guarded(deps, op, async () => {
+      const key = parseFindingKey(op.key);
+      if (key) await finishRecreate(deps, key);
     });
   }
   for (const op of store.ops.due(REOPEN_OP)) await guarded(deps, op, () => settleReopen(deps, op.key));

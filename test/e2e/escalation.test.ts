@@ -107,11 +107,13 @@ describe('nothing missed, nothing duplicated', () => {
     const regions = Object.keys(h.aws.detectors).length;
     expect(aws['guardduty:ListFindings']).toBe(regions);
     expect(aws['guardduty:GetFindings']).toBe(regions);
-    // Once per process: the org and the schema check; the cycle itself makes only the two queries
-    // (closed incidents, refresh requests).
+    // Once per process: the org, the schema check and one query for a sample of the linked incidents
+    // (is the state database this org's?); the cycle itself makes only the two queries (closed
+    // incidents, refresh requests): its check of open links is skipped, the sample having just verified them.
     expect(h.soar.calls().counts).toEqual({
       'GET /rest/session': 1,
       'GET /rest/orgs/{org}/types/{type}/fields': 1, 'GET /rest/orgs/{org}/types': 1, 'GET /rest/orgs/{org}/artifact_types': 1,
+      'POST /rest/orgs/{org}/incidents/query': 1,
       'POST /rest/orgs/{org}/incidents/query_paged': 2,
     });
   });

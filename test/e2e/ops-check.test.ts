@@ -68,7 +68,7 @@ describe('check: everything in order', () => {
       'SOAR reachable', 'SOAR TLS', 'SOAR credentials', 'SOAR org',
       'SOAR custom incident fields', 'SOAR data tables', 'SOAR artifact types',
       'SOAR actions framework', 'SOAR function inputs', 'SOAR message destination',
-      'SOAR destination membership', 'SOAR functions',
+      'SOAR destination membership', 'SOAR functions', 'State database',
       'SOAR STOMP reachable', 'SOAR STOMP TLS', 'SOAR STOMP login', 'SOAR STOMP subscription',
     ]);
     expect(line(lines, 'AWS identity (static keys)')?.detail).toContain('account 123456789012');

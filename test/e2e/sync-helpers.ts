@@ -65,7 +65,7 @@ export function soarCalls(h: Harness, operation: string): number {
 
 /** SOAR writes since the last reset (every call but reads and queries), as [operation, calls]. */
 export function soarWrites(h: Harness): [string, number][] {
-  return Object.entries(h.soar.calls().counts).filter(([op]) => !op.startsWith('GET') && !op.endsWith('query_paged'));
+  return Object.entries(h.soar.calls().counts).filter(([op]) => !op.startsWith('GET') && !/\/query(_paged)?$/.test(op));
 }
 
 /** The daemon's database, open for the length of `fn` (between runs of the daemon). */

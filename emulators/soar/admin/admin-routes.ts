@@ -63,6 +63,7 @@ export function adminRoutes(admin: SoarAdmin): RouteDef[] {
       return ok(incident);
     }),
     r('PATCH', '/incidents/{id}', (req) => ok(admin.updateIncident(id(req), body(UpdateBody, req)))),
+    r('DELETE', '/incidents/{id}', (req) => removed(admin.deleteIncidents([id(req)]), 'Incident')),
     r('POST', '/incidents/{id}/close', (req) => ok(admin.closeIncident(id(req), body(CloseBody, req)))),
     r('POST', '/incidents/{id}/reopen', (req) => ok(admin.reopenIncident(id(req)))),
     r('POST', '/incidents/{id}/properties', (req) => ok(admin.setProperties(id(req), body(z.object({ properties: Properties }), req).properties))),

@@ -92,6 +92,13 @@ export class SoarAdmin {
     return adminIncident(this.state, applyChanges(this.state, record, changes));
   }
 
+  /** An administrator deletes incidents (as SOAR's bulk delete does): false when one of them does not exist, and nothing is deleted. */
+  deleteIncidents(ids: readonly number[]): boolean {
+    if (!ids.every((id) => this.state.incidents.has(id))) return false;
+    for (const id of ids) this.state.deleteIncident(id);
+    return true;
+  }
+
   addNote(id: number, text: string, format: 'text' | 'html' = 'text'): AdminIncident {
     const record = this.incident(id);
     this.state.comments.add(record.id, { format, content: text }, null, RESPONDER, this.state.now());

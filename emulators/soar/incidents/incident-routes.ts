@@ -23,12 +23,18 @@ export function incidentRoutes(state: SoarState): RouteDef[] {
     route('POST', '/incidents/query', (req) => ok(query(state, req).map((r) => renderIncident(state, r, req.out, returnLevel(req.query, 'partial')))), { read: true }),
     route('POST', '/incidents/query_paged', (req) => queryPaged(state, req), { read: true }),
     route('PUT', '/incidents/patch', (req) => bulkPatch(state, req)),
+    route('PUT', '/incidents/delete', (req) => bulkDelete(state, req)),
     route('GET', '/incidents/open', (req) => {
       const open = [...state.incidents.values()].filter((r) => r.values.plan_status === 'A');
       return ok(open.map((r) => renderIncident(state, r, req.out, returnLevel(req.query, 'partial'))));
     }),
     route('GET', '/incidents/{id}', (req) => ok(renderIncident(state, incidentOr404(state, req), req.out, returnLevel(req.query, 'full')))),
     route('PUT', '/incidents/{id}', (req) => ok(renderIncident(state, put(state, req), req.out, 'full'))),
+    // [R co3base.delete] DELETE may answer 204 without a body; the incident's children go with it.
+    route('DELETE', '/incidents/{id}', (req) => {
+      state.deleteIncident(incidentOr404(state, req).id);
+      return { status: 204 };
+    }),
     route('PATCH', '/incidents/{id}', (req) => {
       const { status } = patchIncident(state, incidentOr404(state, req), parsePatch(req.body), req.out);
       return ok(status);
@@ -86,4 +92,20 @@ function bulkPatch(state: SoarState, req: RestRequest): RestResponse {
     }
   }
   return ok({ success: Object.keys(failures).length === 0, title: null, message: null, hints: [], failures });
+}
+
+/**
+ * `PUT /incidents/delete` with a JSON array of incident ids (numbers or numeric strings): SOAR's bulk
+ * delete, as XSOAR's IBM SOAR integration sends it (`client.put("/incidents/delete", payload=ids)`)
+ * and reads its PatchStatusDTO-shaped answer. [I] All or nothing: an id that names no incident is
+ * SOAR's 404 for it and nothing is deleted (the contract is silent on partial deletes).
+ */
+function bulkDelete(state: SoarState, req: RestRequest): RestResponse {
+  const raw: unknown[] | undefined = Array.isArray(req.body) ? (req.body as unknown[]) : undefined;
+  const ids = raw?.map((id) => (typeof id === 'number' || typeof id === 'string') && /^\d+$/.test(String(id)) ? Number(id) : NaN);
+  if (!ids || ids.some(Number.isNaN)) throw badRequest('Bad Request: expected a JSON array of incident ids.');
+  const missing = ids.find((id) => !state.incidents.has(id));
+  if (missing !== undefined) throw notFound(missing);
+  for (const id of ids) state.deleteIncident(id);
+  return ok({ success: true, title: null, message: null, hints: [] });
 }

@@ -47,6 +47,14 @@ export class ArtifactStore {
     return this.byId.size;
   }
 
+  dropIncident(incidentId: number): void {
+    for (const a of this.byIncident.get(incidentId) ?? []) {
+      this.byId.delete(a.id);
+      this.byKey.delete(key(incidentId, a.typeId, a.value));
+    }
+    this.byIncident.delete(incidentId);
+  }
+
   clear(): void {
     this.byIncident = new Map();
     this.byKey = new Map();

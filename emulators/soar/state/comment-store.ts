@@ -29,6 +29,12 @@ export class CommentStore {
     return this.byId.size;
   }
 
+  /** Drops an incident's notes with the incident (SOAR deletes its children with it). */
+  dropIncident(incidentId: number): void {
+    for (const comment of this.byIncident.get(incidentId) ?? []) this.byId.delete(comment.id);
+    this.byIncident.delete(incidentId);
+  }
+
   clear(): void {
     this.byIncident = new Map();
     this.byId = new Map();

@@ -47,6 +47,21 @@ export class SoarState {
     this.index.update(record.id, previousProperties, record.properties);
   }
 
+  /**
+   * Deletes an incident and everything under it, as SOAR does: afterwards the incident and its
+   * notes, artifacts and rows answer 404. Ids are never reused while the org lives.
+   */
+  deleteIncident(id: number): boolean {
+    const record = this.incidents.get(id);
+    if (!record) return false;
+    this.incidents.delete(id);
+    this.index.update(id, record.properties, {});
+    this.comments.dropIncident(id);
+    this.artifacts.dropIncident(id);
+    this.tables.dropIncident(id);
+    return true;
+  }
+
   /** The user a principal acts as; [I] the admin API acts as the first user (a responder). */
   userOf(principal: Principal): ResolvedUser | undefined {
     if (principal.kind === 'user') return this.users.find((u) => u.id === principal.userId);

@@ -53,6 +53,11 @@ export class TableStore {
     return this.total;
   }
 
+  dropIncident(incidentId: number): void {
+    for (const rows of this.byIncident.get(incidentId)?.values() ?? []) this.total -= rows.length;
+    this.byIncident.delete(incidentId);
+  }
+
   clear(): void {
     this.byIncident = new Map();
     this.total = 0;

@@ -75,4 +75,22 @@ describe('formatStatus', () => {
     expect(text).toContain('Pending operations: 0');
     expect(text).not.toContain('Last errors');
   });
+
+  it('counts links by what the daemon knows (synced, pending, finding gone, incident deleted), what became of deleted incidents, and when SOAR was last checked', () => {
+    const links: StatusReport['links'] = {
+      total: 20, byState: { synced: 15, partial: 1, gone: 1, orphaned: 3 }, openIncidents: 18, closedIncidents: 2, archivedFindings: 1,
+      known: { synced: 15, pending: 1, findingGone: 1, incidentDeleted: 3, awaitingRecreation: 2, recreated: 4 },
+      verified: { at: '2026-03-01T11:57:00.000Z', secondsAgo: 180, scope: 'cycle', checked: 18, missing: 2, refused: false },
+    };
+    const text = formatStatus(report({ links }));
+    expect(text).toContain('Links: 20 (synced 15, pending 1, finding gone 1, incident deleted 3); incidents open 18, closed 2; findings archived 1');
+    expect(text).toContain('  incident deleted 2, open: the incident no longer exists in SOAR; the next cycle opens a new one with a note naming it.');
+    expect(text).toContain('  incident deleted 1, forgotten: the incident no longer exists in SOAR and its finding is not escalated again');
+    expect(text).toContain('  recreated 4: a new incident replaced one that no longer existed in SOAR (its note names the old one).');
+    expect(text).toContain('Verified against SOAR: 2026-03-01T11:57:00.000Z (3m ago, open links, in a cycle): 18 linked incidents checked, 2 missing.');
+
+    const refused = formatStatus(report({ links: { ...links, verified: { ...links.verified!, scope: 'start', checked: 20, missing: 20, refused: true } } }));
+    expect(refused).toContain('20 linked incidents checked, 20 missing; most are missing, so the database was refused: it does not belong to this SOAR org');
+    expect(formatStatus(report({ links: { ...links, verified: null } }))).toContain('Verified against SOAR: never');
+  });
 });

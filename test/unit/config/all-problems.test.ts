@@ -15,6 +15,7 @@ aws_gd_polling_interval = ten
 aws_gd_severity_threshold = 12
 aws_gd_create_incident_template = /nowhere/create-incident.json.njk
 aws_gd_on_recurrence = sometimes
+aws_gd_deleted_incident = never
 aws_gd_archive_on_close = maybe
 aws_gd_soar_concurrency = 100
 aws_gd_finding_criteria = {"severity": {"gte": 7}}
@@ -33,6 +34,7 @@ describe('a file with many mistakes', () => {
       'fn_aws_guardduty.aws_gd_create_incident_template',
       'fn_aws_guardduty.aws_gd_archive_on_close',
       'fn_aws_guardduty.aws_gd_on_recurrence',
+      'fn_aws_guardduty.aws_gd_deleted_incident',
       'fn_aws_guardduty.aws_gd_soar_concurrency',
     ]);
     for (const problem of error.problems) {
@@ -45,7 +47,7 @@ describe('a file with many mistakes', () => {
 
   it('says all of it in the message, as the CLI prints it before exiting 2', () => {
     const { message } = configError(sandbox(), BROKEN);
-    expect(message.split('\n')[0]).toBe('Configuration has 10 problems:');
+    expect(message.split('\n')[0]).toBe('Configuration has 11 problems:');
     expect(message).toContain('- fn_aws_guardduty.aws_gd_polling_interval: found "ten"; expected a number of minutes of at least 0.');
     expect(message).toContain('- resilient.api_key_secret: found "***"; expected the secret API_KEY_SECRET');
   });

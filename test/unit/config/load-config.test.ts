@@ -46,6 +46,7 @@ describe('loadConfig: a minimal file', () => {
       archiveOnClose: true,
       closeOnArchive: true,
       onRecurrence: 'reopen',
+      onDeletedIncident: 'recreate',
       feedbackMap: { 'Not an Issue': 'NOT_USEFUL', Duplicate: 'NOT_USEFUL', Resolved: 'USEFUL' },
     });
     expect(config.templates).toEqual({
@@ -95,6 +96,7 @@ describe('loadConfig: every key set', () => {
         aws_gd_archive_on_close: 'off',
         aws_gd_close_on_archive: '0',
         aws_gd_on_recurrence: 'NEW',
+        aws_gd_deleted_incident: 'Forget',
         aws_gd_severity_map: 'Critical=Critical; low=Informational',
         aws_gd_feedback_map: 'Duplicate=NONE; False Positive=not_useful',
         aws_gd_db_path: 'state/gd.db',
@@ -133,6 +135,7 @@ describe('loadConfig: every key set', () => {
       archiveOnClose: false,
       closeOnArchive: false,
       onRecurrence: 'new',
+      onDeletedIncident: 'forget',
       feedbackMap: { 'Not an Issue': 'NOT_USEFUL', Resolved: 'USEFUL', 'False Positive': 'NOT_USEFUL' },
     });
     expect(config.templates.close).toBe(join(box.dir, 'close.njk'));

@@ -25,6 +25,7 @@ describe('validation: one rule at a time', () => {
     ['a missing create template', fn('aws_gd_create_incident_template', '/no/such/create.njk'), 'fn_aws_guardduty.aws_gd_create_incident_template', /existing file/],
     ['a template path that is a folder', fn('aws_gd_update_incident_template', '.'), 'fn_aws_guardduty.aws_gd_update_incident_template', /not a regular file/],
     ['an unknown recurrence policy', fn('aws_gd_on_recurrence', 'maybe'), 'fn_aws_guardduty.aws_gd_on_recurrence', /reopen, new, ignore/],
+    ['an unknown deleted-incident policy', fn('aws_gd_deleted_incident', 'ignore'), 'fn_aws_guardduty.aws_gd_deleted_incident', /recreate, forget/],
     ['a boolean that is not one', fn('aws_gd_archive_on_close', 'sure'), 'fn_aws_guardduty.aws_gd_archive_on_close', /true or false/],
     ['a concurrency of 0', fn('aws_gd_soar_concurrency', '0'), 'fn_aws_guardduty.aws_gd_soar_concurrency', /1 to 64/],
     ['a concurrency of 65', fn('aws_gd_soar_concurrency', '65'), 'fn_aws_guardduty.aws_gd_soar_concurrency', /1 to 64/],

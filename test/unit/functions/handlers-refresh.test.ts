@@ -64,6 +64,40 @@ describe('func_aws_guardduty_refresh_finding', () => {
     expect(laterNotes(incidentOf(w.h, finding.id))).toEqual([expect.stringMatching(/GuardDuty no longer returns finding/)]);
   });
 
+  it('answers that a deleted incident is gone, heals the finding as a cycle would, and names the new incident', async () => {
+    w = await startHandlerWorld();
+    const finding = newFinding(w.h);
+    await w.cycle();
+    const deleted = incidentOf(w.h, finding.id).id;
+    w.h.soar.deleteIncidents([deleted]);
+
+    const outcome = await w.invoke(FUNCTION.refreshFinding, refreshInputs(finding.id, deleted));
+    const healed = incidentOf(w.h, finding.id);
+    expect(healed.id).not.toBe(deleted);
+    expect(outcome).toEqual({
+      success: false,
+      reason: `Incident ${deleted} no longer exists in SOAR (it was deleted, or the org was restored from an older backup). ` +
+        `GuardDuty finding ${finding.id} now has incident ${healed.id}, whose note names incident ${deleted}; refresh that one.`,
+      content: {},
+    });
+    expect(laterNotes(healed)).toEqual([expect.stringContaining(`previous incident ${deleted} no longer exists in SOAR`)]);
+    // Asked again about the deleted incident: the same answer, and nothing created twice.
+    expect(await w.invoke(FUNCTION.refreshFinding, refreshInputs(finding.id, deleted))).toEqual(outcome);
+    expect(w.h.incidents().filter((i) => i.properties.aws_guardduty_finding_id === finding.id)).toHaveLength(1);
+  });
+
+  it('with aws_gd_deleted_incident = forget, answers that the deleted incident is gone and the finding is no longer escalated', async () => {
+    w = await startHandlerWorld({ config: { aws_gd_deleted_incident: 'forget' } });
+    const finding = newFinding(w.h);
+    await w.cycle();
+    const deleted = incidentOf(w.h, finding.id).id;
+    w.h.soar.deleteIncidents([deleted]);
+    const outcome = await w.invoke(FUNCTION.refreshFinding, refreshInputs(finding.id, deleted));
+    expect(outcome).toMatchObject({ success: false, content: {} });
+    expect(outcome.reason).toMatch(new RegExp(`^Incident ${deleted} no longer exists in SOAR .*guardduty-soar no longer escalates GuardDuty finding ${finding.id} \\(aws_gd_deleted_incident = forget\\)\\.$`));
+    expect(w.h.incidents()).toEqual([]);
+  });
+
   it('refuses bad input, naming the input and what was expected, and changes nothing', async () => {
     w = await startHandlerWorld();
     const finding = newFinding(w.h);

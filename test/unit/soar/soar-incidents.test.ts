@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ExternalServiceError, IncidentGoneError } from '../../../src/errors.js';
 import type { IncidentView } from '../../../src/soar/case-system.js';
 import { htmlToText } from '../../../src/util/html-text.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
-import { BASE, ORG, expectSession, harness, incident } from './fixtures.js';
+import { BASE, ORG, expectSession, harness, ibmError, incident } from './fixtures.js';
 
 const http = useHttpMock();
 
@@ -159,5 +160,51 @@ describe('notes, artifacts and data table rows', () => {
     await expect(harness().client.listTableRows(5, 'gd_finding_overview')).rejects.toMatchObject({
       code: 'UNEXPECTED_RESPONSE', retryable: false, message: expect.stringContaining('rows.0.id'),
     });
+  });
+});
+
+describe('incidents by id', () => {
+  it('asks POST /incidents/query for the ids in one call and answers those SOAR holds', async () => {
+    soar().post(`${ORG}/incidents/query`, { filters: [{ conditions: [{ field_name: 'id', method: 'in', value: [5, 6, 7] }] }] })
+      .query({ return_level: 'normal', handle_format: 'names' })
+      .reply(200, [incident({ id: 5 }), incident({ id: 7, plan_status: 'C' })]);
+    const found = await harness().client.incidentsById([5, 6, 7]);
+    expect(found.map((i) => [i.id, i.planStatus])).toEqual([[5, 'A'], [7, 'C']]);
+  });
+});
+
+describe('an incident that no longer exists', () => {
+  const gone = ibmError('Unable to find object with ID 2,314');
+
+  it('a 404 on the incident or one of its children, confirmed by a GET, is IncidentGoneError naming the incident', async () => {
+    const scope = soar();
+    scope.patch(`${ORG}/incidents/2314`).query(true).reply(404, gone);
+    scope.post(`${ORG}/incidents/2314/comments`).reply(404, gone);
+    scope.post(`${ORG}/incidents/2314/table_data/gd_finding_overview/row_data`).query(true).reply(404, gone);
+    scope.get(`${ORG}/incidents/2314`).query(true).times(3).reply(404, gone);
+    const { client } = harness();
+
+    const calls = [
+      () => client.patchIncident(2314, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '2' }]),
+      () => client.addNote(2314, { format: 'text', content: 'x' }),
+      () => client.addTableRow(2314, 'gd_finding_overview', { count: '2' }),
+    ];
+    for (const call of calls) {
+      const err = await call().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(IncidentGoneError);
+      expect(err).toMatchObject({ incidentId: 2314, status: 404, retryable: false });
+      expect((err as Error).message).toMatch(/incident 2314 no longer exists in SOAR/);
+    }
+  });
+
+  it('a 404 from a data table that is gone while the incident exists stays an ordinary failure (nothing to heal)', async () => {
+    const scope = soar();
+    scope.post(`${ORG}/incidents/2314/table_data/gd_finding_overview/row_data`).query(true).reply(404, ibmError("Data table 'gd_finding_overview' not found."));
+    scope.get(`${ORG}/incidents/2314`).query(true).reply(200, incident());
+
+    const err = await harness().client.addTableRow(2314, 'gd_finding_overview', { count: '2' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    expect(err).not.toBeInstanceOf(IncidentGoneError);
+    expect((err as Error).message).toContain("Data table 'gd_finding_overview' not found.");
   });
 });

@@ -119,4 +119,54 @@ describe('SOAR emulator: incidents', () => {
     expect(stale.body.error_code).toBe('generic');
     expect(emu.getIncident(created.id)!.name).toBe('renamed');
   });
+
+  it('deletes an incident as an administrator does: 204, then 404 for it and for its notes, artifacts and rows; gone from queries', async () => {
+    const created = await api('POST', '/incidents', incidentBody({
+      properties: { aws_guardduty_finding_id: 'f-del' },
+      comments: [{ text: { format: 'text', content: 'note' } }],
+      artifacts: [{ type: 'IP Address', value: '198.51.100.9' }],
+    }));
+    const id = created.body.id as number;
+    const keep = (await api('POST', '/incidents', incidentBody({ properties: { aws_guardduty_finding_id: 'f-keep' } }))).body.id as number;
+    expect((await api('POST', `/incidents/${id}/table_data/gd_finding_overview/row_data`, { cells: { count: { value: '1' } } })).status).toBe(200);
+
+    const deleted = await api('DELETE', `/incidents/${id}`);
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBeUndefined();
+    for (const [method, path, body] of [
+      ['GET', `/incidents/${id}`, undefined],
+      ['PATCH', `/incidents/${id}`, { changes: [{ field: 'name', old_value: { text: 'x' }, new_value: { text: 'y' } }] }],
+      ['GET', `/incidents/${id}/comments`, undefined],
+      ['POST', `/incidents/${id}/comments`, { text: { format: 'text', content: 'late' } }],
+      ['POST', `/incidents/${id}/artifacts/query_paged`, {}],
+      ['GET', `/incidents/${id}/table_data/gd_finding_overview`, undefined],
+      ['POST', `/incidents/${id}/table_data/gd_finding_overview/row_data`, { cells: { count: { value: '2' } } }],
+      ['DELETE', `/incidents/${id}`, undefined],
+    ] as const) {
+      const res = await api(method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.message).toBe(`Unable to find object with ID ${id.toLocaleString('en-US')}`);
+    }
+    const query = { filters: [{ conditions: [{ field_name: 'properties.aws_guardduty_finding_id', method: 'has_a_value' }] }], start: 0, length: 10 };
+    expect((await api('POST', '/incidents/query_paged', query)).body.data.map((i: { id: number }) => i.id)).toEqual([keep]);
+    expect(emu.summary().incidents.total).toBe(1);
+  });
+
+  it('bulk-deletes with PUT /incidents/delete and a list of ids; an unknown id deletes nothing', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await api('POST', '/incidents', incidentBody())).body.id as number);
+    const refused = await api('PUT', '/incidents/delete', [ids[0], 99_999]);
+    expect(refused.status).toBe(404);
+    expect(refused.body.message).toBe('Unable to find object with ID 99,999');
+    expect(emu.summary().incidents.total).toBe(3);
+    // XSOAR's integration sends the ids as strings.
+    const done = await api('PUT', '/incidents/delete', [String(ids[0]), ids[1]]);
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ success: true, title: null, message: null, hints: [] });
+    expect(emu.listIncidents().map((i) => i.id)).toEqual([ids[2]]);
+    expect((await api('PUT', '/incidents/delete', { ids })).status).toBe(400);
+    // The admin API deletes as an administrator does.
+    expect((await api('DELETE', `/__admin/incidents/${ids[2]}`)).status).toBe(200);
+    expect((await api('GET', `/incidents/${ids[2]}`)).status).toBe(404);
+  });
 });
