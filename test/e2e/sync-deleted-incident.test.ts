@@ -4,7 +4,7 @@ import type { StatusReport } from '../../src/commands/status.js';
 import { runCycle, type CycleReport } from '../../src/poller/run-cycle.js';
 import { startHandlerWorld, type HandlerWorld } from '../unit/functions/handler-world.js';
 import { logLines, startHarness, type Harness } from './harness.js';
-import { changeFinding, incidentOf, laterNotes, newFinding, soarCalls, withStore } from './sync-helpers.js';
+import { changeFinding, incidentOf, laterNotes, loseAnswerAndLookup, newFinding, SOAR_OPS, soarCalls, withStore } from './sync-helpers.js';
 
 /**
  * An incident that no longer exists in SOAR: deleted by an administrator, or lost with an org that was
@@ -105,8 +105,8 @@ describe('a linked incident deleted while the daemon runs', () => {
     const deleted = incidentOf(h, finding.id).id;
     h.soar.deleteIncidents([deleted]);
     changeFinding(h, finding.id, (f) => (f.service.count = 3));
-    // SOAR creates the new incident, then its answer is lost.
-    h.soar.failNext('POST /rest/orgs/{org}/incidents', 1, { mode: 'after', statuses: [500] });
+    // SOAR creates the new incident, then its answer is lost and SOAR cannot be asked about it either.
+    loseAnswerAndLookup(h, SOAR_OPS.createIncident, SOAR_OPS.queryIncidents, { mode: 'after' });
     expect((await h.once()).code).toBe(1);
     expect((await h.once()).code).toBe(0);
     const [recreated, ...more] = incidentsOf(h, finding.id);
