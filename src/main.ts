@@ -19,6 +19,7 @@ import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
 import { Store } from './store/store.js';
 import type { LockOwner } from './store/lock-repo.js';
+import { CallGate } from './util/call-gate.js';
 import { Semaphore } from './util/concurrency.js';
 import { KeyedLock } from './util/keyed-lock.js';
 import { describeProxy, type ProxyRoute } from './util/proxy-routing.js';
@@ -70,6 +71,8 @@ export interface App {
   aws: AwsSourceSpec[];
   store: Store;
   lockOwner: LockOwner;
+  /** Closed by `run` when it stops: no SOAR or AWS call is made after its deadline (see CallGate). */
+  gate: CallGate;
   close(): void;
 }
 
@@ -85,13 +88,14 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const metrics = options.metrics ?? new Metrics();
   const templates = loadTemplates(config.templates);
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
-  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy });
+  const gate = new CallGate();
+  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, gate });
   const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
-  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy });
+  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, gate });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
-    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner,
+    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner, gate,
     close: () => {
       soarClient.close();
       for (const spec of aws) spec.close();
@@ -100,7 +104,7 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   };
 }
 
-function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined }): AwsSourceSpec[] {
+function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined; gate: CallGate }): AwsSourceSpec[] {
   const { aws } = config;
   const proxy: ProxyRoute = { httpProxy: aws.httpProxy, httpsProxy: aws.httpsProxy, noProxy: deps.noProxy };
   const base: AwsCredentialsSource =
@@ -119,7 +123,7 @@ function buildAwsSources(config: AppConfig, deps: { clock: Clock; logger: Logger
   return modes.map(({ label, credentials }) => {
     const source = createGuardDutySource({
       masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs,
-      observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock,
+      observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock, gate: deps.gate,
     });
     return { label, source, close: () => source.close() };
   });
