@@ -206,5 +206,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     discoveries, sources,
     locks: new KeyedLock(),
     regionConcurrency: 4,
+    // Two per SOAR slot: each finding makes one call at a time, and does local work between two.
+    findingsInFlight: 2 * config.soarConcurrency,
   };
 }

@@ -60,16 +60,17 @@ export const LOCK_HEARTBEAT_MS = 30_000;
 /**
  * Connects to SOAR, checks that `setup` has been run, resolves the AWS identities and finishes
  * anything a crash left half-done. Network: the SOAR session, three schema reads, one STS call per
- * credential set, and whatever recovery needs.
+ * credential set, and whatever recovery needs. `stopping` (the daemon was asked to stop) ends the
+ * recovery at its next safe point.
  */
-export async function prepare(app: App): Promise<CycleDeps> {
+export async function prepare(app: App, stopping?: AbortSignal): Promise<CycleDeps> {
   const org = await app.soar.connect();
   const schema = await app.soar.readSchema();
   const gap = findSchemaGaps(schema);
   if (!gapIsEmpty(gap)) throw new Error(setupNeededMessage(org.name, describeGap(gap)));
   const deps = await prepareCycleDeps(app, schema);
   retryPendingIfSettingsChanged(app.store, app.config, app.templates.digest, app.logger);
-  await recoverOnStart(deps, [...deps.sources.keys()]);
+  await recoverOnStart({ ...deps, stopping }, [...deps.sources.keys()]);
   return deps;
 }
 

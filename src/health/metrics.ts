@@ -1,9 +1,17 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
-/** What a finding's handling came to, as counted in metrics and the per-region summary line. */
+/**
+ * What a finding's handling came to, as counted in metrics and the per-region summary line.
+ * `resumed`: an incident an earlier run left half-written (a create cut short) was finished.
+ * `deferred`: not tried this cycle, because it waits out the backoff of an earlier failure.
+ * `archived`: archived in GuardDuty because its incident was closed in SOAR (the SOAR phase).
+ */
 export type FindingOutcome =
-  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed';
+  | 'created' | 'resumed' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed' | 'deferred';
+
+/** What the handling of one finding in a region pass comes to: every outcome but `archived` (the SOAR phase's). */
+export type SyncOutcome = Exclude<FindingOutcome, 'archived'>;
 
 /**
  * The Prometheus metrics of SPEC §7: cycles, findings by outcome, API calls and errors by service and

@@ -1,4 +1,4 @@
-import type { FindingOutcome } from '../health/metrics.js';
+import type { SyncOutcome } from '../health/metrics.js';
 import { filteredOut } from '../poller/criteria.js';
 import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
@@ -15,7 +15,7 @@ import type { SyncDeps } from './sync-deps.js';
  * opening a new one after a close, per `aws_gd_on_recurrence`), or nothing at all for a re-read
  * finding (recognised by its stored updatedAt/count: no SOAR call).
  */
-export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<SyncOutcome> {
   return deps.locks.run(findingKeyString(key), () => syncLocked(deps, finding, key));
 }
 
@@ -24,7 +24,7 @@ export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): 
  * finding older than the version the link records (read before a function's refresh wrote a newer
  * one) is not written back over it.
  */
-async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<SyncOutcome> {
   const link = deps.store.links.get(key);
   if (link && Date.parse(link.updatedAt) > Date.parse(finding.UpdatedAt)) return 'unchanged';
   const snapshot = snapshotOf(finding);
@@ -43,7 +43,7 @@ async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Pr
     // the responder should read about (the link still holds the version the create was made from).
     if (hasChanged(link, snapshot) && link.incidentState === 'open') await updateIncident(deps, ctx, link, { reason: 'updated' });
     else await completeIncident(deps, ctx, link.incidentId as number);
-    return afterCompletion(deps, ctx);
+    return afterCompletion(deps, ctx, 'resumed');
   }
   if (close) return closeForArchivedFinding(deps, ctx, link);
   if (!hasChanged(link, snapshot) && link.state !== 'gone') return 'unchanged';
@@ -53,10 +53,11 @@ async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Pr
 }
 
 /**
- * A create interrupted before its answer: adopt the incident if it reached SOAR, else create it —
- * unless the finding has been archived meanwhile, when nothing was escalated and nothing will be.
+ * A create interrupted before its answer: adopt the incident if it reached SOAR (`resumed`: it was
+ * created by an earlier run), else create it — unless the finding has been archived meanwhile, when
+ * nothing was escalated and nothing will be.
  */
-async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<SyncOutcome> {
   const resumed = await resumeCreate(deps, ctx, link);
   if (resumed === undefined) {
     if (ctx.snapshot.archived) {
@@ -65,13 +66,14 @@ async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
     }
     await createIncident(deps, ctx);
   }
-  return afterCompletion(deps, ctx);
+  return afterCompletion(deps, ctx, resumed === undefined ? 'created' : 'resumed');
 }
 
-async function afterCompletion(deps: SyncDeps, ctx: FindingContext): Promise<FindingOutcome> {
+/** `resumed`, not `created`, when the incident already existed: what an earlier run began was finished. */
+async function afterCompletion(deps: SyncDeps, ctx: FindingContext, outcome: 'created' | 'resumed'): Promise<SyncOutcome> {
   const link = deps.store.links.get(ctx.key);
   if (link && ctx.snapshot.archived && link.incidentState === 'open') return closeForArchivedFinding(deps, ctx, link);
-  return 'created';
+  return outcome;
 }
 
 /**
