@@ -91,6 +91,25 @@ export class IncidentGoneError extends ExternalServiceError {
   }
 }
 
+/**
+ * The error of an API call a stopping daemon did not make, or cut short: `retryable`, because the
+ * next start makes it again (every write is safe to replay), so any code that records failures for
+ * a retry treats it as transient. Code that counts or logs failures asks `isAbandoned` first: an
+ * abandoned call is not SOAR's or AWS's fault.
+ */
+export function abandonedCall(service: ServiceName, operation: string): ExternalServiceError {
+  return new ExternalServiceError({
+    service, operation, code: ABANDONED, retryable: true,
+    message: `${operation} was not made: guardduty-soar is stopping (the next start makes it)`,
+  });
+}
+
+const ABANDONED = 'ABANDONED';
+
+export function isAbandoned(err: unknown): boolean {
+  return err instanceof ExternalServiceError && err.code === ABANDONED;
+}
+
 export function isRetryable(err: unknown): boolean {
   return err instanceof ExternalServiceError && err.retryable;
 }

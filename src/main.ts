@@ -20,6 +20,7 @@ import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
 import { Store } from './store/store.js';
 import type { LockOwner } from './store/lock-repo.js';
+import { CallGate } from './util/call-gate.js';
 import { Semaphore } from './util/concurrency.js';
 import { KeyedLock } from './util/keyed-lock.js';
 import { describeProxy, type ProxyRoute, type RouteCounts } from './util/proxy-routing.js';
@@ -73,6 +74,8 @@ export interface App {
   aws: AwsSourceSpec[];
   store: Store;
   lockOwner: LockOwner;
+  /** Closed by `run` when it stops: no SOAR or AWS call is made after its deadline (see CallGate). */
+  gate: CallGate;
   close(): void;
 }
 
@@ -93,13 +96,14 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const metrics = options.metrics ?? new Metrics();
   const templates = loadTemplates(config.templates);
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
-  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
+  const gate = new CallGate();
+  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, gate, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
   const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
-  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, maxAttempts: options.singleAttempt ? 1 : undefined });
+  const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, gate, maxAttempts: options.singleAttempt ? 1 : undefined });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
-    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner,
+    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner, gate,
     close: () => {
       soarClient.close();
       for (const spec of aws) spec.close();
@@ -109,7 +113,7 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
 }
 
 function buildAwsSources(
-  config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined; maxAttempts: number | undefined },
+  config: AppConfig, deps: { clock: Clock; logger: Logger; metrics: Metrics; noProxy: string | undefined; gate: CallGate; maxAttempts: number | undefined },
 ): AwsSourceSpec[] {
   const { aws } = config;
   const proxy: ProxyRoute = { httpProxy: aws.httpProxy, httpsProxy: aws.httpsProxy, noProxy: deps.noProxy };
@@ -129,7 +133,7 @@ function buildAwsSources(
   return modes.map(({ label, credentials }) => {
     const source = createGuardDutySource({
       masterRegion: aws.masterRegion, credentials, proxy, timeoutMs: aws.timeoutMs, maxAttempts: deps.maxAttempts,
-      observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock,
+      observer: deps.metrics, logger: deps.logger.child({ credentials: label }), clock: deps.clock, gate: deps.gate,
     });
     return { label, source, routed: () => source.routed(), close: () => source.close() };
   });
@@ -211,5 +215,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     discoveries, sources,
     locks: new KeyedLock(),
     regionConcurrency: 4,
+    // Two per SOAR slot: each finding makes one call at a time, and does local work between two.
+    findingsInFlight: 2 * config.soarConcurrency,
   };
 }

@@ -62,9 +62,10 @@ export const LOCK_HEARTBEAT_MS = 30_000;
  * Connects to SOAR, checks that `setup` has been run, resolves the AWS identities, checks that the
  * state database belongs to this org (ForeignDatabaseError otherwise) and finishes anything a crash
  * left half-done. Network: the SOAR session, three schema reads, one STS call per credential set, one
- * query for a sample of linked incidents, and whatever recovery needs.
+ * query for a sample of linked incidents, and whatever recovery needs. `stopping` (the daemon was
+ * asked to stop) ends the recovery at its next safe point.
  */
-export async function prepare(app: App): Promise<CycleDeps> {
+export async function prepare(app: App, stopping?: AbortSignal): Promise<CycleDeps> {
   const org = await app.soar.connect();
   const schema = await app.soar.readSchema();
   const gap = findSchemaGaps(schema);
@@ -72,7 +73,7 @@ export async function prepare(app: App): Promise<CycleDeps> {
   const deps = await prepareCycleDeps(app, schema);
   await verifyDatabaseAtStart(deps, { dbPath: app.config.dbPath, org, soarUrl: app.config.soar.baseUrl });
   retryPendingIfSettingsChanged(app.store, app.config, app.templates.digest, app.logger);
-  await recoverOnStart(deps, [...deps.sources.keys()]);
+  await recoverOnStart({ ...deps, stopping }, [...deps.sources.keys()]);
   return deps;
 }
 

@@ -2,9 +2,15 @@ import type { Io } from '../main.js';
 import { runCycle } from '../poller/run-cycle.js';
 import type { NoRegionMatchError } from '../regions/region-discovery.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
+import { describePendingWork } from './pending-work.js';
 import { progressForApp } from './progress-for-app.js';
 
-/** `guardduty-soar once`: one full cycle, then exit; the exit code says whether anything failed. */
+/**
+ * `guardduty-soar once`: one full cycle, then exit. Exit code 1 when anything failed, and also while
+ * work is left pending (findings that failed or wait out a backoff, archives, notes …): a script that
+ * runs `once` must not read "0" as "everything is in SOAR". What is left, and when it is retried, is
+ * printed and logged.
+ */
 export async function onceCommand(io: Io, options: { config?: string | undefined }): Promise<number> {
   const app = startApp(io, options.config, 'once');
   if (typeof app === 'number') return app;
@@ -17,7 +23,12 @@ export async function onceCommand(io: Io, options: { config?: string | undefined
       // No account has a region aws_gd_regions matches: the regex is wrong, not the cycle.
       const unmatched = deps.discoveries.map((d) => d.unmatched);
       if (unmatched.length > 0 && unmatched.every((e) => e !== undefined)) return noRegionMatches(io, unmatched);
-      return report.ok ? EXIT_OK : EXIT_FAILURE;
+      const pending = describePendingWork(app.store.ops.all(), app.clock.now());
+      if (pending) {
+        app.logger.warn('Work left pending; it is retried when due', { total: pending.total, byKind: pending.byKind });
+        io.stderr.write(`${pending.text}\n`);
+      }
+      return report.ok && !pending ? EXIT_OK : EXIT_FAILURE;
     } finally {
       display.stop();
       app.store.lock.release(app.lockOwner);

@@ -32,11 +32,15 @@ export interface ProgressFields {
   /** What the cycle knows it has to handle so far (it grows while pages are listed). */
   of: number;
   created: number;
+  /** Incidents an earlier run left half-written, finished now: they existed already. */
+  resumed: number;
   updated: number;
   unchanged: number;
   skipped: number;
   closed: number;
   failed: number;
+  /** Waiting out the backoff of an earlier failure: not tried in this cycle. */
+  deferred: number;
 }
 
 /** Bar on a terminal with text logs; lines when output is not a TTY or the logs are JSON. */
@@ -98,8 +102,9 @@ async function heartbeat(clock: Clock, everyMs: number, signal: AbortSignal, lin
 /** One line a person reads: how far the cycle is, and what it did so far. */
 export function describeProgress(f: ProgressFields): string {
   return (
-    `cycle ${f.cycle}: ${f.handled} of ${f.of} finding(s) handled, ${f.listed} listed; created ${f.created}, updated ${f.updated}, ` +
-    `unchanged ${f.unchanged}, skipped ${f.skipped}, closed ${f.closed}, failed ${f.failed}; regions done ${f.regionsDone} of ${f.regions}`
+    `cycle ${f.cycle}: ${f.handled} of ${f.of} finding(s) handled, ${f.listed} listed; created ${f.created}, resumed ${f.resumed}, ` +
+    `updated ${f.updated}, unchanged ${f.unchanged}, skipped ${f.skipped}, closed ${f.closed}, failed ${f.failed}, deferred ${f.deferred}; ` +
+    `regions done ${f.regionsDone} of ${f.regions}`
   );
 }
 
@@ -151,22 +156,24 @@ class Tally {
   }
 
   private count(outcome: FindingOutcome): void {
-    const f = this.f;
-    if (outcome === 'created' || outcome === 'recreated') f.created += 1;
-    else if (outcome === 'updated' || outcome === 'reopened') f.updated += 1;
-    else if (outcome === 'unchanged') f.unchanged += 1;
-    else if (outcome === 'skipped') f.skipped += 1;
-    else if (outcome === 'closed' || outcome === 'archived' || outcome === 'gone') f.closed += 1;
-    else f.failed += 1;
+    this.f[SHOWN_AS[outcome]] += 1;
   }
 }
+
+/** Where each outcome is counted on the display; typed by the outcomes, so a new one cannot be missed. */
+const SHOWN_AS: Record<FindingOutcome, 'created' | 'resumed' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'failed' | 'deferred'> = {
+  created: 'created', recreated: 'created', resumed: 'resumed', updated: 'updated', reopened: 'updated', unchanged: 'unchanged', skipped: 'skipped',
+  closed: 'closed', archived: 'closed', gone: 'closed', failed: 'failed', deferred: 'deferred',
+};
 
 function regionKey(e: { account: string; region: string }): string {
   return `${e.account}/${e.region}`;
 }
 
 function emptyFields(cycle: number): ProgressFields {
-  return { cycle, regions: 0, regionsDone: 0, listed: 0, handled: 0, of: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, closed: 0, failed: 0 };
+  return {
+    cycle, regions: 0, regionsDone: 0, listed: 0, handled: 0, of: 0, created: 0, resumed: 0, updated: 0, unchanged: 0, skipped: 0, closed: 0, failed: 0, deferred: 0,
+  };
 }
 
 /** cli-progress, started at a cycle's first event; it redraws on its own throttle while it runs. */
@@ -179,7 +186,7 @@ class Bar {
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar({
         stream: this.stream,
-        format: 'cycle {cycle} {bar} {value}/{total} handled | listed {listed} | created {created} updated {updated} unchanged {unchanged} failed {failed} | regions {regionsDone}/{regions}',
+        format: 'cycle {cycle} {bar} {value}/{total} handled | listed {listed} | created {created} resumed {resumed} updated {updated} unchanged {unchanged} failed {failed} | regions {regionsDone}/{regions}',
         hideCursor: true,
         // The daemon handles SIGINT and SIGTERM itself (finish the cycle, then stop).
         gracefulExit: false,

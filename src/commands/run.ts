@@ -1,4 +1,4 @@
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage, isAbandoned } from '../errors.js';
 import { startHealthServer, type HealthServer } from '../health/health-server.js';
 import type { App, Io } from '../main.js';
 import { runCycle, type CycleDeps } from '../poller/run-cycle.js';
@@ -16,11 +16,21 @@ import { LISTENER_STATE_META } from './status.js';
 import { ForeignDatabaseError } from '../sync/verify-links.js';
 
 /**
- * After the shutdown deadline the cycle is aborted; it stops at its next safe point, which normally
- * comes within one API call. If that call hangs longer than this, the daemon exits anyway: every
- * write is crash-safe (a half-done create is resolved at the next start), so waiting buys nothing.
+ * At the shutdown deadline the CallGate closes: no API call starts any more, so the findings still in
+ * flight stop between two calls, normally within the one call each is waiting for. Calls still in
+ * flight this much later are cut: every write is crash-safe (a half-done create is resolved at the
+ * next start), so waiting on a hung SOAR or AWS buys nothing.
  */
 export const ABANDON_GRACE_MS = 2_000;
+/** After the cut, what the cycle may take to unwind; past it the daemon exits anyway (a bug: something not cut). */
+const CUT_GRACE_MS = 1_000;
+
+/**
+ * How the cycle in flight ended when the daemon stopped: none ran (`idle`); its findings in flight
+ * finished before the deadline (`finished`); some were abandoned between two calls at the deadline
+ * (`abandoned`); calls still in flight after the grace were cut (`cut`); it did not even then settle (`hung`).
+ */
+type CycleStopOutcome = 'idle' | 'finished' | 'abandoned' | 'cut' | 'hung';
 
 export interface RunOptions {
   config?: string | undefined;
@@ -93,11 +103,12 @@ export async function runCommand(io: Io, options: RunOptions): Promise<number> {
   track.stopping = true;
   logger.info('Stopping', { reason, deadlineSeconds: config.shutdownTimeoutMs / 1000 });
   try {
-    // Both stop under the same deadline, at the same time.
-    const [outcome, functions] = await Promise.all([
-      stopScheduler(scheduler, config.shutdownTimeoutMs, (ms, signal) => clock.sleep(ms, signal)),
-      listener.stop(config.shutdownTimeoutMs),
-    ]);
+    const [outcome, functions] = await stopWork(app, scheduler, listener);
+    if (outcome === 'cut') {
+      logger.warn('API calls still in flight after the shutdown deadline were cut (the next start completes anything half-done)', {
+        graceSeconds: ABANDON_GRACE_MS / 1000,
+      });
+    }
     if (outcome === 'hung') {
       logger.warn('The cycle in flight did not reach a safe point in time; exiting anyway (the next start completes anything half-done)');
     }
@@ -172,10 +183,10 @@ function refusedDatabase(app: App, io: Io): { watch: (prepared: () => Promise<Cy
  * per-finding locks, so a function never races a cycle on one finding). A failed preparation is
  * forgotten, so the next cycle or function tries again (an outage at boot is retried on schedule).
  */
-function sharedPreparation(app: App): () => Promise<CycleDeps> {
+function sharedPreparation(app: App): (stopping?: AbortSignal) => Promise<CycleDeps> {
   let pending: Promise<CycleDeps> | undefined;
-  return () =>
-    (pending ??= prepare(app).catch((err: unknown) => {
+  return (stopping) =>
+    (pending ??= prepare(app, stopping).catch((err: unknown) => {
       pending = undefined;
       throw err;
     }));
@@ -207,25 +218,32 @@ function logStopOutcome(app: App, functions: ListenerStopOutcome): void {
   }
 }
 
-/** One scheduled cycle: prepares on first use (shared with the functions), then runs. */
-function cycleRunner(app: App, track: CycleTrack, prepared: () => Promise<CycleDeps>, display: ProgressDisplay): (signal: AbortSignal) => Promise<void> {
+/**
+ * One scheduled cycle: prepares on first use (shared with the functions), then runs. `signal` is the
+ * stop request: it ends the preparation's recovery and the cycle at their next safe point.
+ */
+function cycleRunner(app: App, track: CycleTrack, prepared: (stopping?: AbortSignal) => Promise<CycleDeps>, display: ProgressDisplay): (signal: AbortSignal) => Promise<void> {
   let deps: CycleDeps | undefined;
   return async (signal) => {
     const started = app.clock.now();
     try {
-      deps ??= { ...(await prepared()), progress: display.listener };
+      deps ??= { ...(await prepared(signal)), progress: display.listener };
     } catch (err) {
+      // Given up at the shutdown deadline: the stop, not a failure.
+      if (isAbandoned(err)) return;
       // runCycle counts the cycles it runs; one that could not even start counts as failed too.
       app.metrics.cycleFinished(false, app.clock.now() - started, app.clock.now());
       throw err;
     }
+    // Asked to stop during the start-up recovery: no cycle is begun.
+    if (signal.aborted) return;
     const report = await runCycle(deps, signal).finally(() => display.stop());
     if (!signal.aborted) {
       track.lastCompletedAt = app.clock.now();
       track.lastCompletedOk = report.ok;
       track.notReady = nothingToPoll(deps);
     }
-    if (!report.ok) throw new Error('the cycle had failures (see the region summaries)');
+    if (!report.ok && !report.stopped) throw new Error('the cycle had failures (see the region summaries)');
   };
 }
 
@@ -252,15 +270,38 @@ async function startHealth(app: App, scheduler: Scheduler, track: CycleTrack, li
   });
 }
 
-/** The scheduler's own stop (finish, or abort at the deadline), bounded by a grace period after the abort. */
-async function stopScheduler(
-  scheduler: Scheduler, deadlineMs: number, sleep: (ms: number, signal: AbortSignal) => Promise<void>,
-): Promise<'idle' | 'finished' | 'abandoned' | 'hung'> {
-  // The timer is cancelled once the race is decided, or it would keep the process alive.
-  const timer = new AbortController();
+/**
+ * Stops the cycle and the functions together, under one deadline (`aws_gd_shutdown_timeout`): the
+ * cycle takes no new finding from now on and finishes the ones in flight; at the deadline the
+ * CallGate closes (they stop between two calls), ABANDON_GRACE_MS later the calls still in flight are
+ * cut. Resolves once both have settled, so that nothing they started runs after "Stopped" (the caller
+ * then closes SQLite); only a cycle that does not settle even after the cut is left behind ('hung').
+ */
+async function stopWork(app: App, scheduler: Scheduler, listener: FunctionsListener): Promise<[CycleStopOutcome, ListenerStopOutcome]> {
+  const { clock, gate } = app;
+  const deadlineMs = app.config.shutdownTimeoutMs;
+  // Cancelled once both have settled, or the timers would keep the process alive.
+  const timers = new AbortController();
+  let phase: 'running' | 'halted' | 'cut' = 'running';
+  const closing = (async () => {
+    await clock.sleep(deadlineMs, timers.signal);
+    if (timers.signal.aborted) return;
+    phase = 'halted';
+    gate.halt();
+    await clock.sleep(ABANDON_GRACE_MS, timers.signal);
+    if (timers.signal.aborted) return;
+    phase = 'cut';
+    gate.cut();
+  })();
+  const cycle = scheduler.stop().then((settled): CycleStopOutcome => {
+    if (settled === 'idle') return 'idle';
+    return phase === 'running' ? 'finished' : phase === 'halted' ? 'abandoned' : 'cut';
+  });
+  const hung = clock.sleep(deadlineMs + ABANDON_GRACE_MS + CUT_GRACE_MS, timers.signal).then(() => 'hung' as const);
   try {
-    return await Promise.race([scheduler.stop(deadlineMs), sleep(deadlineMs + ABANDON_GRACE_MS, timer.signal).then(() => 'hung' as const)]);
+    return await Promise.all([Promise.race([cycle, hung]), listener.stop(deadlineMs)]);
   } finally {
-    timer.abort();
+    timers.abort();
+    await closing;
   }
 }

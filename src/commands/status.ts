@@ -230,7 +230,7 @@ function verifiedLine(r: StatusReport): string[] {
 
 /**
  * What `partial` and `creating` mean, since an operator usually meets them after stopping the daemon
- * mid-cycle (Ctrl-C, SIGTERM, the "did not reach a safe point in time" exit, a crash).
+ * mid-cycle (a SIGTERM past its deadline, the "API calls still in flight … were cut" exit, a crash).
  */
 function unfinishedLinks(r: StatusReport): string[] {
   const partial = r.links.byState.partial ?? 0;
@@ -240,7 +240,7 @@ function unfinishedLinks(r: StatusReport): string[] {
   return [
     ...(partial > 0 ? [`  partial ${partial}: the incident exists, but some of its data-table rows or artifacts may not be written yet.`] : []),
     ...(creating > 0 ? [`  creating ${creating}: the create may or may not have reached SOAR; the incident is looked up by finding id before any create.`] : []),
-    `  A stop during a cycle leaves these (Ctrl-C, SIGTERM, the "did not reach a safe point in time" exit, a crash): nothing is lost, ${next}, and no incident is created twice.`,
+    `  A stop during a cycle leaves these (a SIGTERM past aws_gd_shutdown_timeout, the "API calls still in flight" exit, a crash): nothing is lost, ${next}, and no incident is created twice.`,
   ];
 }
 

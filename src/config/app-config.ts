@@ -113,7 +113,7 @@ export interface AppConfig {
   dbPath: string;
   soarConcurrency: number;
   healthPort: number | undefined;
-  /** SIGTERM: how long the cycle in flight may take before it is abandoned (ms). */
+  /** SIGTERM: how long the findings in flight may take to finish before they are abandoned between two calls (ms). */
   shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'json' | 'text' | undefined;

@@ -94,8 +94,8 @@ export const APP_KEYS = {
   }),
   aws_gd_shutdown_timeout: key({
     doc:
-      'Seconds SIGTERM waits for the cycle in flight before abandoning it at a safe point; keep it below the ' +
-      "orchestrator's grace period (Kubernetes: 30 s; docker stop: 10 s unless --stop-timeout).",
+      'Seconds SIGTERM waits for the findings in flight to finish (no new one is started) before abandoning them ' +
+      "between two API calls; keep it below the orchestrator's grace period (Kubernetes: 30 s; docker stop: 10 s unless --stop-timeout).",
     example: '8',
     default: '25',
     parse: numberIn({ min: 0, max: 3600, unit: 'seconds' }),

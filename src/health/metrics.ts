@@ -2,11 +2,19 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ListenerStatus } from '../functions/listener/listener.js';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
-/** What a finding's handling came to, as counted in metrics and the per-region summary line. */
+/**
+ * What a finding's handling came to, as counted in metrics and the per-region summary line.
+ * `resumed`: an incident an earlier run left half-written (a create cut short) was finished.
+ * `deferred`: not tried this cycle, because it waits out the backoff of an earlier failure.
+ * `archived`: archived in GuardDuty because its incident was closed in SOAR (the SOAR phase).
+ */
 export type FindingOutcome =
-  | 'created' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed'
+  | 'created' | 'resumed' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'archived' | 'reopened' | 'gone' | 'failed' | 'deferred'
   /** A new incident for a finding whose incident SOAR no longer holds (aws_gd_deleted_incident = recreate). */
   | 'recreated';
+
+/** What the handling of one finding in a region pass comes to: every outcome but `archived` (the SOAR phase's). */
+export type SyncOutcome = Exclude<FindingOutcome, 'archived'>;
 
 /** The functions listener's states (ListenerStatus), as series of guardduty_soar_functions_listener_state. */
 const LISTENER_STATES = ['disabled', 'starting', 'framework-off', 'connected', 'refused', 'reconnecting', 'stopped'] as const satisfies readonly ListenerStatus[];

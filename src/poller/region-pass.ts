@@ -1,5 +1,4 @@
-import { errorMessage, isRetryable } from '../errors.js';
-import type { FindingOutcome } from '../health/metrics.js';
+import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
 import { assertWellFormed, findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
 import type { Link } from '../store/links-repo.js';
@@ -7,11 +6,11 @@ import { nextAttemptAt } from '../sync/backoff.js';
 import { syncFinding } from '../sync/finding-sync.js';
 import { markGone } from '../sync/gone-finding.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
-import { chunk, orderedWindow, prefetchMap } from '../util/concurrency.js';
+import { Semaphore, chunk, orderedWindow, prefetchMap } from '../util/concurrency.js';
 import { buildListingCriteria, filteredOut, type SkipReason } from './criteria.js';
 import { owedRescan, rescanDone } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
-import { newRegionReport, type RegionReport } from './region-report.js';
+import { newRegionReport, outcomesTotal, type PassOutcome, type RegionReport } from './region-report.js';
 import { recordSkips } from './region-skips.js';
 
 export const SYNC_FINDING_OP = 'sync-finding';
@@ -28,21 +27,35 @@ class OutageError extends Error {}
  * cursor, then check the open linked findings the listing did not return (archived in GuardDuty,
  * vanished, or changed below the threshold). A finding that fails is recorded as a pending
  * operation and retried with backoff, so it never holds back the cursor or the other findings.
+ *
+ * Each finding is a safe point. Findings are handled at most `findingSlots` at a time (shared by the
+ * regions of the cycle), so that they finish one after another rather than all advancing together;
+ * once `signal` is aborted (the daemon is stopping) no finding is started, the ones in flight finish
+ * (or are abandoned between two calls when the daemon's deadline closes its CallGate), and the
+ * cursor stays before the first page not fully handled. The pass returns only once nothing it
+ * started is still running.
  */
-export async function runRegionPass(deps: SyncDeps & ProgressDeps, target: DetectorTarget, cycle: number, signal: AbortSignal): Promise<RegionReport> {
+export async function runRegionPass(
+  deps: SyncDeps & ProgressDeps, target: DetectorTarget, cycle: number, signal: AbortSignal, findingSlots = new Semaphore(8),
+): Promise<RegionReport> {
   const report = newRegionReport(target.account, target.region, target.detectorId);
   const started = deps.clock.now();
-  const pass = new RegionPass(deps, target, cycle, signal, report);
+  const pass = new RegionPass(deps, target, cycle, signal, findingSlots, report);
   deps.store.cursors.recordAttempt(target);
   try {
     await pass.retryFailed();
     await pass.list();
     await pass.check();
-    deps.store.cursors.recordSuccess(target);
+    pass.throwIfOutage();
+    if (!signal.aborted) deps.store.cursors.recordSuccess(target);
   } catch (err) {
-    report.error = errorMessage(err);
-    deps.store.cursors.recordError(target, report.error);
+    // An AWS call given up because the daemon is stopping is not the region's failure.
+    if (!isAbandoned(err)) {
+      report.error = errorMessage(err);
+      deps.store.cursors.recordError(target, report.error);
+    }
   }
+  report.left = report.listed + report.checked - outcomesTotal(report.outcomes);
   report.durationMs = deps.clock.now() - started;
   recordSkips(deps.store, target, { at: deps.clock.now(), skipped: report.skippedBy });
   reportProgress(deps, { type: 'region-done', account: target.account, region: target.region, error: report.error });
@@ -51,13 +64,19 @@ export async function runRegionPass(deps: SyncDeps & ProgressDeps, target: Detec
 
 class RegionPass {
   private consecutiveTransient = 0;
+  private outage: OutageError | undefined;
   private readonly log;
   /**
    * Listed findings whose incident is open: the check phase fetches every open linked finding anyway,
-   * so the listing leaves them to it (one GetFindings per 50 open links per cycle, not two).
+   * so the listing leaves them to it (one GetFindings per 50 open links per cycle, not two). They
+   * count as listed, not as checked.
    */
-  private readonly deferred = new Set<string>();
-  private deferredNewest: number | undefined;
+  private readonly leftToCheck = new Set<string>();
+  private leftToCheckNewest: number | undefined;
+  /** Findings the retry phase took up (counted as checked until the listing returns them too). */
+  private readonly retried = new Set<string>();
+  /** A page or batch was not fully handled (the pass is stopping): the cursor must not pass it. */
+  private incomplete = false;
   /**
    * Findings of this detector whose last sync failed and whose retry is not due yet: read once per
    * pass and kept current by `guard`, rather than asked of SQLite for every finding listed or checked.
@@ -69,6 +88,7 @@ class RegionPass {
     private readonly target: DetectorTarget,
     private readonly cycle: number,
     private readonly signal: AbortSignal,
+    private readonly slots: Semaphore,
     private readonly report: RegionReport,
   ) {
     this.log = deps.logger.child({ region: target.region, account: target.account });
@@ -76,20 +96,38 @@ class RegionPass {
     this.waitingIds = new Set(deps.store.ops.waitingKeys(SYNC_FINDING_OP).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
   }
 
+  /** No new finding is started: the daemon is stopping, or SOAR (or AWS) looks down. */
+  private get stopping(): boolean {
+    return this.signal.aborted || this.outage !== undefined;
+  }
+
+  throwIfOutage(): void {
+    if (this.outage) throw this.outage;
+  }
+
   async retryFailed(): Promise<void> {
     const prefix = this.opKey('');
     const due = this.deps.store.ops.due(SYNC_FINDING_OP).filter((op) => op.key.startsWith(prefix));
     for (const batch of chunk(due.map((op) => op.key.slice(prefix.length)), PAGE_SIZE)) {
-      if (this.signal.aborted) return;
+      if (this.stopping) return;
+      this.report.checked += batch.length;
+      for (const id of batch) this.retried.add(id);
       this.queued(0, batch.length);
       const findings = await this.getFindings(batch);
       const found = new Set(findings.map((f) => f.Id));
+      const handled: Promise<boolean>[] = [];
       for (const id of batch.filter((i) => !found.has(i))) {
         const link = this.deps.store.links.get(this.key(id));
-        if (link) await this.guard(id, () => this.gone(link));
-        else this.deps.store.ops.complete(SYNC_FINDING_OP, prefix + id);
+        if (link) {
+          handled.push(this.guard(id, undefined, () => this.gone(link)));
+        } else {
+          // Never escalated, and GuardDuty no longer has it: nothing is left to do.
+          this.deps.store.ops.complete(SYNC_FINDING_OP, prefix + id);
+          this.skipped('vanished');
+          this.count('skipped');
+        }
       }
-      await Promise.all(findings.map((f) => this.syncOne(f)));
+      await Promise.all([...handled, ...findings.map((f) => this.syncOne(f))]);
       // Retried above: the check phase must not try them a second time in this cycle.
       this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
     }
@@ -101,17 +139,20 @@ class RegionPass {
    */
   async list(): Promise<void> {
     const { deps, target } = this;
+    if (this.stopping) return;
     const rescan = owedRescan(deps.store, target);
     const criteria = buildListingCriteria(deps.config.polling, { cursorMs: deps.store.cursors.get(target)?.cursorMs, nowMs: deps.clock.now(), rescan });
     const pages = target.source.listFindingIds(target.region, target.detectorId, { criteria, sortBy: 'updatedAt', order: 'ASC', pageSize: PAGE_SIZE });
-    const fetched = prefetchMap(pages, 1, (ids) => {
+    const fetched = prefetchMap(pages, 1, async (ids) => {
       this.report.listed += ids.length;
-      const kept = ids.filter((id) => !this.defer(id));
-      this.queued(ids.length, kept.length);
-      return this.getFindings(kept);
+      const now = ids.filter((id) => this.fetchNow(id));
+      this.queued(ids.length, now.length);
+      const findings = await this.getFindings(now);
+      this.notReturned(now, findings);
+      return findings;
     });
-    await orderedWindow(fetched, PAGES_IN_FLIGHT, (findings) => this.syncPage(findings), (newest) => this.commit(newest), () => this.signal.aborted);
-    if (rescan && !this.signal.aborted) rescanDone(deps.store, target);
+    await orderedWindow(fetched, PAGES_IN_FLIGHT, (findings) => this.syncPage(findings), (newest) => this.commit(newest), () => this.stopping);
+    if (rescan && !this.stopping && !this.incomplete) rescanDone(deps.store, target);
   }
 
   /**
@@ -120,36 +161,52 @@ class RegionPass {
    * so neither AWS latency nor one slow incident idles the SOAR slots.
    */
   async check(): Promise<void> {
+    if (this.stopping) return;
     const fetched = prefetchMap(this.openLinkBatches(), 1, async (links) => ({ links, findings: await this.getFindings(links.map((l) => l.findingId)) }));
-    await orderedWindow(fetched, PAGES_IN_FLIGHT, (batch) => this.checkBatch(batch.links, batch.findings), () => undefined, () => this.signal.aborted);
-    if (this.signal.aborted) return;
-    // Every finding the listing returned has now been handled: the cursor may pass the deferred ones.
-    this.commit(this.deferredNewest);
+    await orderedWindow(fetched, PAGES_IN_FLIGHT, (batch) => this.checkBatch(batch.links, batch.findings), () => undefined, () => this.stopping);
+    if (this.stopping || this.incomplete) return;
+    // Every finding the listing returned has now been handled: the cursor may pass the ones left to this phase.
+    this.commit(this.leftToCheckNewest);
   }
 
   /**
    * Open links not yet seen this cycle, 50 at a time (keyset paging by finding id), read as they are
    * pulled. A finding whose last sync failed and is waiting out its backoff is left to `retryFailed`
-   * when it is due: checking it every cycle would repeat a refused close at full rate.
+   * when it is due (checking it every cycle would repeat a refused close at full rate): it is
+   * counted as deferred.
    */
   private *openLinkBatches(): Generator<Link[]> {
     const { store } = this.deps;
     const { account, region, detectorId } = this.target;
     let after = '';
-    for (;;) {
+    while (!this.stopping) {
       const links = store.links.unseenOpen(account, region, detectorId, this.cycle, after, PAGE_SIZE);
       if (links.length === 0) return;
       after = links[links.length - 1]?.findingId ?? after;
-      const ready = links.filter((link) => !this.waiting(link.findingId));
-      if (ready.length > 0) this.queued(0, ready.length);
+      this.queued(0, links.length);
+      const ready: Link[] = [];
+      for (const link of links) {
+        if (!this.waiting(link.findingId)) {
+          ready.push(link);
+        } else {
+          this.takeUpChecked(link.findingId);
+          this.count('deferred');
+        }
+      }
       if (ready.length > 0) yield ready;
     }
   }
 
-  /** Listed again (the cursor's overlap) with nothing new since its failed sync: it waits for its retry. */
+  /**
+   * Listed again (the cursor's overlap) with nothing new since its failed sync: it waits for its
+   * retry. The version that failed is recorded with the failure (a finding refused before its link
+   * was written has no link to compare with); older records fall back on the link.
+   */
   private waitingUnchanged(finding: Finding): boolean {
     if (!this.waiting(finding.Id)) return false;
-    return this.deps.store.links.get(this.key(finding.Id))?.updatedAt === finding.UpdatedAt;
+    const failedOn = this.deps.store.ops.get(SYNC_FINDING_OP, this.opKey(finding.Id))?.payload.updatedAt;
+    const known = typeof failedOn === 'string' ? failedOn : this.deps.store.links.get(this.key(finding.Id))?.updatedAt;
+    return known === finding.UpdatedAt;
   }
 
   private waiting(findingId: string): boolean {
@@ -158,34 +215,78 @@ class RegionPass {
 
   private async checkBatch(links: Link[], findings: Finding[]): Promise<void> {
     const byId = new Map(findings.map((f) => [f.Id, f]));
-    const newest = this.newestUpdate(findings.filter((f) => this.deferred.has(f.Id)));
-    if (newest !== undefined) this.deferredNewest = Math.max(this.deferredNewest ?? 0, newest);
-    await Promise.all(
+    const newest = this.newestUpdate(findings.filter((f) => this.leftToCheck.has(f.Id)));
+    if (newest !== undefined) this.leftToCheckNewest = Math.max(this.leftToCheckNewest ?? 0, newest);
+    const handled = await Promise.all(
       links.map((link) => {
+        this.takeUpChecked(link.findingId);
         const finding = byId.get(link.findingId);
-        return finding ? this.syncOne(finding) : this.guard(link.findingId, () => this.gone(link));
+        return finding ? this.syncOne(finding) : this.guard(link.findingId, undefined, () => this.gone(link));
       }),
     );
-    this.deps.store.links.markSeen(links, this.cycle);
+    if (handled.includes(false)) this.incomplete = true;
+    this.deps.store.links.markSeen(links.filter((_, i) => handled[i]), this.cycle);
+  }
+
+  /** A finding the check phase takes up: counted as checked unless the listing returned it. */
+  private takeUpChecked(findingId: string): void {
+    if (!this.leftToCheck.has(findingId)) this.report.checked += 1;
   }
 
   /**
-   * Whether a listed finding is left to the check phase. Not one the check phase will pass over: one
-   * waiting out a backoff (it changed, so it is tried now) or one already retried this cycle.
+   * Whether a listed finding is fetched now. Not one the retry phase already handled (it now counts
+   * as listed), nor one whose incident is open: the check phase handles those. Not left to the check
+   * phase either: one waiting out a backoff (it changed, so it is tried now) or one already seen.
    */
-  private defer(findingId: string): boolean {
-    const link = this.deps.store.links.get(this.key(findingId));
-    const open = link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned'
-      && link.seenCycle < this.cycle && !this.waiting(findingId);
-    if (open) this.deferred.add(findingId);
-    return open;
+  private fetchNow(findingId: string): boolean {
+    if (this.retried.delete(findingId)) {
+      this.report.checked -= 1;
+      return false;
+    }
+    if (this.leftToCheck.has(findingId)) {
+      // Listed twice (GuardDuty updated it while the listing paged): one handling serves both.
+      this.count('unchanged');
+      return false;
+    }
+    const open = this.openForCheck(findingId) && !this.waiting(findingId);
+    if (open) this.leftToCheck.add(findingId);
+    return !open;
   }
 
-  /** Syncs one page; resolves to the newest updatedAt on it, the cursor candidate. */
+  /** Listed, fetched, but not returned: the check phase marks an open incident's finding gone; otherwise nothing is left to do. */
+  private notReturned(ids: readonly string[], findings: readonly Finding[]): void {
+    const found = new Set(findings.map((f) => f.Id));
+    for (const id of ids) {
+      if (found.has(id)) continue;
+      if (this.openForCheck(id)) {
+        this.leftToCheck.add(id);
+      } else {
+        this.skipped('vanished');
+        this.count('skipped');
+      }
+    }
+  }
+
+  /** A link the check phase of this cycle will take up: open incident, followed, not seen yet. */
+  private openForCheck(findingId: string): boolean {
+    const link = this.deps.store.links.get(this.key(findingId));
+    return link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned' && link.seenCycle < this.cycle;
+  }
+
+  /**
+   * Syncs one page; resolves to the newest updatedAt on it, the cursor candidate, or undefined when
+   * the pass stopped before every finding on it was handled (the cursor then stays before it).
+   */
   private async syncPage(findings: Finding[]): Promise<number | undefined> {
-    await Promise.all(findings.filter((f) => !this.waitingUnchanged(f)).map((f) => this.syncOne(f)));
-    this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
+    const handled = await Promise.all(findings.map((f) => (this.waitingUnchanged(f) ? this.deferred() : this.syncOne(f))));
+    this.deps.store.links.markSeen(findings.filter((_, i) => handled[i]).map((f) => this.key(f.Id)), this.cycle);
+    if (handled.includes(false)) this.incomplete = true;
     return this.newestUpdate(findings);
+  }
+
+  private deferred(): Promise<boolean> {
+    this.count('deferred');
+    return Promise.resolve(true);
   }
 
   /**
@@ -216,7 +317,7 @@ class RegionPass {
 
   /** Advances the cursor, never past now minus the overlap (a finding from the future must not skip the present). */
   private commit(cursorMs: number | undefined): void {
-    if (cursorMs === undefined) return;
+    if (cursorMs === undefined || this.incomplete) return;
     this.deps.store.cursors.advance(this.target, Math.min(cursorMs, this.deps.clock.now() - this.overlapMs));
   }
 
@@ -225,8 +326,8 @@ class RegionPass {
   }
 
   /** A finding the model cannot read (a number sent as text) fails alone, recorded and retried like any other failure. */
-  private async syncOne(finding: Finding): Promise<void> {
-    await this.guard(finding.Id, async () => {
+  private syncOne(finding: Finding): Promise<boolean> {
+    return this.guard(finding.Id, finding.UpdatedAt, async () => {
       assertWellFormed(finding);
       const before = this.deps.store.links.get(this.key(finding.Id));
       const outcome = await syncFinding(this.deps, finding, this.key(finding.Id));
@@ -235,7 +336,7 @@ class RegionPass {
     });
   }
 
-  private async gone(link: Link): Promise<FindingOutcome> {
+  private async gone(link: Link): Promise<PassOutcome> {
     // Under the finding's lock, like every other write to its incident (a SOAR function may be refreshing it).
     const outcome = await this.deps.locks.run(findingKeyString(link), () => markGone(this.deps, link));
     if (outcome === 'skipped') this.skipped('vanished');
@@ -246,34 +347,60 @@ class RegionPass {
     this.report.skippedBy[reason] = (this.report.skippedBy[reason] ?? 0) + 1;
   }
 
-  /** Runs one finding's work; a failure is recorded for retry and affects that finding alone. */
-  private async guard(findingId: string, work: () => Promise<FindingOutcome>): Promise<void> {
-    const opKey = this.opKey(findingId);
-    const { store, clock } = this.deps;
-    try {
-      const outcome = await work();
-      this.count(outcome);
-      this.consecutiveTransient = 0;
-      if (store.ops.get(SYNC_FINDING_OP, opKey)) store.ops.complete(SYNC_FINDING_OP, opKey);
-      this.waitingIds.delete(findingId);
-    } catch (err) {
-      this.count('failed');
-      const retryable = isRetryable(err);
-      const previous = store.ops.get(SYNC_FINDING_OP, opKey);
-      store.ops.enqueue(SYNC_FINDING_OP, opKey, {});
-      const retryAt = nextAttemptAt(clock.now(), (previous?.attempts ?? 0) + 1, retryable);
-      store.ops.fail(SYNC_FINDING_OP, opKey, errorMessage(err), retryAt);
-      if (retryAt > clock.now()) this.waitingIds.add(findingId);
-      else this.waitingIds.delete(findingId);
-      this.log.warn('Finding not synced; it will be retried', { findingId, error: err, retryable });
-      this.consecutiveTransient = retryable ? this.consecutiveTransient + 1 : 0;
-      if (this.consecutiveTransient >= OUTAGE_THRESHOLD) {
-        throw new OutageError(`${OUTAGE_THRESHOLD} findings in a row failed with transient errors; stopping this region's pass (last: ${errorMessage(err)})`);
+  /**
+   * Runs one finding's work in one of the cycle's finding slots; resolves to whether it was handled
+   * (an outcome counted). Not started once the pass is stopping; abandoned (not counted, nothing
+   * recorded: the next start finishes it as a crash would be finished) when an API call was refused
+   * because the daemon's deadline passed. A failure is recorded for retry and affects that finding alone.
+   */
+  private guard(findingId: string, updatedAt: string | undefined, work: () => Promise<PassOutcome>): Promise<boolean> {
+    return this.slots.run(async () => {
+      if (this.stopping) return false;
+      try {
+        const outcome = await work();
+        this.handled(findingId, outcome);
+        if (this.signal.aborted) this.report.finishedAfterStop += 1;
+        return true;
+      } catch (err) {
+        if (isAbandoned(err)) {
+          this.report.abandoned += 1;
+          return false;
+        }
+        this.failed(findingId, updatedAt, err);
+        return true;
       }
+    });
+  }
+
+  private handled(findingId: string, outcome: PassOutcome): void {
+    const { store } = this.deps;
+    const opKey = this.opKey(findingId);
+    this.count(outcome);
+    this.consecutiveTransient = 0;
+    if (store.ops.get(SYNC_FINDING_OP, opKey)) store.ops.complete(SYNC_FINDING_OP, opKey);
+    this.waitingIds.delete(findingId);
+  }
+
+  private failed(findingId: string, updatedAt: string | undefined, err: unknown): void {
+    const { store, clock } = this.deps;
+    const opKey = this.opKey(findingId);
+    this.count('failed');
+    const retryable = isRetryable(err);
+    const previous = store.ops.get(SYNC_FINDING_OP, opKey);
+    store.ops.enqueue(SYNC_FINDING_OP, opKey, updatedAt === undefined ? {} : { updatedAt });
+    const retryAt = nextAttemptAt(clock.now(), (previous?.attempts ?? 0) + 1, retryable);
+    store.ops.fail(SYNC_FINDING_OP, opKey, errorMessage(err), retryAt);
+    if (retryAt > clock.now()) this.waitingIds.add(findingId);
+    else this.waitingIds.delete(findingId);
+    this.log.warn('Finding not synced; it will be retried', { findingId, error: err, retryable });
+    this.consecutiveTransient = retryable ? this.consecutiveTransient + 1 : 0;
+    if (this.consecutiveTransient >= OUTAGE_THRESHOLD) {
+      // No new finding is started; the pass ends, with this error, once the ones in flight are done.
+      this.outage ??= new OutageError(`${OUTAGE_THRESHOLD} findings in a row failed with transient errors; stopping this region's pass (last: ${errorMessage(err)})`);
     }
   }
 
-  private count(outcome: FindingOutcome): void {
+  private count(outcome: PassOutcome): void {
     this.report.outcomes[outcome] += 1;
     this.deps.metrics.finding(outcome, this.target.region);
     reportProgress(this.deps, { type: 'handled', account: this.target.account, region: this.target.region, outcome });

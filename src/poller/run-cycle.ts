@@ -1,4 +1,4 @@
-import { IncidentGoneError, errorMessage } from '../errors.js';
+import { IncidentGoneError, errorMessage, isAbandoned } from '../errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { NoRegionMatchError, type DetectorTarget, type RegionDiscovery } from '../regions/region-discovery.js';
 import type { RichText } from '../soar/case-system.js';
@@ -8,12 +8,12 @@ import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
-import { mapLimit } from '../util/concurrency.js';
+import { Semaphore, mapLimit } from '../util/concurrency.js';
 import { describeSkips } from './criteria.js';
 import { noteQualifyingSettings } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
 import { runRegionPass } from './region-pass.js';
-import type { RegionReport } from './region-report.js';
+import { outcomesTotal, type PassOutcome, type RegionReport } from './region-report.js';
 
 export interface CycleDeps extends SyncDeps, ProgressDeps {
   discoveries: readonly RegionDiscovery[];
@@ -21,6 +21,12 @@ export interface CycleDeps extends SyncDeps, ProgressDeps {
   sources: ReadonlyMap<string, FindingsSource>;
   /** Regions polled at once (they share the SOAR concurrency limit). */
   regionConcurrency: number;
+  /**
+   * Findings handled at once, all regions together. A few more than the SOAR slots, so the slots
+   * stay busy while a finding does its local work between two calls; few enough that findings
+   * finish one after another (progress moves, and a stop waits only for these).
+   */
+  findingsInFlight?: number | undefined;
 }
 
 export interface SoarPhaseReport {
@@ -38,40 +44,72 @@ export interface CycleReport {
   soar: SoarPhaseReport;
   discoveryErrors: string[];
   ok: boolean;
+  /** The daemon was asked to stop during the cycle: it took no new work from then on. */
+  stopped: boolean;
 }
+
+const DEFAULT_FINDINGS_IN_FLIGHT = 8;
 
 /**
  * One full cycle: (re)discover detectors, run every region's pass (bounded concurrency, one region's
  * failure never stops another), then the SOAR side (incidents closed in SOAR → archive, manual
  * refreshes, notes left pending). A plain async function: `once`, the scheduler and tests call it.
+ *
+ * `signal` is aborted when the daemon is asked to stop: from then on no finding and no other piece
+ * of work is started; the ones in flight finish, what is done is saved, and the cycle returns once
+ * nothing it started is still running (the caller closes the database next).
  */
-export async function runCycle(deps: CycleDeps, signal: AbortSignal = new AbortController().signal): Promise<CycleReport> {
+export async function runCycle(cycleDeps: CycleDeps, signal: AbortSignal = new AbortController().signal): Promise<CycleReport> {
+  const deps: CycleDeps = { ...cycleDeps, stopping: signal };
   const { store, clock, logger, metrics } = deps;
   const cycle = store.nextCycle();
   const startedAt = clock.now();
   noteQualifyingSettings(store, deps.config.polling, deps.discoveries[0]?.pattern, startedAt, logger);
   reportProgress(deps, { type: 'cycle-started', cycle });
-  const { targets, errors } = await discover(deps);
+  const { targets, errors } = signal.aborted ? { targets: [], errors: [] } : await discover(deps);
   // Before the region passes, so that an incident found missing is recreated by this very cycle.
-  await verifyOpenLinks(deps);
+  if (!signal.aborted) await verifyOpenLinks(deps);
   reportProgress(deps, { type: 'regions', count: targets.length });
-  const regions = await mapLimit(targets, deps.regionConcurrency, (t) => runRegionPass(deps, t, cycle, signal));
-  const soar = signal.aborted ? emptySoarReport('aborted') : await runSoarPhase(deps, startedAt, regions);
+  const slots = new Semaphore(deps.findingsInFlight ?? DEFAULT_FINDINGS_IN_FLIGHT);
+  // A region whose pass had not begun when the stop request came is not polled (and not summarised).
+  const passes = await mapLimit(targets, deps.regionConcurrency, (t) => (signal.aborted ? Promise.resolve(undefined) : runRegionPass(deps, t, cycle, signal, slots)));
+  const regions = passes.filter((r): r is RegionReport => r !== undefined);
+  const soar = signal.aborted ? emptySoarReport(undefined) : await runSoarPhase(deps, startedAt, regions);
   const durationMs = clock.now() - startedAt;
-  const ok = errors.length === 0 && soar.error === undefined && regions.every((r) => r.error === undefined && r.outcomes.failed === 0);
+  const stopped = signal.aborted;
+  const ok = !stopped && errors.length === 0 && soar.error === undefined && regions.every((r) => r.error === undefined && r.outcomes.failed === 0);
   reportProgress(deps, { type: 'cycle-done', cycle, ok });
   for (const r of regions) logRegion(deps, r);
   const recreated = regions.reduce((n, r) => n + r.outcomes.recreated, 0);
-  logger.info('Cycle finished', {
+  const facts = {
     cycle, ok, durationMs, regions: regions.length, closedInSoar: soar.closedInSoar, refreshed: soar.refreshed, ...(recreated > 0 ? { recreated } : {}),
     pending: store.ops.countByKind(), ...(soar.error ? { soarError: soar.error } : {}),
-  });
+  };
+  if (stopped) logStopped(deps, facts, regions);
+  else logger.info('Cycle finished', facts);
   metrics.cycleFinished(ok, durationMs, clock.now());
   metrics.setPending(store.ops.countByKind());
   for (const c of store.cursors.all()) {
     if (c.cursorMs !== undefined) metrics.setCursorLag(c.account, c.region, (clock.now() - c.cursorMs) / 1000);
   }
-  return { cycle, startedAt, durationMs, regions, soar, discoveryErrors: errors, ok };
+  return { cycle, startedAt, durationMs, regions, soar, discoveryErrors: errors, ok, stopped };
+}
+
+/**
+ * The cycle's line when the daemon was asked to stop in it: what was handled, what was in flight
+ * and finished or abandoned, and what is left for the next start.
+ */
+function logStopped(deps: CycleDeps, facts: Record<string, unknown>, regions: readonly RegionReport[]): void {
+  const sum = (f: (r: RegionReport) => number): number => regions.reduce((n, r) => n + f(r), 0);
+  const handled = sum((r) => outcomesTotal(r.outcomes) - r.outcomes.deferred);
+  const finished = sum((r) => r.finishedAfterStop);
+  const abandoned = sum((r) => r.abandoned);
+  const left = sum((r) => r.left);
+  deps.logger.info('Cycle stopped at a safe point: no new finding was taken after the stop request', {
+    ...facts, handled, finishedAfterStop: finished, abandoned, left,
+    summary: `${handled} finding(s) handled, of which ${finished} were in flight at the stop request and finished; ` +
+      `${abandoned} abandoned between two calls; ${left} left for the next start`,
+  });
 }
 
 async function discover(deps: CycleDeps): Promise<{ targets: DetectorTarget[]; errors: string[] }> {
@@ -94,16 +132,25 @@ async function discover(deps: CycleDeps): Promise<{ targets: DetectorTarget[]; e
   return { targets, errors };
 }
 
+/** Each step is a safe point: one not started when the stop request comes is left to the next start. */
 async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: RegionReport[]): Promise<SoarPhaseReport> {
   const report = emptySoarReport(undefined);
+  const stopping = (): boolean => deps.stopping?.aborted === true;
   try {
     report.closedInSoar = await detectClosedIncidents(deps, cycleStart);
+    if (stopping()) return report;
     const archived = await runArchiveOps(deps, deps.sources);
     for (const r of regions) r.archivedInGuardDuty += archived.get(r.region) ?? 0;
+    for (const [region, n] of archived) deps.metrics.finding('archived', region, n);
+    if (stopping()) return report;
     report.refreshed = await runManualRefresh(deps, deps.sources);
+    if (stopping()) return report;
     await finishInterruptedWork(deps);
+    if (stopping()) return report;
     report.notesRetried = await retryPendingNotes(deps);
   } catch (err) {
+    // A call given up because the daemon is stopping is redone by the next start, not a failure.
+    if (isAbandoned(err)) return report;
     report.error = errorMessage(err);
     deps.logger.error('SOAR sync step failed; retrying next cycle', { error: err });
   }
@@ -113,6 +160,7 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
 async function retryPendingNotes(deps: SyncDeps): Promise<number> {
   let done = 0;
   for (const op of deps.store.ops.due(NOTE_OP)) {
+    if (deps.stopping?.aborted) break;
     const { incidentId, note } = op.payload as { incidentId: number; note: RichText };
     if (!deps.store.ops.get(NOTE_OP, op.key)) continue;
     try {
@@ -133,12 +181,28 @@ function emptySoarReport(error: string | undefined): SoarPhaseReport {
   return { closedInSoar: 0, refreshed: 0, notesRetried: 0, error };
 }
 
+/**
+ * Where each outcome shows in the summary line. Typed by the outcomes, so a new outcome cannot be
+ * left out of the line (and the line always adds up: see RegionReport).
+ */
+const SUMMARY_FIELD: Record<PassOutcome, SummaryField> = {
+  created: 'created', recreated: 'recreated', resumed: 'resumed', updated: 'updated', reopened: 'updated', unchanged: 'unchanged',
+  skipped: 'skipped', closed: 'closed', gone: 'gone', failed: 'failed', deferred: 'deferred',
+};
+type SummaryField = 'created' | 'recreated' | 'resumed' | 'updated' | 'unchanged' | 'skipped' | 'closed' | 'gone' | 'failed' | 'deferred';
+
+/**
+ * One line per region: `listed + checked = created + recreated + resumed + updated + unchanged + skipped + closed
+ * + gone + failed + deferred + left` (RegionReport). `archived` (findings archived in GuardDuty
+ * because their incident closed in SOAR) is the SOAR phase's, outside that sum.
+ */
 function logRegion(deps: CycleDeps, r: RegionReport): void {
-  const o = r.outcomes;
+  const counts: Record<SummaryField, number> = { created: 0, recreated: 0, resumed: 0, updated: 0, unchanged: 0, skipped: 0, closed: 0, gone: 0, failed: 0, deferred: 0 };
+  for (const [outcome, n] of Object.entries(r.outcomes) as [PassOutcome, number][]) counts[SUMMARY_FIELD[outcome]] += n;
   const line = {
-    account: r.account, region: r.region, listed: r.listed, created: o.created, recreated: o.recreated, updated: o.updated + o.reopened,
-    unchanged: o.unchanged, skipped: o.skipped, ...(o.skipped > 0 ? { skippedBy: describeSkips(r.skippedBy) } : {}), closed: o.closed, archived: r.archivedInGuardDuty, gone: o.gone,
-    failed: o.failed, durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}),
+    account: r.account, region: r.region, listed: r.listed, checked: r.checked, ...counts,
+    ...(r.outcomes.skipped > 0 ? { skippedBy: describeSkips(r.skippedBy) } : {}), left: r.left, archived: r.archivedInGuardDuty,
+    durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}),
   };
   if (r.error) deps.logger.warn('Region summary', line);
   else deps.logger.info('Region summary', line);

@@ -50,23 +50,20 @@ export class Scheduler {
     this.task = cron.schedule('* * * * * *', () => this.tick(), { name: 'guardduty-soar' });
   }
 
-  /** Stops scheduling; lets the cycle in flight finish up to `deadlineMs`, then aborts it. */
-  async stop(deadlineMs: number): Promise<'idle' | 'finished' | 'abandoned'> {
+  /**
+   * Stops scheduling and tells the cycle in flight, at once, to take no new work (its signal): the
+   * findings in flight finish. Resolves once that cycle has settled ('idle' when none ran). How long
+   * to wait is the caller's to decide: at its deadline it closes the CallGate, which makes the
+   * findings in flight stop between two API calls.
+   */
+  async stop(): Promise<'idle' | 'settled'> {
     await this.task?.stop();
     this.task = undefined;
     const running = this.inFlight;
     if (!running) return 'idle';
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'abandoned'>((resolve) => {
-      timer = setTimeout(() => resolve('abandoned'), deadlineMs);
-    });
-    const outcome = await Promise.race([running.then(() => 'finished' as const), deadline]);
-    clearTimeout(timer);
-    if (outcome === 'abandoned') {
-      this.controller?.abort();
-      await running;
-    }
-    return outcome;
+    this.controller?.abort();
+    await running;
+    return 'settled';
   }
 
   private tick(): void {

@@ -6,6 +6,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { systemClock, type Clock } from '../clock.js';
+import type { ServiceName } from '../errors.js';
+import type { CallGate } from '../util/call-gate.js';
 import { createRoutingAgent, type ProxyRoute, type RouteCounts, type RoutingHttpAgent } from '../util/proxy-routing.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
@@ -47,6 +49,8 @@ export interface AwsClientsOptions {
   /** AssumeRole calls (credential refreshes) are reported here. */
   observer?: ApiObserver | undefined;
   clock?: Clock | undefined;
+  /** Closed by a stopping daemon: the SDK makes no further attempt (no retry after "Stopped"). */
+  gate?: CallGate | undefined;
 }
 
 type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -106,6 +110,7 @@ export class AwsClients {
     return this.cached('guardduty', region, (config) => {
       const client = new GuardDutyClient(config);
       client.middlewareStack.add(throttleCounter, THROTTLE_COUNTER);
+      client.middlewareStack.add(gateCheck(this.options.gate, 'guardduty'), GATE_CHECK);
       return client;
     });
   }
@@ -114,6 +119,7 @@ export class AwsClients {
     return this.cached('ec2', region, (config) => {
       const client = new EC2Client(config);
       client.middlewareStack.add(throttleCounter, THROTTLE_COUNTER);
+      client.middlewareStack.add(gateCheck(this.options.gate, 'ec2'), GATE_CHECK);
       return client;
     });
   }
@@ -122,6 +128,7 @@ export class AwsClients {
     return this.cached('sts', region, (config) => {
       const client = new STSClient(config);
       client.middlewareStack.add(throttleCounter, THROTTLE_COUNTER);
+      client.middlewareStack.add(gateCheck(this.options.gate, 'sts'), GATE_CHECK);
       return client;
     });
   }
@@ -134,6 +141,7 @@ export class AwsClients {
     return this.cached('s3', region, (config) => {
       const client = new S3Client({ ...config, followRegionRedirects: true });
       client.middlewareStack.add(throttleCounter, THROTTLE_COUNTER);
+      client.middlewareStack.add(gateCheck(this.options.gate, 's3'), GATE_CHECK);
       return client;
     });
   }
@@ -145,7 +153,7 @@ export class AwsClients {
   }
 
   private cached<C extends GuardDutyClient | EC2Client | STSClient | S3Client>(
-    service: string, region: string, create: (config: { region: string; credentials: CredentialProvider | Credentials; requestHandler: NodeHttpHandler; maxAttempts: number }) => C,
+    service: 'guardduty' | 'ec2' | 'sts' | 's3', region: string, create: (config: { region: string; credentials: CredentialProvider | Credentials; requestHandler: NodeHttpHandler; maxAttempts: number }) => C,
   ): C {
     const key = `${service}/${region}`;
     const existing = this.cache.get(key);
@@ -245,5 +253,18 @@ function throttleCounter<A, R>(next: (args: A) => Promise<R>): (args: A) => Prom
     }
   };
 }
+
+/**
+ * Below the SDK's retry loop, so every attempt passes it: once the gate is closed the SDK's own retry
+ * of a call given up at shutdown is not sent (the error is not one the SDK retries).
+ */
+function gateCheck(gate: CallGate | undefined, service: ServiceName) {
+  return <A, R>(next: (args: A) => Promise<R>): ((args: A) => Promise<R>) => (args) => {
+    gate?.check(service, 'an attempt');
+    return next(args);
+  };
+}
+
+const GATE_CHECK = { step: 'deserialize', name: 'guarddutySoarGateCheck', priority: 'low' } as const;
 
 const THROTTLE_COUNTER = { step: 'deserialize', name: 'guarddutySoarThrottleCounter', priority: 'high' } as const;

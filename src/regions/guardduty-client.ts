@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { systemClock, type Clock } from '../clock.js';
-import type { ServiceName } from '../errors.js';
+import { isAbandoned, type ServiceName } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import type { RouteCounts } from '../util/proxy-routing.js';
@@ -251,8 +251,12 @@ export class GuardDutyFindingsSource implements FindingsSource {
   private async call<T extends { $metadata: { httpStatusCode?: number; attempts?: number } }>(
     service: ServiceName, operation: string, region: string, send: () => Promise<T>,
   ): Promise<T> {
+    const gate = this.options.gate;
+    gate?.check(service, operation);
     const started = this.clock.now();
-    const outcome = await withCallStats(send);
+    // Given up when a stopping daemon cuts the calls in flight (the gate's middleware stops the SDK's retries).
+    const outcome = await withCallStats(gate ? () => gate.race(service, operation, send()) : send);
+    if ('error' in outcome && isAbandoned(outcome.error)) throw outcome.error;
     const durationMs = this.clock.now() - started;
     if ('result' in outcome) {
       const meta = outcome.result.$metadata;

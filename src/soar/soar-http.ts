@@ -1,9 +1,11 @@
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import type { Clock } from '../clock.js';
 import type { SoarConfig } from '../config/app-config.js';
+import { abandonedCall } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { readCaTrust } from '../util/ca-file.js';
+import type { CallGate } from '../util/call-gate.js';
 import { createRoutingAgent, type RouteCounts, type RoutingHttpAgent } from '../util/proxy-routing.js';
 import {
   classifyAttempt, defaultRetryPolicy, retryDelay, shorten, toServiceError,
@@ -25,6 +27,8 @@ export interface SoarHttpDeps {
   retryPolicy?: Partial<RetryPolicy> | undefined;
   /** `NO_PROXY` (read by the composition root), honoured for the `[resilient]` proxy. */
   noProxy?: string | undefined;
+  /** Closed by a stopping daemon: no attempt starts, no retry is sent, requests in flight are cut. */
+  gate?: CallGate | undefined;
 }
 
 /**
@@ -125,14 +129,19 @@ export class SoarHttp {
     let attempts = 0;
     let throttleRetries = 0;
     let reloggedIn = false;
+    const gate = this.deps.gate;
     for (;;) {
       attempts += 1;
+      gate?.check('soar', req.operation);
       const generation = await this.ensureSession(req);
       const attempt = await this.attempt(req);
       if (attempt.kind === 'response' && (attempt.status < 300 || req.accept?.includes(attempt.status))) {
         this.report(req, started, { ok: true, status: attempt.status, attempts, throttleRetries });
         return { status: attempt.status, data: attempt.data };
       }
+      // Stopping: a failed (or cut) attempt is neither retried nor reported as SOAR's failure; the
+      // next start makes the call again.
+      if (gate?.halted) throw abandonedCall('soar', req.operation);
       const failure: FailedAttempt =
         attempt.kind === 'response' ? { kind: 'status', status: attempt.status, body: attempt.data, retryAfter: attempt.retryAfter } : attempt;
       if (failure.kind === 'status' && failure.status === 401 && this.mayLogInAgain(req) && !reloggedIn) {
@@ -151,8 +160,11 @@ export class SoarHttp {
       this.deps.logger.warn('SOAR call failed; retrying', {
         operation: req.operation, status: c.status, code: c.code, attempt: attempts, delayMs: delay,
       });
-      await this.deps.clock.sleep(delay);
+      // The backoff ends early when the daemon stops; the loop's gate check then gives the call up.
+      await this.deps.clock.sleep(delay, gate?.haltSignal);
       if (req.retry !== 'unsafe' || c.notProcessed) continue;
+      // Stopping: the lookup is left to the next start too (the caller's durable state asks then).
+      if (gate?.halted) throw abandonedCall('soar', req.operation);
       const found = await this.lookUp(req, c);
       if (found === false) continue;
       this.report(req, started, { ok: found === true, status: c.status, code: c.code, attempts, throttleRetries });
@@ -200,6 +212,7 @@ export class SoarHttp {
         data: req.body,
         headers: this.sessionHeaders(),
         auth: auth.kind === 'apikey' ? { username: auth.id, password: auth.secret } : undefined,
+        signal: this.deps.gate?.cutSignal,
       });
       const retryAfter: unknown = res.headers['retry-after'];
       const setCookie: unknown = res.headers['set-cookie'];

@@ -1,4 +1,4 @@
-import { ExternalServiceError, IncidentGoneError, errorMessage, isRetryable } from '../errors.js';
+import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../errors.js';
 import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
 import type { Feedback, FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
@@ -100,6 +100,8 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
     const source = sources.get(first.account);
     if (!source) continue;
     for (const batch of chunk(links, 50)) {
+      // A batch is a safe point: a stopping daemon leaves the rest queued for the next start.
+      if (deps.stopping?.aborted) return archivedByRegion;
       let ready: Link[];
       try {
         ready = await followUpActivity(deps, source, batch, payloads);
@@ -112,6 +114,8 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
         await sendFeedback(deps, source, ready, payloads);
         await source.archiveFindings(first.region, first.detectorId, ready.map((l) => l.findingId));
       } catch (err) {
+        // Given up because the daemon is stopping: not a refusal; the archives stay queued as they were.
+        if (isAbandoned(err)) return archivedByRegion;
         await recordRefusal(deps, ready, err);
         continue;
       }

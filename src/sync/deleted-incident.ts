@@ -1,4 +1,4 @@
-import type { FindingOutcome } from '../health/metrics.js';
+import type { SyncOutcome } from '../health/metrics.js';
 import { filteredOut, SKIP_REASONS } from '../poller/criteria.js';
 import { findingKeyString, type FindingKey } from '../regions/finding.js';
 import type { RichText } from '../soar/case-system.js';
@@ -30,7 +30,7 @@ interface RecreatePayload {
  * finding is no longer escalated. Called under the finding's lock, from the one place a finding's
  * sync ends (finding-sync.ts). `lost`: the incident SOAR no longer holds.
  */
-export async function healDeletedIncident(deps: SyncDeps, ctx: FindingContext, link: Link, lost: number): Promise<FindingOutcome> {
+export async function healDeletedIncident(deps: SyncDeps, ctx: FindingContext, link: Link, lost: number): Promise<SyncOutcome> {
   const { store, logger } = deps;
   const where = { findingId: ctx.key.findingId, region: ctx.key.region, deletedIncidentId: lost };
   const notRecreated = whyNotRecreated(deps, ctx);

@@ -1,5 +1,5 @@
 import { IncidentGoneError } from '../errors.js';
-import type { FindingOutcome } from '../health/metrics.js';
+import type { SyncOutcome } from '../health/metrics.js';
 import { filteredOut } from '../poller/criteria.js';
 import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
@@ -20,7 +20,7 @@ import type { SyncDeps } from './sync-deps.js';
  * The one place where a linked incident found missing in SOAR is healed, whichever write met the
  * 404 (a PATCH, a note, an artifact, a row): in the same cycle, per `aws_gd_deleted_incident`.
  */
-export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<SyncOutcome> {
   return deps.locks.run(findingKeyString(key), async () => {
     try {
       return await syncLocked(deps, finding, key);
@@ -37,7 +37,7 @@ export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): 
  * finding older than the version the link records (read before a function's refresh wrote a newer
  * one) is not written back over it.
  */
-async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<SyncOutcome> {
   const link = deps.store.links.get(key);
   if (link && Date.parse(link.updatedAt) > Date.parse(finding.UpdatedAt)) return 'unchanged';
   const snapshot = snapshotOf(finding);
@@ -59,7 +59,7 @@ async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Pr
     // the responder should read about (the link still holds the version the create was made from).
     if (hasChanged(link, snapshot) && link.incidentState === 'open') await updateIncident(deps, ctx, link, { reason: 'updated' });
     else await completeIncident(deps, ctx, link.incidentId as number);
-    return afterCompletion(deps, ctx);
+    return afterCompletion(deps, ctx, 'resumed');
   }
   if (close) return closeForArchivedFinding(deps, ctx, link);
   if (!hasChanged(link, snapshot) && link.state !== 'gone') return 'unchanged';
@@ -73,7 +73,7 @@ async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Pr
  * the region pass may already have applied this very version to the incident (as an update, the close
  * unknown), so the version the link records says nothing; the time of the close decides.
  */
-export function syncClosedFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<FindingOutcome> {
+export function syncClosedFinding(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<SyncOutcome> {
   return deps.locks.run(findingKeyString(key), async () => {
     const link = deps.store.links.get(key);
     const snapshot = snapshotOf(finding);
@@ -89,7 +89,7 @@ export function syncClosedFinding(deps: SyncDeps, finding: Finding, key: Finding
  * before the close that the incident does not show yet is added to it, and it stays closed. When the
  * close time is unknown (closed by the daemon, or before it was recorded), any new version recurs.
  */
-async function followClosed(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+async function followClosed(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<SyncOutcome> {
   const changed = hasChanged(link, ctx.snapshot);
   if (link.closedAt === null ? changed : updatedAfterClose(ctx.snapshot.updatedAt, link.closedAt)) return recur(deps, ctx, link);
   if (!changed) return 'unchanged';
@@ -98,10 +98,11 @@ async function followClosed(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
 }
 
 /**
- * A create interrupted before its answer: adopt the incident if it reached SOAR, else create it —
- * unless the finding has been archived meanwhile, when nothing was escalated and nothing will be.
+ * A create interrupted before its answer: adopt the incident if it reached SOAR (`resumed`: it was
+ * created by an earlier run), else create it — unless the finding has been archived meanwhile, when
+ * nothing was escalated and nothing will be.
  */
-async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<SyncOutcome> {
   const resumed = await resumeCreate(deps, ctx, link);
   if (resumed === undefined) {
     if (ctx.snapshot.archived) {
@@ -110,13 +111,14 @@ async function finishCreate(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
     }
     await createIncident(deps, ctx);
   }
-  return afterCompletion(deps, ctx);
+  return afterCompletion(deps, ctx, resumed === undefined ? 'created' : 'resumed');
 }
 
-async function afterCompletion(deps: SyncDeps, ctx: FindingContext): Promise<FindingOutcome> {
+/** `resumed`, not `created`, when the incident already existed: what an earlier run began was finished. */
+async function afterCompletion(deps: SyncDeps, ctx: FindingContext, outcome: 'created' | 'resumed'): Promise<SyncOutcome> {
   const link = deps.store.links.get(ctx.key);
   if (link && ctx.snapshot.archived && link.incidentState === 'open') return closeForArchivedFinding(deps, ctx, link);
-  return 'created';
+  return outcome;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { IncidentGoneError } from '../errors.js';
-import type { FindingOutcome } from '../health/metrics.js';
+import type { SyncOutcome } from '../health/metrics.js';
 import { findingKeyString } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';
 import { addNoteOnce } from './durable-note.js';
@@ -10,7 +10,7 @@ import type { SyncDeps } from './sync-deps.js';
  * GetFindings no longer returns a linked finding (GuardDuty's retention ended, or the detector was
  * deleted): one note says so, the link is marked gone, and the incident is left as responders have it.
  */
-export async function markGone(deps: SyncDeps, link: Link): Promise<FindingOutcome> {
+export async function markGone(deps: SyncDeps, link: Link): Promise<SyncOutcome> {
   const incidentId = link.incidentId;
   if (incidentId === null) {
     deps.store.links.setState(link, 'gone');

@@ -1,4 +1,4 @@
-import { errorMessage, isRetryable } from '../errors.js';
+import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
 import { parseFindingKey } from '../regions/finding.js';
 import type { PendingOp } from '../store/pending-ops-repo.js';
 import { finishRecreate, RECREATE_OP } from './deleted-incident.js';
@@ -20,20 +20,28 @@ import type { SyncDeps } from './sync-deps.js';
  */
 export async function finishInterruptedWork(deps: SyncDeps): Promise<void> {
   const { store } = deps;
+  // Each operation is a safe point: a stopping daemon takes no new one (the next start does).
+  const stopping = (): boolean => deps.stopping?.aborted === true;
   for (const op of store.ops.due(RECUR_NEW_OP)) {
+    if (stopping()) return;
     await guarded(deps, op, async () => {
       const key = parseFindingKey(op.key);
       if (key) await finishRecurrence(deps, key);
     });
   }
   for (const op of store.ops.due(RECREATE_OP)) {
+    if (stopping()) return;
     await guarded(deps, op, async () => {
       const key = parseFindingKey(op.key);
       if (key) await finishRecreate(deps, key);
     });
   }
-  for (const op of store.ops.due(REOPEN_OP)) await guarded(deps, op, () => settleReopen(deps, op.key));
+  for (const op of store.ops.due(REOPEN_OP)) {
+    if (stopping()) return;
+    await guarded(deps, op, () => settleReopen(deps, op.key));
+  }
   for (const op of store.ops.due(CONTENT_OP)) {
+    if (stopping()) return;
     await guarded(deps, op, async () => {
       const incidentId = Number(op.key);
       const tables = Array.isArray(op.payload.tables) ? op.payload.tables.filter((t): t is string => typeof t === 'string') : [];
@@ -61,6 +69,8 @@ async function guarded(deps: SyncDeps, op: PendingOp, work: () => Promise<void>)
   try {
     await work();
   } catch (err) {
+    // Given up because the daemon is stopping: kept, as a crash would have kept it.
+    if (isAbandoned(err)) return;
     const retryable = isRetryable(err);
     if (!retryable) deps.store.ops.complete(op.kind, op.key);
     deps.logger.warn(retryable ? 'Unfinished sync work failed again; retrying next cycle' : 'Unfinished sync work cannot be finished; dropped', {

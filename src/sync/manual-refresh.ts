@@ -39,6 +39,8 @@ export async function runManualRefresh(deps: SyncDeps, sources: ReadonlyMap<stri
     const source = sources.get(first.account);
     if (!source) continue;
     for (const batch of chunk(items, 50)) {
+      // A stopping daemon starts no new batch; the flags stay set, so the next start refreshes them.
+      if (deps.stopping?.aborted) return refreshed;
       const findings = await source.getFindings(first.region, first.detectorId, batch.map((i) => i.link.findingId));
       const byId = new Map(findings.map((f) => [f.Id, f]));
       for (const { link, incident } of batch) {

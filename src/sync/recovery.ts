@@ -15,16 +15,21 @@ import type { SyncDeps } from './sync-deps.js';
  * - other work a crash cut short is finished (see `finishInterruptedWork`).
  */
 export async function recoverOnStart(deps: SyncDeps, accounts: readonly string[]): Promise<{ adopted: number; resolved: number }> {
-  // Marked before and cleared after, so an adoption a crash cut short is finished by the next start
-  // (adopting is idempotent) instead of leaving the rest of SOAR's incidents to be created twice.
+  // Each link (and each page of the adoption) is a safe point: a daemon asked to stop during the
+  // recovery takes no new one, and the next start (or the sync of the finding) finishes the rest.
+  const stopping = (): boolean => deps.stopping?.aborted === true;
+  // Marked before and cleared after, so an adoption a crash (or a stop) cut short is finished by the
+  // next start (adopting is idempotent) instead of leaving the rest of SOAR's incidents to be created twice.
   let adopted = 0;
   if (deps.store.links.isEmpty() || deps.store.getMeta(ADOPTION_META) === 'started') {
     deps.store.setMeta(ADOPTION_META, 'started');
     adopted = await adoptFromSoar(deps, accounts);
-    deps.store.setMeta(ADOPTION_META, 'done');
+    if (!stopping()) deps.store.setMeta(ADOPTION_META, 'done');
   }
   let resolved = 0;
-  for (const link of deps.store.links.inState('creating')) {
+  const creating = stopping() ? [] : deps.store.links.inState('creating');
+  for (const link of creating) {
+    if (stopping()) break;
     const incident = await findIncidentForFinding(deps, link, replacedIncident(deps, link));
     if (!incident) continue;
     // Open even if a responder closed it meanwhile: the closed-incident query then sees the close and archives.
@@ -33,7 +38,13 @@ export async function recoverOnStart(deps: SyncDeps, accounts: readonly string[]
   }
   // Before the first cycle, so a reopen cut short is followed (and its finding checked) at once.
   await finishInterruptedWork(deps);
-  if (adopted > 0 || resolved > 0) deps.logger.info('Recovered state from SOAR', { adopted, resolved });
+  if (stopping()) {
+    deps.logger.info('Start-up recovery stopped at a safe point; the next start finishes it', {
+      adopted, resolved, creatingLeft: deps.store.links.inState('creating').length,
+    });
+  } else if (adopted > 0 || resolved > 0) {
+    deps.logger.info('Recovered state from SOAR', { adopted, resolved });
+  }
   return { adopted, resolved };
 }
 
@@ -50,6 +61,7 @@ async function adoptFromSoar(deps: SyncDeps, accounts: readonly string[]): Promi
   });
   for await (const page of pages) {
     for (const incident of page) if (adoptOne(deps, incident, accounts)) adopted += 1;
+    if (deps.stopping?.aborted) break;
   }
   return adopted;
 }

@@ -1,4 +1,4 @@
-import type { FindingOutcome } from '../health/metrics.js';
+import type { SyncOutcome } from '../health/metrics.js';
 import { findingKeyString, type FindingKey } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';
 import { ARCHIVE_OP } from './archive-op.js';
@@ -10,7 +10,7 @@ import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /** A finding updated after its incident was closed (and not archived). */
-export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<FindingOutcome> {
+export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<SyncOutcome> {
   const policy = deps.config.sync.onRecurrence;
   if (policy === 'ignore') {
     deps.store.links.markSynced(ctx.key, ctx.snapshot);

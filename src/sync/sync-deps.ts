@@ -24,4 +24,9 @@ export interface SyncDeps {
    * finding's incident is written by one of them at a time.
    */
   locks: KeyedLock;
+  /**
+   * Aborted when the daemon is asked to stop: loops over independent pieces of work (pending
+   * operations, links to resolve, batches) take no new piece; the one in hand is finished.
+   */
+  stopping?: AbortSignal | undefined;
 }

@@ -85,8 +85,11 @@ export async function* prefetchMap<T, R>(source: AsyncIterable<T> | Iterable<T>,
       yield result.value;
     }
   } finally {
-    // Swallow rejections of look-ahead pulls the consumer will never see.
-    for (const p of queue) p.catch(() => undefined);
+    // Look-ahead pulls the consumer will never see: their rejections are swallowed, and they are
+    // waited for, so that nothing of this map is still running once it is left (a stopping daemon
+    // closes the database right after).
+    await Promise.allSettled(queue);
+    await chain;
     await iterator.return?.();
   }
 }
@@ -95,7 +98,8 @@ export async function* prefetchMap<T, R>(source: AsyncIterable<T> | Iterable<T>,
  * Runs `fn` on the items of `source` with up to `width` running at once, and hands each result to
  * `settle` in source order (a cursor may only move past a page once every page before it is done).
  * Stops taking items once `stop()` says so, but lets the ones already started finish. The first
- * failure (in source order) is thrown; the others still running finish unobserved.
+ * failure (in source order) is thrown once every item started has settled: nothing started here is
+ * still running when it returns or throws (its caller may close the database next).
  */
 export async function orderedWindow<T, R>(
   source: AsyncIterable<T>,
@@ -105,14 +109,18 @@ export async function orderedWindow<T, R>(
   stop: () => boolean = () => false,
 ): Promise<void> {
   const running: Promise<R>[] = [];
-  for await (const item of source) {
-    if (stop()) break;
-    const task = fn(item);
-    // Marked handled at once: a later item may fail while an earlier one is awaited (its failure
-    // then surfaces when its turn comes, or not at all if an earlier one failed first).
-    task.catch(() => undefined);
-    running.push(task);
-    if (running.length >= Math.max(1, width)) settle(await (running.shift() as Promise<R>));
+  try {
+    for await (const item of source) {
+      if (stop()) break;
+      const task = fn(item);
+      // Marked handled at once: a later item may fail while an earlier one is awaited (its failure
+      // then surfaces when its turn comes, or not at all if an earlier one failed first).
+      task.catch(() => undefined);
+      running.push(task);
+      if (running.length >= Math.max(1, width)) settle(await (running.shift() as Promise<R>));
+    }
+    while (running.length > 0) settle(await (running.shift() as Promise<R>));
+  } finally {
+    await Promise.allSettled(running);
   }
-  while (running.length > 0) settle(await (running.shift() as Promise<R>));
 }

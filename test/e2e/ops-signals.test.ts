@@ -45,7 +45,7 @@ function expectExactlyOneIncidentPerFinding(harness: Harness, findings: number):
 }
 
 describe('SIGTERM', () => {
-  it('mid-cycle: scheduling stops, the cycle in flight finishes, SQLite closes, exit 0', async () => {
+  it('mid-cycle: scheduling stops, no new finding is taken, the ones in flight finish, SQLite closes, exit 0; the next start does the rest', async () => {
     const harness = await slowSoar({}, { latencyMs: 150 });
     const d = run(harness);
     await firstIncident(harness);
@@ -54,15 +54,23 @@ describe('SIGTERM', () => {
     expect(code).toBe(0);
     expect(d.lines().find(message('Stopping'))).toMatchObject({ reason: 'SIGTERM', deadlineSeconds: 25 });
     expect(d.lines().find(message('Stopped'))).toMatchObject({ cycleInFlight: 'finished' });
-    // The whole cycle completed: every finding has its incident, and only one cycle ran.
-    expectExactlyOneIncidentPerFinding(harness, 10);
-    expect(d.lines().filter(message('Cycle finished'))).toHaveLength(1);
-    // The lock was released and the database closed cleanly: status sees no daemon.
+    // Each finding is a safe point: with one SOAR slot, two findings are in flight; the rest are left.
+    const stopped = d.lines().find((l) => String(l.message).startsWith('Cycle stopped at a safe point'));
+    expect(stopped).toMatchObject({ abandoned: 0 });
+    expect(Number(stopped?.finishedAfterStop)).toBeLessThanOrEqual(2);
+    expect(harness.incidents().length).toBe(Number(stopped?.handled));
+    expect(harness.incidents().length + Number(stopped?.left)).toBe(10);
+    expect(d.lines().filter(message('Cycle finished'))).toHaveLength(0);
+    // The lock was released and the database closed cleanly: status sees no daemon, and no half-written incident.
     const status = await harness.cli(['status', '--config', harness.configPath]);
     expect(status.stdout).toContain('Daemon: not running');
+    expect(status.stdout).not.toMatch(/partial \d|creating \d/);
+    const again = await harness.cli(['once', '--config', harness.configPath]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expectExactlyOneIncidentPerFinding(harness, 10);
   });
 
-  it('past aws_gd_shutdown_timeout: the cycle is abandoned, exit 0, and the next start finishes the job exactly once', async () => {
+  it('past aws_gd_shutdown_timeout: the calls still in flight are cut, nothing is logged after "Stopped", exit 0, and the next start finishes the job exactly once', async () => {
     // Each create takes effect at once but its answer comes 10 s later: the daemon is stopped while it waits.
     const harness = await slowSoar({ aws_gd_shutdown_timeout: '0.5' }, { answerDelayMs: 10_000 });
     const d = run(harness);
@@ -70,7 +78,9 @@ describe('SIGTERM', () => {
     d.signal('SIGTERM');
     const { code } = await d.exited;
     expect(code).toBe(0);
-    expect(['abandoned', 'hung']).toContain(d.lines().find(message('Stopped'))?.cycleInFlight);
+    const lines = d.lines();
+    expect(lines.at(-1)).toMatchObject({ message: 'Stopped', cycleInFlight: 'cut' });
+    expect(lines.find((l) => String(l.message).startsWith('API calls still in flight after the shutdown deadline were cut'))).toBeDefined();
     expect(harness.incidents().length).toBeLessThan(10);
     harness.soar.clearFaults();
     const again = await harness.cli(['once', '--config', harness.configPath]);

@@ -84,7 +84,7 @@ describe('progress of a long cycle', () => {
     h = await startHarness({ findings: 40, config: { aws_gd_log_format: 'text' } });
     const io = terminalIo(h.io());
     expect(await onceCommand(io, { config: h.configPath })).toBe(0);
-    expect(io.terminal()).toMatch(/cycle 1 .*40\/40 handled \| listed 40 \| created 40 updated 0 unchanged 0 failed 0 \| regions 4\/4/);
+    expect(io.terminal()).toMatch(/cycle 1 .*40\/40 handled \| listed 40 \| created 40 resumed 0 updated 0 unchanged 0 failed 0 \| regions 4\/4/);
   });
 
   it('run shows the bar of each cycle on a terminal', async () => {

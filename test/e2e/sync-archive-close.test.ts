@@ -170,11 +170,14 @@ describe('finding archived in GuardDuty: its incident is closed', () => {
     // The truth is recorded even though the close was refused.
     expect(open.properties.aws_guardduty_archived).toBe('True');
 
-    // The refusal waits out its backoff: the next cycles neither ask SOAR again nor fetch the finding.
+    // The refusal waits out its backoff: the next cycles neither ask SOAR again nor fetch the finding,
+    // and `once` says the work is left (exit 1).
     for (let i = 0; i < 2; i++) {
       h.soar.resetCalls();
       h.aws.resetCalls();
-      expect((await h.once()).code).toBe(0);
+      const waiting = await h.once();
+      expect(waiting.code).toBe(1);
+      expect(waiting.stderr).toContain('1 finding(s) whose sync failed: 1 waiting out a backoff');
       expect(soarCalls(h, 'PATCH /incidents/{id}')).toBe(0);
       expect(guardDutyCalls(h, 'GetFindings')).toBe(0);
     }

@@ -58,7 +58,22 @@ describe('the progress display', () => {
     expect(out.shown.map((s) => s.fields.handled)).toEqual([50, 100, 150, 200, 250, 300]);
     expect(out.shown[0]?.fields).toMatchObject({ cycle: 7, listed: 300, of: 300, created: 45, unchanged: 5, regions: 2, regionsDone: 0 });
     expect(out.shown[0]?.text).toBe(
-      'cycle 7: 50 of 300 finding(s) handled, 300 listed; created 45, updated 0, unchanged 5, skipped 0, closed 0, failed 0; regions done 0 of 2',
+      'cycle 7: 50 of 300 finding(s) handled, 300 listed; created 45, resumed 0, updated 0, unchanged 5, skipped 0, closed 0, failed 0, deferred 0; regions done 0 of 2',
+    );
+  });
+
+  it('counts the half-written incidents an earlier run left as resumed, not created, and the findings waiting out a backoff as deferred', async () => {
+    const clock = manualClock();
+    const out = lines();
+    const { listener } = createProgressDisplay({ kind: 'lines', line: out.line }, clock);
+    listener({ type: 'cycle-started', cycle: 4 });
+    listener({ type: 'queued', ...region, listed: 10, queued: 10 });
+    const outcomes = ['created', 'resumed', 'resumed', 'resumed', 'deferred', 'deferred', 'created', 'resumed', 'failed', 'unchanged'] as const;
+    for (const outcome of outcomes) listener({ type: 'handled', ...region, outcome });
+    await clock.advance(5_000);
+    expect(out.shown.at(-1)?.fields).toMatchObject({ handled: 10, of: 10, created: 2, resumed: 4, deferred: 2, failed: 1, unchanged: 1 });
+    expect(out.shown.at(-1)?.text).toBe(
+      'cycle 4: 10 of 10 finding(s) handled, 10 listed; created 2, resumed 4, updated 0, unchanged 1, skipped 0, closed 0, failed 1, deferred 2; regions done 0 of 0',
     );
   });
 
@@ -118,7 +133,7 @@ describe('the progress display', () => {
     listener({ type: 'region-done', ...region, error: undefined });
     listener({ type: 'cycle-done', cycle: 3, ok: true });
     expect(terminal.text()).toContain('cycle 3');
-    expect(terminal.text()).toContain('120/120 handled | listed 120 | created 120 updated 0 unchanged 0 failed 0 | regions 1/1');
+    expect(terminal.text()).toContain('120/120 handled | listed 120 | created 120 resumed 0 updated 0 unchanged 0 failed 0 | regions 1/1');
   });
 
   it('draws no bar for an idle cycle', () => {

@@ -53,7 +53,7 @@ describe('formatStatus', () => {
     const stopped = formatStatus(report({ daemon: null, links }));
     expect(stopped).toContain('  partial 2: the incident exists, but some of its data-table rows or artifacts may not be written yet.');
     expect(stopped).toContain('  creating 1: the create may or may not have reached SOAR; the incident is looked up by finding id before any create.');
-    expect(stopped).toContain('"did not reach a safe point in time"');
+    expect(stopped).toContain('a SIGTERM past aws_gd_shutdown_timeout, the "API calls still in flight" exit, a crash');
     expect(stopped).toContain('the next `once` or `run` completes them, and no incident is created twice.');
     expect(formatStatus(report({ links }))).toContain('the running daemon completes them in its next cycles');
     expect(formatStatus(report())).not.toContain('A stop during a cycle');

@@ -54,6 +54,20 @@ describe('orderedWindow', () => {
       process.off('unhandledRejection', onUnhandled);
     }
   });
+
+  it('throws only once every started item has settled: nothing it started runs after it returns (the caller closes the database next)', async () => {
+    const finished: number[] = [];
+    const run = orderedWindow(items([1, 2]), 2, async (n) => {
+      if (n === 1) {
+        await tick(1);
+        throw new Error('item 1');
+      }
+      await tick(30);
+      finished.push(n);
+    }, () => undefined);
+    await expect(run).rejects.toThrow('item 1');
+    expect(finished).toEqual([2]);
+  });
 });
 
 describe('prefetchMap', () => {
@@ -71,6 +85,18 @@ describe('prefetchMap', () => {
       expect(mapped.length).toBe(Math.min(3, out.length + 1));
     }
     expect(out).toEqual([10, 20, 30]);
+  });
+
+  it('waits for the look-ahead item when the consumer leaves early, so nothing of it is still running afterwards', async () => {
+    const done: number[] = [];
+    for await (const v of prefetchMap(items([1, 2, 3]), 1, async (n) => {
+      await tick(n === 1 ? 1 : 30);
+      done.push(n);
+      return n;
+    })) {
+      if (v === 1) break;
+    }
+    expect(done).toEqual([1, 2]);
   });
 });
 
