@@ -162,7 +162,9 @@ function stopRequests(app: App, io: Io, options: RunOptions): StopRequests {
  * A state database that belongs to another org is no outage to retry on schedule: the daemon says
  * so (stderr and the log) and stops with exit 1, like `once`.
  */
-function refusedDatabase(app: App, io: Io): { watch: (prepared: () => Promise<CycleDeps>) => () => Promise<CycleDeps>; stop: Promise<{ reason: string; code: number }> } {
+type Preparation = (stopping?: AbortSignal) => Promise<CycleDeps>;
+
+function refusedDatabase(app: App, io: Io): { watch: (prepared: Preparation) => Preparation; stop: Promise<{ reason: string; code: number }> } {
   let refuse: (err: Error) => void = () => undefined;
   const stop = new Promise<{ reason: string; code: number }>((resolve) => {
     refuse = (err) => {
@@ -170,8 +172,8 @@ function refusedDatabase(app: App, io: Io): { watch: (prepared: () => Promise<Cy
       resolve({ reason: 'the state database does not belong to this SOAR org', code: EXIT_FAILURE });
     };
   });
-  const watch = (prepared: () => Promise<CycleDeps>) => () =>
-    prepared().catch((err: unknown) => {
+  const watch = (prepared: Preparation): Preparation => (stopping) =>
+    prepared(stopping).catch((err: unknown) => {
       if (err instanceof ForeignDatabaseError) refuse(err);
       throw err;
     });

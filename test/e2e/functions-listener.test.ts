@@ -256,6 +256,8 @@ describe('run with the listener', () => {
     let stop: (signal: string) => void = () => undefined;
     const running = runCommand(io, { config: h.configPath, healthHost: '127.0.0.1', signals: { onStop: (fn) => (stop = fn) } });
     await until(() => (h?.incidents().length ?? 0) === 2, 'both findings escalated');
+    // The whole cycle, not only its creates: a SIGTERM stops a cycle in flight at its next safe point.
+    await until(() => logLines(io.out()).some((l) => l.message === 'Cycle finished'), 'the cycle finished');
     await until(() => logLines(io.out()).some((l) => String(l.message).startsWith('STOMP connection to SOAR failed')), 'the listener failing');
     // status (SQLite only) shows the listener's state as the daemon recorded it.
     const statusIo = h.io();
@@ -263,6 +265,6 @@ describe('run with the listener', () => {
     expect(statusIo.out()).toMatch(/SOAR functions: none\n {2}listener reconnecting since \S+, \d+ reconnects; last error: .*ECONNREFUSED/);
     stop('SIGTERM');
     expect(await running).toBe(0);
-    expect(logLines(io.out()).find((l) => l.message === 'Cycle finished')).toBeDefined();
+    expect(logLines(io.out()).at(-1)).toMatchObject({ message: 'Stopped' });
   });
 });
