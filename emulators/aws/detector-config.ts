@@ -1,4 +1,4 @@
-import type { Detector } from './findings-store.js';
+import type { Detector, Setting, Status } from './detector.js';
 import { invalidParameter, badRequest } from './service-error.js';
 import { epochSeconds, isJsonObject, type JsonObject, type JsonValue } from './wire.js';
 
@@ -12,43 +12,11 @@ import { epochSeconds, isJsonObject, type JsonObject, type JsonValue } from './w
  * them; `dataSources` and `features` in one update, or a feature named twice, are 400s.
  */
 
-type Status = 'ENABLED' | 'DISABLED';
-
-interface Setting {
-  status: Status;
-  /** Epoch ms. */
-  updatedAt: number;
-}
-
-interface Feature extends Setting {
-  additional: Map<string, Setting>;
-}
-
-export interface DetectorConfig {
-  status: Status;
-  findingPublishingFrequency: string;
-  /** Epoch ms. */
-  updatedAt: number;
-  features: Map<string, Feature>;
-  tags: Record<string, string>;
-}
-
-const INITIAL_FEATURES = ['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS', 'S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING'];
 /** The model's DetectorFeature: what UpdateDetector may set (the foundational sources are always on). */
 const UPDATABLE_FEATURES = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS', 'EKS_RUNTIME_MONITORING', 'RUNTIME_MONITORING'];
 const ADDITIONAL = ['EKS_ADDON_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EC2_AGENT_MANAGEMENT'];
 const FREQUENCIES = ['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS'];
 const STATUSES: Status[] = ['ENABLED', 'DISABLED'];
-
-export function newDetectorConfig(createdAtMs: number): DetectorConfig {
-  return {
-    status: 'ENABLED',
-    findingPublishingFrequency: 'SIX_HOURS',
-    updatedAt: createdAtMs,
-    features: new Map(INITIAL_FEATURES.map((name) => [name, { status: 'ENABLED', updatedAt: createdAtMs, additional: new Map() }])),
-    tags: {},
-  };
-}
 
 /** GetDetector's body. */
 export function detectorBody(detector: Detector): JsonObject {

@@ -1,5 +1,6 @@
 import { compileCriteria } from './criteria.js';
-import type { Detector } from './findings-store.js';
+import type { Detector } from './detector.js';
+import type { Filter } from './filter-store.js';
 import { maxResults } from './guardduty-input.js';
 import { detectorOf, type GuardDutyRequest } from './guardduty-request.js';
 import type { FilterOperation } from './guardduty-routes.js';
@@ -19,31 +20,8 @@ import type { JsonObject } from './wire.js';
  * remembered (a name is unique, so a retried create fails with "already exists").
  */
 
-export interface Filter {
-  name: string;
-  description: string | undefined;
-  action: 'NOOP' | 'ARCHIVE';
-  rank: number;
-  findingCriteria: JsonObject;
-  tags: Record<string, string>;
-}
-
 const NAME = /^[A-Za-z0-9._-]{3,64}$/;
 const QUOTA = 100;
-
-export class FilterStore {
-  private readonly byDetector = new Map<string, Map<string, Filter>>();
-
-  get(detectorId: string, name: string): Filter | undefined {
-    return this.byDetector.get(detectorId)?.get(name);
-  }
-
-  of(detectorId: string): Map<string, Filter> {
-    const filters = this.byDetector.get(detectorId) ?? new Map<string, Filter>();
-    this.byDetector.set(detectorId, filters);
-    return filters;
-  }
-}
 
 type Handler = (state: EmulatorState, req: GuardDutyRequest) => JsonObject;
 

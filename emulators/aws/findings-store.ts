@@ -1,4 +1,4 @@
-import type { DetectorConfig } from './detector-config.js';
+import type { Detector } from './detector.js';
 import type { WireFinding } from './wire.js';
 
 /**
@@ -6,17 +6,6 @@ import type { WireFinding } from './wire.js';
  * region); an administrator's detector additionally sees the findings of its members' detectors in
  * the same region, as GuardDuty's multi-account view does.
  */
-
-export interface Detector {
-  id: string;
-  accountId: string;
-  region: string;
-  /** ISO string (the model declares GetDetector's createdAt as a string). */
-  createdAt: string;
-  /** What GetDetector answers and UpdateDetector/TagResource change. */
-  config: DetectorConfig;
-  findings: Map<string, WireFinding>;
-}
 
 export class FindingsStore {
   private readonly detectors = new Map<string, Detector>();

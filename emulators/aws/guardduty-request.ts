@@ -1,5 +1,5 @@
 import type { Caller } from './accounts.js';
-import type { Detector } from './findings-store.js';
+import type { Detector } from './detector.js';
 import type { GuardDutyOperation } from './guardduty-routes.js';
 import { unknownDetector } from './service-error.js';
 import type { EmulatorState } from './state.js';

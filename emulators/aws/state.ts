@@ -1,9 +1,9 @@
 import { AccountRegistry, type Account, type AccountSpec, type Caller } from './accounts.js';
 import { CallLog } from './call-log.js';
 import { FaultInjector } from './faults.js';
-import { newDetectorConfig } from './detector-config.js';
-import { FilterStore } from './filters.js';
-import { FindingsStore, type Detector } from './findings-store.js';
+import { newDetectorConfig, type Detector } from './detector.js';
+import { FilterStore } from './filter-store.js';
+import { FindingsStore } from './findings-store.js';
 import { ListingSnapshots } from './paging.js';
 import { Prng } from '../shared/prng.js';
 import { unknownDetector } from './service-error.js';

@@ -1,4 +1,4 @@
-import type { Detector } from './findings-store.js';
+import type { Detector } from './detector.js';
 import { maxResults } from './guardduty-input.js';
 import { detectorOf, type GuardDutyRequest } from './guardduty-request.js';
 import type { ThreatListOperation } from './guardduty-routes.js';
