@@ -1,8 +1,9 @@
+import { decodedSegments } from './paths.js';
+
 /**
  * GuardDuty's REST routes that the emulator serves, as in the SDK's schemas
  * (node_modules/@aws-sdk/client-guardduty/dist-es/schemas/schemas_0.js, `[_ht]` traits).
  */
-
 export type GuardDutyOperation =
   | 'ListDetectors'
   | 'GetDetector'
@@ -92,13 +93,4 @@ export function matchGuardDutyRoute(method: string, pathname: string): GuardDuty
   if (parts[2] !== 'findings' || parts.length > 4 || method !== 'POST') return undefined;
   const operation = FINDINGS_SUFFIX[parts[3] ?? ''];
   return operation ? { operation, detectorId } : undefined;
-}
-
-/** The path's segments, percent-decoded; undefined for a malformed escape (then no route matches). */
-export function decodedSegments(pathname: string): string[] | undefined {
-  try {
-    return pathname.split('/').slice(1).map(decodeURIComponent);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,4 @@
-import { decodedSegments } from './guardduty-routes.js';
+import { decodedSegments } from './paths.js';
 import { virtualHostBucket } from './s3-location.js';
 
 /**
