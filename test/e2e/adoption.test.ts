@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WireFinding } from '../../emulators/aws/wire.js';
+import type { WireFinding } from '../../emulators/aws/protocol/wire.js';
 import { soarRest } from './apphost-soar-rest.js';
 import { logLines, startHarness, type Harness } from './harness.js';
 
