@@ -77,5 +77,8 @@ export type {
 } from './admin/control-types.js';
 export type { ThreatList, ThreatListKind, ThreatListStatus, ThreatListLoad } from './state/threat-list-store.js';
 export type { BucketSpec, BucketSummary, ObjectSummary, ObjectText } from './admin/s3-admin.js';
+export type { CoverageSpec, ScanSummary } from './admin/respond-admin.js';
+export type { ScanPlan, ScanThreat, ScanOutcome, ObjectScan } from './state/malware-scan-store.js';
+export type { CoverageResource } from './state/coverage-store.js';
 export type { WireFinding, JsonObject, JsonValue } from './protocol/wire.js';
 export { EmulatorControl } from './admin/control.js';

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  accountSchema, addFindingsSchema, bucketSchema, faultSchema, idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, roleSchema,
+  accountSchema, addFindingsSchema, bucketSchema, coverageSchema, detectorUpdateSchema, faultSchema, finishScansSchema, guardDutyScanSchema,
+  idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, protectBucketSchema, relationshipSchema, roleSchema, scanPlanSchema,
   threatListFilterSchema, threatListSeedSchema, updateSchema,
 } from './admin-schemas.js';
 import type { EmulatorControl } from './control.js';
 import { AdminError, type ThreatListSeed } from './control-types.js';
+import type { CoverageSpec } from './respond-admin.js';
 import { readBody, sendJson } from '../protocol/http-io.js';
 import type { JsonObject } from '../protocol/wire.js';
 
@@ -57,6 +59,27 @@ export function adminRoutes(control: EmulatorControl): Record<string, Route> {
       const { bucket, key } = parse(objectQuerySchema, Object.fromEntries(url.searchParams));
       return control.getObjectText(bucket, key) ?? notFoundObject(bucket, key);
     },
+    'GET malware-scans': () => ({ scans: control.malwareScans() }),
+    'POST malware-scans': async ({ body }) => {
+      const { findingId, resourceArn } = parse(guardDutyScanSchema, await body());
+      return { scan: control.startGuardDutyScan(findingId, resourceArn) };
+    },
+    'POST malware-scans/finish': async ({ body }) => ({ finished: control.finishMalwareScans(parse(finishScansSchema, await body()).resourceArn) }),
+    'POST malware-scan-plans': async ({ body }) => {
+      const { resourceArn, ...plan } = parse(scanPlanSchema, await body());
+      control.planMalwareScan(resourceArn, plan);
+      return {};
+    },
+    'GET object-scans': () => ({ scans: control.objectScans() }),
+    'POST protected-buckets': async ({ body }) => (control.protectBucket(parse(protectBucketSchema, await body()).bucket), {}),
+    'POST coverage': async ({ body }) => ({ resource: control.addCoverage(parse(coverageSchema, await body()) as CoverageSpec) }),
+    'DELETE coverage': () => (control.clearCoverage(), {}),
+    'PUT members/:id': async ({ body, param }) => (control.setMemberRelationship(param ?? '', parse(relationshipSchema, await body()).relationshipStatus), {}),
+    'PATCH detectors': async ({ body }) => {
+      const { account, region, ...settings } = parse(detectorUpdateSchema, await body());
+      control.updateDetector(account ?? control.defaultAccountId(), region, settings);
+      return {};
+    },
     'POST accounts/:id/roles': async ({ body, param }) => (control.addRole(param ?? '', parse(roleSchema, await body())), {}),
   };
 }
@@ -77,7 +100,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
 /** `findings/abc/roles` → `findings/:id/roles` with param `abc` (the second segment is the only parameter). */
 function routeKey(method: string, path: string): { key: string; param: string | undefined } {
   const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
-  const fixed = new Set(['archive', 'unarchive', 'delete', 'reset']);
+  const fixed = new Set(['archive', 'unarchive', 'delete', 'reset', 'finish']);
   if (parts.length >= 2 && !fixed.has(parts[1])) {
     const param = parts[1];
     return { key: `${method} ${[parts[0], ':id', ...parts.slice(2)].join('/')}`, param };

@@ -102,3 +102,44 @@ export const threatListSeedSchema = z.strictObject({
   kind: threatListKind,
   set: z.record(z.string(), z.unknown()),
 });
+
+const threat = z.strictObject({
+  name: z.string().min(1),
+  hash: z.string().min(1),
+  paths: z.array(z.string().min(1)),
+  source: z.enum(['AMAZON', 'BITDEFENDER']).optional(),
+});
+
+export const scanPlanSchema = z.strictObject({
+  resourceArn: z.string().min(1),
+  outcome: z.enum(['NO_THREATS_FOUND', 'THREATS_FOUND', 'FAILED', 'SKIPPED']),
+  threats: z.array(threat).optional(),
+  reason: z.string().min(1).optional(),
+  durationMs: z.number().int().min(0).optional(),
+  polls: z.number().int().min(0).optional(),
+});
+
+export const guardDutyScanSchema = z.strictObject({ findingId: z.string().min(1), resourceArn: z.string().min(1).optional() });
+
+export const finishScansSchema = z.strictObject({ resourceArn: z.string().min(1).optional() });
+
+export const protectBucketSchema = z.strictObject({ bucket: z.string().min(1) });
+
+export const coverageSchema = z.strictObject({
+  account: accountId.optional(),
+  region: z.string().min(1).optional(),
+  resourceId: z.string().min(1),
+  resourceType: z.enum(['EC2', 'EKS', 'ECS']).optional(),
+  coverageStatus: z.enum(['HEALTHY', 'UNHEALTHY']),
+  issue: z.string().min(1).optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const relationshipSchema = z.strictObject({ relationshipStatus: z.string().min(1) });
+
+export const detectorUpdateSchema = z.strictObject({
+  account: accountId.optional(),
+  region: z.string().min(1),
+  enable: z.boolean().optional(),
+  features: z.array(z.strictObject({ name: z.string().min(1), status: z.enum(['ENABLED', 'DISABLED']) })).optional(),
+});

@@ -11,6 +11,13 @@ import {
 import { SAMPLE_FINDING_TYPES, generateSampleFindings } from '../guardduty/samples/sample-findings.js';
 import { AwsServiceError } from '../protocol/service-error.js';
 import type { EmulatorState } from '../state/state.js';
+import { applySuppressionRules } from '../guardduty/suppression.js';
+import type { CoverageResource } from '../state/coverage-store.js';
+import type { ObjectScan, ScanPlan } from '../state/malware-scan-store.js';
+import {
+  addCoverage, clearCoverage, finishMalwareScans, objectScans, planMalwareScan, protectBucket, scanSummaries, setMemberRelationship,
+  startGuardDutyScan, updateDetector, type CoverageSpec, type ScanSummary,
+} from './respond-admin.js';
 import { addThreatList } from '../guardduty/threat-list-handlers.js';
 import { parseCreateInput } from '../guardduty/threat-list-input.js';
 import type { ThreatList } from '../state/threat-list-store.js';
@@ -81,7 +88,11 @@ export class EmulatorControl {
         archived: req.archived, title: req.title, count: req.serviceCount,
       },
     });
-    for (const f of findings) this.state.store.put(this.detectorFor(f.accountId, f.region), f);
+    for (const f of findings) {
+      const detector = this.detectorFor(f.accountId, f.region);
+      this.state.store.put(detector, f);
+      applySuppressionRules(this.state, detector, f);
+    }
     return findings;
   }
 
@@ -107,6 +118,7 @@ export class EmulatorControl {
         service: { archived: false, count: 1, serviceName: 'guardduty', ...finding.service, detectorId: detector.id },
       } as WireFinding;
       this.state.store.put(detector, complete);
+      applySuppressionRules(this.state, detector, complete);
       return complete;
     });
   }
@@ -126,6 +138,8 @@ export class EmulatorControl {
       const at = update.updatedAt === undefined ? this.state.now() : typeof update.updatedAt === 'number' ? update.updatedAt : Date.parse(update.updatedAt);
       finding.updatedAt = new Date(at).toISOString();
       finding.service.eventLastSeen = finding.updatedAt;
+      const owner = this.state.store.get(id)?.detector;
+      if (owner && update.archived === undefined) applySuppressionRules(this.state, owner, finding);
     }
     return finding;
   }
@@ -207,6 +221,55 @@ export class EmulatorControl {
 
   listObjects(bucket: string, prefix?: string): ObjectSummary[] {
     return listObjects(this.state, bucket, prefix);
+  }
+
+  /** The malware scans and where each one stands (listing them here is not a read). */
+  malwareScans(): ScanSummary[] {
+    return scanSummaries(this.state);
+  }
+
+  /** How the scans of a resource end (also a scan of it that is still running). */
+  planMalwareScan(resourceArn: string, plan: ScanPlan): void {
+    planMalwareScan(this.state, resourceArn, plan);
+  }
+
+  /** Ends running scans now (all, or those of one resource); answers how many. */
+  finishMalwareScans(resourceArn?: string): number {
+    return finishMalwareScans(this.state, resourceArn);
+  }
+
+  /** A scan GuardDuty starts by itself for a finding (of the finding's instance unless a resource is given). */
+  startGuardDutyScan(findingId: string, resourceArn?: string): ScanSummary {
+    return startGuardDutyScan(this.state, findingId, resourceArn);
+  }
+
+  /** SendObjectMalwareScan requests received. */
+  objectScans(): ObjectScan[] {
+    return objectScans(this.state);
+  }
+
+  /** Gives a bucket a Malware Protection plan (SendObjectMalwareScan is refused on other buckets). */
+  protectBucket(bucket: string): void {
+    protectBucket(this.state, bucket);
+  }
+
+  /** Adds (or replaces) a Runtime Monitoring coverage resource of an account's detector. */
+  addCoverage(spec: CoverageSpec): CoverageResource {
+    return addCoverage(this.state, spec, this.defaultAccountId());
+  }
+
+  clearCoverage(): void {
+    clearCoverage(this.state);
+  }
+
+  /** A member's relationship as its administrator sees it (`Enabled`, `Disabled`, `Removed`, …). */
+  setMemberRelationship(accountId: string, status: string): void {
+    setMemberRelationship(this.state, accountId, status);
+  }
+
+  /** Changes a detector as UpdateDetector's wire body would (`{enable: false}`, `{features: [{name, status}]}`). */
+  updateDetector(accountId: string, region: string, body: JsonObject): void {
+    updateDetector(this.state, accountId, region, body);
   }
 
   calls(): CallsSnapshot {

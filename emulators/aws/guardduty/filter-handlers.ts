@@ -15,7 +15,7 @@ import type { JsonObject } from '../protocol/wire.js';
  * detector, up to 100 (GuardDuty's quota), so that filters can be listed and tagged.
  *
  * [I] where the model is silent: the criteria are checked like ListFindings' (so `matches` and
- * `notMatches` are refused here too); an ARCHIVE filter is stored but not applied to findings; a
+ * `notMatches` are refused here too); an ARCHIVE filter is a suppression rule (`suppression.ts`); a
  * name that exists is a 400; the rank defaults to the next free position; ClientToken is not
  * remembered (a name is unique, so a retried create fails with "already exists").
  */

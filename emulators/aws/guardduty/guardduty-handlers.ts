@@ -7,7 +7,9 @@ import { getFindingsStatistics } from './guardduty-statistics.js';
 import { offsetToken, parseOffsetToken, queryHash, type Page } from '../protocol/paging.js';
 import { sortFindings } from './sorting.js';
 import { detectorBody, updateDetectorConfig } from './detector-config.js';
+import { COVERAGE_HANDLERS, MEMBER_HANDLERS } from './coverage-handlers.js';
 import { FILTER_HANDLERS } from './filter-handlers.js';
+import { MALWARE_SCAN_HANDLERS } from './malware-scan-handlers.js';
 import { TAG_HANDLERS } from './tag-handlers.js';
 import { THREAT_LIST_HANDLERS } from './threat-list-handlers.js';
 import type { EmulatorState } from '../state/state.js';
@@ -32,6 +34,9 @@ const HANDLERS: Record<GuardDutyOperation, Handler> = {
   ...TAG_HANDLERS,
   ...FILTER_HANDLERS,
   ...THREAT_LIST_HANDLERS,
+  ...MALWARE_SCAN_HANDLERS,
+  ...COVERAGE_HANDLERS,
+  ...MEMBER_HANDLERS,
 };
 
 export function handleGuardDuty(state: EmulatorState, req: GuardDutyRequest): JsonObject {

@@ -5,6 +5,7 @@ import { SAMPLE_FINDING_TYPES } from './samples/sample-finding-types.js';
 import { badRequest, invalidParameter } from '../protocol/service-error.js';
 import type { EmulatorState } from '../state/state.js';
 import type { JsonObject } from '../protocol/wire.js';
+import { applySuppressionRules } from './suppression.js';
 
 /** GuardDuty calls that change findings: archive/unarchive, feedback, sample findings. */
 
@@ -54,6 +55,7 @@ export function createSampleFindings(state: EmulatorState, req: GuardDutyRequest
   for (const type of types) {
     const finding = buildFinding(state.prng, type, detector.accountId, detector.region, detector.id, now, { count: 1, createdAt: now });
     state.store.put(detector, finding);
+    applySuppressionRules(state, detector, finding);
   }
   return {};
 }

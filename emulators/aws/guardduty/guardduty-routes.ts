@@ -18,7 +18,16 @@ export type GuardDutyOperation =
   | 'UpdateDetector'
   | TagOperation
   | FilterOperation
-  | ThreatListOperation;
+  | ThreatListOperation
+  | MalwareScanOperation
+  | CoverageOperation
+  | MemberOperation;
+
+export type MalwareScanOperation = 'StartMalwareScan' | 'GetMalwareScan' | 'ListMalwareScans' | 'SendObjectMalwareScan';
+
+export type CoverageOperation = 'ListCoverage' | 'GetCoverageStatistics';
+
+export type MemberOperation = 'ListMembers' | 'GetMemberDetectors';
 
 export type FilterOperation = 'CreateFilter' | 'GetFilter' | 'ListFilters' | 'UpdateFilter' | 'DeleteFilter';
 
@@ -32,7 +41,7 @@ export type ThreatListOperation =
 export interface GuardDutyRoute {
   operation: GuardDutyOperation;
   detectorId: string | undefined;
-  /** The id after the collection in the path: an IPSet or ThreatIntelSet id, a filter name, or a tagged resource's ARN. */
+  /** The id after the collection in the path: an IPSet or ThreatIntelSet id, a filter name, a tagged resource's ARN, or a scan id. */
   resourceId?: string;
 }
 
@@ -62,6 +71,25 @@ const COLLECTION_ROUTES: Record<string, { collection: Record<string, GuardDutyOp
   },
 };
 
+/** `/detector/{id}/<path>` routes of coverage and members, by method and path. */
+const DETECTOR_ROUTES: Record<string, CoverageOperation | MemberOperation> = {
+  'POST coverage': 'ListCoverage',
+  'POST coverage/statistics': 'GetCoverageStatistics',
+  'GET member': 'ListMembers',
+  'POST member/detector/get': 'GetMemberDetectors',
+};
+
+/** The scan routes, outside `/detector` (a scan names its resource, not a detector). */
+function scanRoute(method: string, parts: string[]): GuardDutyRoute | undefined {
+  if (parts[0] === 'object-malware-scan') {
+    return method === 'POST' && parts.length === 2 && parts[1] === 'send' ? { operation: 'SendObjectMalwareScan', detectorId: undefined } : undefined;
+  }
+  if (parts.length === 1) return method === 'POST' ? { operation: 'ListMalwareScans', detectorId: undefined } : undefined;
+  if (parts.length !== 2) return undefined;
+  if (parts[1] === 'start') return method === 'POST' ? { operation: 'StartMalwareScan', detectorId: undefined } : undefined;
+  return method === 'GET' ? { operation: 'GetMalwareScan', detectorId: undefined, resourceId: parts[1] } : undefined;
+}
+
 const TAG_ROUTES: Record<string, TagOperation> = { GET: 'ListTagsForResource', POST: 'TagResource', DELETE: 'UntagResource' };
 
 /** Operations answered 204 with no body (the model's responseCode). */
@@ -75,6 +103,7 @@ export function matchGuardDutyRoute(method: string, pathname: string): GuardDuty
     const operation = TAG_ROUTES[method];
     return operation ? { operation, detectorId: undefined, resourceId: parts[1] } : undefined;
   }
+  if (parts[0] === 'malware-scan' || parts[0] === 'object-malware-scan') return scanRoute(method, parts);
   if (parts[0] !== 'detector') return undefined;
   const detectorId = parts[1];
   if (parts.length === 1) return method === 'GET' ? { operation: 'ListDetectors', detectorId: undefined } : undefined;
@@ -85,6 +114,8 @@ export function matchGuardDutyRoute(method: string, pathname: string): GuardDuty
   if (parts.length === 3 && parts[2] === 'administrator') {
     return method === 'GET' ? { operation: 'GetAdministratorAccount', detectorId } : undefined;
   }
+  const detectorScoped = DETECTOR_ROUTES[`${method} ${parts.slice(2).join('/')}`];
+  if (detectorScoped) return { operation: detectorScoped, detectorId };
   const lists = COLLECTION_ROUTES[parts[2] ?? ''];
   if (lists && parts.length <= 4) {
     const operation = parts.length === 3 ? lists.collection[method] : lists.item[method];

@@ -2,11 +2,13 @@ import { AccountRegistry, type Account, type AccountSpec, type Caller } from '..
 import { CallLog } from '../faults/call-log.js';
 import { FaultInjector } from '../faults/faults.js';
 import { newDetectorConfig, type Detector } from './detector.js';
+import { CoverageStore } from './coverage-store.js';
 import { FilterStore } from './filter-store.js';
 import { FindingsStore } from './findings-store.js';
 import { ListingSnapshots } from '../protocol/paging.js';
 import { Prng } from '../../shared/prng.js';
 import { unknownDetector } from '../protocol/service-error.js';
+import { MalwareScanStore } from './malware-scan-store.js';
 import { S3Store } from './s3-store.js';
 import { ThreatListStore } from './threat-list-store.js';
 import type { WireFinding } from '../protocol/wire.js';
@@ -22,6 +24,8 @@ export class EmulatorState {
   readonly threatLists = new ThreatListStore();
   readonly s3 = new S3Store();
   readonly filters = new FilterStore();
+  readonly malwareScans = new MalwareScanStore();
+  readonly coverage = new CoverageStore();
   readonly calls = new CallLog();
   readonly prng: Prng;
   readonly faults: FaultInjector;
