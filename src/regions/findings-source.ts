@@ -1,10 +1,12 @@
 import type { Finding } from './finding.js';
+import type { CoverageApi, FiltersApi, MalwareScansApi } from './respond-api.js';
 import type { ListObjectsApi } from './s3-lists.js';
 import type { ThreatListsApi } from './threat-lists.js';
 
 /**
  * GuardDuty, EC2 and STS as the daemon sees them: only the calls it makes, in its own terms (the
- * threat-list calls of the SOAR functions included, and the S3 objects those lists are read from).
+ * threat-list calls of the SOAR functions included, and the S3 objects those lists are read from;
+ * malware scans, suppression rules, coverage and members in `respond-api.ts`).
  * The implementation (`guardduty-client.ts`) keeps every SDK type inside itself and throws
  * `ExternalServiceError` for every failure.
  */
@@ -52,7 +54,7 @@ export interface DetectorUpdate {
   features?: Record<string, 'ENABLED' | 'DISABLED'>;
 }
 
-export interface FindingsSource extends ThreatListsApi, ListObjectsApi {
+export interface FindingsSource extends ThreatListsApi, ListObjectsApi, MalwareScansApi, FiltersApi, CoverageApi {
   /** STS GetCallerIdentity with the credentials this source uses. */
   identity(): Promise<CallerIdentity>;
   /** EC2 DescribeRegions in the master region (enabled regions only). */

@@ -4,7 +4,7 @@ import {
   ArchiveFindingsCommand, CreateIPSetCommand, CreateSampleFindingsCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
   GetAdministratorAccountCommand, GetDetectorCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
   ListFindingsCommand, ListIPSetsCommand, ListTagsForResourceCommand, ListThreatIntelSetsCommand, TagResourceCommand, UntagResourceCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
-  UpdateDetectorCommand, UpdateThreatIntelSetCommand, type Condition as SdkCondition, type DetectorFeature, type FindingPublishingFrequency, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
+  UpdateDetectorCommand, UpdateThreatIntelSetCommand, type DetectorFeature, type FindingPublishingFrequency, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { systemClock, type Clock } from '../clock.js';
@@ -18,7 +18,12 @@ import { cleanFinding, type Finding } from './finding.js';
 import type {
   CallerIdentity, Criteria, DetectorUpdate, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
 } from './findings-source.js';
+import { GuardDutyRespond } from './guardduty-respond.js';
+import type {
+  CoverageView, FilterSpec, FilterUpdate, MalwareScanSummary, MalwareScanView, MemberDetectorView, MemberView, ScanCriterion,
+} from './respond-api.js';
 import { S3ListObjects, type ListObject, type ListWrite } from './s3-lists.js';
+import { toSdkCriterion } from './sdk-criteria.js';
 import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
 
 /**
@@ -43,12 +48,14 @@ export class GuardDutyFindingsSource implements FindingsSource {
   /** Clients that carry the response-header middleware (added once, on first use). */
   private readonly capturing = new WeakSet<GuardDutyClient>();
   private readonly listObjects: S3ListObjects;
+  private readonly respond: GuardDutyRespond;
 
   constructor(private readonly options: GuardDutySourceOptions) {
     this.clients = new AwsClients(options);
     this.observer = options.observer ?? nullObserver;
     this.clock = options.clock ?? systemClock;
     this.listObjects = new S3ListObjects((region) => this.clients.s3(region), (operation, region, send) => this.call('s3', operation, region, send));
+    this.respond = new GuardDutyRespond((region) => this.clients.guardDuty(region), (operation, region, send) => this.call('guardduty', operation, region, send));
   }
 
   /** Requests sent through the proxy and straight to AWS so far (`check` says which way its calls went). */
@@ -238,6 +245,58 @@ export class GuardDutyFindingsSource implements FindingsSource {
     return this.listObjects.writeListObject(region, location, text, expected);
   }
 
+  startMalwareScan(region: string, resourceArn: string, clientToken?: string): Promise<string> {
+    return this.respond.startMalwareScan(region, resourceArn, clientToken);
+  }
+
+  getMalwareScan(region: string, scanId: string): Promise<MalwareScanView> {
+    return this.respond.getMalwareScan(region, scanId);
+  }
+
+  listMalwareScans(region: string, page: { criterion?: ScanCriterion; maxResults?: number; nextToken?: string }): Promise<{ scans: MalwareScanSummary[]; nextToken: string | undefined }> {
+    return this.respond.listMalwareScans(region, page);
+  }
+
+  sendObjectMalwareScan(region: string, object: { bucket: string; key: string; versionId?: string }): Promise<void> {
+    return this.respond.sendObjectMalwareScan(region, object);
+  }
+
+  createFilter(region: string, detectorId: string, spec: FilterSpec): Promise<string> {
+    return this.respond.createFilter(region, detectorId, spec);
+  }
+
+  updateFilter(region: string, detectorId: string, name: string, changes: FilterUpdate): Promise<void> {
+    return this.respond.updateFilter(region, detectorId, name, changes);
+  }
+
+  deleteFilter(region: string, detectorId: string, name: string): Promise<void> {
+    return this.respond.deleteFilter(region, detectorId, name);
+  }
+
+  listFilters(region: string, detectorId: string, page: { maxResults?: number; nextToken?: string }): Promise<{ names: string[]; nextToken: string | undefined }> {
+    return this.respond.listFilters(region, detectorId, page);
+  }
+
+  getFilter(region: string, detectorId: string, name: string): Promise<Record<string, unknown>> {
+    return this.respond.getFilter(region, detectorId, name);
+  }
+
+  listCoverage(region: string, detectorId: string, page: { status?: string; maxResults?: number; nextToken?: string }): Promise<{ resources: CoverageView[]; nextToken: string | undefined }> {
+    return this.respond.listCoverage(region, detectorId, page);
+  }
+
+  coverageStatistics(region: string, detectorId: string): Promise<{ byStatus: Record<string, number>; byResourceType: Record<string, number> }> {
+    return this.respond.coverageStatistics(region, detectorId);
+  }
+
+  listMembers(region: string, detectorId: string): Promise<MemberView[]> {
+    return this.respond.listMembers(region, detectorId);
+  }
+
+  memberDetectors(region: string, detectorId: string, accountIds: string[]): Promise<{ members: MemberDetectorView[]; unprocessed: { accountId: string; reason: string }[] }> {
+    return this.respond.memberDetectors(region, detectorId, accountIds);
+  }
+
   /** Closes the HTTP sockets. */
   close(): void {
     this.clients.destroy();
@@ -310,21 +369,7 @@ export function createGuardDutySource(options: GuardDutySourceOptions): GuardDut
   return new GuardDutyFindingsSource(options);
 }
 
-/** Our Criteria → the SDK's Criterion, current operators only, absent members left out. */
-export function toSdkCriterion(criteria: Criteria): Record<string, SdkCondition> {
-  const out: Record<string, SdkCondition> = {};
-  for (const [field, c] of Object.entries(criteria)) {
-    const condition: SdkCondition = {};
-    if (c.Equals !== undefined) condition.Equals = [...c.Equals];
-    if (c.NotEquals !== undefined) condition.NotEquals = [...c.NotEquals];
-    if (c.GreaterThan !== undefined) condition.GreaterThan = c.GreaterThan;
-    if (c.GreaterThanOrEqual !== undefined) condition.GreaterThanOrEqual = c.GreaterThanOrEqual;
-    if (c.LessThan !== undefined) condition.LessThan = c.LessThan;
-    if (c.LessThanOrEqual !== undefined) condition.LessThanOrEqual = c.LessThanOrEqual;
-    out[field] = condition;
-  }
-  return out;
-}
+export { toSdkCriterion } from './sdk-criteria.js';
 
 /**
  * The SDK's finding as plain JSON: Date members (timestamp-typed) become ISO strings, the rest is kept,
