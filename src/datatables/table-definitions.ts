@@ -8,6 +8,7 @@ import { malwareRows, volumeRows } from './malware-rows.js';
 import { rdsRows } from './rds-rows.js';
 import { accessKeyRows, bucketRows, instanceRows, overviewRows, resourceRows } from './resource-rows.js';
 import { processRows } from './runtime-rows.js';
+import { SCAN_TABLE_SPEC } from './scan-table.js';
 
 /** The column every row carries; the writer fills it in, so fingerprints ignore it. */
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
@@ -143,15 +144,15 @@ function columns(...pairs: [string, string][]): ColumnDefinition[] {
   return pairs.map(([name, label]) => ({ name, label }));
 }
 
-/** The data tables as `setup` creates them: every column text, `query_execution_date` first. */
-export const DATA_TABLE_SPECS: readonly DataTableSpec[] = TABLE_DEFINITIONS.map((table) => ({
+/** The data tables as `setup` creates them: every column text, `query_execution_date` first (the scans table last). */
+export const DATA_TABLE_SPECS: readonly DataTableSpec[] = [...TABLE_DEFINITIONS.map((table) => ({
   name: table.name,
   label: table.label,
   columns: [
-    { name: QUERY_EXECUTION_DATE, label: table.queryDateLabel, inputType: 'text' },
+    { name: QUERY_EXECUTION_DATE, label: table.queryDateLabel, inputType: 'text' as const },
     ...table.columns.map((c): FieldSpec => ({ name: c.name, label: c.label, inputType: 'text' })),
   ],
-}));
+})), SCAN_TABLE_SPEC];
 
 /** The display name of a table, for notes; the API name when the table is not ours. */
 export function tableLabel(name: string): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The SOAR function definitions of the app: the message destination, IBM's twelve functions, the
- * fifteen beyond them, and their `__function` input fields. Data only, no I/O. `setup` creates these over REST, `check`
+ * fifteen beyond them, the twelve of issue 21 (scans, filters, coverage), and their `__function` input fields. Data only, no I/O. `setup` creates these over REST, `check`
  * compares them with the org, the listener routes on the names, the handlers read their inputs by
  * the name constants, and the App Host package writes `export.res` from the same objects
  * (soar-functions-contract.md §5.1, §7.2). Names are IBM's, so an org moving from IBM's app keeps
@@ -90,6 +90,19 @@ export const INPUT = {
   enable: 'aws_gd_enable',
   publishingFrequency: 'aws_gd_finding_publishing_frequency',
   features: 'aws_gd_features',
+  scanId: 'aws_gd_scan_id',
+  scanStatus: 'aws_gd_scan_status',
+  scanFindingId: 'aws_gd_scan_finding_id',
+  bucket: 'aws_gd_bucket',
+  objectKey: 'aws_gd_object_key',
+  versionId: 'aws_gd_version_id',
+  filterName: 'aws_gd_filter_name',
+  filterAction: 'aws_gd_filter_action',
+  filterDescription: 'aws_gd_filter_description',
+  filterRank: 'aws_gd_filter_rank',
+  suppressBy: 'aws_gd_suppress_by',
+  dryRun: 'aws_gd_dry_run',
+  coverageStatus: 'aws_gd_coverage_status',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -98,6 +111,18 @@ export const LIST_FORMATS = ['TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POI
 
 /** GuardDuty's `FindingPublishingFrequency` values. */
 export const PUBLISHING_FREQUENCIES = ['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS'] as const;
+
+/** GuardDuty's `MalwareProtectionScanStatus` values, the values of `aws_gd_scan_status`. */
+export const SCAN_STATUSES = ['RUNNING', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'FAILED', 'SKIPPED'] as const;
+
+/** GuardDuty's `FilterAction` values, the values of `aws_gd_filter_action`. */
+export const FILTER_ACTIONS = ['ARCHIVE', 'NOOP'] as const;
+
+/** What makes a finding a false positive, the values of `aws_gd_suppress_by` (suppress like this). */
+export const SUPPRESS_BY = ['resource', 'remote_ip', 'type'] as const;
+
+/** GuardDuty's `CoverageStatus` values, the values of `aws_gd_coverage_status`. */
+export const COVERAGE_STATUSES = ['HEALTHY', 'UNHEALTHY'] as const;
 
 /** GuardDuty's `Feedback` values, the values of `aws_gd_feedback`. */
 export const FEEDBACK_VALUES = ['USEFUL', 'NOT_USEFUL'] as const;
@@ -136,12 +161,26 @@ export const FUNCTION_INPUTS: readonly FunctionInputDefinition[] = [
   input(INPUT.comments, 'aws_gd_comments', 'text', false, 'A comment sent to GuardDuty with the feedback (optional).'),
   input(INPUT.findingCriteria, 'aws_gd_finding_criteria', 'text', false, 'ListFindings criteria as JSON, as the app.config key of that name takes them (optional).', '{"severity": {"greaterThanOrEqual": 7}}'),
   input(INPUT.findingTypes, 'aws_gd_finding_types', 'text', false, 'GuardDuty finding types separated by commas; empty: one sample of every type (optional).', 'Recon:EC2/PortProbeUnprotectedPort'),
-  input(INPUT.resourceArn, 'aws_gd_resource_arn', 'text', false, 'The ARN of a GuardDuty detector, IPSet, ThreatIntelSet or filter; empty: the detector (optional).'),
+  input(INPUT.resourceArn, 'aws_gd_resource_arn', 'text', false, 'An ARN (optional). Tags: a GuardDuty detector, IPSet, ThreatIntelSet or filter; empty: the detector. Malware scan: an EC2 instance or EBS volume; empty: the incident\'s instance.'),
   input(INPUT.tagKeys, 'aws_gd_tag_keys', 'text', false, 'Tag keys separated by commas.', 'Owner, Env'),
   input(INPUT.enable, 'aws_gd_enable', 'boolean', false, 'Enable (true) or suspend (false) the detector (optional).'),
   input(INPUT.publishingFrequency, 'aws_gd_finding_publishing_frequency', 'select', false, 'How often GuardDuty publishes updated findings (optional).', '', PUBLISHING_FREQUENCIES),
   input(INPUT.features, 'aws_gd_features', 'text', false, 'Features to turn on or off, as "NAME: ENABLED, NAME2: DISABLED" (optional).', 'S3_DATA_EVENTS: ENABLED'),
   input(INPUT.ipAddresses, 'aws_gd_ip_addresses', 'textarea', true, 'IPv4 or IPv6 addresses or CIDR ranges, separated by commas or new lines.', '203.0.113.7, 198.51.100.0/24'),
+  // Issue 21: malware scans, suppression rules (filters) and coverage.
+  input(INPUT.scanId, 'aws_gd_scan_id', 'text', true, 'The ID of a GuardDuty malware scan.'),
+  input(INPUT.scanStatus, 'aws_gd_scan_status', 'select', false, 'Only scans with this status (optional).', '', SCAN_STATUSES),
+  input(INPUT.scanFindingId, 'aws_gd_scan_finding_id', 'text', false, 'Only the scans GuardDuty started for this finding (optional).'),
+  input(INPUT.bucket, 'aws_gd_bucket', 'text', true, 'The S3 bucket of the object (it needs a GuardDuty Malware Protection plan).'),
+  input(INPUT.objectKey, 'aws_gd_object_key', 'text', true, 'The key of the S3 object.', 'uploads/report.pdf'),
+  input(INPUT.versionId, 'aws_gd_version_id', 'text', false, 'The version of the S3 object; empty: the latest (optional).'),
+  input(INPUT.filterName, 'aws_gd_filter_name', 'text', true, 'The name of a GuardDuty filter or suppression rule: 3-64 letters, digits, . _ -.'),
+  input(INPUT.filterAction, 'aws_gd_filter_action', 'select', false, 'ARCHIVE: a suppression rule (matching findings are archived as they arrive); NOOP: a saved filter (optional).', '', FILTER_ACTIONS),
+  input(INPUT.filterDescription, 'aws_gd_filter_description', 'text', false, 'A description of the filter (optional).'),
+  input(INPUT.filterRank, 'aws_gd_filter_rank', 'number', false, 'The position of the filter among the detector\'s filters, 1-100 (optional).'),
+  input(INPUT.suppressBy, 'aws_gd_suppress_by', 'select', false, 'What made the finding a false positive: its resource, its remote IP, or its type alone in this account (optional; default resource).', '', SUPPRESS_BY),
+  input(INPUT.dryRun, 'aws_gd_dry_run', 'boolean', false, 'true or empty: only show the rule (a note and the result); false: create it.'),
+  input(INPUT.coverageStatus, 'aws_gd_coverage_status', 'select', false, 'Only resources with this coverage status (optional).', '', COVERAGE_STATUSES),
 ];
 
 /** Function API names, for the listener and the handlers. */
@@ -173,6 +212,18 @@ export const FUNCTION = {
   tagResource: 'aws_guardduty_tag_resource',
   untagResource: 'aws_guardduty_untag_resource',
   updateDetector: 'aws_guardduty_update_detector',
+  startMalwareScan: 'aws_guardduty_start_malware_scan',
+  getMalwareScan: 'aws_guardduty_get_malware_scan',
+  listMalwareScans: 'aws_guardduty_list_malware_scans',
+  scanS3Object: 'aws_guardduty_scan_s3_object',
+  createFilter: 'aws_guardduty_create_filter',
+  updateFilter: 'aws_guardduty_update_filter',
+  deleteFilter: 'aws_guardduty_delete_filter',
+  listFilters: 'aws_guardduty_list_filters',
+  getFilter: 'aws_guardduty_get_filter',
+  suppressLikeThis: 'aws_guardduty_suppress_like_this',
+  listCoverage: 'aws_guardduty_list_coverage',
+  getCoverageStatistics: 'aws_guardduty_get_coverage_statistics',
 } as const;
 export type FunctionName = (typeof FUNCTION)[keyof typeof FUNCTION];
 
@@ -222,6 +273,19 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   fn(FUNCTION.untagResource, 'AWS GuardDuty: Untag resource', 'Removes tags from a GuardDuty detector, IPSet, ThreatIntelSet or filter.', [...AT, I.resourceArn, I.tagKeys]),
   fn(FUNCTION.updateDetector, 'AWS GuardDuty: Update detector', 'Enables or suspends a GuardDuty detector, or changes its publishing frequency or features.', [...AT, I.enable, I.publishingFrequency, I.features]),
   fn(FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings', 'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.', [I.findingIds, ...AT]),
+  // Issue 21: respond further from the case (docs/responding.md).
+  fn(FUNCTION.startMalwareScan, 'AWS GuardDuty: Start malware scan', 'Scans the EC2 instance or EBS volume of an incident for malware; the daemon writes the verdict into the incident when it arrives.', [I.incidentId, ...AT, I.resourceArn]),
+  fn(FUNCTION.getMalwareScan, 'AWS GuardDuty: Get malware scan', 'Reads a GuardDuty malware scan: status, result, and the threats found with their hashes and file paths.', [I.scanId, ...AT]),
+  fn(FUNCTION.listMalwareScans, 'AWS GuardDuty: List malware scans', 'Lists GuardDuty malware scans, newest first, by finding, resource or status, one page at a time.', [...AT, I.scanFindingId, I.resourceArn, I.scanStatus, I.maxResults, I.nextToken]),
+  fn(FUNCTION.scanS3Object, 'AWS GuardDuty: Scan S3 object', 'Has GuardDuty Malware Protection for S3 scan an object of a protected bucket.', [...AT, I.bucket, I.objectKey, I.versionId]),
+  fn(FUNCTION.createFilter, 'AWS GuardDuty: Create filter', 'Creates a GuardDuty filter; with action ARCHIVE, a suppression rule that archives matching findings as they arrive.', [...AT, I.filterName, I.findingCriteria, I.filterAction, I.filterDescription, I.filterRank, I.tags]),
+  fn(FUNCTION.updateFilter, 'AWS GuardDuty: Update filter', 'Changes the criteria, action, description or rank of a GuardDuty filter or suppression rule.', [...AT, I.filterName, I.findingCriteria, I.filterAction, I.filterDescription, I.filterRank]),
+  fn(FUNCTION.deleteFilter, 'AWS GuardDuty: Delete filter', 'Deletes a GuardDuty filter or suppression rule.', [...AT, I.filterName]),
+  fn(FUNCTION.listFilters, 'AWS GuardDuty: List filters', 'Lists the names of the filters and suppression rules of a GuardDuty detector.', [...AT, I.maxResults, I.nextToken]),
+  fn(FUNCTION.getFilter, 'AWS GuardDuty: Get filter', 'Reads a GuardDuty filter or suppression rule: action, rank, criteria and tags.', [...AT, I.filterName]),
+  fn(FUNCTION.suppressLikeThis, 'AWS GuardDuty: Suppress findings like this', 'Builds a suppression rule from the finding of an incident (its type, account, and its resource or remote IP), shows it, and creates it when not a dry run.', [I.incidentId, ...AT, I.suppressBy, I.dryRun]),
+  fn(FUNCTION.listCoverage, 'AWS GuardDuty: List coverage', 'Lists the resources GuardDuty Runtime Monitoring covers, healthy or not, with why not.', [...AT, I.coverageStatus, I.maxResults, I.nextToken]),
+  fn(FUNCTION.getCoverageStatistics, 'AWS GuardDuty: Get coverage statistics', 'Counts the resources GuardDuty Runtime Monitoring covers, by coverage status and by resource type.', [...AT]),
 ];
 
 const INPUTS_BY_NAME = new Map<string, FunctionInputDefinition>(FUNCTION_INPUTS.map((f) => [f.name, f]));

@@ -6,6 +6,7 @@ import { detectClosedIncidents, runArchiveOps } from '../sync/archive-on-close.j
 import { NOTE_OP, retryNote } from '../sync/durable-note.js';
 import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
+import { followMalwareScans } from '../sync/malware-scans.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { Semaphore, mapLimit } from '../util/concurrency.js';
@@ -144,6 +145,9 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     for (const [region, n] of archived) deps.metrics.finding('archived', region, n);
     if (stopping()) return report;
     report.refreshed = await runManualRefresh(deps, deps.sources);
+    if (stopping()) return report;
+    // Scans started from incidents: a verdict that has arrived is written into its incident.
+    await followMalwareScans(deps, deps.sources);
     if (stopping()) return report;
     await finishInterruptedWork(deps);
     if (stopping()) return report;

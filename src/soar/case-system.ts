@@ -159,6 +159,8 @@ export interface CaseSystem {
   listArtifacts(incidentId: number): Promise<ArtifactView[]>;
   addTableRow(incidentId: number, table: string, cells: Record<string, string>): Promise<void>;
   listTableRows(incidentId: number, table: string): Promise<TableRowView[]>;
+  /** PUT of one row's cells (the row keeps its id and the cells not given). Repeating it changes nothing more. */
+  updateTableRow(incidentId: number, table: string, rowId: number, cells: Record<string, string>): Promise<void>;
   /** Incident fields, data tables and artifact types that exist in the org. */
   readSchema(): Promise<SchemaView>;
   createIncidentField(field: FieldSpec): Promise<void>;

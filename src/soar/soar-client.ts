@@ -201,6 +201,15 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return toTableRows(parseBody(tableDataSchema, res.data, op));
   }
 
+  async updateTableRow(incidentId: number, table: string, rowId: number, cells: Record<string, string>): Promise<void> {
+    await this.connect();
+    await this.onIncident(incidentId, () => this.http.request({
+      method: 'PUT', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}/row_data/${rowId}`,
+      operation: 'PUT /incidents/{id}/table_data/{table}/row_data/{row_id}', retry: 'idempotent', params: NAMES,
+      body: { cells: Object.fromEntries(Object.entries(cells).map(([col, value]) => [col, { value }])) },
+    }));
+  }
+
   async readSchema(): Promise<SchemaView> {
     await this.connect();
     const fields = await this.get('/types/incident/fields', 'GET /types/incident/fields');

@@ -1,4 +1,5 @@
 import { openDatabase, type Db } from './database.js';
+import { CoverageRepo } from './coverage-repo.js';
 import { CursorsRepo } from './cursors-repo.js';
 import { DetectorsRepo } from './detectors-repo.js';
 import { FingerprintsRepo } from './fingerprints-repo.js';
@@ -7,6 +8,8 @@ import { LinksRepo } from './links-repo.js';
 import { LockRepo } from './lock-repo.js';
 import { NotesRepo } from './notes-repo.js';
 import { PendingOpsRepo } from './pending-ops-repo.js';
+import { ScansRepo } from './scans-repo.js';
+import { SuppressionsRepo } from './suppressions-repo.js';
 
 /** The daemon's durable state in one SQLite file (better-sqlite3, WAL). */
 export class Store {
@@ -18,6 +21,9 @@ export class Store {
   readonly lock: LockRepo;
   readonly notes: NotesRepo;
   readonly invocations: InvocationsRepo;
+  readonly scans: ScansRepo;
+  readonly suppressions: SuppressionsRepo;
+  readonly coverage: CoverageRepo;
 
   private constructor(readonly db: Db, now: () => number) {
     this.links = new LinksRepo(db, now);
@@ -28,6 +34,9 @@ export class Store {
     this.lock = new LockRepo(db, now);
     this.notes = new NotesRepo(db, now);
     this.invocations = new InvocationsRepo(db, now);
+    this.scans = new ScansRepo(db, now);
+    this.suppressions = new SuppressionsRepo(db, now);
+    this.coverage = new CoverageRepo(db);
   }
 
   static open(file: string, now: () => number, options: { readonly?: boolean } = {}): Store {
