@@ -10,6 +10,7 @@ import { listEntryHandlers } from './list-entries.js';
 import { listFindingsHandler } from './list-findings.js';
 import { refreshFindingHandler } from './refresh-finding.js';
 import { tagHandlers } from './resource-tags.js';
+import { respondHandlers } from './respond.js';
 import { createSampleFindingsHandler } from './sample-findings.js';
 import { threatListHandlers } from './threat-list-functions.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
@@ -40,5 +41,6 @@ export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, 
     [FUNCTION.updateDetector, updateDetectorHandler(deps)],
     [FUNCTION.listDetectors, listDetectorsHandler(deps)],
     ...tagHandlers(deps),
+    ...respondHandlers(deps),
   ]);
 }

@@ -51,10 +51,26 @@ const RESPOND: Record<string, { required: string[]; optional: string[] }> = {
   aws_guardduty_update_detector: { required: ['aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_enable', 'aws_gd_finding_publishing_frequency', 'aws_gd_features'] },
   aws_guardduty_update_findings_feedback: { required: ['aws_gd_finding_ids', 'aws_gd_feedback', 'aws_gd_detector_id', 'aws_gd_region'], optional: ['aws_gd_comments'] },
 };
-const ALL = { ...IBM, ...RESPOND };
+/** Issue 21: malware scans, suppression rules (filters) and coverage. */
+const AT = ['aws_gd_detector_id', 'aws_gd_region'];
+const ISSUE_21: Record<string, { required: string[]; optional: string[] }> = {
+  aws_guardduty_start_malware_scan: { required: ['incident_id', ...AT], optional: ['aws_gd_resource_arn'] },
+  aws_guardduty_get_malware_scan: { required: ['aws_gd_scan_id', ...AT], optional: [] },
+  aws_guardduty_list_malware_scans: { required: AT, optional: ['aws_gd_scan_finding_id', 'aws_gd_resource_arn', 'aws_gd_scan_status', 'aws_gd_max_results', 'aws_gd_next_token'] },
+  aws_guardduty_scan_s3_object: { required: [...AT, 'aws_gd_bucket', 'aws_gd_object_key'], optional: ['aws_gd_version_id'] },
+  aws_guardduty_create_filter: { required: [...AT, 'aws_gd_filter_name'], optional: ['aws_gd_finding_criteria', 'aws_gd_filter_action', 'aws_gd_filter_description', 'aws_gd_filter_rank', 'aws_gd_tags'] },
+  aws_guardduty_update_filter: { required: [...AT, 'aws_gd_filter_name'], optional: ['aws_gd_finding_criteria', 'aws_gd_filter_action', 'aws_gd_filter_description', 'aws_gd_filter_rank'] },
+  aws_guardduty_delete_filter: { required: [...AT, 'aws_gd_filter_name'], optional: [] },
+  aws_guardduty_list_filters: { required: AT, optional: ['aws_gd_max_results', 'aws_gd_next_token'] },
+  aws_guardduty_get_filter: { required: [...AT, 'aws_gd_filter_name'], optional: [] },
+  aws_guardduty_suppress_like_this: { required: ['incident_id', ...AT], optional: ['aws_gd_suppress_by', 'aws_gd_dry_run'] },
+  aws_guardduty_list_coverage: { required: AT, optional: ['aws_gd_coverage_status', 'aws_gd_max_results', 'aws_gd_next_token'] },
+  aws_guardduty_get_coverage_statistics: { required: AT, optional: [] },
+};
+const ALL = { ...IBM, ...RESPOND, ...ISSUE_21 };
 
 describe('function definitions', () => {
-  it("are IBM's twelve functions and the fifteen of issue 13 on fn_aws_gd, with IBM's required and optional inputs", () => {
+  it("are IBM's twelve functions, the fifteen of issue 13 and the twelve of issue 21 on fn_aws_gd, with IBM's required and optional inputs", () => {
     expect(MESSAGE_DESTINATION).toMatchObject({ programmaticName: 'fn_aws_gd', destinationType: 0, expectAck: true });
     expect(FUNCTIONS.map((f) => f.name).sort()).toEqual(Object.keys(ALL).sort());
     for (const fn of FUNCTIONS) {
@@ -96,7 +112,8 @@ describe('function definitions', () => {
       ...FUNCTION_INPUTS.flatMap((f) => f.values.map((v) => v.uuid)),
     ];
     expect(new Set(uuids).size).toBe(uuids.length);
-    expect(uuids).toHaveLength(1 + 27 + 29 + 6 + 2 + 3);
+    // Select values: list formats, feedback, publishing frequencies, scan statuses, filter actions, suppress by, coverage statuses.
+    expect(uuids).toHaveLength(1 + 39 + 42 + 6 + 2 + 3 + 5 + 2 + 3 + 2);
     // Stable across releases: the uuid of a function depends on its name only.
     expect(FUNCTIONS[0]?.uuid).toBe(uuidFromString('fn_aws_guardduty/functions/func_aws_guardduty_refresh_finding'));
   });
@@ -111,8 +128,8 @@ describe('function definitions', () => {
     expect(functionFieldObject(inputDefinition('aws_gd_tags'))).toMatchObject({ required: null });
     const section = functionsExportSection();
     expect(section.message_destinations).toEqual([expect.objectContaining({ programmatic_name: 'fn_aws_gd', destination_type: 0, expect_ack: true })]);
-    expect(section.functions).toHaveLength(27);
-    expect(section.fields).toHaveLength(29);
+    expect(section.functions).toHaveLength(39);
+    expect(section.fields).toHaveLength(42);
     expect(IBM_PLAYBOOKS).toHaveLength(13);
   });
 });
