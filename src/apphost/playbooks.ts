@@ -17,7 +17,9 @@ import { escapeHtml } from '../incidents/html.js';
  * Beyond IBM's, two manual playbooks on *IP Address* artifacts put the artifact's address on the
  * detector's threat list or trusted list in one click (issue 13): the artifact gives the address,
  * the incident its region and detector (the daemon finds the account from the detector), the
- * activation form the set id.
+ * activation form the set id. Two more on incidents (issue 21) scan the incident's instance for
+ * malware (the form may name another resource) and build a suppression rule from its finding (the
+ * form says by what, and whether it is only a dry run).
  */
 
 /** Where an input comes from when the incident has it (python3 expressions of a SOAR playbook script). */
@@ -49,6 +51,9 @@ export const MANUAL_PLAYBOOKS: readonly PlaybookSpec[] = [
   }))),
   { name: 'aws_guardduty_add_to_threatintelset_pb', fn: FUNCTION.addToThreatIntelSet, on: 'artifact' },
   { name: 'aws_guardduty_add_to_ipset_pb', fn: FUNCTION.addToIpSet, on: 'artifact' },
+  // Issue 21: a malware scan and a suppression rule from an incident (the form asks for the rest).
+  { name: 'aws_guardduty_start_malware_scan_pb', fn: FUNCTION.startMalwareScan },
+  { name: 'aws_guardduty_suppress_like_this_pb', fn: FUNCTION.suppressLikeThis },
 ];
 
 /** The export.res `playbooks[]` entries. */

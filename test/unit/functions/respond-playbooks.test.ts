@@ -36,7 +36,30 @@ describe('the one-click playbooks on IP Address artifacts', () => {
 
   it('leaves IBM\'s incident playbooks as they were', () => {
     const incident = playbookObjects().filter((p) => p.object_type === 'incident');
-    expect(incident).toHaveLength(11);
+    expect(incident).toHaveLength(13);
     for (const pb of incident) expect(pb.display_name).toMatch(/^Example: AWS GuardDuty: /);
+  });
+});
+
+describe('the incident playbooks of issue 21', () => {
+  it.each([
+    {
+      name: 'aws_guardduty_start_malware_scan_pb', fn: FUNCTION.startMalwareScan, display: 'Example: AWS GuardDuty: Start malware scan', form: ['aws_gd_resource_arn'],
+    },
+    {
+      name: 'aws_guardduty_suppress_like_this_pb', fn: FUNCTION.suppressLikeThis, display: 'Example: AWS GuardDuty: Suppress findings like this', form: ['aws_gd_suppress_by', 'aws_gd_dry_run'],
+    },
+  ])('$display: the incident gives its id, region and detector; the form asks for $form', ({ name, fn, display, form }) => {
+    const pb = playbookObjects().find((p) => p.name === name) as Json;
+    expect(pb).toMatchObject({ activation_type: 'manual', object_type: 'incident', display_name: display, status: 'enabled' });
+    const step = stepOf(pb);
+    expect(step.fnUuid).toBe(functionDefinition(fn)?.uuid);
+    expect(step.script.split('\n').sort()).toEqual([
+      'inputs.aws_gd_detector_id = incident.properties.aws_guardduty_detector_id',
+      'inputs.aws_gd_region = incident.properties.aws_guardduty_region',
+      'inputs.incident_id = incident.id',
+      ...form.map((input) => `inputs.${input} = playbook.inputs.${input}`),
+    ].sort());
+    expect(Object.keys(pb.fields_type.fields as Json)).toEqual(form);
   });
 });
