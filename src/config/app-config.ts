@@ -76,6 +76,10 @@ export interface SyncConfig {
   onDeletedIncident: DeletedIncidentPolicy;
   /** SOAR resolution name → GuardDuty feedback. */
   feedbackMap: Record<string, 'USEFUL' | 'NOT_USEFUL'>;
+  /** `aws_gd_suppress_on_resolution`: resolutions whose close proposes or creates a suppression rule (empty: off). */
+  suppressOnResolution: string[];
+  suppressMode: 'propose' | 'create';
+  suppressBy: 'resource' | 'remote_ip' | 'type';
 }
 
 export interface TemplatePaths {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { key, type KeyTable } from './key-spec.js';
 import { maskUrlPassword, optionalPort, proxyUrl, urlSecrets } from './net-parsers.js';
 import { anyPath, readableFile } from './path-parsers.js';
-import { bool, numberIn, oneOf } from './parsers.js';
+import { bool, numberIn, ok, oneOf, type Parser } from './parsers.js';
 import { FEEDBACK_MAP_DEFAULT, SEVERITY_MAP_DEFAULT, feedbackMap, severityMap } from './value-maps.js';
 
 const template = (file: string, doc: string, group?: string) =>
@@ -23,6 +23,9 @@ const proxy = (scheme: string) =>
     secretParts: urlSecrets,
     parse: proxyUrl,
   });
+
+/** SOAR resolution names separated by ";" (a name may hold a comma), each once, compared without case later. */
+const resolutionList: Parser<string[]> = (raw) => ok([...new Set(raw.split(';').map((s) => s.trim()).filter((s) => s !== ''))]);
 
 /** `[fn_aws_guardduty]`, second half: templates, synchronisation and the daemon's own settings. */
 export const APP_KEYS = {
@@ -72,6 +75,26 @@ export const APP_KEYS = {
     example: 'Duplicate=NONE; False Positive=NOT_USEFUL',
     default: FEEDBACK_MAP_DEFAULT,
     parse: feedbackMap,
+  }),
+  aws_gd_suppress_on_resolution: key({
+    doc:
+      'Closing an incident with one of these SOAR resolutions (separated by ";") proposes a GuardDuty suppression rule built ' +
+      'from its finding, or creates it (aws_gd_suppress_mode); empty: never.',
+    example: 'Not an Issue',
+    defaultDoc: 'none',
+    parse: resolutionList,
+  }),
+  aws_gd_suppress_mode: key({
+    doc: 'What aws_gd_suppress_on_resolution does: propose the rule in a note on the incident, or create it.',
+    example: 'create',
+    default: 'propose',
+    parse: oneOf(['propose', 'create'] as const),
+  }),
+  aws_gd_suppress_by: key({
+    doc: 'What such a rule names besides the finding type and account: the resource (EC2 instance or access key), the remote IP, or nothing more (type).',
+    example: 'remote_ip',
+    default: 'resource',
+    parse: oneOf(['resource', 'remote_ip', 'type'] as const),
   }),
   aws_gd_db_path: key({
     group: 'The daemon',

@@ -78,6 +78,9 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
       onRecurrence: v.aws_gd_on_recurrence ?? 'reopen',
       onDeletedIncident: v.aws_gd_deleted_incident ?? 'recreate',
       feedbackMap: v.aws_gd_feedback_map ?? {},
+      suppressOnResolution: v.aws_gd_suppress_on_resolution ?? [],
+      suppressMode: v.aws_gd_suppress_mode ?? 'propose',
+      suppressBy: v.aws_gd_suppress_by ?? 'resource',
     },
     templates: {
       create: v.aws_gd_create_incident_template ?? '',

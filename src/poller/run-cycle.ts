@@ -7,6 +7,7 @@ import { NOTE_OP, retryNote } from '../sync/durable-note.js';
 import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import { followMalwareScans } from '../sync/malware-scans.js';
+import { runSuppressOps } from '../sync/suppress-on-close.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { Semaphore, mapLimit } from '../util/concurrency.js';
@@ -143,6 +144,8 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     const archived = await runArchiveOps(deps, deps.sources);
     for (const r of regions) r.archivedInGuardDuty += archived.get(r.region) ?? 0;
     for (const [region, n] of archived) deps.metrics.finding('archived', region, n);
+    if (stopping()) return report;
+    await runSuppressOps(deps, deps.sources);
     if (stopping()) return report;
     report.refreshed = await runManualRefresh(deps, deps.sources);
     if (stopping()) return report;

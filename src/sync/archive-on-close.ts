@@ -11,6 +11,7 @@ import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD, queryField } from './incident-fields.js';
 import { hasChanged, snapshotOf, updatedAfterClose } from './finding-context.js';
 import { syncClosedFinding } from './finding-sync.js';
+import { SUPPRESS_OP, wantsSuppression } from './suppress-on-close.js';
 import type { SyncDeps } from './sync-deps.js';
 
 export { ARCHIVE_OP };
@@ -58,6 +59,8 @@ export async function detectClosedIncidents(deps: SyncDeps, cycleStart: number):
         // Not archiving, but the region pass already applied activity from after the close to the
         // incident (the close was not known yet): no listing will bring it up again, the follow-up must.
         else if (!archived && !closedOn && updatedAfterClose(link.updatedAt, closedAt)) store.ops.enqueue(ARCHIVE_OP, findingKeyString(link), { ...payload, archive: false });
+        // aws_gd_suppress_on_resolution: a rule like this finding, proposed or created (suppress-on-close.ts).
+        if (wantsSuppression(config.sync, payload.resolution)) store.ops.enqueue(SUPPRESS_OP, findingKeyString(link), payload);
       });
     }
   }

@@ -3,6 +3,7 @@ import type { Link } from '../store/links-repo.js';
 import { applyChanges, diffFields } from './field-diff.js';
 import type { FindingContext } from './finding-context.js';
 import { clearContentMark, contentInterrupted, readBack } from './incident-content.js';
+import { keptOpenBySuppression } from './suppress-on-close.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**
@@ -10,7 +11,7 @@ import type { SyncDeps } from './sync-deps.js';
  * (the truth, and the loop guard IBM's archive playbook checks), then apply the close template. With
  * `aws_gd_close_on_archive = false` only the field is updated.
  */
-export async function closeForArchivedFinding(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<'closed' | 'updated'> {
+export async function closeForArchivedFinding(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<'closed' | 'updated' | 'unchanged'> {
   const { store, soar, templates, config } = deps;
   const incidentId = link.incidentId as number;
   // An update was cut short earlier: learn what it left in SOAR while the incident is still followed,
@@ -28,6 +29,12 @@ export async function closeForArchivedFinding(deps: SyncDeps, ctx: FindingContex
   if (!config.sync.closeOnArchive || link.incidentState === 'closed') {
     store.links.markSynced(ctx.key, ctx.snapshot);
     return 'updated';
+  }
+  // Archived by a suppression rule made from another incident: this one stays open (a note says why).
+  const suppressed = await keptOpenBySuppression(deps, ctx.finding, link);
+  if (suppressed) {
+    store.links.markSynced(ctx.key, ctx.snapshot);
+    return suppressed === 'noted' || changes.length > 0 ? 'updated' : 'unchanged';
   }
   const close = templates.renderClose({ ...ctx.template, reason: 'archived' });
   await assertCloseFieldsPresent(deps, close);

@@ -60,7 +60,7 @@ const READERS = new Map([...BASE, ...RESOURCE, ...REMOTE_IP].map((r) => [r.field
 export function suppressionRule(finding: Finding, incidentId: number, by: SuppressBy): SuppressionRule {
   const picked = by === 'resource' ? firstPresent(finding, RESOURCE) : by === 'remote_ip' ? firstPresent(finding, REMOTE_IP) : undefined;
   if (by !== 'type' && !picked) {
-    const what = by === 'resource' ? 'an EC2 instance or an IAM access key' : 'a remote IP (a network connection or an API call)';
+    const what = by === 'resource' ? 'EC2 instance or IAM access key' : 'remote IP (of a network connection or an API call)';
     throw new SuppressionUnavailable(`finding ${finding.Id} (${finding.Type}) names no ${what} to suppress by; choose ${by === 'resource' ? 'remote_ip' : 'resource'} or type`);
   }
   const readers = [...BASE, ...(picked ? [picked] : [])];

@@ -48,6 +48,9 @@ describe('loadConfig: a minimal file', () => {
       onRecurrence: 'reopen',
       onDeletedIncident: 'recreate',
       feedbackMap: { 'Not an Issue': 'NOT_USEFUL', Duplicate: 'NOT_USEFUL', Resolved: 'USEFUL' },
+      suppressOnResolution: [],
+      suppressMode: 'propose',
+      suppressBy: 'resource',
     });
     expect(config.templates).toEqual({
       create: join(box.templatesDir, 'create-incident.json.njk'),
@@ -99,6 +102,9 @@ describe('loadConfig: every key set', () => {
         aws_gd_deleted_incident: 'Forget',
         aws_gd_severity_map: 'Critical=Critical; low=Informational',
         aws_gd_feedback_map: 'Duplicate=NONE; False Positive=not_useful',
+        aws_gd_suppress_on_resolution: 'Not an Issue; False Positive, benign ; not an issue',
+        aws_gd_suppress_mode: 'Create',
+        aws_gd_suppress_by: 'remote_ip',
         aws_gd_db_path: 'state/gd.db',
         aws_gd_soar_concurrency: '16',
         aws_gd_health_port: '9102',
@@ -137,6 +143,9 @@ describe('loadConfig: every key set', () => {
       onRecurrence: 'new',
       onDeletedIncident: 'forget',
       feedbackMap: { 'Not an Issue': 'NOT_USEFUL', Resolved: 'USEFUL', 'False Positive': 'NOT_USEFUL' },
+      suppressOnResolution: ['Not an Issue', 'False Positive, benign', 'not an issue'],
+      suppressMode: 'create',
+      suppressBy: 'remote_ip',
     });
     expect(config.templates.close).toBe(join(box.dir, 'close.njk'));
     expect(config.severityMap).toEqual({ Low: 'Informational', Medium: 'Medium', High: 'High', Critical: 'Critical' });
