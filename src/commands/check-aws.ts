@@ -1,5 +1,6 @@
 import type { App, AwsSourceSpec } from '../main.js';
 import type { CheckOutput } from './check.js';
+import { checkCoverageLine } from './check-coverage.js';
 import { explainFailure } from './check-hints.js';
 import { routeNote } from './check-soar.js';
 import type { RouteCounts } from '../util/proxy-routing.js';
@@ -70,6 +71,7 @@ export async function checkAws(app: App, spec: AwsSourceSpec, out: CheckOutput):
     out({ verdict: 'OK', name: read, detail: 'ListFindings and GetFindings allowed' });
 
     await checkArchive(app, spec, region, detectorId, out, step);
+    await checkCoverageLine(source, region, detectorId, out);
   }
   if (selected.length > 0 && withoutDetector.length === selected.length) {
     out({

@@ -3,6 +3,7 @@ import { loadDbPath, locateConfigFile } from '../config/load-config.js';
 import { ConfigError } from '../errors.js';
 import type { Io } from '../main.js';
 import { describeSkips } from '../poller/criteria.js';
+import { coverageProblems, type CoverageReport } from '../regions/coverage-check.js';
 import { lastSkips } from '../poller/region-skips.js';
 import type { DetectorKey } from '../store/cursors-repo.js';
 import { Store } from '../store/store.js';
@@ -48,6 +49,13 @@ export interface StatusReport {
     verified?: { at: string; secondsAgo: number; scope: 'start' | 'cycle'; checked: number; missing: number; refused: boolean } | null;
   };
   pending: { kind: string; key: string; attempts: number; nextAttempt: string; lastError: string | null }[];
+  /**
+   * Where GuardDuty is blind, per account and region, as the daemon's last coverage check found it
+   * (null: a database from before coverage was kept).
+   */
+  coverage?: { account: string; region: string; checkedAt: string; detector: string; problems: string[]; unreadable: string[] }[] | null;
+  /** Malware scans the daemon follows until their verdict is in their incident, and those done. */
+  malwareScans?: { following: number; done: number } | null;
   /** SOAR functions answered (from the invocation records) and the listener's last state as the daemon wrote it. */
   functions?: {
     invocations: InvocationSummary['byOutcome'];
@@ -118,7 +126,35 @@ export function readStatus(store: Store, now: number): StatusReport {
       kind: op.kind, key: op.key, attempts: op.attempts, nextAttempt: new Date(op.nextAttemptAt).toISOString(), lastError: op.lastError ?? null,
     })),
     functions: readFunctionsStatus(store),
+    ...readRespondStatus(store),
   };
+}
+
+/** Coverage and malware scans (schema 5 on). */
+function readRespondStatus(store: Store): Pick<StatusReport, 'coverage' | 'malwareScans'> {
+  if (schemaVersion(store.db) < 5) return { coverage: null, malwareScans: null };
+  return {
+    coverage: store.coverage.all<CoverageReport>().map((c) => ({
+      account: c.account, region: c.region, checkedAt: new Date(c.checkedAt).toISOString(), detector: c.report.detector,
+      problems: coverageProblems(c.report), unreadable: c.report.unreadable.map((u) => u.permission),
+    })),
+    malwareScans: store.scans.counts(),
+  };
+}
+
+function formatCoverage(r: StatusReport): string[] {
+  if (!r.coverage) return [];
+  const lines = ['', 'Coverage (where GuardDuty is blind, checked every aws_gd_regions_interval minutes):'];
+  if (r.coverage.length === 0) lines.push('  (not checked yet: the daemon checks at its next rediscovery)');
+  for (const c of r.coverage) {
+    const unreadable = c.unreadable.length > 0 ? ` (not readable without ${c.unreadable.join(', ')})` : '';
+    if (c.problems.length === 0) lines.push(`  ${c.account} ${c.region}: detector ${c.detector.toLowerCase()}, nothing blind${unreadable} (checked ${c.checkedAt})`);
+    else lines.push(`  ${c.account} ${c.region} (checked ${c.checkedAt})${unreadable}:`, ...c.problems.map((p) => `    - ${p}`));
+  }
+  if (r.malwareScans && r.malwareScans.following + r.malwareScans.done > 0) {
+    lines.push('', `Malware scans: ${r.malwareScans.following} running (the daemon writes each verdict into its incident), ${r.malwareScans.done} done`);
+  }
+  return lines;
 }
 
 /** Meta key under which `run` keeps the functions listener's latest state, for `status` (which reads SQLite only). */
@@ -190,6 +226,7 @@ export function formatStatus(r: StatusReport): string {
   lines.push(...unfinishedLinks(r), ...deletedIncidents(r), ...verifiedLine(r));
   lines.push('', `Pending operations: ${r.pending.length}`);
   lines.push(...table(['KIND', 'KEY', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], r.pending.map((p) => [p.kind, p.key, String(p.attempts), p.nextAttempt, p.lastError ?? '-'])));
+  lines.push(...formatCoverage(r));
   if (r.functions) lines.push(...formatFunctions(r.functions));
   return lines.join('\n');
 }

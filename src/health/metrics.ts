@@ -2,6 +2,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ListenerStatus } from '../functions/listener/listener.js';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
+/** What the coverage gauges show of a coverage report (`regions/coverage-check.ts`). */
+export interface CoverageGauges {
+  detector: string;
+  features: Record<string, string>;
+  resources: { healthy: number; unhealthy: number } | null;
+  members: Record<string, number>;
+  memberProblems: readonly unknown[];
+}
+
 /**
  * What a finding's handling came to, as counted in metrics and the per-region summary line.
  * `resumed`: an incident an earlier run left half-written (a create cut short) was finished.
@@ -59,6 +68,27 @@ export class Metrics implements ApiObserver {
     labelNames: ['function'], buckets: [0.1, 0.5, 1, 2, 5, 15, 30, 60, 300], registers: [this.registry],
   });
 
+  private readonly coverageDetector = new Gauge({
+    name: 'guardduty_soar_coverage_detector', help: 'GuardDuty detector state per account and region: 1 for the current status (enabled, disabled, missing).',
+    labelNames: ['account', 'region', 'status'], registers: [this.registry],
+  });
+  private readonly coverageFeature = new Gauge({
+    name: 'guardduty_soar_coverage_feature_enabled', help: 'GuardDuty protection features per account and region: 1 enabled, 0 off.',
+    labelNames: ['account', 'region', 'feature'], registers: [this.registry],
+  });
+  private readonly coverageResources = new Gauge({
+    name: 'guardduty_soar_coverage_resources', help: 'Runtime Monitoring coverage resources per account and region, by coverage status (HEALTHY, UNHEALTHY).',
+    labelNames: ['account', 'region', 'status'], registers: [this.registry],
+  });
+  private readonly coverageMembers = new Gauge({
+    name: 'guardduty_soar_coverage_members', help: 'Member accounts of a delegated administrator per region, by relationship status.',
+    labelNames: ['account', 'region', 'status'], registers: [this.registry],
+  });
+  private readonly coverageMemberProblems = new Gauge({
+    name: 'guardduty_soar_coverage_member_problems', help: 'Member accounts not associated, or whose detector watches nothing or has features off, per administrator account and region.',
+    labelNames: ['account', 'region'], registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     // Standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds): stock Node.js
     // dashboards and alerts read them as they are; only the daemon's own metrics carry the prefix.
@@ -112,6 +142,20 @@ export class Metrics implements ApiObserver {
   functionFinished(name: string, outcome: string, durationMs: number): void {
     this.invocations.inc({ function: name, outcome });
     this.functionDuration.observe({ function: name }, durationMs / 1000);
+  }
+
+  /** Where GuardDuty is blind in one account and region, as the last coverage check found it. */
+  setCoverage(account: string, region: string, c: CoverageGauges): void {
+    for (const status of ['enabled', 'disabled', 'missing'] as const) {
+      this.coverageDetector.set({ account, region, status }, c.detector.toLowerCase() === status ? 1 : 0);
+    }
+    for (const [feature, status] of Object.entries(c.features)) this.coverageFeature.set({ account, region, feature }, status === 'ENABLED' ? 1 : 0);
+    if (c.resources) {
+      this.coverageResources.set({ account, region, status: 'HEALTHY' }, c.resources.healthy);
+      this.coverageResources.set({ account, region, status: 'UNHEALTHY' }, c.resources.unhealthy);
+    }
+    for (const [status, n] of Object.entries(c.members)) this.coverageMembers.set({ account, region, status }, n);
+    this.coverageMemberProblems.set({ account, region }, c.memberProblems.length);
   }
 
   async text(): Promise<string> {

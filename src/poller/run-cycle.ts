@@ -11,6 +11,7 @@ import { runSuppressOps } from '../sync/suppress-on-close.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { Semaphore, mapLimit } from '../util/concurrency.js';
+import { refreshCoverage } from './coverage-pass.js';
 import { describeSkips } from './criteria.js';
 import { noteQualifyingSettings } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
@@ -76,6 +77,8 @@ export async function runCycle(cycleDeps: CycleDeps, signal: AbortSignal = new A
   // A region whose pass had not begun when the stop request came is not polled (and not summarised).
   const passes = await mapLimit(targets, deps.regionConcurrency, (t) => (signal.aborted ? Promise.resolve(undefined) : runRegionPass(deps, t, cycle, signal, slots)));
   const regions = passes.filter((r): r is RegionReport => r !== undefined);
+  // Where GuardDuty is blind, checked again with each rediscovery (after the findings, which matter more).
+  if (!signal.aborted) await refreshCoverage(deps);
   const soar = signal.aborted ? emptySoarReport(undefined) : await runSoarPhase(deps, startedAt, regions);
   const durationMs = clock.now() - startedAt;
   const stopped = signal.aborted;

@@ -117,10 +117,16 @@ export const MEMBER_HANDLERS: Record<MemberOperation, Handler> = {
   },
 };
 
-/** A member detector's data sources and features, as GetMemberDetectors answers them. */
+/**
+ * A member detector's data sources and features, as GetMemberDetectors answers them. [I] A suspended
+ * (DISABLED) member detector monitors nothing: its features answer DISABLED.
+ */
 function memberConfiguration(detector: Detector): JsonObject {
   const body = detectorBody(detector);
-  const features = Array.isArray(body.features) ? body.features.filter((f) => isJsonObject(f) && typeof f.name === 'string' && !['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS'].includes(f.name)) : [];
+  const suspended = detector.config.status === 'DISABLED';
+  const features = (Array.isArray(body.features) ? body.features : [])
+    .filter((f): f is JsonObject => isJsonObject(f) && typeof f.name === 'string' && !['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS'].includes(f.name))
+    .map((f) => (suspended ? { ...f, status: 'DISABLED' } : f));
   return { accountId: detector.accountId, dataSources: body.dataSources ?? {}, features };
 }
 
