@@ -4,15 +4,20 @@ import type { Emulators } from '../emulators/index.js';
  * The calls a daemon run made, read from the emulators' counters and split into what the cycle
  * spends and what every `once` process spends before it:
  * - AWS fixed: sts:GetCallerIdentity (one per credential set and process), ec2:DescribeRegions and
- *   guardduty:ListDetectors (one per region): discovery, which a long-running daemon repeats only
- *   every aws_gd_regions_interval. They do not grow with the findings and are reported apart.
+ *   guardduty:ListDetectors (one per region): discovery, and the coverage check that goes with it
+ *   (GetDetector, GetCoverageStatistics, ListCoverage, ListMembers, GetMemberDetectors per region),
+ *   which a long-running daemon repeats only every aws_gd_regions_interval. They do not grow with
+ *   the findings and are reported apart.
  * - SOAR start-up: GET /rest/session resolves the org, three schema reads check that `setup` was
  *   run (they also give the fields the org requires on close), and one POST /incidents/query checks
  *   a sample of the linked incidents (does the state database belong to this org?), once per process.
  *   A long-running daemon makes the same query in a cycle to check its open links, at most every
  *   half polling interval; a `once` process skips that, the start-up sample having just checked them.
  */
-export const AWS_FIXED_OPS = ['sts:GetCallerIdentity', 'ec2:DescribeRegions', 'guardduty:ListDetectors'];
+export const AWS_FIXED_OPS = [
+  'sts:GetCallerIdentity', 'ec2:DescribeRegions', 'guardduty:ListDetectors',
+  'guardduty:GetDetector', 'guardduty:GetCoverageStatistics', 'guardduty:ListCoverage', 'guardduty:ListMembers', 'guardduty:GetMemberDetectors',
+];
 export const SOAR_STARTUP_OPS = [
   'GET /rest/session', 'GET /rest/orgs/{org}/types/{type}/fields', 'GET /rest/orgs/{org}/types', 'GET /rest/orgs/{org}/artifact_types',
   'POST /rest/orgs/{org}/incidents/query',

@@ -271,7 +271,7 @@ describe('secrets', () => {
 });
 
 describe('the real CLI, end to end', () => {
-  it('200 new findings in one region cost 1 DescribeRegions, the detector lookups, 5 ListFindings and 4 GetFindings; SOAR writes are one create per finding plus one per row', async () => {
+  it('200 new findings in one region cost 1 DescribeRegions, the detector lookups and coverage check, 5 ListFindings and 4 GetFindings; SOAR writes are one create per finding plus one per row', async () => {
     h = await startHarness({ findings: 0, config: { aws_gd_regions: '^us-east-1$' } });
     h.aws.generateFindings({ count: 200, region: 'us-east-1' });
     h.aws.resetCalls();
@@ -279,7 +279,9 @@ describe('the real CLI, end to end', () => {
     const result = await h.cli(['once', '--config', h.configPath]);
     expect(result.code).toBe(0);
     const aws = h.aws.calls().counts;
-    expect(aws).toEqual({ 'ec2:DescribeRegions': 1, 'guardduty:ListDetectors': 1, 'sts:GetCallerIdentity': 1, 'guardduty:ListFindings': 4, 'guardduty:GetFindings': 4 });
+    // The coverage check goes with the rediscovery: once per region and aws_gd_regions_interval.
+    const coverage = { 'guardduty:GetDetector': 1, 'guardduty:GetCoverageStatistics': 1, 'guardduty:ListMembers': 1 };
+    expect(aws).toEqual({ 'ec2:DescribeRegions': 1, 'guardduty:ListDetectors': 1, 'sts:GetCallerIdentity': 1, 'guardduty:ListFindings': 4, 'guardduty:GetFindings': 4, ...coverage });
     const soar = h.soar.calls().counts;
     const rows = h.incidents().reduce((n, i) => n + Object.values(i.tables).reduce((m, t) => m + t.length, 0), 0);
     expect(h.incidents()).toHaveLength(200);

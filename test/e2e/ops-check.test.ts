@@ -64,7 +64,7 @@ describe('check: everything in order', () => {
       'configuration',
       'AWS identity (static keys)',
       'AWS regions',
-      ...regions.flatMap((r) => [`GuardDuty detector in ${r}`, `GuardDuty findings in ${r}`, `GuardDuty archive in ${r}`]),
+      ...regions.flatMap((r) => [`GuardDuty detector in ${r}`, `GuardDuty findings in ${r}`, `GuardDuty archive in ${r}`, `GuardDuty coverage in ${r}`]),
       'SOAR reachable', 'SOAR TLS', 'SOAR credentials', 'SOAR org',
       'SOAR custom incident fields', 'SOAR data tables', 'SOAR artifact types',
       'SOAR actions framework', 'SOAR function inputs', 'SOAR message destination',
