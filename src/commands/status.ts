@@ -148,8 +148,9 @@ function formatCoverage(r: StatusReport): string[] {
   if (r.coverage.length === 0) lines.push('  (not checked yet: the daemon checks at its next rediscovery)');
   for (const c of r.coverage) {
     const unreadable = c.unreadable.length > 0 ? ` (not readable without ${c.unreadable.join(', ')})` : '';
-    if (c.problems.length === 0) lines.push(`  ${c.account} ${c.region}: detector ${c.detector.toLowerCase()}, nothing blind${unreadable} (checked ${c.checkedAt})`);
-    else lines.push(`  ${c.account} ${c.region} (checked ${c.checkedAt})${unreadable}:`, ...c.problems.map((p) => `    - ${p}`));
+    const where = `${c.region} of account ${c.account}`;
+    if (c.problems.length === 0) lines.push(`  ${where}: detector ${c.detector.toLowerCase()}, nothing blind${unreadable} (checked ${c.checkedAt})`);
+    else lines.push(`  ${where} (checked ${c.checkedAt})${unreadable}:`, ...c.problems.map((p) => `    - ${p}`));
   }
   if (r.malwareScans && r.malwareScans.following + r.malwareScans.done > 0) {
     lines.push('', `Malware scans: ${r.malwareScans.following} running (the daemon writes each verdict into its incident), ${r.malwareScans.done} done`);

@@ -92,7 +92,7 @@ describe('GuardDuty coverage', () => {
     const status = await harness.cli(['status', '--config', harness.configPath]);
     expect(status.code).toBe(0);
     const section = status.stdout.slice(status.stdout.indexOf('Coverage ('));
-    expect(section).toMatch(new RegExp(`^ {2}${ADMIN} us-east-1 \\(checked [^)]+\\):$`, 'm'));
+    expect(section).toMatch(new RegExp(`^ {2}us-east-1 of account ${ADMIN} \\(checked [^)]+\\):$`, 'm'));
     expect(section).toContain('    - features off: RUNTIME_MONITORING');
     expect(section).toContain('    - 1 UNHEALTHY Runtime Monitoring resource: EC2 i-0bbb2222 (account 222222222222): No agent reporting');
     expect(section).toContain(`    - member ${GONE}: not associated (relationship Removed)`);
