@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './core/clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { withEnvironmentProxies } from './config/env-proxies.js';
 import { loadConfig, locateConfigFile } from './config/load-config.js';
@@ -14,7 +14,7 @@ import type { AwsCredentialsMode, AwsCredentialsSource } from './regions/aws-cli
 import type { FindingsSource } from './regions/findings-source.js';
 import { createGuardDutySource } from './regions/guardduty-client.js';
 import { RegionDiscovery } from './regions/region-discovery.js';
-import { nodeSupportNotice } from './runtime-support.js';
+import { nodeSupportNotice } from './core/runtime-support.js';
 import type { CaseSystem, SchemaView } from './soar/case-system.js';
 import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from '@stomp/stompjs';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import { MESSAGE_DESTINATION } from '../functions/definitions.js';
 import { openStompSocket, stompTlsOptions, type StompTarget } from '../functions/listener/stomp-socket.js';
 import type { App } from '../main.js';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config.js';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { buildApp, buildLogger, readAppConfig, type App, type Io } from '../main.js';
 import { checkAws } from './check-aws.js';
 import { checkDatabase } from './check-database.js';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config.js';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, type App, type Io } from '../main.js';
 import type { CycleDeps } from '../poller/run-cycle.js';
 import { recoverOnStart } from '../sync/recovery.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulators } from '../../emulators/index.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { Io } from '../main.js';
 import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
 import { EXIT_OK } from './command-support.js';

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { readAppConfig, type Io } from '../main.js';
 
 export interface HealthcheckOptions {

@@ -1,10 +1,10 @@
-import { ConfigError, errorMessage, isAbandoned } from '../errors.js';
+import { ConfigError, errorMessage, isAbandoned } from '../core/errors.js';
 import { startHealthServer, type HealthServer } from '../health/health-server.js';
 import type { App, Io } from '../main.js';
 import { runCycle, type CycleDeps } from '../poller/run-cycle.js';
 import { createFunctionHandlers } from '../functions/handlers/index.js';
 import { createFunctionsListener, type FunctionsListener, type ListenerStopOutcome } from '../functions/listener/listener.js';
-import { packageMeta } from '../package-meta.js';
+import { packageMeta } from '../core/package-meta.js';
 import { Scheduler } from '../poller/scheduler.js';
 import { locateConfigFile } from '../config/load-config.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_RESTART, EXIT_USAGE, LOCK_HEARTBEAT_MS, acquireLock, prepare, reportFatal, startApp } from './command-support.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { loadDbPath, locateConfigFile } from '../config/load-config.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { Io } from '../main.js';
 import { describeSkips } from '../poller/criteria.js';
 import { lastSkips } from '../poller/region-skips.js';

@@ -1,4 +1,4 @@
-import { isoUtc } from '../clock.js';
+import { isoUtc } from '../core/clock.js';
 import type { SeverityBand } from '../config/app-config.js';
 import { extractArtifacts } from '../artifacts/extract-artifacts.js';
 import type { Finding } from '../regions/finding.js';

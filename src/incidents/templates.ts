@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import type { TemplatePaths } from '../config/app-config.js';
-import { ConfigError, errorMessage, type ConfigProblem } from '../errors.js';
+import { ConfigError, errorMessage, type ConfigProblem } from '../core/errors.js';
 import { excerptAt, jsonErrorOffset, lineAndColumn } from './json-error.js';
 import { SAMPLE_FINDING } from './sample-finding.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';

@@ -1,4 +1,4 @@
-import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
+import { errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
 import { assertWellFormed, findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
 import type { Link } from '../store/links-repo.js';

@@ -1,4 +1,4 @@
-import { IncidentGoneError, errorMessage, isAbandoned } from '../errors.js';
+import { IncidentGoneError, errorMessage, isAbandoned } from '../core/errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { NoRegionMatchError, type DetectorTarget, type RegionDiscovery } from '../regions/region-discovery.js';
 import type { RichText } from '../soar/case-system.js';

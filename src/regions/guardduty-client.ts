@@ -7,8 +7,8 @@ import {
   UpdateDetectorCommand, UpdateThreatIntelSetCommand, type Condition as SdkCondition, type DetectorFeature, type FindingPublishingFrequency, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { systemClock, type Clock } from '../clock.js';
-import { isAbandoned, type ServiceName } from '../errors.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { isAbandoned, type ServiceName } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import type { RouteCounts } from '../util/proxy-routing.js';

@@ -1,4 +1,4 @@
-import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../errors.js';
+import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
 import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
 import type { Feedback, FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';

@@ -1,4 +1,4 @@
-import { IncidentGoneError } from '../errors.js';
+import { IncidentGoneError } from '../core/errors.js';
 import type { SyncOutcome } from '../health/metrics.js';
 import { filteredOut } from '../poller/criteria.js';
 import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';

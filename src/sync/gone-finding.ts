@@ -1,4 +1,4 @@
-import { IncidentGoneError } from '../errors.js';
+import { IncidentGoneError } from '../core/errors.js';
 import type { SyncOutcome } from '../health/metrics.js';
 import { findingKeyString } from '../regions/finding.js';
 import type { Link } from '../store/links-repo.js';

@@ -1,4 +1,4 @@
-import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
+import { errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
 import { parseFindingKey } from '../regions/finding.js';
 import type { PendingOp } from '../store/pending-ops-repo.js';
 import { finishRecreate, RECREATE_OP } from './deleted-incident.js';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import { findingKeyString, type Finding } from '../regions/finding.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { FieldChange, IncidentView } from '../soar/case-system.js';

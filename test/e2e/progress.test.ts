@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 import { prepare, startApp } from '../../src/commands/command-support.js';
 import { demoCommand } from '../../src/commands/demo.js';
 import { onceCommand } from '../../src/commands/once.js';

@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import type { CycleDeps } from '../../poller/run-cycle.js';
 import { findingKeyString, type FindingKey } from '../../regions/finding.js';
 import type { Link } from '../../store/links-repo.js';

@@ -1,5 +1,5 @@
 import { findingCriteria } from '../../config/finding-criteria.js';
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import type { Criteria } from '../../regions/findings-source.js';
 import { INPUT } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';

@@ -1,5 +1,5 @@
 import type { TableRow } from '../../datatables/map-rows.js';
-import { IncidentGoneError } from '../../errors.js';
+import { IncidentGoneError } from '../../core/errors.js';
 import { toArtifactPayload } from '../../incidents/template-context.js';
 import type { CycleDeps } from '../../poller/run-cycle.js';
 import { findingKeyString, type Finding, type FindingKey } from '../../regions/finding.js';

@@ -1,6 +1,6 @@
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
-import type { Clock } from '../../clock.js';
-import { errorMessage } from '../../errors.js';
+import type { Clock } from '../../core/clock.js';
+import { errorMessage } from '../../core/errors.js';
 import { MESSAGE_DESTINATION } from '../definitions.js';
 import { openStompSocket, type StompTarget } from './stomp-socket.js';
 

@@ -1,7 +1,7 @@
 import type { Client, IMessage } from '@stomp/stompjs';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { FunctionsConfig } from '../../config/app-config.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { InvocationOutcome, InvocationsRepo } from '../../store/invocations-repo.js';
 import { Semaphore } from '../../util/concurrency.js';

@@ -15,7 +15,7 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import { DATA_TABLE_SPECS } from '../../../src/datatables/table-definitions.js';
 import { FUNCTIONS, FUNCTION_INPUTS, IBM_PLAYBOOKS, MESSAGE_DESTINATION } from '../../../src/functions/definitions.js';
 import { CUSTOM_FIELDS } from '../../../src/incidents/custom-fields.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { bundledTemplatePaths } from '../../../src/incidents/bundled-templates.js';
 import { readZip } from './zip-reader.js';
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/clock.js';
+import type { Clock } from '../../../src/core/clock.js';
 import { chooseProgressOutput, createProgressDisplay, type ProgressFields } from '../../../src/commands/progress.js';
 import type { CycleProgressEvent } from '../../../src/poller/progress.js';
 

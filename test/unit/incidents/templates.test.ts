@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { bundledTemplatePaths } from '../../../src/incidents/bundled-templates.js';
 import { DEFAULT_SEVERITY_MAP } from '../../../src/incidents/severity.js';
 import { buildTemplateContext, type ContextOptions } from '../../../src/incidents/template-context.js';
