@@ -1,5 +1,5 @@
-import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
+import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
 import type { RawCells } from './table-definitions.js';
 
 /**

@@ -1,5 +1,5 @@
-import { asRecord, firstText, joinTexts, textList } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
+import { asRecord, firstText, joinTexts, textList } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
 import type { RawCells } from './table-definitions.js';
 
 /**

@@ -1,5 +1,5 @@
-import { nonBlank } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
+import { nonBlank } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
 import { TABLE_DEFINITIONS, type RawCells, type TableDefinition } from './table-definitions.js';
 
 /** A data-table row to write, without `query_execution_date` (the writer adds it when it posts). */

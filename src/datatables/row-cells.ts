@@ -1,4 +1,4 @@
-import { nonBlank } from '../incidents/finding-values.js';
+import { nonBlank } from '../findings/finding-values.js';
 import type { RawCells } from './table-definitions.js';
 
 /**

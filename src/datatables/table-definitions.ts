@@ -1,4 +1,4 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
 import { actionRows } from './action-rows.js';
 import { containerRows } from './container-rows.js';

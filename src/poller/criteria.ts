@@ -1,6 +1,6 @@
 import type { PollingConfig } from '../config/app-config.js';
-import { isSampleFinding, type Finding } from '../regions/finding.js';
-import type { Criteria } from '../regions/findings-source.js';
+import { isSampleFinding, type Finding } from '../findings/finding.js';
+import type { Criteria } from '../findings/criteria.js';
 
 /**
  * The FindingCriteria of one listing. Built once per (detector, cycle) and frozen for every page:

@@ -1,5 +1,7 @@
 import { errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
-import { assertWellFormed, findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
+import { assertWellFormed } from '../findings/clean-finding.js';
+import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
 import type { Link } from '../store/links-repo.js';
 import { nextAttemptAt } from '../sync/backoff.js';

@@ -14,10 +14,10 @@ import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import type { RouteCounts } from '../util/proxy-routing.js';
 import { AwsClients, withCallStats, type AwsClientsOptions } from './aws-clients.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
-import { cleanFinding, type Finding } from './finding.js';
-import type {
-  CallerIdentity, Criteria, DetectorUpdate, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
-} from './findings-source.js';
+import type { Finding, Feedback } from '../findings/finding.js';
+import { cleanFinding } from '../findings/clean-finding.js';
+import type { CallerIdentity, DetectorUpdate, FindingsSource, ListFindingsRequest, RegionInfo } from './findings-source.js';
+import type { Criteria } from '../findings/criteria.js';
 import { S3ListObjects, type ListObject, type ListWrite } from './s3-lists.js';
 import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
 
