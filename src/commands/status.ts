@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { loadDbPath, locateConfigFile } from '../config/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Io } from '../main.js';
-import { describeSkips } from '../poller/criteria.js';
+import { describeSkips } from '../sync/skip-reasons.js';
 import { lastSkips } from '../poller/region-skips.js';
 import type { DetectorKey } from '../store/cursors-repo.js';
 import { Store } from '../store/store.js';

@@ -1,5 +1,5 @@
 import type { SyncOutcome } from '../health/metrics.js';
-import { filteredOut, SKIP_REASONS } from '../poller/criteria.js';
+import { filteredOut, SKIP_REASONS } from './skip-reasons.js';
 import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
 import type { IncidentState, Link } from '../store/links-repo.js';

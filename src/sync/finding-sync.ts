@@ -1,6 +1,6 @@
 import { IncidentGoneError } from '../core/errors.js';
 import type { SyncOutcome } from '../health/metrics.js';
-import { filteredOut } from '../poller/criteria.js';
+import { filteredOut } from './skip-reasons.js';
 import type { Finding } from '../findings/finding.js';
 import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
