@@ -1,7 +1,7 @@
 import { FUNCTIONS, FUNCTION_INPUTS, MESSAGE_DESTINATION } from '../functions/definitions.js';
 import type { App } from '../main.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckOutput } from './check.js';
+import type { CheckOutput } from './check-output.js';
 import { explainFailure } from './check-hints.js';
 import { describePrincipal, findFunctionsGap, readFunctionsState, type FunctionsState } from './functions-plan.js';
 

@@ -1,7 +1,7 @@
 import type { ProxySettings } from '../config/app-config.js';
 import type { App } from '../main.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckLine, CheckOutput } from './check.js';
+import type { CheckLine, CheckOutput } from './check-output.js';
 import { explainFailure, type FailureClass } from './check-hints.js';
 import { checkFunctions } from './check-functions.js';
 import { findSchemaGaps } from './schema-plan.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCheckLine } from '../../../src/commands/check.js';
+import { formatCheckLine } from '../../../src/commands/check-output.js';
 import { classifyFailure, explainFailure, type FailureClass } from '../../../src/commands/check-hints.js';
 import { ExternalServiceError, type ServiceName } from '../../../src/core/errors.js';
 
