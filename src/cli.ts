@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { imageProblem } from './apphost/app-package.js';
 import { ConfigError } from './core/errors.js';
-import type { Io } from './main.js';
+import type { Io } from './app/app.js';
 import { packageMeta } from './core/package-meta.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';

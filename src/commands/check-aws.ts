@@ -1,4 +1,4 @@
-import type { App, AwsSourceSpec } from '../main.js';
+import type { App, AwsSourceSpec } from '../app/app.js';
 import type { CheckOutput } from './check-output.js';
 import { explainFailure } from './check-hints.js';
 import { routeNote } from './check-soar.js';

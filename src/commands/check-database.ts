@@ -1,4 +1,4 @@
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
 import { assessDatabase, refusalMessage } from '../sync/verify-links.js';
 import type { CheckOutput } from './check-output.js';

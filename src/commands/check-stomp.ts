@@ -4,7 +4,7 @@ import { Client } from '@stomp/stompjs';
 import { errorMessage } from '../core/errors.js';
 import { MESSAGE_DESTINATION } from '../functions/definitions.js';
 import { openStompSocket, stompTlsOptions, type StompTarget } from '../functions/listener/stomp-socket.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
 import type { CheckOutput } from './check-output.js';
 

@@ -1,13 +1,13 @@
 import type { AppConfig } from '../config/app-config.js';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
-import { buildApp, buildLogger, readAppConfig, type App, type Io } from '../main.js';
+import { buildApp, buildLogger, readAppConfig, type App, type Io } from '../app/app.js';
 import { checkAws } from './check-aws.js';
 import { checkDatabase } from './check-database.js';
 import { checkSoar } from './check-soar.js';
 import { checkStomp } from './check-stomp.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command-support.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../app/exit-codes.js';
 import { formatCheckLine, type CheckLine, type CheckOutput } from './check-output.js';
-import { describeStorageError, isStorageError } from './storage-error.js';
+import { describeStorageError, isStorageError } from '../app/storage-error.js';
 
 /**
  * `guardduty-soar check`: the self-test an operator runs after installing or changing the

@@ -7,7 +7,7 @@ import { runCommand } from '../../src/commands/run.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { createFunctionsListener, type FunctionsListener, type ListenerDeps } from '../../src/functions/listener/listener.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { buildApp, readAppConfig, type App } from '../../src/main.js';
+import { buildApp, readAppConfig, type App } from '../../src/app/app.js';
 import { packageMeta } from '../../src/core/package-meta.js';
 import { freePort } from '../helpers/daemon-process.js';
 import { ManualClock } from '../helpers/manual-clock.js';

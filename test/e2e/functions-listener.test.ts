@@ -7,7 +7,7 @@ import { FunctionInputError, type FunctionHandler } from '../../src/functions/fu
 import { createFunctionsListener, type FunctionsListener } from '../../src/functions/listener/listener.js';
 import { packageMeta } from '../../src/core/package-meta.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { buildApp, readAppConfig, type App } from '../../src/main.js';
+import { buildApp, readAppConfig, type App } from '../../src/app/app.js';
 import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 /**
