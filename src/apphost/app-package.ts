@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.js';
-import { packageMeta } from '../package-meta.js';
+import { ConfigError } from '../core/errors.js';
+import { packageMeta } from '../core/package-meta.js';
 import { APP_NAME, buildAppJson, sortedJson } from './app-json.js';
 import { buildExportRes } from './export-res.js';
 import { writeZip } from './zip.js';

@@ -1,9 +1,9 @@
 import { FUNCTIONS, FUNCTION_INPUTS, MESSAGE_DESTINATION } from '../functions/definitions.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckOutput } from './check.js';
+import type { CheckOutput } from './check-output.js';
 import { explainFailure } from './check-hints.js';
-import { describePrincipal, findFunctionsGap, readFunctionsState, type FunctionsState } from './functions-plan.js';
+import { describePrincipal, findFunctionsGap, readFunctionsState, type FunctionsState } from '../setup/functions-plan.js';
 
 const SETUP = 'Run `guardduty-soar setup` to create them (it needs a key with the customization permission).';
 

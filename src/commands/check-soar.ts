@@ -1,10 +1,10 @@
 import type { ProxySettings } from '../config/app-config.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckLine, CheckOutput } from './check.js';
+import type { CheckLine, CheckOutput } from './check-output.js';
 import { explainFailure, type FailureClass } from './check-hints.js';
 import { checkFunctions } from './check-functions.js';
-import { findSchemaGaps } from './schema-plan.js';
+import { findSchemaGaps } from '../setup/schema-plan.js';
 import { describeProxy, type RouteCounts } from '../util/proxy-routing.js';
 
 /** Which of the four connection checks a failure of the first SOAR call belongs to. */

@@ -1,7 +1,8 @@
-import type { Io } from '../main.js';
-import { EXIT_FAILURE, EXIT_OK, reportFatal, startApp } from './command-support.js';
-import { applyFunctionsGap, describeFunctionsGap, findFunctionsGap, functionsGapIsEmpty, readFunctionsState } from './functions-plan.js';
-import { applySchemaGap, describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
+import type { Io } from '../app/app.js';
+import { reportFatal, startApp } from '../app/start.js';
+import { EXIT_FAILURE, EXIT_OK } from '../app/exit-codes.js';
+import { applyFunctionsGap, describeFunctionsGap, findFunctionsGap, functionsGapIsEmpty, readFunctionsState } from '../setup/functions-plan.js';
+import { applySchemaGap, describeGap, findSchemaGaps, gapIsEmpty } from '../setup/schema-plan.js';
 
 /**
  * `guardduty-soar setup`: creates in SOAR the custom incident fields, data tables (and missing

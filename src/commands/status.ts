@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import { loadDbPath, locateConfigFile } from '../config/load-config.js';
-import { ConfigError } from '../errors.js';
-import type { Io } from '../main.js';
-import { describeSkips } from '../poller/criteria.js';
+import { ConfigError } from '../core/errors.js';
+import type { Io } from '../app/app.js';
+import { describeSkips } from '../sync/skip-reasons.js';
 import { lastSkips } from '../poller/region-skips.js';
 import type { DetectorKey } from '../store/cursors-repo.js';
 import { Store } from '../store/store.js';
 import { schemaVersion } from '../store/database.js';
 import type { InvocationSummary } from '../store/invocations-repo.js';
 import { lastVerification } from '../sync/verify-links.js';
-import { LOCK_STALE_MS } from './command-support.js';
-import { describeStorageError, isStorageError } from './storage-error.js';
+import { readListenerRecord } from '../app/listener-record.js';
+import { LOCK_STALE_MS } from '../app/start.js';
+import { describeStorageError, isStorageError } from '../app/storage-error.js';
 
 /** What `guardduty-soar status` shows: read from SQLite only, no network. */
 export interface StatusReport {
@@ -121,15 +122,11 @@ export function readStatus(store: Store, now: number): StatusReport {
   };
 }
 
-/** Meta key under which `run` keeps the functions listener's latest state, for `status` (which reads SQLite only). */
-export const LISTENER_STATE_META = 'functions_listener';
-
 function readFunctionsStatus(store: Store): StatusReport['functions'] {
   // A database from before the invocation records (status opens it read-only, unmigrated).
   if (schemaVersion(store.db) < 2) return null;
   const { byOutcome, last } = store.invocations.summary();
-  const raw = store.getMeta(LISTENER_STATE_META);
-  const listener = raw ? (JSON.parse(raw) as { status: string; since: number; reconnects: number; lastError?: string; fix?: string }) : undefined;
+  const listener = readListenerRecord(store);
   return {
     invocations: byOutcome,
     last: last ? { function: last.functionName, outcome: last.outcome, received: new Date(last.receivedAt).toISOString(), finished: iso(last.finishedAt) } : null,

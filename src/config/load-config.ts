@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../errors.js';
-import { DEFAULT_SEVERITY_MAP } from '../incidents/severity.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { DEFAULT_SEVERITY_MAP } from '../findings/severity.js';
 import type { AppConfig } from './app-config.js';
 import { buildAwsConfig, buildPollingConfig } from './build-aws.js';
 import { buildFunctionsConfig, buildSoarConfig } from './build-soar.js';

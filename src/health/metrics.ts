@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ListenerStatus } from '../functions/listener/listener.js';
+import type { ListenerStatus } from './listener-state.js';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
 /**

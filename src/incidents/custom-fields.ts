@@ -1,6 +1,6 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { FieldSpec } from '../soar/case-system.js';
-import { nonBlank } from './finding-values.js';
+import { nonBlank } from '../findings/finding-values.js';
 
 /**
  * The custom incident fields (`properties`) the integration owns. Names are IBM's, so an IBM

@@ -1,4 +1,4 @@
-import { IncidentGoneError, errorMessage, isAbandoned } from '../errors.js';
+import { IncidentGoneError, errorMessage, isAbandoned } from '../core/errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { NoRegionMatchError, type DetectorTarget, type RegionDiscovery } from '../regions/region-discovery.js';
 import type { RichText } from '../soar/case-system.js';
@@ -9,7 +9,7 @@ import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { Semaphore, mapLimit } from '../util/concurrency.js';
-import { describeSkips } from './criteria.js';
+import { describeSkips } from '../sync/skip-reasons.js';
 import { noteQualifyingSettings } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
 import { runRegionPass } from './region-pass.js';

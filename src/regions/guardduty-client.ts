@@ -7,17 +7,17 @@ import {
   UpdateDetectorCommand, UpdateThreatIntelSetCommand, type Condition as SdkCondition, type DetectorFeature, type FindingPublishingFrequency, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { systemClock, type Clock } from '../clock.js';
-import { isAbandoned, type ServiceName } from '../errors.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { isAbandoned, type ServiceName } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import type { RouteCounts } from '../util/proxy-routing.js';
 import { AwsClients, withCallStats, type AwsClientsOptions } from './aws-clients.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
-import { cleanFinding, type Finding } from './finding.js';
-import type {
-  CallerIdentity, Criteria, DetectorUpdate, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
-} from './findings-source.js';
+import type { Finding, Feedback } from '../findings/finding.js';
+import { cleanFinding } from '../findings/clean-finding.js';
+import type { CallerIdentity, DetectorUpdate, FindingsSource, ListFindingsRequest, RegionInfo } from './findings-source.js';
+import type { Criteria } from '../findings/criteria.js';
 import { S3ListObjects, type ListObject, type ListWrite } from './s3-lists.js';
 import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
 

@@ -1,5 +1,5 @@
 import type { SoarConfig } from '../config/app-config.js';
-import { ExternalServiceError, IncidentGoneError } from '../errors.js';
+import { ExternalServiceError, IncidentGoneError } from '../core/errors.js';
 import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
 import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type {

@@ -1,7 +1,7 @@
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { SoarConfig } from '../config/app-config.js';
-import { abandonedCall } from '../errors.js';
+import { abandonedCall } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { readCaTrust } from '../util/ca-file.js';

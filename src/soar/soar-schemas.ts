@@ -1,6 +1,6 @@
 import { htmlToText } from '../util/html-text.js';
 import { z } from 'zod';
-import { ExternalServiceError } from '../errors.js';
+import { ExternalServiceError } from '../core/errors.js';
 import type {
   ArtifactView, FieldChange, FieldDefinition, FieldSpec, IncidentView, NoteView, RichText, TableRowView,
 } from './case-system.js';

@@ -1,6 +1,8 @@
-import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../errors.js';
-import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
-import type { Feedback, FindingsSource } from '../regions/findings-source.js';
+import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
+import type { Finding, Feedback } from '../findings/finding.js';
+import { assertWellFormed } from '../findings/clean-finding.js';
+import { findingKeyString, parseFindingKey } from '../findings/finding-key.js';
+import type { FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';

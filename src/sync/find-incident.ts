@@ -1,4 +1,4 @@
-import type { FindingKey } from '../regions/finding.js';
+import type { FindingKey } from '../findings/finding-key.js';
 import type { IncidentLookup, IncidentView } from '../soar/case-system.js';
 import { FIELD, queryField } from './incident-fields.js';
 import type { SyncDeps } from './sync-deps.js';

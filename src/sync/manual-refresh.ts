@@ -1,5 +1,6 @@
-import { errorMessage } from '../errors.js';
-import { findingKeyString, type Finding } from '../regions/finding.js';
+import { errorMessage } from '../core/errors.js';
+import type { Finding } from '../findings/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { FieldChange, IncidentView } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';

@@ -1,5 +1,5 @@
 import type { IncidentView } from '../soar/case-system.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import { ARCHIVE_OP } from './archive-op.js';
 import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
 import { FIELD, queryField } from './incident-fields.js';

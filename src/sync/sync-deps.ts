@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../health/metrics.js';
 import type { Templates } from '../incidents/templates.js';

@@ -1,5 +1,5 @@
 import { renderChangeNote } from '../incidents/change-note.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { FieldChange } from '../soar/case-system.js';
 import type { IncidentState, Link } from '../store/links-repo.js';
 import { intendNote, postIntendedNote } from './durable-note.js';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { CaseSystem, IncidentView, OrgInfo } from '../soar/case-system.js';
 import type { Store } from '../store/store.js';
 import type { Link } from '../store/links-repo.js';

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { runCommand } from '../../src/commands/run.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { FunctionInputError, type FunctionHandler } from '../../src/functions/function-types.js';
 import { createFunctionsListener, type FunctionsListener } from '../../src/functions/listener/listener.js';
-import { packageMeta } from '../../src/package-meta.js';
+import { packageMeta } from '../../src/core/package-meta.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { buildApp, readAppConfig, type App } from '../../src/main.js';
+import { buildApp, readAppConfig, type App } from '../../src/app/app.js';
 import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 /**

@@ -9,7 +9,7 @@ import { startEmulators, type Emulators, type EmulatorsOptions } from '../../emu
 import type { AdminIncident } from '../../emulators/soar/index.js';
 import { onceCommand } from '../../src/commands/once.js';
 import { setupCommand } from '../../src/commands/setup.js';
-import type { Io } from '../../src/main.js';
+import type { Io } from '../../src/app/app.js';
 
 /**
  * End-to-end harness: both emulators in-process on 127.0.0.1, an app.config pointing at them, and

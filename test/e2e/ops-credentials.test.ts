@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallRecord } from '../../emulators/aws/index.js';
-import { prepare } from '../../src/commands/command-support.js';
-import { buildApp, readAppConfig } from '../../src/main.js';
+import { prepare } from '../../src/app/start.js';
+import { buildApp, readAppConfig } from '../../src/app/app.js';
 import { runCycle } from '../../src/poller/run-cycle.js';
 import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
 

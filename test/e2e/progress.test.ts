@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
-import { prepare, startApp } from '../../src/commands/command-support.js';
+import type { Clock } from '../../src/core/clock.js';
+import { prepare, startApp } from '../../src/app/start.js';
 import { demoCommand } from '../../src/commands/demo.js';
 import { onceCommand } from '../../src/commands/once.js';
-import { createProgressDisplay, type ProgressFields } from '../../src/commands/progress.js';
+import { createProgressDisplay, type ProgressFields } from '../../src/app/progress-display.js';
 import { runCommand } from '../../src/commands/run.js';
-import type { Io } from '../../src/main.js';
+import type { Io } from '../../src/app/app.js';
 import type { CycleProgressEvent } from '../../src/poller/progress.js';
 import { runCycle } from '../../src/poller/run-cycle.js';
 import { startHarness, type Harness } from './harness.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, logLines, startHarness, type Harness } from './harness.js';
 import fs from 'node:fs';
-import { prepare, startApp } from '../../src/commands/command-support.js';
+import { prepare, startApp } from '../../src/app/start.js';
 import { runCycle } from '../../src/poller/run-cycle.js';
 import { changeFinding, incidentOf, makeRetriesDue, withStore } from './sync-helpers.js';
 

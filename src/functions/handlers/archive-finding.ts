@@ -1,6 +1,6 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import type { CycleDeps } from '../../poller/run-cycle.js';
-import { findingKeyString, type FindingKey } from '../../regions/finding.js';
+import { findingKeyString, type FindingKey } from '../../findings/finding-key.js';
 import type { Link } from '../../store/links-repo.js';
 import { ARCHIVE_OP, isMemberRefusal, recordArchived, sendFeedback } from '../../sync/archive-on-close.js';
 import { INPUT } from '../definitions.js';

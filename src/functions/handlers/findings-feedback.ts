@@ -1,5 +1,5 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
-import type { Feedback } from '../../regions/findings-source.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
+import type { Feedback } from '../../findings/finding.js';
 import { FEEDBACK_VALUES, INPUT } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
 import { detectorInput, optionalText, requiredText } from '../inputs.js';

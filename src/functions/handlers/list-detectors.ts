@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import { INPUT } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler } from '../function-types.js';
 import { requiredText } from '../inputs.js';

@@ -1,6 +1,6 @@
 import { findingCriteria } from '../../config/finding-criteria.js';
-import { ExternalServiceError, errorMessage } from '../../errors.js';
-import type { Criteria } from '../../regions/findings-source.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
+import type { Criteria } from '../../findings/criteria.js';
 import { INPUT } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
 import { detectorInput, optionalInteger, optionalText } from '../inputs.js';

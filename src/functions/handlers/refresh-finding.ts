@@ -1,8 +1,9 @@
 import type { TableRow } from '../../datatables/map-rows.js';
-import { IncidentGoneError } from '../../errors.js';
+import { IncidentGoneError } from '../../core/errors.js';
 import { toArtifactPayload } from '../../incidents/template-context.js';
 import type { CycleDeps } from '../../poller/run-cycle.js';
-import { findingKeyString, type Finding, type FindingKey } from '../../regions/finding.js';
+import type { Finding } from '../../findings/finding.js';
+import { findingKeyString, type FindingKey } from '../../findings/finding-key.js';
 import type { ArtifactInput } from '../../soar/case-system.js';
 import type { Link } from '../../store/links-repo.js';
 import { healDeletedIncident } from '../../sync/deleted-incident.js';

@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import { FUNCTION, INPUT, type FunctionName } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs, type FunctionOutcome } from '../function-types.js';
 import { detectorInput, optionalText, tagsInput, type DetectorTarget } from '../inputs.js';

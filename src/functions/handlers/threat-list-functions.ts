@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import type { ListKind, ResponseMeta } from '../../regions/threat-lists.js';
 import { FUNCTION, INPUT, type FunctionName, type InputName } from '../definitions.js';
 import { FunctionInputError, type FunctionCall, type FunctionHandler, type FunctionOutcome } from '../function-types.js';

@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import { isMemberRefusal } from '../../sync/archive-on-close.js';
 import type { FunctionHandler } from '../function-types.js';
 import { detectorInput } from '../inputs.js';

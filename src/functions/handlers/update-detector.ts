@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import type { DetectorUpdate } from '../../regions/findings-source.js';
 import { INPUT, PUBLISHING_FREQUENCIES } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';

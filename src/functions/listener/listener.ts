@@ -1,40 +1,17 @@
 import type { Client, IMessage } from '@stomp/stompjs';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { FunctionsConfig } from '../../config/app-config.js';
-import { errorMessage } from '../../errors.js';
+import type { ListenerSnapshot, ListenerStatus, RefusalStage } from '../../health/listener-state.js';
+import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { InvocationOutcome, InvocationsRepo } from '../../store/invocations-repo.js';
 import { Semaphore } from '../../util/concurrency.js';
 import { MESSAGE_DESTINATION } from '../definitions.js';
 import { FunctionInputError, UnknownFunctionError, type FunctionHandler } from '../function-types.js';
 import { inputsDigest, parseInvocation, readDelivery, type Delivery, type Invocation } from './invocation.js';
-import { openBrokerConnection, type ConnectionEnd, type Refusal, type RefusalStage } from './broker-connection.js';
+import { openBrokerConnection, type ConnectionEnd } from './broker-connection.js';
 import { errorReply, statusReply, successReply, type PackageInfo, type ReplyBody } from './replies.js';
 import { stompTlsOptions, type StompTarget } from './stomp-socket.js';
-
-export type { Refusal, RefusalStage } from './broker-connection.js';
-
-/**
- * What `/readyz`, `status` and the logs say about the listener. `connected` means served: the broker
- * confirmed the subscription. `refused`: its last answer was an ERROR frame (a login or a
- * subscription it does not allow); the listener retries with the backoff all the same.
- */
-export type ListenerStatus = 'disabled' | 'starting' | 'framework-off' | 'connected' | 'refused' | 'reconnecting' | 'stopped';
-
-export interface ListenerSnapshot {
-  status: ListenerStatus;
-  /** When the status began (epoch ms): "reconnecting since …". */
-  since: number;
-  /** `actions.<org_id>.fn_aws_gd`, once the org is known. */
-  destination: string | undefined;
-  reconnects: number;
-  lastError: string | undefined;
-  inFlight: number;
-  /** While `refused`: the broker's ERROR and the fix. */
-  refusal?: Refusal | undefined;
-  /** While `reconnecting` or `refused`: when the next attempt is due (epoch ms). */
-  nextAttemptAt?: number | undefined;
-}
 
 /** How a stop went: nothing was running, everything running finished, or the rest was abandoned un-ACKed. */
 export type ListenerStopOutcome = 'idle' | 'finished' | 'abandoned';

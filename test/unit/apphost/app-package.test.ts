@@ -9,13 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APP_NAME, PERMISSION_HANDLES } from '../../../src/apphost/app-json.js';
 import { buildAppPackage } from '../../../src/apphost/app-package.js';
 import { packageCommand } from '../../../src/commands/package.js';
-import type { Io } from '../../../src/main.js';
+import type { Io } from '../../../src/app/app.js';
 import { CUSTOM_ARTIFACT_TYPES } from '../../../src/artifacts/artifact-types.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { DATA_TABLE_SPECS } from '../../../src/datatables/table-definitions.js';
 import { FUNCTIONS, FUNCTION_INPUTS, IBM_PLAYBOOKS, MESSAGE_DESTINATION } from '../../../src/functions/definitions.js';
 import { CUSTOM_FIELDS } from '../../../src/incidents/custom-fields.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { bundledTemplatePaths } from '../../../src/incidents/bundled-templates.js';
 import { readZip } from './zip-reader.js';
 

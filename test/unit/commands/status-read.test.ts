@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_STALE_MS } from '../../../src/commands/command-support.js';
+import { LOCK_STALE_MS } from '../../../src/app/start.js';
 import { formatStatus, readStatus } from '../../../src/commands/status.js';
 import { Store } from '../../../src/store/store.js';
 

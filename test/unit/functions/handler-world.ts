@@ -1,7 +1,7 @@
-import { prepare } from '../../../src/commands/command-support.js';
+import { prepare } from '../../../src/app/start.js';
 import { createFunctionHandlers } from '../../../src/functions/handlers/index.js';
 import type { FunctionInputs, FunctionOutcome } from '../../../src/functions/function-types.js';
-import { buildApp, readAppConfig, type App } from '../../../src/main.js';
+import { buildApp, readAppConfig, type App } from '../../../src/app/app.js';
 import { runCycle, type CycleDeps } from '../../../src/poller/run-cycle.js';
 import { startHarness, type Harness, type HarnessOptions } from '../../e2e/harness.js';
 

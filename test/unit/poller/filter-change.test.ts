@@ -5,9 +5,10 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PollingConfig } from '../../../src/config/app-config.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { describeSkips, filteredOut, listingStart } from '../../../src/poller/criteria.js';
+import { listingStart } from '../../../src/poller/criteria.js';
+import { describeSkips, filteredOut } from '../../../src/sync/skip-reasons.js';
 import { noteQualifyingSettings, owedRescan, rescanDone } from '../../../src/poller/filter-change.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { Store } from '../../../src/store/store.js';
 
 const MIN = 60_000;

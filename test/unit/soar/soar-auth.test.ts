@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
 import {
   BASE, BASIC, KEY_ID, KEY_SECRET, ORG, ORG_ID, acmeOrg, expectSession, harness, ibmError, incident, sessionBody, soarConfig,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError, IncidentGoneError } from '../../../src/errors.js';
+import { ExternalServiceError, IncidentGoneError } from '../../../src/core/errors.js';
 import type { IncidentView } from '../../../src/soar/case-system.js';
 import { htmlToText } from '../../../src/util/html-text.js';
 import { useHttpMock } from '../../helpers/http-mock.js';

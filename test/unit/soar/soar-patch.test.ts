@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
 import { BASE, ORG, expectSession, harness, incident } from './fixtures.js';
 

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/clock.js';
-import { isAbandoned } from '../../../src/errors.js';
+import type { Clock } from '../../../src/core/clock.js';
+import { isAbandoned } from '../../../src/core/errors.js';
 import { createSoarClient } from '../../../src/soar/soar-client.js';
 import type { ApiCallEvent } from '../../../src/util/api-observer.js';
 import { CallGate } from '../../../src/util/call-gate.js';

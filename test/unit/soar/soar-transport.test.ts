@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import type { SoarClient } from '../../../src/soar/soar-client.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
 import { BASIC, ORG, harness, incident, sessionBody, soarConfig } from './fixtures.js';

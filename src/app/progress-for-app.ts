@@ -1,5 +1,5 @@
-import type { App, Io } from '../main.js';
-import { chooseProgressOutput, createProgressDisplay, type ProgressDisplay, type ProgressFields } from './progress.js';
+import type { App, Io } from './app.js';
+import { chooseProgressOutput, createProgressDisplay, type ProgressDisplay, type ProgressFields } from './progress-display.js';
 
 /**
  * The progress display of `once` and `run`: a bar on stderr when it is a terminal and the logs are

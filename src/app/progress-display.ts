@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { FindingOutcome } from '../health/metrics.js';
 import type { CycleProgressEvent, ProgressListener } from '../poller/progress.js';
 

@@ -1,4 +1,5 @@
-import type { SeverityBand } from '../config/app-config.js';
+/** GuardDuty's severity bands (Critical, 9.0–10.0, arrived with attack sequences). */
+export type SeverityBand = 'Low' | 'Medium' | 'High' | 'Critical';
 
 /** The SOAR severity names used when the configuration does not say otherwise (SPEC §4). */
 export const DEFAULT_SEVERITY_MAP: Readonly<Record<SeverityBand, string>> = {

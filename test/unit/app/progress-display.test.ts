@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/clock.js';
-import { chooseProgressOutput, createProgressDisplay, type ProgressFields } from '../../../src/commands/progress.js';
+import type { Clock } from '../../../src/core/clock.js';
+import { chooseProgressOutput, createProgressDisplay, type ProgressFields } from '../../../src/app/progress-display.js';
 import type { CycleProgressEvent } from '../../../src/poller/progress.js';
 
 /** A clock the test moves by hand; a sleep ends when the clock has been moved past it (or is aborted). */

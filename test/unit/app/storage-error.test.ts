@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeStorageError, isStorageError } from '../../../src/commands/storage-error.js';
+import { describeStorageError, isStorageError } from '../../../src/app/storage-error.js';
 import { Store } from '../../../src/store/store.js';
 
 /**

@@ -1,18 +1,15 @@
 import type { AppConfig } from '../config/app-config.js';
-import { ConfigError, errorMessage } from '../errors.js';
-import { buildApp, buildLogger, logStartup, prepareCycleDeps, readAppConfig, type App, type Io } from '../main.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import type { CycleDeps } from '../poller/run-cycle.js';
+import { describeGap, findSchemaGaps, gapIsEmpty } from '../setup/schema-plan.js';
 import { recoverOnStart } from '../sync/recovery.js';
 import { retryPendingIfSettingsChanged } from '../sync/settings-change.js';
 import { verifyDatabaseAtStart } from '../sync/verify-links.js';
-import { describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
+import { buildApp, buildLogger, readAppConfig, type App, type Io } from './app.js';
+import { prepareCycleDeps } from './cycle-deps.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
+import { logStartup } from './startup-log.js';
 import { describeStorageError, isStorageError } from './storage-error.js';
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-/** `run` stopped because app.config changed: restart it to apply the new file (any restart policy does). */
-export const EXIT_RESTART = 3;
 
 /**
  * Loads the configuration and builds the app; a bad configuration prints every problem and gives

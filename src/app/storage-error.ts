@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 
 /**
  * An `aws_gd_db_path` the daemon cannot use, told as one sentence with its cause and the fix instead

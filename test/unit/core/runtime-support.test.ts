@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { nodeSupportNotice } from '../../src/runtime-support.js';
+import { nodeSupportNotice } from '../../../src/core/runtime-support.js';
 
 /** The start-up notice names the Node.js the image really runs: the one the Dockerfile's FROM lines pull. */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The Node.js major of every FROM line of the Dockerfile, its ARG default substituted. */
 function dockerfileNodeMajors(): number[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEVERITY_MAP, mapSeverity, severityBand } from '../../../src/incidents/severity.js';
+import { DEFAULT_SEVERITY_MAP, mapSeverity, severityBand } from '../../../src/findings/severity.js';
 
 describe('severityBand', () => {
   it.each([
