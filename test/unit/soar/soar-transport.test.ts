@@ -105,7 +105,9 @@ describe('timeouts', () => {
   it('abandons a request after timeoutMs and retries it (a GET)', async () => {
     mock.allowLoopback();
     seen.length = 0;
-    const { client, clock } = harness(soarConfig({ baseUrl: soarUrl, cafile: certFile, timeoutMs: 100 }));
+    // 400 ms, not less: on a loaded machine the TLS handshake alone can outlast a shorter timeout, and an
+    // attempt abandoned before its request line reached the server would not be counted below.
+    const { client, clock } = harness(soarConfig({ baseUrl: soarUrl, cafile: certFile, timeoutMs: 400 }));
     await using(client, async (c) => {
       await c.connect();
       const err = await c.listTableRows(1, 'slow').then(() => undefined, (e: unknown) => e);
