@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, logLines, runCli, startHarness, type CommandResult, type Harness } from './harness.js';
-import { startDaemon } from '../helpers/daemon-process.js';
+import { until } from '../helpers/wait.js';
 import { soarWrites } from './sync-helpers.js';
 
 let h: Harness | undefined;
@@ -240,7 +240,7 @@ describe('configuration problems the operator meets first', () => {
     h = await startHarness({ findings: 0, setup: false, config: { aws_gd_polling_interval: '0' } });
     const check = await h.cli(['check', '--config', h.configPath]);
     expect(check.stdout).toMatch(/WARN {2}configuration: aws_gd_polling_interval = 0 turns polling off and aws_gd_health_port is not set: `run` will poll nothing/);
-    const daemon = startDaemon(['run', '--config', h.configPath], { cwd: h.dir, env: h.env });
+    const daemon = h.daemon();
     try {
       const warning = await daemon.waitFor((l) => l.level === 'warn' && String(l.message).includes('`run` will poll nothing and serve nothing'));
       expect(warning.message).toContain('aws_gd_polling_interval = 0');
@@ -299,8 +299,7 @@ describe('the real CLI, end to end', () => {
     const fault = h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], answerDelayMs: 10_000 });
     let pid = 0;
     const run = h.cli(['once', '--config', h.configPath], { onSpawn: (p) => (pid = p) });
-    for (let i = 0; i < 500 && h.incidents().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(h.incidents().length).toBeGreaterThan(0);
+    await until(() => (h?.incidents().length ?? 0) > 0, 'the first create reaching SOAR', { everyMs: 20 });
     process.kill(pid, 'SIGKILL');
     await run;
     h.soar.removeFault(fault.id);

@@ -5,6 +5,7 @@ import { runCommand } from '../../src/commands/run.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { activeMqMissing, startActiveMq, type ActiveMq } from '../helpers/activemq.js';
 import { freePort } from '../helpers/daemon-process.js';
+import { until } from '../helpers/wait.js';
 import { RawStompClient } from './emulator-stomp-raw-client.js';
 import { logLines, startHarness, type CapturedIo, type Harness } from './harness.js';
 
@@ -25,6 +26,8 @@ const REPLY_TO = `/queue/acks.${ORG}.fn_aws_gd`;
 const MEMBER = { id: 'demo-key', secret: 'demo-secret' };
 const OUTSIDER = { id: 'outsider-key', secret: 'outsider-secret' };
 const LIST_IPSET = 'aws_guardduty_list_ipset';
+/** A real broker under load: its states may take half a minute. */
+const BROKER_WAIT = { timeoutMs: 30_000, everyMs: 50 };
 
 const missing = activeMqMissing();
 const mustRun = process.env.CI === 'true';
@@ -81,14 +84,6 @@ describe.skipIf(missing !== undefined)(`the functions listener against ActiveMQ 
     return io;
   }
 
-  async function until(what: () => boolean | Promise<boolean>, label: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!(await what())) {
-      if (performance.now() > deadline) throw new Error(`never happened: ${label}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   /** SOAR's side of the broker: its own login, subscribed to the replies. */
   async function soarSide(): Promise<RawStompClient> {
     const { client, connected } = await RawStompClient.login(amq.port, amq.caPem, amq.soar.login, amq.soar.passcode, '0,0');
@@ -114,7 +109,7 @@ describe.skipIf(missing !== undefined)(`the functions listener against ActiveMQ 
 
   it('is serving once ActiveMQ confirms the subscription; an invocation put on the queue is answered on reply-to and ACKed', async () => {
     const io = await run(MEMBER);
-    await until(() => logLines(io.out()).some((l) => l.message === 'Serving SOAR functions'), 'serving');
+    await until(() => logLines(io.out()).some((l) => l.message === 'Serving SOAR functions'), 'serving', BROKER_WAIT);
     expect(logLines(io.out()).find((l) => l.message === 'Serving SOAR functions')).toMatchObject({ destination: DESTINATION, port: amq.port });
 
     soar = await soarSide();
@@ -139,7 +134,7 @@ describe.skipIf(missing !== undefined)(`the functions listener against ActiveMQ 
     expect(replies.at(-1)).toMatchObject({ message_type: 0, complete: true, results: { version: 2.0, success: true, content: [] } });
     // ACKed: the queue holds nothing, not even a delivered, un-ACKed message (the ACK follows the reply).
     let n = 0;
-    await until(async () => (await queued(soar as RawStompClient, ++n)).length === 0, 'the invocation ACKed', 10_000);
+    await until(async () => (await queued(soar as RawStompClient, ++n)).length === 0, 'the invocation ACKed', { ...BROKER_WAIT, timeoutMs: 10_000 });
     expect(h?.incidents()).toEqual([]);
   });
 
@@ -147,7 +142,7 @@ describe.skipIf(missing !== undefined)(`the functions listener against ActiveMQ 
     const port = await freePort();
     const io = await run(OUTSIDER, port);
     const refusals = (): Record<string, unknown>[] => logLines(io.out()).filter((l) => l.level === 'error' && String(l.message).startsWith(`SOAR's broker refused the subscription to ${DESTINATION}`));
-    await until(() => refusals().length >= 3, 'three refused attempts');
+    await until(() => refusals().length >= 3, 'three refused attempts', BROKER_WAIT);
 
     const [first, second, third] = refusals();
     expect(first).toMatchObject({

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/commands/run.js';
 import { FUNCTION } from '../../src/functions/definitions.js';
-import { logLines, startHarness, type CapturedIo, type Harness, type HarnessOptions } from './harness.js';
+import { until } from '../helpers/wait.js';
+import { at, invoke, startFunctionsRun, stopFunctionsRun } from './functions-run.js';
+import { logLines } from './harness.js';
 import { changeFinding, findingOf, incidentOf, laterNotes, newFinding, rowCounts, soarCalls } from './sync-helpers.js';
 
 /**
@@ -11,55 +12,14 @@ import { changeFinding, findingOf, incidentOf, laterNotes, newFinding, rowCounts
  * read back from the broker.
  */
 
-let h: Harness | undefined;
-let stopRun: (() => Promise<number>) | undefined;
-afterEach(async () => {
-  await stopRun?.();
-  stopRun = undefined;
-  await h?.close();
-  h = undefined;
-});
-
-async function until(what: () => boolean, label: string): Promise<void> {
-  for (let i = 0; i < 600 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!what()) throw new Error(`never happened: ${label}`);
-}
-
-/** Starts `run` against the emulators; resolves once its first cycle is under way (or done, with `afterCycle`). */
-async function startRun(options: HarnessOptions & { afterCycle?: boolean; before?: (h: Harness) => Promise<void> } = {}): Promise<{ h: Harness; io: CapturedIo }> {
-  const harness = await startHarness({ findings: 0, ...options, config: { aws_gd_regions: '^(us-east-1|eu-west-1)$', ...options.config } });
-  h = harness;
-  await options.before?.(harness);
-  harness.configure({ 'resilient.stomp_port': String(harness.soar.stompPort), 'resilient.stomp_cafile': harness.soar.caPath ?? '' });
-  const io = harness.io();
-  let stop: (signal: string) => void = () => undefined;
-  const running = runCommand(io, { config: harness.configPath, healthHost: '127.0.0.1', signals: { onStop: (fn) => (stop = fn) } });
-  stopRun = () => {
-    stop('SIGTERM');
-    return running;
-  };
-  if (options.afterCycle ?? true) await until(() => logLines(io.out()).some((l) => l.message === 'Cycle finished'), 'the first cycle');
-  return { h: harness, io };
-}
-
-/** Invokes a function as a playbook step does and waits for its final reply; answers `results` (or the error reply). */
-async function invoke(harness: Harness, name: string, inputs: Record<string, unknown>): Promise<{ message_type: number; message?: string; results?: { success: boolean; reason: string | null; content: any } }> {
-  const { invocationId } = harness.soar.invoke({ function: name, inputs });
-  const outcome = await harness.soar.waitForInvocation(invocationId, { timeoutMs: 20_000 });
-  expect(outcome).toMatchObject({ acked: true, finalReplies: 1 });
-  return outcome.result as never;
-}
-
-const at = (harness: Harness, region = 'us-east-1'): Record<string, string> => ({
-  aws_gd_region: region, aws_gd_detector_id: harness.aws.detectorsOf()[region] ?? '',
-});
+afterEach(stopFunctionsRun);
 
 const RESPONSE_METADATA = { RequestId: expect.any(String), HTTPStatusCode: 200, HTTPHeaders: expect.any(Object), RetryAttempts: 0 };
 
 describe('a responder\'s functions on a GuardDuty incident, through STOMP', () => {
   it('refresh updates the incident and answers IBM\'s content; archive archives it and answers {"status":"ok"}', async () => {
     let findingId = '';
-    const { h: harness } = await startRun({
+    const { h: harness } = await startFunctionsRun({
       before: async (hh) => {
         findingId = newFinding(hh, 'us-east-1', { serviceCount: 3 }).id;
         expect((await hh.once()).code).toBe(0);
@@ -85,7 +45,7 @@ describe('a responder\'s functions on a GuardDuty incident, through STOMP', () =
 
   it('a refresh racing the daemon\'s first cycle on the same finding: one consistent update', async () => {
     let findingId = '';
-    const { h: harness, io } = await startRun({
+    const { h: harness, io } = await startFunctionsRun({
       afterCycle: false,
       before: async (hh) => {
         findingId = newFinding(hh, 'us-east-1', { serviceCount: 1 }).id;
@@ -100,7 +60,7 @@ describe('a responder\'s functions on a GuardDuty incident, through STOMP', () =
     const rowsBefore = rowCounts(incident).gd_finding_overview ?? 0;
     const refreshed = await invoke(harness, FUNCTION.refreshFinding, { ...at(harness), aws_gd_finding_id: findingId, incident_id: incident.id });
     expect(refreshed.results?.success).toBe(true);
-    await until(() => logLines(io.out()).some((l) => l.message === 'Cycle finished'), 'the first cycle');
+    await until(() => logLines(io.out()).some((l) => l.message === 'Cycle finished'), 'the first cycle', { timeoutMs: 15_000 });
     const after = incidentOf(harness, findingId);
     expect(after.properties.aws_guardduty_count).toBe('5');
     expect(rowCounts(after).gd_finding_overview).toBe(rowsBefore + 1);
@@ -108,7 +68,7 @@ describe('a responder\'s functions on a GuardDuty incident, through STOMP', () =
   });
 
   it('bad input is an error reply naming the input, and changes nothing', async () => {
-    const { h: harness } = await startRun();
+    const { h: harness } = await startFunctionsRun();
     const reply = await invoke(harness, FUNCTION.createIpSet, {
       ...at(harness), aws_gd_format: { id: 1, name: 'TXT' }, aws_gd_name: 'Blocked', aws_gd_activate: true, aws_gd_location: 'https://example.com/blocked.txt',
     });
@@ -128,7 +88,7 @@ describe.each([
   },
 ])('$label from SOAR, through STOMP', (k) => {
   it('create, get, list, update and delete answer IBM\'s content', async () => {
-    const { h: harness } = await startRun();
+    const { h: harness } = await startFunctionsRun();
     const created = await invoke(harness, k.create, {
       ...at(harness, 'eu-west-1'), aws_gd_format: { id: 2, name: 'TXT' }, aws_gd_name: 'Known scanners', aws_gd_activate: true,
       aws_gd_location: 's3://soc-lists/scanners.txt', aws_gd_tags: 'Owner: secops', aws_gd_client_token: null,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTION } from '../../src/functions/definitions.js';
-import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
+import { until } from '../helpers/wait.js';
 import { startHarness, type Harness } from './harness.js';
 import { changeFinding, incidentOf, laterNotes, newFinding, rowCounts } from './sync-helpers.js';
 
@@ -11,20 +11,12 @@ import { changeFinding, incidentOf, laterNotes, newFinding, rowCounts } from './
  */
 
 let h: Harness | undefined;
-const daemons: DaemonProcess[] = [];
 afterEach(async () => {
-  for (const d of daemons.splice(0)) await d.stop();
   await h?.close();
   h = undefined;
 });
 
 const message = (text: string) => (line: Record<string, unknown>): boolean => line.message === text;
-
-function run(harness: Harness): DaemonProcess {
-  const d = startDaemon(['run', '--config', harness.configPath], { cwd: harness.dir, env: harness.env });
-  daemons.push(d);
-  return d;
-}
 
 describe('a SIGKILL during a refresh function', () => {
   it('the redelivered invocation finishes the refresh: one row per table, one note, the incident current', async () => {
@@ -32,7 +24,7 @@ describe('a SIGKILL during a refresh function', () => {
     const harness = h;
     harness.configure({ 'resilient.stomp_port': String(harness.soar.stompPort), 'resilient.stomp_cafile': harness.soar.caPath ?? '' });
     const finding = newFinding(harness, 'us-east-1', { serviceCount: 2 });
-    const first = run(harness);
+    const first = harness.daemon();
     await first.waitFor(message('Cycle finished'), 30_000);
     const incident = incidentOf(harness, finding.id);
     const rowsBefore = rowCounts(incident);
@@ -47,13 +39,13 @@ describe('a SIGKILL during a refresh function', () => {
       function: FUNCTION.refreshFinding,
       inputs: { aws_gd_region: 'us-east-1', aws_gd_detector_id: harness.aws.detectorsOf()['us-east-1'], aws_gd_finding_id: finding.id, incident_id: incident.id },
     });
-    for (let i = 0; i < 400 && overviewRows() === posted; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    await until(() => overviewRows() !== posted, 'the refresh\'s overview row reaching SOAR');
     expect(overviewRows()).toBe(posted + 1);
     first.signal('SIGKILL');
     await first.exited;
     harness.soar.clearFaults();
 
-    run(harness);
+    harness.daemon();
     const outcome = await harness.soar.waitForInvocation(invocationId, { timeoutMs: 30_000 });
     expect(outcome).toMatchObject({ status: 'done', acked: true, deliveries: 2, finalReplies: 1 });
     expect((outcome.result as { results: { success: boolean } }).results.success).toBe(true);

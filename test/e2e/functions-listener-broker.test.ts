@@ -1,18 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../src/clock.js';
 import { runCommand } from '../../src/commands/run.js';
 import { statusCommand } from '../../src/commands/status.js';
-import { createFunctionsListener, type FunctionsListener, type ListenerDeps } from '../../src/functions/listener/listener.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { buildApp, readAppConfig, type App } from '../../src/main.js';
-import { packageMeta } from '../../src/package-meta.js';
 import { freePort } from '../helpers/daemon-process.js';
+import { sample } from '../helpers/metrics-sample.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { createTestCa } from '../helpers/test-ca.js';
-import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { until } from '../helpers/wait.js';
+import { logLines, startHarness, type Harness } from './harness.js';
+import { startListenerWorld, stopListenerWorld } from './listener-world.js';
 
 /**
  * The functions listener and what SOAR's broker (ActiveMQ) does to it, on the SOAR emulator's broker:
@@ -24,57 +21,11 @@ const DESTINATION = 'actions.201.fn_aws_gd';
 const OUTSIDER = { id: 'outsider-key', secret: 'outsider-secret' };
 
 let h: Harness | undefined;
-let app: App | undefined;
-let listener: FunctionsListener | undefined;
-
 afterEach(async () => {
-  await listener?.stop(1_000);
-  listener = undefined;
-  app?.close();
-  app = undefined;
+  await stopListenerWorld();
   await h?.close();
   h = undefined;
 });
-
-async function until(what: () => boolean, label: string, tries = 400): Promise<void> {
-  for (let i = 0; i < tries && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!what()) throw new Error(`never happened: ${label}`);
-}
-
-/** A listener on the harness's config, with test handlers, a log to read and the clock given. */
-async function startListener(
-  options: { harness?: HarnessOptions; config?: Record<string, string>; clock?: Clock; extra?: Partial<ListenerDeps>; before?: (h: Harness) => void } = {},
-): Promise<{ h: Harness; app: App; listener: FunctionsListener; log: () => Record<string, unknown>[] }> {
-  h = await startHarness({ findings: 0, ...options.harness });
-  h.configure({ 'resilient.stomp_port': String(h.soar.stompPort), 'resilient.stomp_cafile': h.soar.caPath ?? '', ...options.config });
-  const lines: string[] = [];
-  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(chunk.toString()); done(); } });
-  const config = readAppConfig(h.io(), h.configPath);
-  const logger = createLogger({ format: 'json', stream, level: 'debug' });
-  app = buildApp(config, h.io(), { logger });
-  const auth = config.soar.auth;
-  listener = createFunctionsListener({
-    config: config.functions,
-    credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-    org: app.soarClient, handlers: new Map(), invocations: app.store.invocations, logger,
-    clock: options.clock ?? systemClock, observer: app.metrics,
-    package: { name: packageMeta().name, version: packageMeta().version },
-    ...options.extra,
-  });
-  options.before?.(h);
-  listener.start();
-  return { h, app, listener, log: () => logLines(lines.join('')) };
-}
-
-/** A sample value of the Prometheus text exposition, by metric name and labels. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = /\{(.*)\}/.exec(line)?.[1] ?? '';
-    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) return Number(line.split(' ').pop());
-  }
-  return undefined;
-}
 
 const refusals = (log: Record<string, unknown>[]): Record<string, unknown>[] =>
   log.filter((l) => l.level === 'error' && String(l.message).startsWith(`SOAR's broker refused the subscription to ${DESTINATION}`));
@@ -127,7 +78,7 @@ describe('a subscription SOAR\'s broker refuses', () => {
     // No setup: fn_aws_gd does not exist yet, so every SUBSCRIBE is refused. The listener's clock is
     // manual: each attempt is a real connection, each wait between attempts is fired by the test.
     const clock = new ManualClock();
-    const s = await startListener({ harness: { setup: false }, clock });
+    const s = await startListenerWorld({ harness: { setup: false }, clock });
     const waits: number[] = [];
     const start = clock.now();
     while (clock.now() - start < 50_000) {
@@ -155,7 +106,7 @@ describe('a subscription SOAR\'s broker refuses', () => {
 
   it('a login SOAR\'s broker refuses is logged at error level with the fix, and backs off too', async () => {
     const clock = new ManualClock();
-    const s = await startListener({ clock, extra: { credentials: { login: 'demo-key', passcode: 'not-the-secret' } } });
+    const s = await startListenerWorld({ clock, extra: { credentials: { login: 'demo-key', passcode: 'not-the-secret' } } });
     const logins = (): Record<string, unknown>[] => s.log().filter((l) => l.level === 'error' && String(l.message).startsWith('SOAR\'s broker refused the STOMP login'));
     const waits: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -183,7 +134,7 @@ describe('a broker that never answers the SUBSCRIBE', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const clock = new ManualClock();
-      const s = await startListener({
+      const s = await startListenerWorld({
         clock, config: { 'resilient.stomp_port': String((server.address() as AddressInfo).port), 'resilient.stomp_cafile': ca.caFile, 'resilient.stomp_timeout': '20' },
       });
       // The only sleep while it waits is the receipt's: stomp_timeout.
@@ -197,8 +148,7 @@ describe('a broker that never answers the SUBSCRIBE', () => {
       expect(s.log().some((l) => l.message === 'Serving SOAR functions')).toBe(false);
       expect(sample(await s.app.metrics.text(), 'guardduty_soar_stomp_connected')).toBe(0);
     } finally {
-      await listener?.stop(1_000);
-      listener = undefined;
+      await stopListenerWorld();
       await new Promise((resolve) => server.close(resolve));
       ca.cleanup();
     }
@@ -208,11 +158,11 @@ describe('a broker that never answers the SUBSCRIBE', () => {
 describe('heart-beats', () => {
   it('keep-alives 2.4 intervals apart (SOAR\'s ActiveMQ leaves almost 2 after traffic; late ones more) do not drop the connection', async () => {
     // The broker promises 500 ms (what the listener asks for) and sends a keep-alive every 1200 ms.
-    const s = await startListener({ harness: { soar: { stompHeartbeatMs: 50 } }, extra: { heartbeatMs: 500 }, before: (hh) => hh.soar.setStompFaults({ keepAliveEveryMs: 1_200 }) });
+    const s = await startListenerWorld({ harness: { soar: { stompHeartbeatMs: 50 } }, extra: { heartbeatMs: 500 }, before: (hh) => hh.soar.setStompFaults({ keepAliveEveryMs: 1_200 }) });
     await until(() => s.listener.state().status === 'connected', 'served');
     expect(s.h.soar.stompConnections()[0]?.heartbeatMs).toBe(500);
     // Five silences of 2.4 intervals: a tolerance of 2 (stomp.js' default) drops the connection within two or three.
-    await until(() => (s.h.soar.stompConnections()[0]?.keepAlives ?? 0) >= 5 || s.listener.state().reconnects > 0, 'five late keep-alives', 800);
+    await until(() => (s.h.soar.stompConnections()[0]?.keepAlives ?? 0) >= 5 || s.listener.state().reconnects > 0, 'five late keep-alives', { timeoutMs: 20_000 });
     expect(s.listener.state()).toMatchObject({ status: 'connected', reconnects: 0 });
     expect(s.log().filter((l) => String(l.message).startsWith('STOMP connection to SOAR lost'))).toEqual([]);
     expect(sample(await s.app.metrics.text(), 'guardduty_soar_stomp_reconnects_total')).toBe(0);
@@ -220,7 +170,7 @@ describe('heart-beats', () => {
 
   it('a broker silent for more than 3 intervals is declared gone: the connection is cut and made again, saying why', async () => {
     // Keep-alives far apart: the read side's tolerance (3 × 200 ms, checked every 200 ms) runs out.
-    const s = await startListener({
+    const s = await startListenerWorld({
       harness: { soar: { stompHeartbeatMs: 50 } }, extra: { heartbeatMs: 200, backoff: { initialMs: 50, maxMs: 100 } },
       before: (hh) => hh.soar.setStompFaults({ keepAliveEveryMs: 60_000 }),
     });

@@ -1,14 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { runCommand } from '../../src/commands/run.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { FunctionInputError, type FunctionHandler } from '../../src/functions/function-types.js';
-import { createFunctionsListener, type FunctionsListener } from '../../src/functions/listener/listener.js';
-import { packageMeta } from '../../src/package-meta.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { buildApp, readAppConfig, type App } from '../../src/main.js';
+import { until } from '../helpers/wait.js';
 import { logLines, startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { startListenerWorld, stopListenerWorld, type ListenerWorld } from './listener-world.js';
 
 /**
  * The functions listener against the SOAR emulator's real STOMP 1.2 broker over TLS (CA verified),
@@ -20,56 +16,15 @@ const REFRESH = 'func_aws_guardduty_refresh_finding';
 const ARCHIVE = 'func_aws_guardduty_archive_finding';
 
 let h: Harness | undefined;
-let app: App | undefined;
-let listener: FunctionsListener | undefined;
-
 afterEach(async () => {
-  await listener?.stop(1_000);
-  listener = undefined;
-  app?.close();
-  app = undefined;
+  await stopListenerWorld();
   await h?.close();
   h = undefined;
 });
 
-interface Started {
-  h: Harness;
-  app: App;
-  listener: FunctionsListener;
-  handlers: ReadonlyMap<string, FunctionHandler>;
-  log: () => Record<string, unknown>[];
-}
-
-async function start(handlers: Record<string, FunctionHandler>, options: { harness?: HarnessOptions; config?: Record<string, string> } = {}): Promise<Started> {
-  h = await startHarness({ findings: 0, ...options.harness });
-  h.configure({ 'resilient.stomp_port': String(h.soar.stompPort), 'resilient.stomp_cafile': h.soar.caPath ?? '', ...options.config });
-  const lines: string[] = [];
-  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(chunk.toString()); done(); } });
-  const config = readAppConfig(h.io(), h.configPath);
-  const logger = createLogger({ format: 'json', stream, level: 'debug' });
-  app = buildApp(config, h.io(), { logger });
-  const auth = config.soar.auth;
-  const map = new Map(Object.entries(handlers));
-  listener = createFunctionsListener({
-    config: config.functions,
-    credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-    org: app.soarClient,
-    handlers: map,
-    invocations: app.store.invocations,
-    logger,
-    clock: systemClock,
-    observer: app.metrics,
-    package: { name: packageMeta().name, version: packageMeta().version },
-    backoff: { initialMs: 300, maxMs: 1_000 },
-  });
-  listener.start();
-  return { h, app, listener, handlers: map, log: () => logLines(lines.join('')) };
-}
-
-async function until(what: () => boolean, label: string): Promise<void> {
-  for (let i = 0; i < 400 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!what()) throw new Error(`never happened: ${label}`);
-}
+/** A listener serving `handlers`; it backs off briefly, so that a dropped connection is made again soon. */
+const start = (handlers: Record<string, FunctionHandler>, options: { harness?: HarnessOptions; config?: Record<string, string> } = {}): Promise<ListenerWorld> =>
+  startListenerWorld({ ...options, handlers, extra: { backoff: { initialMs: 300, maxMs: 1_000 } } });
 
 /** A gate a test handler waits on, opened by the test. */
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -196,14 +151,8 @@ describe('the functions listener over the real broker', () => {
     expect(s.h.soar.invocation(invocationId)).toMatchObject({ status: 'pending', acked: false, finalReplies: 0 });
     expect(s.app.store.invocations.summary().byOutcome.unfinished).toBe(1);
 
-    const auth = s.app.config.soar.auth;
-    listener = createFunctionsListener({
-      config: s.app.config.functions,
-      credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-      org: s.app.soarClient, handlers: new Map([[REFRESH, s.handlers.get(REFRESH) as FunctionHandler]]), invocations: s.app.store.invocations,
-      logger: s.app.logger, clock: systemClock, package: { name: packageMeta().name, version: packageMeta().version },
-    });
-    listener.start();
+    // The next start: a listener serving the same function on the same database.
+    s.another(new Map([[REFRESH, s.handlers.get(REFRESH) as FunctionHandler]]));
     const outcome = await s.h.soar.waitForInvocation(invocationId, { timeoutMs: 15_000 });
     expect(outcome).toMatchObject({ status: 'done', acked: true, deliveries: 2, finalReplies: 1, result: { results: { content: { run: 2 } } } });
     expect(s.app.store.invocations.runs(outcome.messageId)).toBe(2);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/commands/run.js';
 import { FUNCTION } from '../../src/functions/definitions.js';
-import { logLines, startHarness, type CapturedIo, type Harness, type HarnessOptions } from './harness.js';
+import { at, invoke, startFunctionsRun, stopFunctionsRun, type FunctionReply, type FunctionsRunOptions } from './functions-run.js';
+import type { Harness } from './harness.js';
 import { findingOf, newFinding } from './sync-helpers.js';
 
 /**
@@ -11,47 +11,11 @@ import { findingOf, newFinding } from './sync-helpers.js';
  * reload the set (the emulator records each load and the entries it read).
  */
 
-let h: Harness | undefined;
-let stopRun: (() => Promise<number>) | undefined;
-afterEach(async () => {
-  await stopRun?.();
-  stopRun = undefined;
-  await h?.close();
-  h = undefined;
-});
+afterEach(stopFunctionsRun);
 
-async function until(what: () => boolean, label: string): Promise<void> {
-  for (let i = 0; i < 600 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!what()) throw new Error(`never happened: ${label}`);
-}
-
-async function startRun(options: HarnessOptions = {}): Promise<{ h: Harness; io: CapturedIo }> {
-  const harness = await startHarness({ findings: 0, ...options, config: { aws_gd_regions: '^(us-east-1|eu-west-1)$', 'resilient.num_workers': '4', ...options.config } });
-  h = harness;
-  harness.configure({ 'resilient.stomp_port': String(harness.soar.stompPort), 'resilient.stomp_cafile': harness.soar.caPath ?? '' });
-  const io = harness.io();
-  let stop: (signal: string) => void = () => undefined;
-  const running = runCommand(io, { config: harness.configPath, healthHost: '127.0.0.1', signals: { onStop: (fn) => (stop = fn) } });
-  stopRun = () => {
-    stop('SIGTERM');
-    return running;
-  };
-  await until(() => logLines(io.out()).some((l) => l.message === 'Cycle finished'), 'the first cycle');
-  return { h: harness, io };
-}
-
-type Reply = { message_type: number; message?: string; results?: { success: boolean; reason: string | null; content: any } };
-
-async function invoke(harness: Harness, name: string, inputs: Record<string, unknown>): Promise<Reply> {
-  const { invocationId } = harness.soar.invoke({ function: name, inputs });
-  const outcome = await harness.soar.waitForInvocation(invocationId, { timeoutMs: 20_000 });
-  expect(outcome).toMatchObject({ acked: true, finalReplies: 1 });
-  return outcome.result as never;
-}
-
-const at = (harness: Harness, region = 'us-east-1'): Record<string, string> => ({
-  aws_gd_region: region, aws_gd_detector_id: harness.aws.detectorsOf()[region] ?? '',
-});
+/** The daemon with four function workers, so that concurrent invocations meet. */
+const startRun = (options: FunctionsRunOptions = {}): ReturnType<typeof startFunctionsRun> =>
+  startFunctionsRun({ ...options, config: { 'resilient.num_workers': '4', ...options.config } });
 
 /** Creates a TXT list through IBM's create function; answers its id. */
 async function createList(harness: Harness, fn: string, idMember: string, location: string, region = 'us-east-1'): Promise<string> {
@@ -226,7 +190,7 @@ describe('list findings with criteria, sample findings and detectors, through ST
     let token: string | null = null;
     let pages = 0;
     do {
-      const page: Reply = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: criteria, aws_gd_max_results: 1, aws_gd_next_token: token });
+      const page: FunctionReply = await invoke(harness, FUNCTION.listFindings, { ...at(harness), aws_gd_finding_criteria: criteria, aws_gd_max_results: 1, aws_gd_next_token: token });
       expect(page.results?.success).toBe(true);
       seen.push(...(page.results?.content.finding_ids as string[]));
       token = page.results?.content.next_token as string | null;

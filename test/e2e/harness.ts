@@ -10,6 +10,7 @@ import type { AdminIncident } from '../../emulators/soar/index.js';
 import { onceCommand } from '../../src/commands/once.js';
 import { setupCommand } from '../../src/commands/setup.js';
 import type { Io } from '../../src/main.js';
+import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 
 /**
  * End-to-end harness: both emulators in-process on 127.0.0.1, an app.config pointing at them, and
@@ -44,6 +45,7 @@ export interface HarnessOptions extends EmulatorsOptions {
 export class Harness {
   readonly dbPath: string;
   readonly configPath: string;
+  private readonly daemons: DaemonProcess[] = [];
 
   constructor(readonly emulators: Emulators, readonly dir: string, private extra: Record<string, string>) {
     this.dbPath = path.join(dir, 'state.db');
@@ -99,6 +101,13 @@ export class Harness {
     return runCli(args, { cwd: this.dir, env: { ...this.env, ...options.env }, timeoutMs: options.timeoutMs, onSpawn: options.onSpawn });
   }
 
+  /** `guardduty-soar run` on this config, the built CLI as a child process; `close` kills what is left. */
+  daemon(args: string[] = []): DaemonProcess {
+    const daemon = startDaemon(['run', '--config', this.configPath, ...args], { cwd: this.dir, env: this.env });
+    this.daemons.push(daemon);
+    return daemon;
+  }
+
   incidents(): AdminIncident[] {
     return this.soar.listIncidents();
   }
@@ -112,6 +121,7 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    for (const daemon of this.daemons.splice(0)) await daemon.stop();
     await this.emulators.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

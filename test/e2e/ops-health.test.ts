@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
+import { freePort, type DaemonProcess } from '../helpers/daemon-process.js';
+import { sample } from '../helpers/metrics-sample.js';
+import { until } from '../helpers/wait.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -9,10 +11,7 @@ import { startHarness, type Harness } from './harness.js';
  */
 
 let h: Harness | undefined;
-let daemon: DaemonProcess | undefined;
 afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
   await h?.close();
   h = undefined;
 });
@@ -22,18 +21,11 @@ async function get(port: number, path: string): Promise<{ status: number; type: 
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
 }
 
-/** A sample value of the Prometheus text exposition, by metric name and labels. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = /\{(.*)\}/.exec(line)?.[1] ?? '';
-    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) return Number(line.split(' ').pop());
-  }
-  return undefined;
-}
+/** Cycles every 0.6 s, retries included: the health states may take a while to turn. */
+const HEALTH_WAIT = { timeoutMs: 20_000, everyMs: 100 };
 
 async function runDaemon(harness: Harness, port: number): Promise<DaemonProcess> {
-  daemon = startDaemon(['run', '--config', harness.configPath, '--health-host', '127.0.0.1'], { cwd: harness.dir, env: harness.env });
+  const daemon = harness.daemon(['--health-host', '127.0.0.1']);
   await daemon.waitFor((l) => l.message === 'Health endpoints listening' && l.port === port);
   return daemon;
 }
@@ -83,20 +75,20 @@ describe('health endpoints', () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$', aws_gd_health_port: String(port), aws_gd_polling_interval: '0.01' } });
     const outage = h.soar.addFault({ operations: ['GET /rest/session'], statuses: [503], errorRate: 1 });
     await runDaemon(h, port);
-    const down = await eventually(async () => {
+    const down = await until(async () => {
       const r = await get(port, '/readyz');
       return r.status === 503 ? r : undefined;
-    });
+    }, '/readyz answering 503', HEALTH_WAIT);
     expect(JSON.parse(down.body)).toMatchObject({ status: 'no cycle has completed since the start', lastCycleCompleted: null });
     expect((await get(port, '/healthz')).status).toBe(200);
     // A cycle that could not even start (the SOAR session failed after its retries) counts as failed.
-    await eventually(async () => sample((await get(port, '/metrics')).body, 'guardduty_soar_cycles_total', { outcome: 'failed' }));
+    await until(async () => sample((await get(port, '/metrics')).body, 'guardduty_soar_cycles_total', { outcome: 'failed' }), 'a failed cycle counted', HEALTH_WAIT);
 
     h.soar.removeFault(outage.id);
-    const up = await eventually(async () => {
+    const up = await until(async () => {
       const r = await get(port, '/readyz');
       return r.status === 200 ? r : undefined;
-    });
+    }, '/readyz answering 200 again', HEALTH_WAIT);
     expect(JSON.parse(up.body)).toMatchObject({ status: 'ok', lastCycleOk: true });
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/run.js';
-import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
+import { until } from '../helpers/wait.js';
 import { logLines, startHarness, type Harness } from './harness.js';
 
 /**
@@ -10,18 +10,10 @@ import { logLines, startHarness, type Harness } from './harness.js';
  */
 
 let h: Harness | undefined;
-const daemons: DaemonProcess[] = [];
 afterEach(async () => {
-  for (const d of daemons.splice(0)) await d.stop();
   await h?.close();
   h = undefined;
 });
-
-function run(harness: Harness): DaemonProcess {
-  const d = startDaemon(['run', '--config', harness.configPath], { cwd: harness.dir, env: harness.env });
-  daemons.push(d);
-  return d;
-}
 
 const message = (text: string) => (l: Record<string, unknown>): boolean => l.message === text;
 
@@ -34,8 +26,7 @@ async function slowSoar(config: Record<string, string>, fault: { latencyMs?: num
 }
 
 async function firstIncident(harness: Harness): Promise<void> {
-  for (let i = 0; i < 1000 && harness.incidents().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(harness.incidents().length).toBeGreaterThan(0);
+  await until(() => harness.incidents().length > 0, 'the first incident', { timeoutMs: 20_000, everyMs: 20 });
 }
 
 function expectExactlyOneIncidentPerFinding(harness: Harness, findings: number): void {
@@ -47,7 +38,7 @@ function expectExactlyOneIncidentPerFinding(harness: Harness, findings: number):
 describe('SIGTERM', () => {
   it('mid-cycle: scheduling stops, no new finding is taken, the ones in flight finish, SQLite closes, exit 0; the next start does the rest', async () => {
     const harness = await slowSoar({}, { latencyMs: 150 });
-    const d = run(harness);
+    const d = harness.daemon();
     await firstIncident(harness);
     d.signal('SIGTERM');
     const { code } = await d.exited;
@@ -73,7 +64,7 @@ describe('SIGTERM', () => {
   it('past aws_gd_shutdown_timeout: the calls still in flight are cut, nothing is logged after "Stopped", exit 0, and the next start finishes the job exactly once', async () => {
     // Each create takes effect at once but its answer comes 10 s later: the daemon is stopped while it waits.
     const harness = await slowSoar({ aws_gd_shutdown_timeout: '0.5' }, { answerDelayMs: 10_000 });
-    const d = run(harness);
+    const d = harness.daemon();
     await firstIncident(harness);
     d.signal('SIGTERM');
     const { code } = await d.exited;
@@ -90,7 +81,7 @@ describe('SIGTERM', () => {
 
   it('a second signal exits at once', async () => {
     const harness = await slowSoar({}, { answerDelayMs: 10_000 });
-    const d = run(harness);
+    const d = harness.daemon();
     await firstIncident(harness);
     d.signal('SIGTERM');
     await d.waitFor(message('Stopping'));
@@ -103,7 +94,7 @@ describe('SIGTERM', () => {
 
   it('SIGINT (Ctrl-C) stops it the same way', async () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
-    const d = run(h);
+    const d = h.daemon();
     await d.waitFor(message('Cycle finished'));
     d.signal('SIGINT');
     expect((await d.exited).code).toBe(0);
@@ -114,7 +105,7 @@ describe('SIGTERM', () => {
 describe('one daemon per database', () => {
   it('a second daemon refuses to start with a clear message; after kill -9 a restart takes the lock over at once', async () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
-    const first = run(h);
+    const first = h.daemon();
     await first.waitFor(message('Daemon started'));
 
     const second = await h.cli(['run', '--config', h.configPath]);
@@ -127,7 +118,7 @@ describe('one daemon per database', () => {
 
     first.signal('SIGKILL');
     await first.exited;
-    const third = run(h);
+    const third = h.daemon();
     await third.waitFor(message('Daemon started'));
     await third.waitFor(message('Cycle finished'));
     third.signal('SIGTERM');

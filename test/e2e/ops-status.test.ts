@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src/commands/status.js';
-import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { startHarness, type Harness } from './harness.js';
 
 /** `guardduty-soar status`: what SQLite says, for an operator (table) and for machines (--json). */
 
 let h: Harness | undefined;
-let daemon: DaemonProcess | undefined;
 afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
   await h?.close();
   h = undefined;
 });
@@ -79,7 +75,7 @@ describe('status', () => {
 
   it('reads while the daemon runs, and names it', async () => {
     h = await startHarness({ findings: 2, config: { aws_gd_regions: '^us-east-1$' } });
-    daemon = startDaemon(['run', '--config', h.configPath], { cwd: h.dir, env: h.env });
+    const daemon = h.daemon();
     await daemon.waitFor((l) => l.message === 'Cycle finished');
     const result = await h.cli(['status', '--json', '--config', h.configPath]);
     expect(result.code).toBe(0);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
+import { until } from '../helpers/wait.js';
 import { logLines, startHarness, type Harness } from './harness.js';
 import { withStore } from './sync-helpers.js';
 
@@ -13,9 +13,7 @@ import { withStore } from './sync-helpers.js';
  */
 
 let h: Harness | undefined;
-const daemons: DaemonProcess[] = [];
 afterEach(async () => {
-  for (const d of daemons.splice(0)) await d.stop();
   await h?.close();
   h = undefined;
 });
@@ -24,19 +22,11 @@ const FINDINGS = 116;
 /** aws_gd_soar_concurrency 4 (the default): 8 findings in flight. */
 const FINDINGS_IN_FLIGHT = 8;
 
-function run(harness: Harness): DaemonProcess {
-  const d = startDaemon(['run', '--config', harness.configPath], { cwd: harness.dir, env: harness.env });
-  daemons.push(d);
-  return d;
-}
-
 const message = (text: string) => (l: Record<string, unknown>): boolean => l.message === text;
 const startsWith = (text: string) => (l: Record<string, unknown>): boolean => typeof l.message === 'string' && l.message.startsWith(text);
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 3_000 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!check()) throw new Error(`not reached: ${what}`);
-}
+/** The emulators answer slowly: states a stop reaches may take up to a minute under load. */
+const SLOW = { timeoutMs: 60_000, everyMs: 20 };
 
 function slowWorld(config: Record<string, string> = {}): Promise<Harness> {
   return startHarness({ findings: 0, aws: { latencyMs: 150 }, soar: { latencyMs: 150 }, config: { aws_gd_regions: '^us-east-1$', ...config } });
@@ -57,8 +47,8 @@ function expectAddsUp(summary: Record<string, unknown>): void {
 
 /** Kills a daemon in the middle of its first cycle, once `incidents` exist; returns the links it left half-written. */
 async function killMidCycle(harness: Harness, incidents: number): Promise<{ halfWritten: { findingId: string; incidentId: number | null; state: string }[] }> {
-  const first = run(harness);
-  await until(() => harness.incidents().length >= incidents, `${incidents} incidents`);
+  const first = harness.daemon();
+  await until(() => harness.incidents().length >= incidents, `${incidents} incidents`, SLOW);
   first.signal('SIGKILL');
   await first.exited;
   const halfWritten = withStore(harness, (s) => [...s.links.inState('partial'), ...s.links.inState('creating')].map((l) => ({ findingId: l.findingId, incidentId: l.incidentId, state: l.state })));
@@ -79,10 +69,10 @@ describe('SIGTERM to a daemon resuming what a killed one left half-written (150 
     expect(halfWritten.length).toBeGreaterThan(0);
 
     // The second daemon: SIGTERM once it is writing the rows the first one left missing.
-    const second = run(harness);
+    const second = harness.daemon();
     const resumable = halfWritten.flatMap((l) => (l.incidentId === null ? [] : [l.incidentId]));
     const rowsBefore = rowsOf(harness, resumable);
-    await until(() => rowsOf(harness, resumable) > rowsBefore, 'the second daemon resuming a half-written incident');
+    await until(() => rowsOf(harness, resumable) > rowsBefore, 'the second daemon resuming a half-written incident', SLOW);
     second.signal('SIGTERM');
     const { code } = await second.exited;
 
@@ -144,8 +134,8 @@ describe('SIGTERM during the start-up recovery', () => {
     // The first daemon's creates reach SOAR but their answers never come back before it is killed:
     // its links stay `creating`, which the next start resolves by looking each incident up.
     const held = h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], answerDelayMs: 60_000 });
-    const first = run(harness);
-    await until(() => harness.incidents().length >= 4, 'four creates reached SOAR');
+    const first = harness.daemon();
+    await until(() => harness.incidents().length >= 4, 'four creates reached SOAR', SLOW);
     first.signal('SIGKILL');
     await first.exited;
     h.soar.removeFault(held.id);
@@ -156,7 +146,7 @@ describe('SIGTERM during the start-up recovery', () => {
     // Each lookup by finding id now takes 3 s: the recovery alone would outlast a stop request.
     const slow = h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents/query_paged'], latencyMs: 3_000 });
 
-    const second = run(harness);
+    const second = harness.daemon();
     await second.waitFor(message('AWS identity'));
     second.signal('SIGTERM');
     expect((await second.exited).code).toBe(0);
@@ -188,7 +178,7 @@ describe('SIGTERM past aws_gd_shutdown_timeout', () => {
     // Every data-table row is refused with 429 (Retry-After: 1 s, and certainly not processed, so even
     // a create may be repeated): each finding in flight waits in the SOAR client's backoff.
     h.soar.addFault({ operations: ['POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data'], errorRate: 1, statuses: [429] });
-    const d = run(harness);
+    const d = harness.daemon();
     await d.waitFor(message('SOAR call failed; retrying'));
     d.signal('SIGTERM');
     const { code } = await d.exited;

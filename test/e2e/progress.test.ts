@@ -9,6 +9,7 @@ import { runCommand } from '../../src/commands/run.js';
 import type { Io } from '../../src/main.js';
 import type { CycleProgressEvent } from '../../src/poller/progress.js';
 import { runCycle } from '../../src/poller/run-cycle.js';
+import { until } from '../helpers/wait.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -34,11 +35,6 @@ function terminalIo(base: Io): Io & { terminal(): string } {
   const chunks: string[] = [];
   const stderr = Object.assign(new Writable({ write: (c: Buffer, _e, done) => { chunks.push(c.toString()); done(); } }), { isTTY: true, columns: 200 });
   return { ...base, stderr, terminal: () => chunks.join('') };
-}
-
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(check()).toBe(true);
 }
 
 describe('progress of a long cycle', () => {
@@ -92,7 +88,7 @@ describe('progress of a long cycle', () => {
     const io = terminalIo(h.io());
     let stop: (signal: string) => void = () => undefined;
     const running = runCommand(io, { config: h.configPath, healthHost: '127.0.0.1', signals: { onStop: (handler) => void (stop = handler) } });
-    await eventually(() => io.terminal().includes('24/24 handled'));
+    await until(() => io.terminal().includes('24/24 handled'), 'the display showing 24/24 handled', { timeoutMs: 30_000, everyMs: 50 });
     stop('SIGTERM');
     expect(await running).toBe(0);
     expect(io.terminal()).toMatch(/24\/24 handled \| listed 24 \| created 24/);

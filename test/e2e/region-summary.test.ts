@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/wait.js';
 import { CLI, logLines, startHarness, type Harness } from './harness.js';
 import fs from 'node:fs';
 import { prepare, startApp } from '../../src/commands/command-support.js';
@@ -103,7 +104,7 @@ describe('finishing what an earlier run left half-written', () => {
     let pid = 0;
     const killed = h.cli(['once', '--config', h.configPath], { onSpawn: (p) => (pid = p) });
     const rows = (): number => Object.values(h.incidentFor(finding)?.tables ?? {}).reduce((n, r) => n + r.length, 0);
-    for (let i = 0; i < 1_000 && rows() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => rows() > 0, 'the first row reaching SOAR', { everyMs: 10 });
     process.kill(pid, 'SIGKILL');
     expect((await killed).code).toBe(128);
     h.soar.removeFault(fault.id);

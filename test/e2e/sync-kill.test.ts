@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/wait.js';
 import { CLI, startHarness, type Harness } from './harness.js';
 import { changeFinding, incidentOf, laterNotes, newFinding } from './sync-helpers.js';
 
@@ -19,8 +20,7 @@ async function killWhen(operation: string, reached: () => boolean): Promise<void
   const fault = h.soar.addFault({ operations: [operation], answerDelayMs: 30_000 });
   let pid = 0;
   const run = h.cli(['once', '--config', h.configPath], { onSpawn: (p) => (pid = p) });
-  for (let i = 0; i < 1_000 && !reached(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(reached()).toBe(true);
+  await until(reached, `${operation} reaching SOAR`, { everyMs: 10 });
   process.kill(pid, 'SIGKILL');
   expect((await run).code).toBe(128);
   h.soar.removeFault(fault.id);
