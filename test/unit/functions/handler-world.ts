@@ -3,7 +3,7 @@ import { createFunctionHandlers } from '../../../src/functions/handlers/index.js
 import type { FunctionInputs, FunctionOutcome } from '../../../src/functions/function-types.js';
 import { buildApp, readAppConfig, type App } from '../../../src/app/app.js';
 import { runCycle, type CycleDeps } from '../../../src/poller/run-cycle.js';
-import { startHarness, type Harness, type HarnessOptions } from '../../e2e/harness.js';
+import { startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.js';
 
 /**
  * The SOAR function handlers called directly (no STOMP) against both emulators in-process: the

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTION } from '../../../src/functions/definitions.js';
 import { FunctionInputError } from '../../../src/functions/function-types.js';
-import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding, soarWrites } from '../../e2e/sync-helpers.js';
+import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding, soarWrites } from '../../helpers/sync-helpers.js';
 import { startHandlerWorld, type HandlerWorld } from './handler-world.js';
 
 let w: HandlerWorld;

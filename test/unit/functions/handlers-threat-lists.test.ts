@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTION } from '../../../src/functions/definitions.js';
 import { FunctionInputError, type FunctionInputs } from '../../../src/functions/function-types.js';
-import { guardDutyCalls } from '../../e2e/sync-helpers.js';
+import { guardDutyCalls } from '../../helpers/sync-helpers.js';
 import { startHandlerWorld, type HandlerWorld } from './handler-world.js';
 
 let w: HandlerWorld;

@@ -7,6 +7,7 @@ import { createSoarClient } from '../../../src/soar/soar-client.js';
 import type { ApiCallEvent } from '../../../src/util/api-observer.js';
 import { CallGate } from '../../../src/util/call-gate.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
+import { until } from '../../helpers/wait.js';
 import { BASE, ORG, expectSession, ibmError, incident, soarConfig } from './fixtures.js';
 
 /**
@@ -52,7 +53,7 @@ describe('the SOAR client of a stopping daemon', () => {
     const soar = client(gate, clock);
 
     const pending = soar.client.getIncident(7).then(() => undefined, (e: unknown) => e);
-    for (let i = 0; i < 200 && clock.sleeps.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await until(() => clock.sleeps.length > 0, 'the retry\'s sleep', { timeoutMs: 1_000, everyMs: 5 });
     expect(clock.sleeps).toEqual([499]);
     const warningsAtHalt = soar.warnings.length;
     gate.halt();
