@@ -1,5 +1,3 @@
-import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
-
 /**
  * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms. The implementation
  * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`; a call on an
@@ -197,6 +195,16 @@ export interface FunctionFieldView {
   values: string[];
 }
 
+/**
+ * A customization object `setup` creates, as plain data: its API name (how a create whose answer
+ * was lost finds it again) and the REST body. The bodies are built from the function definitions by
+ * their owners (`functions/definitions-export.ts`, the same objects the App Host package exports).
+ */
+export interface CatalogObject {
+  name: string;
+  body: Record<string, unknown>;
+}
+
 /** What `setup` and `check` need of SOAR for the functions (message destination, functions, inputs). */
 export interface FunctionCatalog {
   /** The principal of the session (API key handle, or user id for a password login). */
@@ -204,12 +212,13 @@ export interface FunctionCatalog {
   /** `GET /rest/orgs/{id}`: false means the org sends no function invocations at all. */
   actionsFrameworkEnabled(): Promise<boolean>;
   listMessageDestinations(): Promise<MessageDestinationView[]>;
-  createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView>;
+  /** `destination.name` is its programmatic name. */
+  createMessageDestination(destination: CatalogObject): Promise<MessageDestinationView>;
   /** Adds the principal to the destination's `api_keys` (or `users`): GET, then PUT of the same object. */
   addDestinationMember(destinationId: number, who: SoarPrincipal): Promise<void>;
   listFunctions(): Promise<FunctionView[]>;
-  /** `inputUuids`: the org's uuids of the function's input fields (IBM's own, when it installed them). */
-  createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void>;
+  /** The body's view items name the org's uuids of the function's input fields (IBM's own, when it installed them). */
+  createFunction(fn: CatalogObject): Promise<void>;
   listFunctionFields(): Promise<FunctionFieldView[]>;
-  createFunctionField(def: FunctionInputDefinition): Promise<void>;
+  createFunctionField(field: CatalogObject): Promise<void>;
 }

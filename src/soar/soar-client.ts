@@ -1,9 +1,7 @@
 import type { SoarConfig } from '../config/app-config.js';
 import { ExternalServiceError, IncidentGoneError } from '../errors.js';
-import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
-import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type {
-  ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, DataTableSpec, FieldChange, FieldSpec, FunctionCatalog,
+  ArtifactInput, ArtifactTypeSpec, ArtifactView, CaseSystem, CatalogObject, DataTableSpec, FieldChange, FieldSpec, FunctionCatalog,
   FunctionFieldView, FunctionView, IncidentLookup, IncidentQuery, IncidentView, MessageDestinationView, NoteView, OrgInfo, RichText,
   SchemaView, SoarPrincipal, TableRowView,
 } from './case-system.js';
@@ -270,13 +268,13 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     return parseBody(messageDestinationListSchema, await this.get('/message_destinations', op), op).entities.map(toDestinationView);
   }
 
-  async createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView> {
+  async createMessageDestination(destination: CatalogObject): Promise<MessageDestinationView> {
     await this.connect();
     const op = 'POST /message_destinations';
     let found: MessageDestinationView | undefined;
     const res = await this.http.request({
-      method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destinationObject(def),
-      lookup: async () => (found = (await this.listMessageDestinations()).find((d) => d.programmaticName === def.programmaticName)) !== undefined,
+      method: 'POST', path: '/message_destinations', operation: op, retry: 'unsafe', body: destination.body,
+      lookup: async () => (found = (await this.listMessageDestinations()).find((d) => d.programmaticName === destination.name)) !== undefined,
     });
     return res.found && found ? found : toDestinationView(parseBody(messageDestinationSchema, res.data, op));
   }
@@ -301,11 +299,8 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     }));
   }
 
-  async createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void> {
-    const body = functionObject(def);
-    const viewItems = body.view_items as Record<string, unknown>[];
-    await this.postSchema('/functions', 'POST /functions', { ...body, view_items: viewItems.map((v, i) => ({ ...v, content: inputUuids[i] ?? v.content })) },
-      async () => (await this.listFunctions()).some((f) => f.name === def.name));
+  async createFunction(fn: CatalogObject): Promise<void> {
+    await this.postSchema('/functions', 'POST /functions', fn.body, async () => (await this.listFunctions()).some((f) => f.name === fn.name));
   }
 
   async listFunctionFields(): Promise<FunctionFieldView[]> {
@@ -316,9 +311,9 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     }));
   }
 
-  async createFunctionField(def: FunctionInputDefinition): Promise<void> {
-    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', functionFieldObject(def), async () =>
-      (await this.listFunctionFields()).some((f) => f.name === def.name));
+  async createFunctionField(field: CatalogObject): Promise<void> {
+    await this.postSchema('/types/__function/fields', 'POST /types/__function/fields', field.body, async () =>
+      (await this.listFunctionFields()).some((f) => f.name === field.name));
   }
 
   private async resolveOrg(): Promise<OrgInfo> {
