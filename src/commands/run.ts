@@ -203,7 +203,7 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
   return createFunctionsListener({
     config: app.config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-    org: app.soarClient,
+    org: app.soarClient.session,
     handlers: createFunctionHandlers({ cycleDeps: prepared }),
     invocations: app.store.invocations,
     logger: app.logger.child({ component: 'functions' }),

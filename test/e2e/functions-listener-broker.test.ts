@@ -56,7 +56,7 @@ async function startListener(
   listener = createFunctionsListener({
     config: config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-    org: app.soarClient, handlers: new Map(), invocations: app.store.invocations, logger,
+    org: app.soarClient.session, handlers: new Map(), invocations: app.store.invocations, logger,
     clock: options.clock ?? systemClock, observer: app.metrics,
     package: { name: packageMeta().name, version: packageMeta().version },
     ...options.extra,

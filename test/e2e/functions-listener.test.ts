@@ -53,7 +53,7 @@ async function start(handlers: Record<string, FunctionHandler>, options: { harne
   listener = createFunctionsListener({
     config: config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-    org: app.soarClient,
+    org: app.soarClient.session,
     handlers: map,
     invocations: app.store.invocations,
     logger,
@@ -200,7 +200,7 @@ describe('the functions listener over the real broker', () => {
     listener = createFunctionsListener({
       config: s.app.config.functions,
       credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-      org: s.app.soarClient, handlers: new Map([[REFRESH, s.handlers.get(REFRESH) as FunctionHandler]]), invocations: s.app.store.invocations,
+      org: s.app.soarClient.session, handlers: new Map([[REFRESH, s.handlers.get(REFRESH) as FunctionHandler]]), invocations: s.app.store.invocations,
       logger: s.app.logger, clock: systemClock, package: { name: packageMeta().name, version: packageMeta().version },
     });
     listener.start();
