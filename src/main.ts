@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { withEnvironmentProxies } from './config/env-proxies.js';
 import { loadConfig, locateConfigFile } from './config/load-config.js';
+import type { FunctionDeps } from './functions/function-deps.js';
 import { Metrics } from './health/metrics.js';
 import { bundledTemplatePaths } from './incidents/bundled-templates.js';
 import { loadTemplates, type Templates } from './incidents/templates.js';
@@ -19,6 +20,8 @@ import type { CaseSystem, SchemaCatalog, SchemaView } from './soar/case-system.j
 import { limitCaseSystem, limitSchemaCatalog } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
 import { Store } from './store/store.js';
+import { archiveFindingForFunction } from './sync/function-archive.js';
+import { refreshFindingForFunction } from './sync/function-refresh.js';
 import type { LockOwner } from './store/lock-repo.js';
 import { CallGate } from './util/call-gate.js';
 import { Semaphore } from './util/concurrency.js';
@@ -222,5 +225,22 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     regionConcurrency: 4,
     // Two per SOAR slot: each finding makes one call at a time, and does local work between two.
     findingsInFlight: 2 * config.soarConcurrency,
+  };
+}
+
+/**
+ * What the SOAR functions need, from the prepared cycle: the same store, AWS sources and per-finding
+ * locks (inside the sync's entry points), so a function never races a cycle on one finding.
+ */
+export function functionDeps(cycle: CycleDeps): FunctionDeps {
+  return {
+    sources: cycle.sources,
+    store: cycle.store,
+    clock: cycle.clock,
+    rediscover: async () => {
+      for (const discovery of cycle.discoveries) await discovery.current();
+    },
+    refreshFinding: (request) => refreshFindingForFunction(cycle, request),
+    archiveFinding: (request) => archiveFindingForFunction(cycle, request),
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigError, errorMessage, isAbandoned } from '../errors.js';
 import { startHealthServer, type HealthServer } from '../health/health-server.js';
-import type { App, Io } from '../main.js';
+import { functionDeps, type App, type Io } from '../main.js';
 import { runCycle, type CycleDeps } from '../poller/run-cycle.js';
 import { createFunctionHandlers } from '../functions/handlers/index.js';
 import { createFunctionsListener, type FunctionsListener, type ListenerStopOutcome } from '../functions/listener/listener.js';
@@ -204,7 +204,7 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
     config: app.config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
     org: app.soarClient.session,
-    handlers: createFunctionHandlers({ cycleDeps: prepared }),
+    handlers: createFunctionHandlers(async () => functionDeps(await prepared())),
     invocations: app.store.invocations,
     logger: app.logger.child({ component: 'functions' }),
     clock: app.clock,

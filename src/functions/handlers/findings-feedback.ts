@@ -4,19 +4,19 @@ import { FEEDBACK_VALUES, INPUT } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
 import { detectorInput, optionalText, requiredText } from '../inputs.js';
 import { findingIdsInput } from './finding-ids-input.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 /**
  * `aws_guardduty_update_findings_feedback`: marks findings useful or not useful in GuardDuty, with an
  * optional comment (what the daemon also sends by itself when an incident closes with a mapped
  * resolution, here on a responder's request). Any AWS failure is `success: false` with the error.
  */
-export function findingsFeedbackHandler(deps: FunctionDeps): FunctionHandler {
+export function findingsFeedbackHandler(deps: PreparedFunctionDeps): FunctionHandler {
   return async (call) => {
     const ids = findingIdsInput(call.inputs);
     const feedback = feedbackInput(call.inputs);
     const comment = optionalText(call.inputs, INPUT.comments);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    const target = await detectorInput(await deps(), call.inputs);
     try {
       await target.source.sendFeedback(target.region, target.detectorId, ids, feedback, comment);
       return { success: true, reason: null, content: { status: 'ok', finding_ids: ids, feedback } };

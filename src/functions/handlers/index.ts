@@ -1,5 +1,5 @@
-import type { CycleDeps } from '../../poller/run-cycle.js';
 import { FUNCTION, type FunctionName } from '../definitions.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 import type { FunctionHandler } from '../function-types.js';
 import { archiveFindingHandler } from './archive-finding.js';
 import { findingsFeedbackHandler } from './findings-feedback.js';
@@ -15,17 +15,8 @@ import { threatListHandlers } from './threat-list-functions.js';
 import { unarchiveFindingsHandler } from './unarchive-findings.js';
 import { updateDetectorHandler } from './update-detector.js';
 
-/** What the SOAR functions need from the composition root. */
-export interface FunctionDeps {
-  /**
-   * The cycle's dependencies, prepared once and shared with the scheduler (the same store, SOAR
-   * client, AWS sources and per-finding locks), so a function never races a cycle on one finding.
-   */
-  cycleDeps(): Promise<CycleDeps>;
-}
-
 /** Every function this app serves on `fn_aws_gd`, by IBM's API names. */
-export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, FunctionHandler> {
+export function createFunctionHandlers(deps: PreparedFunctionDeps): ReadonlyMap<string, FunctionHandler> {
   return new Map<FunctionName, FunctionHandler>([
     [FUNCTION.refreshFinding, refreshFindingHandler(deps)],
     [FUNCTION.archiveFinding, archiveFindingHandler(deps)],

@@ -2,7 +2,7 @@ import { ExternalServiceError, errorMessage } from '../../errors.js';
 import { INPUT } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler } from '../function-types.js';
 import { requiredText } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -11,11 +11,11 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
  * credential set the daemon holds (one per account in role-per-account mode), each with the
  * account it belongs to, so a playbook can find the detector id of an account.
  */
-export function listDetectorsHandler(deps: FunctionDeps): FunctionHandler {
+export function listDetectorsHandler(deps: PreparedFunctionDeps): FunctionHandler {
   return async (call) => {
     const region = requiredText(call.inputs, INPUT.region, 'an AWS region, e.g. eu-west-1');
     if (!REGION.test(region)) throw new FunctionInputError(INPUT.region, 'an AWS region, e.g. eu-west-1', region);
-    const { sources } = await deps.cycleDeps();
+    const { sources } = await deps();
     try {
       const detectors: { account: string; detector_id: string }[] = [];
       for (const [account, source] of sources) {

@@ -4,7 +4,7 @@ import { FUNCTION, INPUT, type FunctionName, type InputName } from '../definitio
 import { FunctionInputError, type FunctionCall, type FunctionHandler, type FunctionOutcome } from '../function-types.js';
 import { detectorInput, requiredText, type DetectorTarget } from '../inputs.js';
 import { IpEntryError, addEntries, parseEntries, removeEntries, type ListEdit } from '../ip-list.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 /**
  * Adding IPs to, and removing them from, a threat list (ThreatIntelSet) or a trusted list (IPSet):
@@ -27,9 +27,9 @@ const KIND_INPUT: Record<ListKind, { idInput: InputName; label: string }> = {
 const MAX_WRITES = 8;
 
 /** The four handlers by API name. */
-export function listEntryHandlers(deps: FunctionDeps): [FunctionName, FunctionHandler][] {
+export function listEntryHandlers(deps: PreparedFunctionDeps): [FunctionName, FunctionHandler][] {
   const handler = (kind: ListKind, edit: Edit): FunctionHandler => async (call) => {
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    const target = await detectorInput(await deps(), call.inputs);
     return editList(kind, edit, call, target);
   };
   return [

@@ -1,18 +1,12 @@
 import type { TableRow } from '../../datatables/map-rows.js';
-import { IncidentGoneError } from '../../errors.js';
 import { toArtifactPayload } from '../../incidents/template-context.js';
-import type { CycleDeps } from '../../poller/run-cycle.js';
-import { findingKeyString, type Finding, type FindingKey } from '../../regions/finding.js';
-import type { ArtifactInput } from '../../soar/case-system.js';
-import type { Link } from '../../store/links-repo.js';
-import { healDeletedIncident } from '../../sync/deleted-incident.js';
-import { findingContext, type FindingContext } from '../../sync/finding-context.js';
-import { plannedContent, QUERY_EXECUTION_DATE } from '../../sync/incident-content.js';
-import { refreshIncident } from '../../sync/manual-refresh.js';
+import type { FindingKey } from '../../regions/finding.js';
+import type { FunctionRefreshResult } from '../../sync/function-refresh.js';
+import { QUERY_EXECUTION_DATE } from '../../sync/incident-content.js';
 import { INPUT } from '../definitions.js';
-import { FunctionInputError, type FunctionCall, type FunctionHandler, type FunctionOutcome } from '../function-types.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
+import { FunctionInputError, type FunctionHandler, type FunctionOutcome } from '../function-types.js';
 import { detectorInput, findingIdInput, incidentIdInput } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
 
 /**
  * `func_aws_guardduty_refresh_finding`: the daemon's own refresh of the incident (changed fields,
@@ -22,71 +16,44 @@ import type { FunctionDeps } from './index.js';
  * An incident that no longer exists in SOAR is answered as gone (`success` false, the reason names
  * it), and its finding is healed as a cycle would heal it (`aws_gd_deleted_incident`).
  */
-export function refreshFindingHandler(deps: FunctionDeps): FunctionHandler {
+export function refreshFindingHandler(prepared: PreparedFunctionDeps): FunctionHandler {
   return async (call) => {
-    const cycle = await deps.cycleDeps();
+    const deps = await prepared();
     const findingId = findingIdInput(call.inputs);
     const incidentId = incidentIdInput(call.inputs);
-    const target = await detectorInput(cycle, call.inputs);
+    const target = await detectorInput(deps, call.inputs);
     const key: FindingKey = { account: target.account, region: target.region, detectorId: target.detectorId, findingId };
-    return cycle.locks.run(findingKeyString(key), async () => {
-      const [finding] = await target.source.getFindings(target.region, target.detectorId, [findingId]);
-      const known = cycle.store.links.get(key);
-      // Known to be gone already (found missing by a check, or healed since).
-      if (known && known.deletedIncidentId === incidentId && known.incidentId !== incidentId) return incidentGone(cycle, key, finding, known, incidentId);
-      const link = linkedIncident(cycle, key, finding, incidentId);
-      await call.status(`Refreshing incident ${incidentId} from GuardDuty finding ${findingId}`);
-      try {
-        if (!finding) {
-          await refreshIncident(cycle, link, undefined, { noteKey: noteKey(call), extraChanges: [] });
-          return { success: true, reason: null, content: {} };
-        }
-        const ctx = findingContext(cycle, finding, key);
-        const added = plannedContent(cycle, incidentId, ctx.rows, ctx.template.artifactInputs).artifacts;
-        await refreshIncident(cycle, link, finding, { noteKey: noteKey(call), extraChanges: [], context: ctx });
-        return refreshed(cycle, finding, key.region, ctx, added);
-      } catch (err) {
-        if (!(err instanceof IncidentGoneError) || err.incidentId !== incidentId) throw err;
-        return incidentGone(cycle, key, finding, link, incidentId);
-      }
+    const result = await deps.refreshFinding({
+      key, incidentId, source: target.source, noteKey: `function-refresh:${call.messageId}`,
+      starting: () => call.status(`Refreshing incident ${incidentId} from GuardDuty finding ${findingId}`),
     });
+    switch (result.kind) {
+      case 'unknown-finding':
+        throw new FunctionInputError(INPUT.findingId, `a finding GuardDuty holds in detector ${key.detectorId} (${key.region})`, findingId);
+      case 'not-escalated':
+        throw new FunctionInputError(INPUT.incidentId, `an incident guardduty-soar escalated finding ${findingId} to (it has none)`, incidentId);
+      case 'other-incident':
+        throw new FunctionInputError(INPUT.incidentId, `incident ${result.linkedIncidentId}, the one linked to finding ${findingId}`, incidentId);
+      case 'finding-gone':
+        return { success: true, reason: null, content: {} };
+      case 'incident-gone':
+        return incidentGone(key, incidentId, result);
+      case 'refreshed':
+        return refreshed(new Date(deps.clock.now()), key.region, result);
+    }
   };
 }
 
-/** The link of the finding to the incident named; checked before anything is written. */
-function linkedIncident(deps: CycleDeps, key: FindingKey, finding: Finding | undefined, incidentId: number): Link {
-  const link = deps.store.links.get(key);
-  if (!link && !finding) {
-    throw new FunctionInputError(INPUT.findingId, `a finding GuardDuty holds in detector ${key.detectorId} (${key.region})`, key.findingId);
-  }
-  if (!link || link.incidentId === null || link.state === 'orphaned') {
-    throw new FunctionInputError(INPUT.incidentId, `an incident guardduty-soar escalated finding ${key.findingId} to (it has none)`, incidentId);
-  }
-  if (link.incidentId !== incidentId) {
-    throw new FunctionInputError(INPUT.incidentId, `incident ${link.incidentId}, the one linked to finding ${key.findingId}`, incidentId);
-  }
-  return link;
-}
-
-/**
- * The incident asked for no longer exists in SOAR. The finding is healed first if it still names it
- * (or waits to be recreated), as a cycle would; the answer says what became of it.
- */
-async function incidentGone(deps: CycleDeps, key: FindingKey, finding: Finding | undefined, link: Link, lost: number): Promise<FunctionOutcome> {
-  if (finding && (link.incidentId === lost || link.state === 'orphaned')) await healDeletedIncident(deps, findingContext(deps, finding, key), link, lost);
-  const now = deps.store.links.get(key);
-  const gone = `Incident ${lost} no longer exists in SOAR (it was deleted, or the org was restored from an older backup).`;
-  const then = now?.incidentId != null && now.state !== 'orphaned'
-    ? `GuardDuty finding ${key.findingId} now has incident ${now.incidentId}, whose note names incident ${lost}; refresh that one.`
-    : !finding
+/** The incident asked for no longer exists in SOAR: what became of its finding. */
+function incidentGone(key: FindingKey, lost: number, gone: Extract<FunctionRefreshResult, { kind: 'incident-gone' }>): FunctionOutcome {
+  const what = `Incident ${lost} no longer exists in SOAR (it was deleted, or the org was restored from an older backup).`;
+  const then = gone.replacement !== undefined
+    ? `GuardDuty finding ${key.findingId} now has incident ${gone.replacement}, whose note names incident ${lost}; refresh that one.`
+    : gone.findingGone
       ? `GuardDuty no longer returns finding ${key.findingId} either: there is nothing to escalate.`
-      : `guardduty-soar no longer escalates GuardDuty finding ${key.findingId} (aws_gd_deleted_incident = ${deps.config.sync.onDeletedIncident}` +
-        `${deps.config.sync.onDeletedIncident === 'recreate' ? ', but the finding is archived or filtered out' : ''}).`;
-  return { success: false, reason: `${gone} ${then}`, content: {} };
-}
-
-function noteKey(call: FunctionCall): string {
-  return `function-refresh:${call.messageId}`;
+      : `guardduty-soar no longer escalates GuardDuty finding ${key.findingId} (aws_gd_deleted_incident = ${gone.onDeletedIncident}` +
+        `${gone.onDeletedIncident === 'recreate' ? ', but the finding is archived or filtered out' : ''}).`;
+  return { success: false, reason: `${what} ${then}`, content: {} };
 }
 
 /**
@@ -94,9 +61,9 @@ function noteKey(call: FunctionCall): string {
  * properties, artifacts (those new to the incident), comments}, data_tables{table: rows}, finding}`.
  * Values are the daemon's mapping of the finding (the same the incident now shows).
  */
-function refreshed(deps: CycleDeps, finding: Finding, region: string, ctx: FindingContext, added: ArtifactInput[]): FunctionOutcome {
-  const timestamp = new Date(deps.clock.now()).toISOString().slice(0, 19).replace('T', ' ');
-  const { template } = ctx;
+function refreshed(now: Date, region: string, result: Extract<FunctionRefreshResult, { kind: 'refreshed' }>): FunctionOutcome {
+  const timestamp = now.toISOString().slice(0, 19).replace('T', ' ');
+  const { template } = result;
   return {
     success: true,
     reason: null,
@@ -109,11 +76,11 @@ function refreshed(deps: CycleDeps, finding: Finding, region: string, ctx: Findi
         discovered_date: template.discovered_date,
         severity_code: template.severity.name,
         properties: template.properties,
-        artifacts: added.map(toArtifactPayload),
+        artifacts: result.added.map(toArtifactPayload),
         comments: [],
       },
-      data_tables: dataTables(ctx.rows, timestamp),
-      finding,
+      data_tables: dataTables(result.rows, timestamp),
+      finding: result.finding,
     },
   };
 }

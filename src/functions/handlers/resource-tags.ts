@@ -2,16 +2,16 @@ import { ExternalServiceError, errorMessage } from '../../errors.js';
 import { FUNCTION, INPUT, type FunctionName } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs, type FunctionOutcome } from '../function-types.js';
 import { detectorInput, optionalText, tagsInput, type DetectorTarget } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 /**
  * Tags of GuardDuty resources (the 2019 tagging API): list, tag and untag a detector, IPSet,
  * ThreatIntelSet or filter. The resource is given by ARN (`aws_gd_resource_arn`; empty: the detector
  * itself) and must be in the detector's account and region, whose credentials make the call.
  */
-export function tagHandlers(deps: FunctionDeps): [FunctionName, FunctionHandler][] {
+export function tagHandlers(deps: PreparedFunctionDeps): [FunctionName, FunctionHandler][] {
   const on = (body: (inputs: FunctionInputs, t: DetectorTarget, arn: string) => Promise<unknown>): FunctionHandler => async (call) => {
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    const target = await detectorInput(await deps(), call.inputs);
     const arn = arnInput(call.inputs, target);
     return awsOutcome(() => body(call.inputs, target, arn));
   };

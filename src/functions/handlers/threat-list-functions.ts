@@ -7,7 +7,7 @@ import {
   bucketOwnerInput, detectorInput, formatInput, listNameInput, locationInput, optionalBoolean, optionalInteger, optionalText,
   requiredBoolean, requiredText, tagsInput, type DetectorTarget,
 } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 /**
  * IBM's ten IPSet and ThreatIntelSet functions (create, get, list, update, delete of each), built
@@ -47,11 +47,11 @@ const KINDS: Record<ListKind, KindNames> = {
 const MAX_PAGES = 1_000;
 
 /** The ten handlers by API name. */
-export function threatListHandlers(deps: FunctionDeps): [FunctionName, FunctionHandler][] {
+export function threatListHandlers(deps: PreparedFunctionDeps): [FunctionName, FunctionHandler][] {
   return (Object.keys(KINDS) as ListKind[]).flatMap((kind) => {
     const names = KINDS[kind];
     const on = (body: (call: FunctionCall, target: DetectorTarget) => Promise<FunctionOutcome>): FunctionHandler => async (call) => {
-      const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+      const target = await detectorInput(await deps(), call.inputs);
       return body(call, target);
     };
     return [

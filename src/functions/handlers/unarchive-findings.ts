@@ -3,7 +3,7 @@ import { isMemberRefusal } from '../../sync/archive-on-close.js';
 import type { FunctionHandler } from '../function-types.js';
 import { detectorInput } from '../inputs.js';
 import { findingIdsInput } from './finding-ids-input.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 /**
  * `aws_guardduty_unarchive_findings`: the way back from an archive (an incident closed by mistake,
@@ -12,10 +12,10 @@ import type { FunctionDeps } from './index.js';
  * a failed result naming the account that must do it; any other AWS failure is `success: false`
  * with the error, as IBM's functions answer.
  */
-export function unarchiveFindingsHandler(deps: FunctionDeps): FunctionHandler {
+export function unarchiveFindingsHandler(deps: PreparedFunctionDeps): FunctionHandler {
   return async (call) => {
     const ids = findingIdsInput(call.inputs);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    const target = await detectorInput(await deps(), call.inputs);
     await call.status(`Unarchiving ${ids.length} GuardDuty finding${ids.length === 1 ? '' : 's'}`);
     try {
       await target.source.unarchiveFindings(target.region, target.detectorId, ids);

@@ -3,17 +3,17 @@ import type { DetectorUpdate } from '../../regions/findings-source.js';
 import { INPUT, PUBLISHING_FREQUENCIES } from '../definitions.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
 import { detectorInput, optionalBoolean, optionalText } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
 
 /**
  * `aws_guardduty_update_detector`: enable or suspend a detector, change how often it publishes
  * updated findings, or turn features on and off. Only what is given changes; nothing given is an
  * error reply rather than a call that does nothing.
  */
-export function updateDetectorHandler(deps: FunctionDeps): FunctionHandler {
+export function updateDetectorHandler(deps: PreparedFunctionDeps): FunctionHandler {
   return async (call) => {
     const changes = changesInput(call.inputs);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    const target = await detectorInput(await deps(), call.inputs);
     try {
       await target.source.updateDetector(target.region, target.detectorId, changes);
       return { success: true, reason: null, content: { status: 'ok', detector_id: target.detectorId, ...changes } };
