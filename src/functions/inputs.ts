@@ -1,5 +1,5 @@
 import type { FindingsSource } from '../regions/findings-source.js';
-import { INPUT, LIST_FORMATS, type InputName } from './definitions.js';
+import { INPUT, LIST_FORMATS, type InputName } from './function-inputs.js';
 import type { FunctionDeps } from './function-deps.js';
 import { FunctionInputError, type FunctionInputs } from './function-types.js';
 

@@ -1,7 +1,7 @@
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import type { Clock } from '../../clock.js';
 import { errorMessage } from '../../errors.js';
-import { MESSAGE_DESTINATION } from '../definitions.js';
+import { MESSAGE_DESTINATION } from '../function-definition.js';
 import { openStompSocket, type StompTarget } from './stomp-socket.js';
 
 /** Where a broker's ERROR frame came: the login, the subscription (before its receipt), or later. */

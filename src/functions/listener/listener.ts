@@ -5,7 +5,7 @@ import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { InvocationOutcome, InvocationsRepo } from '../../store/invocations-repo.js';
 import { Semaphore } from '../../util/concurrency.js';
-import { MESSAGE_DESTINATION } from '../definitions.js';
+import { MESSAGE_DESTINATION } from '../function-definition.js';
 import { FunctionInputError, UnknownFunctionError, type FunctionHandler } from '../function-types.js';
 import { inputsDigest, parseInvocation, readDelivery, type Delivery, type Invocation } from './invocation.js';
 import { openBrokerConnection, type ConnectionEnd, type Refusal, type RefusalStage } from './broker-connection.js';

@@ -1,7 +1,8 @@
-import { INPUT } from '../definitions.js';
-import type { PreparedFunctionDeps } from '../function-deps.js';
-import { FunctionInputError, type FunctionHandler } from '../function-types.js';
-import { detectorInput, findingIdInput } from '../inputs.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { INPUT } from '../../function-inputs.js';
+import type { FunctionModule } from '../../function-module.js';
+import { FunctionInputError } from '../../function-types.js';
+import { detectorInput, findingIdInput } from '../../inputs.js';
 
 /**
  * `func_aws_guardduty_archive_finding`: the daemon's archive path for one finding, under its lock:
@@ -10,8 +11,13 @@ import { detectorInput, findingIdInput } from '../inputs.js';
  * `{"status":"error","msg":…}` when GuardDuty rejects the request. A member account, which GuardDuty
  * never lets archive, gets a failed result saying which account must do it.
  */
-export function archiveFindingHandler(prepared: PreparedFunctionDeps): FunctionHandler {
-  return async (call) => {
+export const archiveFinding: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.archiveFinding, 'AWS GuardDuty: Archive finding',
+    'Archives the AWS GuardDuty finding of an incident, e.g. when the incident is closed.',
+    [INPUT.region, INPUT.detectorId, INPUT.findingId],
+  ),
+  handler: (prepared) => async (call) => {
     const deps = await prepared();
     const findingId = findingIdInput(call.inputs);
     const target = await detectorInput(deps, call.inputs);
@@ -36,5 +42,5 @@ export function archiveFindingHandler(prepared: PreparedFunctionDeps): FunctionH
         return { success: false, reason: msg, content: { status: 'error', msg } };
       }
     }
-  };
-}
+  },
+};

@@ -1,12 +1,13 @@
-import type { TableRow } from '../../datatables/map-rows.js';
-import { toArtifactPayload } from '../../incidents/template-context.js';
-import type { FindingKey } from '../../regions/finding.js';
-import type { FunctionRefreshResult } from '../../sync/function-refresh.js';
-import { QUERY_EXECUTION_DATE } from '../../sync/incident-content.js';
-import { INPUT } from '../definitions.js';
-import type { PreparedFunctionDeps } from '../function-deps.js';
-import { FunctionInputError, type FunctionHandler, type FunctionOutcome } from '../function-types.js';
-import { detectorInput, findingIdInput, incidentIdInput } from '../inputs.js';
+import type { TableRow } from '../../../datatables/map-rows.js';
+import { toArtifactPayload } from '../../../incidents/template-context.js';
+import type { FindingKey } from '../../../regions/finding.js';
+import type { FunctionRefreshResult } from '../../../sync/function-refresh.js';
+import { QUERY_EXECUTION_DATE } from '../../../sync/incident-content.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { INPUT } from '../../function-inputs.js';
+import type { FunctionModule } from '../../function-module.js';
+import { FunctionInputError, type FunctionOutcome } from '../../function-types.js';
+import { detectorInput, findingIdInput, incidentIdInput } from '../../inputs.js';
 
 /**
  * `func_aws_guardduty_refresh_finding`: the daemon's own refresh of the incident (changed fields,
@@ -16,8 +17,13 @@ import { detectorInput, findingIdInput, incidentIdInput } from '../inputs.js';
  * An incident that no longer exists in SOAR is answered as gone (`success` false, the reason names
  * it), and its finding is healed as a cycle would heal it (`aws_gd_deleted_incident`).
  */
-export function refreshFindingHandler(prepared: PreparedFunctionDeps): FunctionHandler {
-  return async (call) => {
+export const refreshFinding: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.refreshFinding, 'AWS GuardDuty: Refresh Finding',
+    'Refreshes the AWS GuardDuty finding details of an incident: fields, data tables, artifacts and a note.',
+    [INPUT.region, INPUT.detectorId, INPUT.findingId, INPUT.incidentId],
+  ),
+  handler: (prepared) => async (call) => {
     const deps = await prepared();
     const findingId = findingIdInput(call.inputs);
     const incidentId = incidentIdInput(call.inputs);
@@ -41,8 +47,8 @@ export function refreshFindingHandler(prepared: PreparedFunctionDeps): FunctionH
       case 'refreshed':
         return refreshed(new Date(deps.clock.now()), key.region, result);
     }
-  };
-}
+  },
+};
 
 /** The incident asked for no longer exists in SOAR: what became of its finding. */
 function incidentGone(key: FindingKey, lost: number, gone: Extract<FunctionRefreshResult, { kind: 'incident-gone' }>): FunctionOutcome {
