@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../src/commands/status.js';
+import type { StatusReport } from '../../src/commands/status-read.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { startHarness, type Harness } from './harness.js';
 
