@@ -29,7 +29,7 @@ export interface StatusReport {
     lastError: string | null;
     lastErrorAt: string | null;
     reason: string | null;
-    /** What the region's last pass listed but did not escalate, by reason (poller/criteria.ts SKIP_REASONS). */
+    /** What the region's last pass listed but did not escalate, by reason (sync/skip-reasons.ts SKIP_REASONS). */
     skipped?: RegionSkipCounts | null;
   }[];
   links: {
