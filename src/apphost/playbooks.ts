@@ -4,6 +4,7 @@ import {
   type FunctionDefinition, type FunctionName, type InputName,
 } from '../functions/definitions.js';
 import { escapeHtml } from '../incidents/html.js';
+import { FIELD } from '../incidents/incident-fields.js';
 
 /**
  * The example playbooks of the package: one manual playbook per function a responder starts by hand
@@ -102,7 +103,7 @@ function playbookObject(name: string, def: FunctionDefinition, id: number, on: '
         logic_type: 'all',
         conditions: [
           ...(on === 'artifact' ? [{ evaluation_id: null, field_name: 'artifact.type', method: 'equals', type: null, value: 'IP Address' }] : []),
-          ...['aws_guardduty_detector_id', 'aws_guardduty_region'].map((field) => ({
+          ...[FIELD.detectorId, FIELD.region].map((field) => ({
             evaluation_id: null, field_name: `incident.properties.${field}`, method: 'has_a_value', type: null, value: null,
           })),
         ],

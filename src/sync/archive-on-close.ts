@@ -10,7 +10,7 @@ import { orphanLink } from './deleted-incident.js';
 import { addNoteOnce } from './durable-note.js';
 import { ARCHIVE_OP } from './archive-op.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import { hasChanged, snapshotOf, updatedAfterClose } from './finding-context.js';
 import { syncClosedFinding } from './finding-sync.js';
 import type { SyncDeps } from './sync-deps.js';

@@ -9,7 +9,7 @@ import { closeForArchivedFinding } from './close-incident.js';
 import { addNoteOnce } from './durable-note.js';
 import { findingContext, type FindingContext } from './finding-context.js';
 import { markGone } from './gone-finding.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 

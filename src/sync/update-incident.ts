@@ -4,7 +4,7 @@ import type { FieldChange } from '../soar/case-system.js';
 import type { IncidentState, Link } from '../store/links-repo.js';
 import { intendNote, postIntendedNote } from './durable-note.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { FIELD } from './incident-fields.js';
+import { FIELD } from '../incidents/incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
 import type { SyncDeps } from './sync-deps.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WireFinding } from '../../../emulators/aws/index.js';
-import { statusCommand, type StatusReport } from '../../../src/commands/status.js';
+import { statusCommand } from '../../../src/commands/status.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 import { logLines, startHarness, type Harness } from '../../helpers/harness.js';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../../src/commands/status.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 /** `guardduty-soar status`: what SQLite says, for an operator (table) and for machines (--json). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../../src/commands/check.js';
-import type { StatusReport } from '../../../src/commands/status.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 import { runCycle, type CycleReport } from '../../../src/poller/run-cycle.js';
 import { startHandlerWorld, type HandlerWorld } from '../../unit/functions/handler-world.js';
 import { logLines, startHarness, type Harness } from '../../helpers/harness.js';

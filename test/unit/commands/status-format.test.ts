@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, type StatusReport } from '../../../src/commands/status.js';
+import { formatStatus } from '../../../src/commands/status-format.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 
 const report = (over: Partial<StatusReport> = {}): StatusReport => ({
   database: '/var/lib/guardduty-soar/data/guardduty-soar.db',

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCK_STALE_MS } from '../../../src/app/start.js';
-import { formatStatus, readStatus } from '../../../src/commands/status.js';
+import { formatStatus } from '../../../src/commands/status-format.js';
+import { readStatus } from '../../../src/commands/status-read.js';
 import { Store } from '../../../src/store/store.js';
 
 /** readStatus on a real SQLite file: what each region's row says, the same in the table and in --json. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, type StatusReport } from '../../../src/commands/status.js';
+import { formatStatus } from '../../../src/commands/status-format.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 import { refusalFix } from '../../../src/functions/listener/broker-connection.js';
 import { backoffDelay } from '../../../src/functions/listener/listener-connection.js';
 import type { ListenerSnapshot } from '../../../src/health/listener-state.js';

@@ -1,4 +1,7 @@
-/** API names of the custom incident fields the sync logic reads and writes. */
+/**
+ * The API names of the custom incident fields: the one source for their definitions and mapping
+ * (custom-fields.ts), the sync's reads and queries, and the App Host playbooks.
+ */
 export const FIELD = {
   findingId: 'aws_guardduty_finding_id',
   findingArn: 'aws_guardduty_finding_arn',
