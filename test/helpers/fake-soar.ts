@@ -57,16 +57,16 @@ export class FakeSoar implements CaseSystem {
   readonly calls: string[] = [];
   /** Fields the org requires to close an incident (readSchema). */
   requiredOnClose: { name: string; label: string; custom: boolean }[] = [];
-  private readonly faults: { op: string; mode: FaultMode }[] = [];
+  private readonly faults: { op: string; mode: FaultMode; skip: number }[] = [];
   private nextId = 2001;
 
   constructor(private readonly now: () => number) {}
 
   // --- what a test does ---
 
-  /** The next call of `op` meets `mode` (several calls queue in order). */
-  failNext(op: string, mode: FaultMode): void {
-    this.faults.push({ op, mode });
+  /** The next call of `op` (after `skip` more that succeed) meets `mode`; several faults queue in order. */
+  failNext(op: string, mode: FaultMode, skip = 0): void {
+    this.faults.push({ op, mode, skip });
   }
 
   count(op: string): number {
@@ -216,14 +216,25 @@ export class FakeSoar implements CaseSystem {
   private async call<T>(op: string, incidentId: number | undefined, work: () => T): Promise<T> {
     this.calls.push(op);
     await Promise.resolve();
-    const at = this.faults.findIndex((f) => f.op === op);
-    const fault = at >= 0 ? this.faults.splice(at, 1)[0] : undefined;
+    const fault = this.takeFault(op);
     if (fault?.mode === 'down') throw serviceError(op, 503, true);
     if (fault?.mode === 'refused') throw serviceError(op, 400, false);
     if (incidentId !== undefined && !this.incidents.has(incidentId)) throw new IncidentGoneError(incidentId, op);
     const result = work();
     if (fault?.mode === 'lost') throw serviceError(op, 504, true);
     return result;
+  }
+
+  private takeFault(op: string): { mode: FaultMode } | undefined {
+    const at = this.faults.findIndex((f) => f.op === op);
+    const fault = this.faults[at];
+    if (!fault) return undefined;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return undefined;
+    }
+    this.faults.splice(at, 1);
+    return fault;
   }
 
   private must(id: number): FakeIncident {
