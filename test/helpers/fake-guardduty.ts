@@ -19,7 +19,7 @@ export class FakeGuardDuty implements Partial<FindingsSource> {
   readonly calls: string[] = [];
   readonly feedback: { ids: string[]; feedback: Feedback }[] = [];
   private readonly findings = new Map<string, Map<string, Finding>>();
-  private readonly faults: { op: string; retryable: boolean }[] = [];
+  private readonly faults: { op: string; retryable: boolean; region: string | undefined }[] = [];
 
   /** Adds (or replaces) findings of one detector; with none, the detector exists with no finding. */
   put(at: DetectorRef, ...findings: Finding[]): void {
@@ -37,9 +37,9 @@ export class FakeGuardDuty implements Partial<FindingsSource> {
     return this.findings.get(detectorKey(at))?.get(findingId);
   }
 
-  /** The next call of `op` (`ListFindings`, `GetFindings`, `ArchiveFindings`) fails. */
-  failNext(op: string, retryable = true): void {
-    this.faults.push({ op, retryable });
+  /** The next call of `op` (`ListFindings`, `GetFindings`, `ArchiveFindings`), in `region` or any, fails. */
+  failNext(op: string, options: { retryable?: boolean; region?: string } = {}): void {
+    this.faults.push({ op, retryable: options.retryable ?? true, region: options.region });
   }
 
   count(op: string): number {
@@ -97,7 +97,7 @@ export class FakeGuardDuty implements Partial<FindingsSource> {
 
   private call(op: string, region: string, n?: number): void {
     this.calls.push(n === undefined ? `${op} ${region}` : `${op} ${region} (${n})`);
-    const at = this.faults.findIndex((f) => f.op === op);
+    const at = this.faults.findIndex((f) => f.op === op && (f.region === undefined || f.region === region));
     if (at < 0) return;
     const [fault] = this.faults.splice(at, 1);
     throw new ExternalServiceError({

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import type { PollingConfig, SyncConfig } from '../../src/config/app-config.js';
 import { Metrics } from '../../src/health/metrics.js';
 import { bundledTemplatePaths } from '../../src/incidents/bundled-templates.js';
@@ -98,5 +99,18 @@ export function syncWorld(options: WorldOptions = {}): SyncWorld {
     },
     target: (at = EAST) => ({ account: ACCOUNT, region: at.region, detectorId: at.detectorId, source }),
     close: () => store.close(),
+  };
+}
+
+/** For a test file: `const world = worlds();` makes fresh worlds, each closed after its test. */
+export function worlds(): (options?: WorldOptions) => SyncWorld {
+  const open: SyncWorld[] = [];
+  afterEach(() => {
+    for (const world of open.splice(0)) world.close();
+  });
+  return (options) => {
+    const world = syncWorld(options);
+    open.push(world);
+    return world;
   };
 }

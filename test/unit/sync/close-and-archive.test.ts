@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ARCHIVE_OP, detectClosedIncidents, runArchiveOps } from '../../../src/sync/archive-on-close.js';
 import { syncFinding } from '../../../src/sync/finding-sync.js';
 import type { Finding } from '../../../src/regions/finding.js';
 import { OP } from '../../helpers/fake-soar.js';
-import { EAST, syncWorld, type WorldOptions, type SyncWorld } from '../../helpers/sync-world.js';
+import { EAST, worlds, type WorldOptions, type SyncWorld } from '../../helpers/sync-world.js';
 
 /**
  * Both directions of a close: a finding archived in GuardDuty closes its incident (or only marks it,
@@ -13,16 +13,11 @@ import { EAST, syncWorld, type WorldOptions, type SyncWorld } from '../../helper
  */
 
 const MIN = 60_000;
-let w: SyncWorld | undefined;
-afterEach(() => {
-  w?.close();
-  w = undefined;
-});
+const world = worlds();
 
 /** A world holding one escalated finding (`f-1`, count 2), also in GuardDuty. */
 async function escalated(options: WorldOptions = {}): Promise<{ s: SyncWorld; finding: Finding; incidentId: number }> {
-  const s = syncWorld(options);
-  w = s;
+  const s = world(options);
   const finding = s.finding('f-1', { updatedAt: s.clock.now() - 10 * MIN });
   s.gd.put(EAST, finding);
   expect(await syncFinding(s.deps, finding, s.key('f-1'))).toBe('created');

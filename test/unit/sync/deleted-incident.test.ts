@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeletedIncidentPolicy } from '../../../src/config/app-config.js';
 import { syncFinding } from '../../../src/sync/finding-sync.js';
 import { finishInterruptedWork } from '../../../src/sync/interrupted-work.js';
 import { OP } from '../../helpers/fake-soar.js';
-import { syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
+import { worlds, type SyncWorld } from '../../helpers/sync-world.js';
 
 /**
  * An incident deleted in SOAR by an administrator: the first write that meets SOAR's 404 heals the
@@ -12,16 +12,11 @@ import { syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
  */
 
 const MIN = 60_000;
-let w: SyncWorld | undefined;
-afterEach(() => {
-  w?.close();
-  w = undefined;
-});
+const world = worlds();
 
 /** One escalated finding (count 2) whose incident an administrator then deleted. */
 async function deleted(onDeletedIncident: DeletedIncidentPolicy): Promise<{ s: SyncWorld; lost: number }> {
-  const s = syncWorld({ sync: { onDeletedIncident } });
-  w = s;
+  const s = world({ sync: { onDeletedIncident } });
   await syncFinding(s.deps, s.finding('f-1', { updatedAt: s.clock.now() - 10 * MIN }), s.key('f-1'));
   const lost = s.soar.incidentFor('f-1').id;
   s.soar.delete(lost);

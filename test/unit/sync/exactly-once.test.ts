@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syncFinding } from '../../../src/sync/finding-sync.js';
 import { OP } from '../../helpers/fake-soar.js';
-import { syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
+import { worlds, type SyncWorld } from '../../helpers/sync-world.js';
 
 /**
  * One incident per finding, whatever happens to a create: its answer lost after SOAR made the
@@ -10,16 +10,8 @@ import { syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
  */
 
 const MIN = 60_000;
-let w: SyncWorld | undefined;
-afterEach(() => {
-  w?.close();
-  w = undefined;
-});
+const world = worlds();
 
-function world(): SyncWorld {
-  w = syncWorld();
-  return w;
-}
 
 const rowsOf = (s: SyncWorld, findingId: string): number => Object.values(s.soar.incidentFor(findingId).rows).flat().length;
 

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syncFinding } from '../../../src/sync/finding-sync.js';
 import type { Finding } from '../../../src/regions/finding.js';
 import { OP, type FakeIncident } from '../../helpers/fake-soar.js';
-import { syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
+import { worlds, type SyncWorld } from '../../helpers/sync-world.js';
 
 /**
  * One finding's sync, state by state: a new finding becomes one complete incident, a re-read one
@@ -11,23 +11,15 @@ import { syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
  */
 
 const MIN = 60_000;
-let w: SyncWorld | undefined;
-afterEach(() => {
-  w?.close();
-  w = undefined;
-});
+const world = worlds();
 
-function world(options: Parameters<typeof syncWorld>[0] = {}): SyncWorld {
-  w = syncWorld(options);
-  return w;
-}
 
-const sync = (world: SyncWorld, finding: Finding): ReturnType<typeof syncFinding> => syncFinding(world.deps, finding, world.key(finding.Id));
+const sync = (s: SyncWorld, finding: Finding): ReturnType<typeof syncFinding> => syncFinding(s.deps, finding, s.key(finding.Id));
 
 const rowCounts = (incident: FakeIncident): Record<string, number> => Object.fromEntries(Object.entries(incident.rows).map(([t, rows]) => [t, rows.length]));
 
 /** Notes after the first (the finding as JSON, posted with the create). */
-const laterNotes = (world: SyncWorld, findingId: string): string[] => world.soar.incidentFor(findingId).notes.slice(1);
+const laterNotes = (s: SyncWorld, findingId: string): string[] => s.soar.incidentFor(findingId).notes.slice(1);
 
 describe('a finding seen for the first time', () => {
   it('becomes one incident with its fields, the finding as a note, its artifacts and data-table rows; the link is synced', async () => {

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecurrencePolicy } from '../../../src/config/app-config.js';
 import type { Finding } from '../../../src/regions/finding.js';
 import { detectClosedIncidents, runArchiveOps } from '../../../src/sync/archive-on-close.js';
 import { syncFinding } from '../../../src/sync/finding-sync.js';
 import { finishInterruptedWork } from '../../../src/sync/interrupted-work.js';
 import { OP } from '../../helpers/fake-soar.js';
-import { EAST, syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
+import { EAST, worlds, type SyncWorld } from '../../helpers/sync-world.js';
 
 /**
  * A finding GuardDuty updates after a responder closed its incident: judged against the time SOAR
@@ -14,19 +14,14 @@ import { EAST, syncWorld, type SyncWorld } from '../../helpers/sync-world.js';
  */
 
 const MIN = 60_000;
-let w: SyncWorld | undefined;
-afterEach(() => {
-  w?.close();
-  w = undefined;
-});
+const world = worlds();
 
 /**
  * One finding escalated 10 minutes ago (count 2), whose incident a responder closed now; the daemon
  * has learnt of the close. No archive follows (aws_gd_archive_on_close = false) unless `archiveOnClose`.
  */
 async function closedByResponder(onRecurrence: RecurrencePolicy, archiveOnClose = false): Promise<{ s: SyncWorld; closedId: number }> {
-  const s = syncWorld({ sync: { onRecurrence, archiveOnClose } });
-  w = s;
+  const s = world({ sync: { onRecurrence, archiveOnClose } });
   const first = s.finding('f-1', { updatedAt: s.clock.now() - 10 * MIN });
   s.gd.put(EAST, first);
   await syncFinding(s.deps, first, s.key('f-1'));
