@@ -1,7 +1,7 @@
 import { ExternalServiceError, IncidentGoneError } from '../../src/errors.js';
 import type {
-  ArtifactInput, ArtifactView, CaseSystem, FieldChange, IncidentLookup, IncidentQuery, IncidentView, NoteView, OrgInfo, QueryCondition,
-  RichText, SchemaView, TableRowView,
+  ArtifactInput, ArtifactView, CaseSystem, FieldChange, IncidentLookup, IncidentQuery, IncidentView, NoteView, QueryCondition, RichText,
+  TableRowView,
 } from '../../src/soar/case-system.js';
 import { htmlToText } from '../../src/util/html-text.js';
 
@@ -55,7 +55,7 @@ export class FakeSoar implements CaseSystem {
   readonly incidents = new Map<number, FakeIncident>();
   /** Every call made, in order, by operation name (see OP). */
   readonly calls: string[] = [];
-  /** Fields the org requires to close an incident (readSchema). */
+  /** Fields the org requires to close an incident (what the composition root reads from SOAR's schema). */
   requiredOnClose: { name: string; label: string; custom: boolean }[] = [];
   private readonly faults: { op: string; mode: FaultMode; skip: number }[] = [];
   private nextId = 2001;
@@ -105,10 +105,6 @@ export class FakeSoar implements CaseSystem {
   }
 
   // --- CaseSystem ---
-
-  connect(): Promise<OrgInfo> {
-    return Promise.resolve({ id: 201, name: 'Test Org' });
-  }
 
   createIncident(payload: Record<string, unknown>, _lookup?: IncidentLookup): Promise<IncidentView> {
     return this.call(OP.create, undefined, () => {
@@ -189,26 +185,13 @@ export class FakeSoar implements CaseSystem {
     return this.call(OP.listRows, incidentId, () => (this.must(incidentId).rows[table] ?? []).map((cells, i) => ({ id: i + 1, cells: { ...cells } })));
   }
 
-  readSchema(): Promise<SchemaView> {
-    const incidentFields = this.requiredOnClose.map((f) => ({ ...f, inputType: 'text', required: 'close', values: [] }));
-    return Promise.resolve({ incidentFields, dataTables: {}, artifactTypes: [] });
-  }
-
-  createIncidentField(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  createDataTable(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  createDataTableColumn(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  createArtifactType(): Promise<void> {
-    return Promise.resolve();
-  }
+  // Not the sync paths' (setup's and the listener's org discovery): refused. Delete where CaseSystem no longer has them.
+  readonly connect = notUsed;
+  readonly readSchema = notUsed;
+  readonly createIncidentField = notUsed;
+  readonly createDataTable = notUsed;
+  readonly createDataTableColumn = notUsed;
+  readonly createArtifactType = notUsed;
 
   // --- inside ---
 
@@ -250,6 +233,10 @@ type CreatePayload = Record<string, unknown> & {
   comments?: { text: RichText }[];
   artifacts?: { type: { name: string }; value: string }[];
 };
+
+function notUsed(): Promise<never> {
+  return Promise.reject(new Error('the fake SOAR answers only the calls of the sync paths'));
+}
 
 function serviceError(op: string, status: number, retryable: boolean): ExternalServiceError {
   return new ExternalServiceError({ service: 'soar', operation: op, status, retryable, message: `${op} failed: ${status} (fake SOAR)` });

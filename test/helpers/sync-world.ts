@@ -73,7 +73,7 @@ export function syncWorld(options: WorldOptions = {}): SyncWorld {
   const deps: CycleDeps = {
     soar, store, clock, logger, metrics: new Metrics(), templates: loadTemplates(bundledTemplatePaths()),
     config: { severityMap: { ...DEFAULT_SEVERITY_MAP }, sync, polling },
-    requiredOnClose: async () => (await soar.readSchema()).incidentFields.filter((f) => f.required === 'close'),
+    requiredOnClose: () => Promise.resolve(soar.requiredOnClose),
     locks: new KeyedLock(),
     discoveries: [new RegionDiscovery({ source, account: ACCOUNT, regions: /^us-/, masterRegion: 'us-east-1', intervalMs: 60 * MIN, store, clock, logger })],
     sources: new Map([[ACCOUNT, source]]),
