@@ -35,6 +35,14 @@ export class ManualClock implements Clock {
     });
   }
 
+  /** Moves time on by `ms`, ending the sleeps that are over by then. */
+  advance(ms: number): void {
+    this.time += ms;
+    const over = this.timers.filter((t) => t.at <= this.time);
+    this.timers = this.timers.filter((t) => t.at > this.time);
+    for (const t of over) t.resolve();
+  }
+
   /** The sleeps waiting, soonest first (their lengths in ms). */
   pending(): number[] {
     return [...this.timers].sort((a, b) => a.at - b.at).map((t) => t.ms);
