@@ -1,41 +1,8 @@
 import fs from 'node:fs';
-import tls from 'node:tls';
-import { Client, type IMessage, type IStompSocket } from '@stomp/stompjs';
+import { Client, type IMessage } from '@stomp/stompjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSoarEmulator, type SoarEmulator } from '../../../emulators/soar/index.js';
-
-/** The smallest TLS adapter @stomp/stompjs needs (the library speaks to a WebSocket-like object). */
-function tlsSocket(port: number, ca: string): IStompSocket {
-  const socket = tls.connect({ host: '127.0.0.1', port, ca });
-  const adapter: IStompSocket = {
-    url: `tls://127.0.0.1:${port}`,
-    binaryType: 'arraybuffer',
-    readyState: 0,
-    onclose: null,
-    onerror: null,
-    onmessage: null,
-    onopen: null,
-    close: () => socket.end(),
-    terminate: () => socket.destroy(),
-    send: (data) => socket.write(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer)),
-  };
-  const setState = (state: number): void => void Object.assign(adapter, { readyState: state });
-  socket.on('secureConnect', () => {
-    setState(1);
-    adapter.onopen?.();
-  });
-  socket.on('data', (chunk: Buffer) => {
-    adapter.onmessage?.({ data: chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length) });
-  });
-  socket.on('error', (error) => {
-    adapter.onerror?.(error);
-  });
-  socket.on('close', () => {
-    setState(3);
-    adapter.onclose?.({ code: 1000, reason: '' });
-  });
-  return adapter;
-}
+import { openStompSocket } from '../../../src/functions/listener/stomp-socket.js';
 
 let soar: SoarEmulator | undefined;
 let client: Client | undefined;
@@ -53,7 +20,7 @@ describe('SOAR emulator STOMP broker with @stomp/stompjs', () => {
     const port = soar.stompPort ?? 0;
     const received = new Promise<IMessage>((resolve) => {
       client = new Client({
-        webSocketFactory: () => tlsSocket(port, ca),
+        webSocketFactory: () => openStompSocket({ host: '127.0.0.1', port, tls: { ca }, timeoutMs: 5_000 }),
         connectHeaders: { login: 'demo-key', passcode: 'demo-secret', host: '127.0.0.1' },
         heartbeatIncoming: 15000,
         heartbeatOutgoing: 0,
