@@ -40,6 +40,17 @@ export class ManualClock implements Clock {
     return [...this.timers].sort((a, b) => a.at - b.at).map((t) => t.ms);
   }
 
+  /** Moves time forward by `ms`, ending every sleep due by then, soonest first. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
+      if (!next || next.at > target) break;
+      this.fireNext();
+    }
+    this.time = target;
+  }
+
   /** Moves time to the soonest sleep's end and ends it; returns how long that sleep was. */
   fireNext(): number {
     const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
