@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 const FINDINGS = 116;
-/** aws_gd_soar_concurrency 4 (the default): 8 findings in flight. */
+/** aws_gd_soar_concurrency 4 (set in slowWorld): 8 findings in flight. */
 const FINDINGS_IN_FLIGHT = 8;
 
 function run(harness: Harness): DaemonProcess {
@@ -39,7 +39,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 function slowWorld(config: Record<string, string> = {}): Promise<Harness> {
-  return startHarness({ findings: 0, aws: { latencyMs: 150 }, soar: { latencyMs: 150 }, config: { aws_gd_regions: '^us-east-1$', ...config } });
+  return startHarness({ findings: 0, aws: { latencyMs: 150 }, soar: { latencyMs: 150 }, config: { aws_gd_regions: '^us-east-1$', aws_gd_soar_concurrency: '4', ...config } });
 }
 
 function expectExactlyOneIncidentPerFinding(harness: Harness, findings: number): void {
