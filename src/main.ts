@@ -16,12 +16,11 @@ import { createGuardDutySource } from './regions/guardduty-client.js';
 import { RegionDiscovery } from './regions/region-discovery.js';
 import { nodeSupportNotice } from './runtime-support.js';
 import type { CaseSystem, SchemaView } from './soar/case-system.js';
-import { limitCaseSystem } from './soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from './soar/soar-client.js';
+import { createSoarLimit, type SoarLimit } from './soar/soar-limit.js';
 import { Store } from './store/store.js';
 import type { LockOwner } from './store/lock-repo.js';
 import { CallGate } from './util/call-gate.js';
-import { Semaphore } from './util/concurrency.js';
 import { KeyedLock } from './util/keyed-lock.js';
 import { describeProxy, type ProxyRoute, type RouteCounts } from './util/proxy-routing.js';
 
@@ -71,6 +70,8 @@ export interface App {
   templates: Templates;
   soarClient: SoarClient;
   soar: CaseSystem;
+  /** The org's adaptive SOAR concurrency, shared by the cycle and the SOAR functions. */
+  soarLimit: SoarLimit;
   aws: AwsSourceSpec[];
   store: Store;
   lockOwner: LockOwner;
@@ -97,13 +98,17 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const templates = loadTemplates(config.templates);
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
   const gate = new CallGate();
-  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, gate, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
-  const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
+  // Every SOAR request takes a slot of it, retries included; a retry waiting out its backoff holds none.
+  const soarLimit = createSoarLimit({ min: config.soarConcurrencyMin, max: config.soarConcurrency }, { clock, logger, metrics });
+  const soarClient = createSoarClient(config.soar, {
+    clock, logger, observer: metrics, noProxy, gate, limit: soarLimit.limit, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}),
+  });
+  const soar: CaseSystem = soarClient;
   const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, gate, maxAttempts: options.singleAttempt ? 1 : undefined });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
-    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner, gate,
+    config, logger, clock, metrics, templates, soarClient, soar, soarLimit, aws, store, lockOwner, gate,
     close: () => {
       soarClient.close();
       for (const spec of aws) spec.close();
@@ -181,6 +186,7 @@ type RequiredField = { name: string; label: string; custom: boolean };
  */
 export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<CycleDeps> {
   const { config, store, clock, logger, metrics, soar, templates } = app;
+  app.soarLimit.recordIn(store);
   const sources = new Map<string, FindingsSource>();
   const discoveries: RegionDiscovery[] = [];
   for (const spec of app.aws) {
@@ -201,7 +207,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
   const closeFields = (view: SchemaView): RequiredField[] => view.incidentFields.filter((f) => f.required === 'close');
   let requiredOnClose: Promise<RequiredField[]> | undefined = schema ? Promise.resolve(closeFields(schema)) : undefined;
   return {
-    soar, store, templates, clock, logger, metrics,
+    soar, store, templates, clock, logger, metrics, soarLimit: app.soarLimit.limit,
     config: { severityMap: config.severityMap, sync: config.sync, polling: config.polling },
     // Read once per process: the org's close requirements change rarely, and a stale answer only
     // means SOAR's own 400 is reported instead of our friendlier message.
@@ -215,7 +221,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     discoveries, sources,
     locks: new KeyedLock(),
     regionConcurrency: 4,
-    // Two per SOAR slot: each finding makes one call at a time, and does local work between two.
+    // Two per SOAR slot at the ceiling: each finding makes one call at a time, and does local work between two.
     findingsInFlight: 2 * config.soarConcurrency,
   };
 }

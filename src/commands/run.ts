@@ -14,6 +14,7 @@ import { progressForApp } from './progress-for-app.js';
 import type { ProgressDisplay } from './progress.js';
 import { LISTENER_STATE_META } from './status.js';
 import { ForeignDatabaseError } from '../sync/verify-links.js';
+import { urgently } from '../util/urgency.js';
 
 /**
  * At the shutdown deadline the CallGate closes: no API call starts any more, so the findings still in
@@ -204,7 +205,8 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
     config: app.config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
     org: app.soarClient,
-    handlers: createFunctionHandlers({ cycleDeps: prepared }),
+    // A responder is waiting on a function: its SOAR calls go before the cycle's (one limit for both).
+    handlers: new Map([...createFunctionHandlers({ cycleDeps: prepared })].map(([name, handler]) => [name, urgently(handler)])),
     invocations: app.store.invocations,
     logger: app.logger.child({ component: 'functions' }),
     clock: app.clock,
