@@ -10,6 +10,7 @@ import { schemaVersion } from '../store/database.js';
 import type { InvocationSummary } from '../store/invocations-repo.js';
 import { lastVerification } from '../sync/verify-links.js';
 import { LOCK_STALE_MS } from './command-support.js';
+import { formatSoarConcurrency, readSoarConcurrency, type SoarConcurrencyStatus } from './status-soar-limit.js';
 import { describeStorageError, isStorageError } from './storage-error.js';
 
 /** What `guardduty-soar status` shows: read from SQLite only, no network. */
@@ -55,6 +56,8 @@ export interface StatusReport {
     /** `fix`: while the broker refuses the login or the subscription (status `refused`), what to do about it. */
     listener: { status: string; since: string; reconnects: number; lastError: string | null; fix?: string | null } | null;
   } | null;
+  /** The adaptive SOAR concurrency as the daemon (or `once`) last wrote it; null before either ran. */
+  soarConcurrency?: SoarConcurrencyStatus | null;
 }
 
 export interface RegionSkipCounts { at: string; total: number; byReason: Record<string, number>; summary: string }
@@ -118,6 +121,7 @@ export function readStatus(store: Store, now: number): StatusReport {
       kind: op.kind, key: op.key, attempts: op.attempts, nextAttempt: new Date(op.nextAttemptAt).toISOString(), lastError: op.lastError ?? null,
     })),
     functions: readFunctionsStatus(store),
+    soarConcurrency: readSoarConcurrency(store),
   };
 }
 
@@ -191,6 +195,7 @@ export function formatStatus(r: StatusReport): string {
   lines.push('', `Pending operations: ${r.pending.length}`);
   lines.push(...table(['KIND', 'KEY', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], r.pending.map((p) => [p.kind, p.key, String(p.attempts), p.nextAttempt, p.lastError ?? '-'])));
   if (r.functions) lines.push(...formatFunctions(r.functions));
+  if (r.soarConcurrency) lines.push(...formatSoarConcurrency(r.soarConcurrency));
   return lines.join('\n');
 }
 
