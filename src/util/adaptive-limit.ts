@@ -6,9 +6,10 @@ import { LatencyTrend } from './latency-trend.js';
  * and Netflix's concurrency-limits `AIMDLimit`.
  * - Additive increase: while answers are prompt and every slot is in use, one more slot per round
  *   (+1 ÷ limit per answer), up to `max`.
- * - Multiplicative decrease, at once: on a throttling answer (429/503) the limit halves, and on
- *   latency well above its recent baseline it drops by a quarter. Once per round: answers to
- *   requests sent before a cut say nothing about the new limit, so they do not cut again.
+ * - Multiplicative decrease, at once: on a throttling answer (429/503) the limit halves, and when
+ *   even the fastest of the last two rounds of answers took well over the recent baseline
+ *   (LatencyTrend) it drops by a quarter. Once per round: answers to requests sent before a cut say
+ *   nothing about the new limit, so they do not cut again.
  * - A throttle also marks the level SOAR refused: the limit stays below it for `capHoldMs` before it
  *   probes that level again (each probe costs a refusal and a Retry-After pause).
  * - Retry-After: no request starts until it has passed.
@@ -64,18 +65,23 @@ export interface LimitTuning {
   latencyBackoff: number;
   /** Recent latency above this × the baseline (and `minLatencyRiseMs` above it) is a cut. */
   latencyTolerance: number;
-  /** So that a few milliseconds of jitter on a fast service are no alarm. */
+  /**
+   * So that a fast service's jitter is no alarm, nor a busy client: a daemon whose event loop is
+   * saturated sees even its fastest answers late by tens of milliseconds.
+   */
   minLatencyRiseMs: number;
-  recentWeight: number;
+  /** `recent` latency: the fastest answer of the last this many rounds (at least 8 answers). */
+  latencyRounds: number;
   baselineWindowMs: number;
+  baselineDownWindowMs: number;
   capHoldMs: number;
   /** The longest Retry-After honoured as a pause of every request. */
   maxHoldMs: number;
 }
 
 export const DEFAULT_TUNING: LimitTuning = {
-  throttleBackoff: 0.5, latencyBackoff: 0.75, latencyTolerance: 2, minLatencyRiseMs: 50,
-  recentWeight: 0.2, baselineWindowMs: 60_000, capHoldMs: 30_000, maxHoldMs: 60_000,
+  throttleBackoff: 0.5, latencyBackoff: 0.75, latencyTolerance: 2, minLatencyRiseMs: 100,
+  latencyRounds: 2, baselineWindowMs: 60_000, baselineDownWindowMs: 5_000, capHoldMs: 30_000, maxHoldMs: 60_000,
 };
 
 /** The starting limit when none is given: the fixed default of earlier versions. */
@@ -138,7 +144,7 @@ export class AdaptiveLimit {
     this.value = Math.min(max, Math.max(min, settings.initial ?? INITIAL_LIMIT));
     this.counts.lowest = this.counts.highest = this.limit;
     this.range = { id: 0, lowest: this.limit, highest: this.limit };
-    this.latency = new LatencyTrend(this.tuning);
+    this.latency = new LatencyTrend(this.latencyWindow(max), this.tuning);
   }
 
   get limit(): number {
@@ -191,6 +197,10 @@ export class AdaptiveLimit {
       limit: this.limit, lowest: current.lowest, highest: current.highest,
       raises: this.counts.raises - mark.raises, cuts: this.counts.cuts - mark.cuts, throttled: this.counts.throttled - mark.throttled,
     };
+  }
+
+  private latencyWindow(limit: number): number {
+    return Math.max(8, this.tuning.latencyRounds * limit);
   }
 
   private waiting(): number {
@@ -254,7 +264,7 @@ export class AdaptiveLimit {
   }
 
   private onAnswered(grant: Grant, latencyMs: number, saturated: boolean, now: number): void {
-    this.latency.add(latencyMs, now);
+    this.latency.add(latencyMs, now, this.latencyWindow(this.limit));
     const fresh = grant.epoch === this.epoch;
     if (this.latency.high(this.tuning.latencyTolerance, this.tuning.minLatencyRiseMs)) {
       if (!fresh) return;

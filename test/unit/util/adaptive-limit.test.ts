@@ -134,7 +134,7 @@ describe('AdaptiveLimit', () => {
     const { limit, clock, changes } = limiter({ initial: 16 });
     await busy(limit, clock, 200, 20);
     expect(limit.limit).toBe(16);
-    const slow = await busy(limit, clock, 60, 200);
+    const slow = await busy(limit, clock, 150, 200);
     expect(slow.at(-1)).toBeLessThanOrEqual(2);
     expect(changes.some((c) => c.reason === 'latency')).toBe(true);
     const recovered = await busy(limit, clock, 400, 20);
@@ -147,6 +147,19 @@ describe('AdaptiveLimit', () => {
     await busy(limit, clock, 50, 2);
     await busy(limit, clock, 100, 12);
     expect(limit.state().cuts).toBe(0);
+  });
+
+  it('takes answers a busy client delayed (event loop, garbage collection) for no alarm: the fastest shows SOAR\'s pace', async () => {
+    const { limit, clock } = limiter({ initial: 8 });
+    await busy(limit, clock, 50, 5);
+    for (let round = 0; round < 30; round++) {
+      const running = await granted(ask(limit, limit.limit));
+      clock.advance(100);
+      // Most answers sat in the client's queue for 100 ms; one came through at SOAR's pace.
+      running.forEach((p, i) => p.release({ kind: 'answered', latencyMs: i === 0 ? 6 : 105 }));
+    }
+    expect(limit.state().cuts).toBe(0);
+    expect(limit.limit).toBeGreaterThanOrEqual(8);
   });
 
   it('accepts a SOAR that stays slower as the new normal after about a minute', async () => {
