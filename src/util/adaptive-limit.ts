@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { LatencyTrend } from './latency-trend.js';
+import { SlotQueue } from './slot-queue.js';
 
 /**
  * A concurrency limit that adapts to how the service answers: AIMD, as TCP's congestion avoidance
@@ -10,7 +11,7 @@ import { LatencyTrend } from './latency-trend.js';
  *   even the fastest of the last two rounds of answers took well over the recent baseline
  *   (LatencyTrend) it drops by a quarter. Once per round: answers to requests sent before a cut say
  *   nothing about the new limit, so they do not cut again.
- * - A throttle also marks the level SOAR refused: the limit stays below it for `capHoldMs` before it
+ * - A throttle also marks the level the service refused: the limit stays below it for `capHoldMs` before it
  *   probes that level again (each probe costs a refusal and a Retry-After pause).
  * - Retry-After: no request starts until it has passed.
  * Waiters are served urgent first (a responder is waiting on a SOAR function), then in arrival order.
@@ -100,12 +101,6 @@ export interface LimitMark {
   readonly range: number;
 }
 
-interface Waiter {
-  resolve: (permit: Permit | undefined) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
 interface Grant {
   epoch: number;
   /** Requests in flight with this one when it started. */
@@ -118,12 +113,9 @@ export class AdaptiveLimit {
   readonly max: number;
   private readonly tuning: LimitTuning;
   private value: number;
-  private inFlight = 0;
-  private readonly urgent: Waiter[] = [];
-  private readonly normal: Waiter[] = [];
+  private readonly queue: SlotQueue;
   private epoch = 0;
   private holdUntil = 0;
-  private wake: AbortController | undefined;
   private cap = Infinity;
   private capUntil = 0;
   private readonly latency: LatencyTrend;
@@ -145,6 +137,7 @@ export class AdaptiveLimit {
     this.counts.lowest = this.counts.highest = this.limit;
     this.range = { id: 0, lowest: this.limit, highest: this.limit };
     this.latency = new LatencyTrend(this.latencyWindow(max), this.tuning);
+    this.queue = new SlotQueue(clock, () => this.limit, () => this.holdUntil);
   }
 
   get limit(): number {
@@ -156,21 +149,9 @@ export class AdaptiveLimit {
    * first (a stopping daemon). `urgent` waiters go before all others.
    */
   acquire(urgent = false, signal?: AbortSignal): Promise<Permit | undefined> {
-    if (signal?.aborted) return Promise.resolve(undefined);
-    if (this.waiting() === 0 && this.mayStart()) return Promise.resolve(this.grant());
-    return new Promise((resolve) => {
-      const queue = urgent ? this.urgent : this.normal;
-      const waiter: Waiter = { resolve, signal, onAbort: undefined };
-      if (signal) {
-        waiter.onAbort = () => {
-          queue.splice(queue.indexOf(waiter), 1);
-          resolve(undefined);
-          this.drain();
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      queue.push(waiter);
-      this.drain();
+    return this.queue.enter(urgent, signal, () => {
+      const grant: Grant = { epoch: this.epoch, level: this.queue.inFlight, released: false };
+      return { release: (outcome: LimitOutcome) => this.release(grant, outcome) };
     });
   }
 
@@ -179,7 +160,7 @@ export class AdaptiveLimit {
     return {
       limit: this.limit, min: this.min, max: this.max, lowest: this.counts.lowest, highest: this.counts.highest,
       raises: this.counts.raises, cuts: this.counts.cuts, throttled: this.counts.throttled,
-      inFlight: this.inFlight, waiting: this.waiting(), heldUntil: this.holdUntil > now ? this.holdUntil : undefined,
+      inFlight: this.queue.inFlight, waiting: this.queue.waiting, heldUntil: this.holdUntil > now ? this.holdUntil : undefined,
       lastCut: this.lastCut, latency: this.latency.view(),
     };
   }
@@ -203,52 +184,17 @@ export class AdaptiveLimit {
     return Math.max(8, this.tuning.latencyRounds * limit);
   }
 
-  private waiting(): number {
-    return this.urgent.length + this.normal.length;
-  }
-
-  private mayStart(): boolean {
-    return this.inFlight < this.limit && this.clock.now() >= this.holdUntil;
-  }
-
-  private grant(): Permit {
-    this.inFlight += 1;
-    const grant: Grant = { epoch: this.epoch, level: this.inFlight, released: false };
-    return { release: (outcome) => this.release(grant, outcome) };
-  }
-
-  private drain(): void {
-    while (this.waiting() > 0 && this.mayStart()) {
-      const waiter = (this.urgent.shift() ?? this.normal.shift()) as Waiter;
-      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(this.grant());
-    }
-    if (this.waiting() === 0) {
-      this.wake?.abort();
-      this.wake = undefined;
-    } else if (this.clock.now() < this.holdUntil && !this.wake) {
-      // Woken when the pause ends (earlier if it was extended since: it then waits again).
-      const wake = new AbortController();
-      this.wake = wake;
-      void this.clock.sleep(this.holdUntil - this.clock.now(), wake.signal).then(() => {
-        if (wake.signal.aborted) return;
-        this.wake = undefined;
-        this.drain();
-      });
-    }
-  }
-
   private release(grant: Grant, outcome: LimitOutcome): void {
     if (grant.released) return;
     grant.released = true;
-    const saturated = this.inFlight >= this.limit || this.waiting() > 0;
+    const saturated = this.queue.inFlight >= this.limit || this.queue.waiting > 0;
     // What SOAR saw: the requests in flight with this one, including those started after it.
-    const level = Math.max(grant.level, this.inFlight);
-    this.inFlight -= 1;
+    const level = Math.max(grant.level, this.queue.inFlight);
+    this.queue.leave();
     const now = this.clock.now();
     if (outcome.kind === 'throttled') this.onThrottled(grant, level, outcome.retryAfterMs, now);
     else if (outcome.kind === 'answered') this.onAnswered(grant, outcome.latencyMs, saturated, now);
-    this.drain();
+    this.queue.drain();
   }
 
   private onThrottled(grant: Grant, level: number, retryAfterMs: number | undefined, now: number): void {
