@@ -76,7 +76,8 @@ function adaptiveBreakdown(all: ScenarioResult[]): string[] {
     const l = d.limit;
     const at = s.scenario === 'quiet' ? d.concurrencyOfBound : s.scenario === 'throttling' ? d.cap : undefined;
     return [
-      s.scenario, String(s.findings), fmtMs(s.wallMs), at === undefined ? '-' : `${fmtMs(s.bound.ms)} at ${at}`, at === undefined ? '-' : s.ratio.toFixed(2),
+      s.scenario, String(s.findings), fmtMs(s.wallMs), s.cpuMs === undefined ? '-' : fmtMs(s.cpuMs),
+      at === undefined ? '-' : `${fmtMs(s.bound.ms)} at ${at}`, at === undefined ? '-' : s.ratio.toFixed(2),
       l ? `4 → ${l.lowest}…${l.highest}, ${l.limit} at the end` : '-', l ? `${l.raises} / ${l.cuts}` : '-',
       d.soarRequests ? `${d.soarRequests.throttled} of ${d.soarRequests.total}` : '-',
     ];
@@ -84,24 +85,30 @@ function adaptiveBreakdown(all: ScenarioResult[]): string[] {
   const out = [
     'Adaptive SOAR concurrency (fresh worlds, SOAR 20 ms, aws_gd_soar_concurrency at its default 16):',
     '',
-    table(['scenario', 'findings', 'cycle wall', 'bound', 'ratio', 'limit: start → lowest…highest', 'raises / cuts', 'SOAR requests refused (429)'], rows),
+    table(['scenario', 'findings', 'cycle wall', 'daemon CPU', 'bound', 'ratio', 'limit: start → lowest…highest', 'raises / cuts', 'SOAR requests refused (429)'], rows),
     '',
   ];
   const latency = list.find((s) => s.scenario === 'latency');
   const series = (latency?.details as { series?: LimitSample[] } | undefined)?.series ?? [];
   if (series.length > 0) {
-    out.push('Latency run: the limit as `/metrics` showed it, every 0.5 s (SOAR latency as the emulator was set then):', '', table(['t', 'SOAR latency', 'limit'], everyHalfSecond(series)), '');
+    out.push(
+      'Latency run: the limit as `/metrics` showed it (read every 0.1 s; a row when it or SOAR\'s latency changed, at most one per 0.5 s):',
+      '', table(['t', 'SOAR latency', 'limit'], changes(series)), '',
+    );
   }
   return out;
 }
 
-function everyHalfSecond(series: LimitSample[]): string[][] {
+function changes(series: LimitSample[]): string[][] {
   const rows: string[][] = [];
   let next = 0;
-  for (const s of series) {
-    if (s.t < next) continue;
+  let shown: LimitSample | undefined;
+  for (const [i, s] of series.entries()) {
+    const last = i === series.length - 1;
+    if (!last && (s.t < next || (shown && shown.limit === s.limit && shown.soarMs === s.soarMs))) continue;
     rows.push([`${(s.t / 1000).toFixed(1)} s`, `${s.soarMs} ms`, String(s.limit)]);
-    next = s.t - (s.t % 500) + 500;
+    shown = s;
+    next = s.t + 500;
   }
   return rows;
 }
