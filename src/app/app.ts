@@ -13,12 +13,11 @@ import type { AwsCredentialsMode, AwsCredentialsSource } from '../regions/aws-cl
 import type { FindingsSource } from '../regions/findings-source.js';
 import { createGuardDutySource } from '../regions/guardduty-client.js';
 import type { CaseSystem, SchemaCatalog } from '../soar/case-system.js';
-import { limitCaseSystem, limitSchemaCatalog } from '../soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from '../soar/soar-client.js';
+import { createSoarLimit, type SoarLimit } from '../soar/soar-limit.js';
 import { Store } from '../store/store.js';
 import type { LockOwner } from '../store/lock-repo.js';
 import { CallGate } from '../util/call-gate.js';
-import { Semaphore } from '../util/concurrency.js';
 import type { ProxyRoute, RouteCounts } from '../util/proxy-routing.js';
 
 /**
@@ -66,10 +65,12 @@ export interface App {
   metrics: Metrics;
   templates: Templates;
   soarClient: SoarClient;
-  /** The incidents, bounded by `aws_gd_soar_concurrency`. */
+  /** The incidents; every request takes a slot of `soarLimit`. */
   soar: CaseSystem;
-  /** The org's schema (fields, data tables, artifact types), under the same bound. */
+  /** The org's schema (fields, data tables, artifact types), under the same limit. */
   soarSchema: SchemaCatalog;
+  /** The org's adaptive SOAR concurrency, shared by the cycle and the SOAR functions. */
+  soarLimit: SoarLimit;
   aws: AwsSourceSpec[];
   store: Store;
   lockOwner: LockOwner;
@@ -96,15 +97,18 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const templates = loadTemplates(config.templates);
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
   const gate = new CallGate();
-  const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, gate, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
-  const soarSlots = new Semaphore(config.soarConcurrency);
-  const soar = limitCaseSystem(soarClient.incidents, soarSlots);
-  const soarSchema = limitSchemaCatalog(soarClient.catalog, soarSlots);
+  // Every SOAR request takes a slot of it, retries included; a retry waiting out its backoff holds none.
+  const soarLimit = createSoarLimit({ min: config.soarConcurrencyMin, max: config.soarConcurrency }, { clock, logger, metrics });
+  const soarClient = createSoarClient(config.soar, {
+    clock, logger, observer: metrics, noProxy, gate, limit: soarLimit.limit, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}),
+  });
+  const soar: CaseSystem = soarClient.incidents;
+  const soarSchema: SchemaCatalog = soarClient.catalog;
   const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, gate, maxAttempts: options.singleAttempt ? 1 : undefined });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
-    config, logger, clock, metrics, templates, soarClient, soar, soarSchema, aws, store, lockOwner, gate,
+    config, logger, clock, metrics, templates, soarClient, soar, soarSchema, soarLimit, aws, store, lockOwner, gate,
     close: () => {
       soarClient.close();
       for (const spec of aws) spec.close();

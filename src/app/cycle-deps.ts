@@ -13,6 +13,7 @@ type RequiredField = { name: string; label: string; custom: boolean };
  */
 export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<CycleDeps> {
   const { config, store, clock, logger, metrics, soar, templates } = app;
+  app.soarLimit.recordIn(store);
   const sources = new Map<string, FindingsSource>();
   const discoveries: RegionDiscovery[] = [];
   for (const spec of app.aws) {
@@ -33,7 +34,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
   const closeFields = (view: SchemaView): RequiredField[] => view.incidentFields.filter((f) => f.required === 'close');
   let requiredOnClose: Promise<RequiredField[]> | undefined = schema ? Promise.resolve(closeFields(schema)) : undefined;
   return {
-    soar, store, templates, clock, logger, metrics,
+    soar, store, templates, clock, logger, metrics, soarLimit: app.soarLimit.limit,
     config: { severityMap: config.severityMap, sync: config.sync, polling: config.polling },
     // Read once per process: the org's close requirements change rarely, and a stale answer only
     // means SOAR's own 400 is reported instead of our friendlier message.
@@ -47,7 +48,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     discoveries, sources,
     locks: new KeyedLock(),
     regionConcurrency: 4,
-    // Two per SOAR slot: each finding makes one call at a time, and does local work between two.
+    // Two per SOAR slot at the ceiling: each finding makes one call at a time, and does local work between two.
     findingsInFlight: 2 * config.soarConcurrency,
   };
 }

@@ -5,6 +5,7 @@ import type { CycleDeps } from '../poller/run-cycle.js';
 import type { App } from './app.js';
 import { functionDeps } from './function-deps.js';
 import { recordListenerState } from './listener-record.js';
+import { urgently } from '../util/urgency.js';
 
 /**
  * The SOAR functions listener on the shared preparation; `aws_gd_functions = false` makes it a
@@ -16,7 +17,8 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
     config: app.config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
     org: app.soarClient.session,
-    handlers: createFunctionHandlers(async () => functionDeps(await prepared())),
+    // A responder is waiting on a function: its SOAR calls go before the cycle's (one limit for both).
+    handlers: new Map([...createFunctionHandlers(async () => functionDeps(await prepared()))].map(([name, handler]) => [name, urgently(handler)])),
     invocations: app.store.invocations,
     logger: app.logger.child({ component: 'functions' }),
     clock: app.clock,

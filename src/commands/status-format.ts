@@ -1,4 +1,5 @@
 import type { StatusReport } from './status-read.js';
+import { formatSoarConcurrency } from './status-soar-limit.js';
 
 function formatFunctions(f: NonNullable<StatusReport['functions']>): string[] {
   const counts = Object.entries(f.invocations).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
@@ -52,6 +53,7 @@ export function formatStatus(r: StatusReport): string {
   lines.push('', `Pending operations: ${r.pending.length}`);
   lines.push(...table(['KIND', 'KEY', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'], r.pending.map((p) => [p.kind, p.key, String(p.attempts), p.nextAttempt, p.lastError ?? '-'])));
   if (r.functions) lines.push(...formatFunctions(r.functions));
+  if (r.soarConcurrency) lines.push(...formatSoarConcurrency(r.soarConcurrency));
   return lines.join('\n');
 }
 

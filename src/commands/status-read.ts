@@ -7,6 +7,7 @@ import type { InvocationSummary } from '../store/invocations-repo.js';
 import type { Store } from '../store/store.js';
 import { describeSkips } from '../sync/skip-reasons.js';
 import { lastVerification } from '../sync/verify-links.js';
+import { readSoarConcurrency, type SoarConcurrencyStatus } from './status-soar-limit.js';
 
 /** What `guardduty-soar status` shows: read from SQLite only, no network. */
 export interface StatusReport {
@@ -51,6 +52,8 @@ export interface StatusReport {
     /** `fix`: while the broker refuses the login or the subscription (status `refused`), what to do about it. */
     listener: { status: string; since: string; reconnects: number; lastError: string | null; fix?: string | null } | null;
   } | null;
+  /** The adaptive SOAR concurrency as the daemon (or `once`) last wrote it; null before either ran. */
+  soarConcurrency?: SoarConcurrencyStatus | null;
 }
 
 export interface RegionSkipCounts { at: string; total: number; byReason: Record<string, number>; summary: string }
@@ -114,6 +117,7 @@ export function readStatus(store: Store, now: number): StatusReport {
       kind: op.kind, key: op.key, attempts: op.attempts, nextAttempt: new Date(op.nextAttemptAt).toISOString(), lastError: op.lastError ?? null,
     })),
     functions: readFunctionsStatus(store),
+    soarConcurrency: readSoarConcurrency(store),
   };
 }
 

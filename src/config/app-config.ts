@@ -111,7 +111,10 @@ export interface AppConfig {
   /** GuardDuty severity band → SOAR severity name. */
   severityMap: Record<SeverityBand, string>;
   dbPath: string;
+  /** `aws_gd_soar_concurrency`: the ceiling of the adaptive SOAR concurrency. */
   soarConcurrency: number;
+  /** `aws_gd_soar_concurrency_min`: its floor (equal to the ceiling: a fixed concurrency). */
+  soarConcurrencyMin: number;
   healthPort: number | undefined;
   /** SIGTERM: how long the findings in flight may take to finish before they are abandoned between two calls (ms). */
   shutdownTimeoutMs: number;

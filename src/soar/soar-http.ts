@@ -5,8 +5,10 @@ import { abandonedCall } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { readCaTrust } from '../util/ca-file.js';
+import type { AdaptiveLimit } from '../util/adaptive-limit.js';
 import type { CallGate } from '../util/call-gate.js';
 import { createRoutingAgent, type RouteCounts, type RoutingHttpAgent } from '../util/proxy-routing.js';
+import { inSlot } from './limited-attempt.js';
 import {
   classifyAttempt, defaultRetryPolicy, retryDelay, shorten, toServiceError,
   type AuthDescription, type Classification, type FailedAttempt, type RetryPolicy,
@@ -32,6 +34,8 @@ export interface SoarHttpDeps {
   noProxy?: string | undefined;
   /** Closed by a stopping daemon: no attempt starts, no retry is sent, requests in flight are cut. */
   gate?: CallGate | undefined;
+  /** The org's adaptive concurrency (aws_gd_soar_concurrency): every attempt takes one of its slots. */
+  limit?: AdaptiveLimit | undefined;
 }
 
 type Attempt = { kind: 'response'; status: number; data: unknown; retryAfter: string | undefined } | FailedAttempt;
@@ -101,7 +105,8 @@ export class SoarHttp {
       attempts += 1;
       gate?.check('soar', req.operation);
       const generation = await this.login.ensure(req);
-      const attempt = await this.attempt(req);
+      const limit = this.deps.limit;
+      const attempt = limit ? await inSlot(limit, this.deps.clock, req.operation, gate?.haltSignal, () => this.attempt(req)) : await this.attempt(req);
       if (attempt.kind === 'response' && (attempt.status < 300 || req.accept?.includes(attempt.status))) {
         this.report(req, started, { ok: true, status: attempt.status, attempts, throttleRetries });
         return { status: attempt.status, data: attempt.data };

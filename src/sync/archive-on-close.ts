@@ -122,7 +122,7 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
         continue;
       }
       for (const link of ready) deps.store.links.setArchived(link, true);
-      // Independent SOAR writes (each catches its own failure): together, bounded by aws_gd_soar_concurrency.
+      // Independent SOAR writes (each catches its own failure): together, bounded by the adaptive SOAR concurrency.
       await Promise.all(ready.map((link) => recordArchived(deps, link)));
       archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + ready.length);
     }

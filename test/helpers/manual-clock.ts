@@ -35,17 +35,20 @@ export class ManualClock implements Clock {
     });
   }
 
-  /** Moves time on by `ms`, ending the sleeps that are over by then. */
-  advance(ms: number): void {
-    this.time += ms;
-    const over = this.timers.filter((t) => t.at <= this.time);
-    this.timers = this.timers.filter((t) => t.at > this.time);
-    for (const t of over) t.resolve();
-  }
-
   /** The sleeps waiting, soonest first (their lengths in ms). */
   pending(): number[] {
     return [...this.timers].sort((a, b) => a.at - b.at).map((t) => t.ms);
+  }
+
+  /** Moves time forward by `ms`, ending every sleep due by then, soonest first. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
+      if (!next || next.at > target) break;
+      this.fireNext();
+    }
+    this.time = target;
   }
 
   /** Moves time to the soonest sleep's end and ends it; returns how long that sleep was. */

@@ -9,8 +9,9 @@ import type { ScenarioResult } from '../../../bench/results.js';
  * depend on the machine). Latency is cut to a few milliseconds: call counts do not depend on it.
  */
 describe('npm run bench -- --quick (counts only)', () => {
-  it('burst, idle, churn and functions spend the calls issues 6 and 11 allow and apply every change', { timeout: 300_000 }, async () => {
-    // Five daemon processes one after another (setup, three onces, run): the timeout is a hang guard, not a time target.
+  it('burst, idle, churn and functions spend the calls issues 6 and 11 allow and apply every change; the SOAR concurrency adapts (issue 19)', { timeout: 480_000 }, async () => {
+    // Eleven daemon processes one after another (setup, three onces, run; setup, once for quiet and
+    // throttling; setup, run for latency): the timeout is a hang guard, not a time target.
     const results = await runBench({ ...QUICK, latencyAwsMs: 2, latencySoarMs: 3, scale: [], json: undefined });
     const scenario = (name: ScenarioResult['scenario']): ScenarioResult => {
       const found = results.scenarios.find((s) => s.scenario === name);
@@ -52,5 +53,21 @@ describe('npm run bench -- --quick (counts only)', () => {
     expect(functions.calls.soarCycle.byOp['PATCH /incidents/{id}']).toBe(QUICK.refreshes);
     expect(functions.calls.soarCycle.byOp['POST /incidents/{id}/comments']).toBe(QUICK.refreshes);
     expect(functions.calls.soarCycle.total).toBe(2 * QUICK.refreshes + Number(functions.details.rowsAdded));
+
+    // Quiet SOAR: the concurrency is free to grow from 4 toward 16, and nothing is refused.
+    const quiet = scenario('quiet');
+    expect(quiet.details.limit).toMatchObject({ throttled: 0 });
+    expect((quiet.details.limit as { highest: number }).highest).toBeGreaterThan(4);
+    expect(quiet.details.soarRequests).toMatchObject({ throttled: 0 });
+
+    // SOAR refusing above 6 in flight (429, Retry-After 1 s): every finding once, under 5 % refused.
+    const throttling = scenario('throttling');
+    expect(throttling.details.throttledShare).toBeLessThan(0.05);
+    expect((throttling.details.limit as { throttled: number }).throttled).toBeGreaterThan(0);
+
+    // SOAR slowing to 200 ms and recovering: the limit falls, then rises again (checks above), as /metrics showed it.
+    const latency = scenario('latency');
+    expect((latency.details.series as unknown[]).length).toBeGreaterThan(10);
+    expect(latency.checks.filter((c) => c.name.startsWith('latency: the limit')).map((c) => c.ok)).toEqual([true, true]);
   });
 });

@@ -20,6 +20,11 @@ describe('escalation: every finding becomes a complete incident', () => {
     h = await startHarness({ findings: SAMPLE_FINDING_TYPES.length });
     const result = await h.once();
     expect(result.code).toBe(0);
+    // The cycle's line says what the SOAR concurrency did; a healthy SOAR throttles nothing.
+    const cycle = logLines(result.stdout).find((l) => l.message === 'Cycle finished');
+    expect(cycle?.soarConcurrency).toEqual({
+      limit: expect.any(Number), lowest: expect.any(Number), highest: expect.any(Number), raises: expect.any(Number), cuts: expect.any(Number), throttled: 0,
+    });
     const ids = h.findingIds();
     expect(ids).toHaveLength(SAMPLE_FINDING_TYPES.length);
     expect(h.incidents()).toHaveLength(ids.length);
@@ -142,6 +147,28 @@ describe('nothing missed, nothing duplicated', () => {
     expect(aws['guardduty:GetFindings']).toBe(3);
     expect(aws['guardduty:ListFindings']).toBe(3 + (Object.keys(h.aws.detectors).length - 1));
     expect(h.incidents()).toHaveLength(120);
+  });
+
+  it('a SOAR that refuses more than 3 requests at once (429, Retry-After): the concurrency comes down to 3, every finding once', async () => {
+    h = await startHarness({ findings: 40, soar: { latencyMs: 20 } });
+    h.soar.addFault({ maxInFlight: 3, retryAfterSeconds: 1 });
+    const result = await h.once();
+    expect(result.code).toBe(0);
+    const ids = h.incidents().map((i) => i.properties.aws_guardduty_finding_id);
+    expect(ids).toHaveLength(40);
+    expect(new Set(ids).size).toBe(40);
+    const lines = logLines(result.stdout);
+    const cycle = lines.find((l) => l.message === 'Cycle finished')?.soarConcurrency as Record<string, number>;
+    expect(cycle.throttled).toBeGreaterThan(0);
+    expect(cycle.cuts).toBeGreaterThan(0);
+    expect(cycle.limit).toBeLessThanOrEqual(3);
+    expect(lines.find((l) => l.message === 'SOAR is throttling: concurrency cut')).toMatchObject({ retryAfterMs: 1_000, ceiling: 16 });
+    // The refusals are few: the limit stays below the refused level instead of probing it again and again.
+    const refused = h.soar.calls().records.filter((r) => r.status === 429).length;
+    expect(refused).toBe(cycle.throttled);
+    expect(refused / h.soar.calls().records.length).toBeLessThan(0.05);
+    const status = await h.cli(['status', '--json', '--config', h.configPath]);
+    expect(JSON.parse(status.stdout).soarConcurrency).toMatchObject({ limit: cycle.limit, floor: 1, ceiling: 16, throttled: cycle.throttled });
   });
 
   it('a create whose answer was lost is found again, not repeated', async () => {

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 const FINDINGS = 116;
-/** aws_gd_soar_concurrency 4 (the default): 8 findings in flight. */
+/** aws_gd_soar_concurrency 4 (set in slowWorld): 8 findings in flight. */
 const FINDINGS_IN_FLIGHT = 8;
 
 const message = (text: string) => (l: Record<string, unknown>): boolean => l.message === text;
@@ -29,7 +29,7 @@ const startsWith = (text: string) => (l: Record<string, unknown>): boolean => ty
 const SLOW = { timeoutMs: 60_000, everyMs: 20 };
 
 function slowWorld(config: Record<string, string> = {}): Promise<Harness> {
-  return startHarness({ findings: 0, aws: { latencyMs: 150 }, soar: { latencyMs: 150 }, config: { aws_gd_regions: '^us-east-1$', ...config } });
+  return startHarness({ findings: 0, aws: { latencyMs: 150 }, soar: { latencyMs: 150 }, config: { aws_gd_regions: '^us-east-1$', aws_gd_soar_concurrency: '4', ...config } });
 }
 
 function expectExactlyOneIncidentPerFinding(harness: Harness, findings: number): void {
