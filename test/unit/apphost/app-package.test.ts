@@ -216,6 +216,34 @@ describe('export.res, read as resilient-sdk reads it', () => {
     for (const t of res.types as Json[]) for (const c of Object.values(t.fields as Json) as Json[]) expect(c.tags).toEqual([]);
   });
 
+  it('gives every playbook a BPMN diagram: one shape per node and one edge per flow, as IBM\'s playbooks have', () => {
+    const xmls = (unpack().exportRes.playbooks as Json[]).map((p) => p.content.xml as string);
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    const path = join(dir, 'xmls.json');
+    writeFileSync(path, JSON.stringify(xmls));
+    // ElementTree, as resilient-sdk parses playbook XML: every node and flow of the process has its diagram element.
+    const script = [
+      'import json, sys, xml.etree.ElementTree as ET',
+      'B = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"; D = "{http://www.omg.org/spec/BPMN/20100524/DI}"',
+      'out = []',
+      'for x in json.load(open(sys.argv[1])):',
+      '  r = ET.fromstring(x); p = r.find(B + "process")',
+      '  nodes = sorted(e.get("id") for e in p if e.tag in (B + "startEvent", B + "serviceTask", B + "endEvent"))',
+      '  flows = sorted(e.get("id") for e in p if e.tag == B + "sequenceFlow")',
+      '  plane = r.find(D + "BPMNDiagram/" + D + "BPMNPlane")',
+      '  out.append({"plane": plane.get("bpmnElement") == p.get("id"), "nodes": nodes, "shapes": sorted(e.get("bpmnElement") for e in plane.iter(D + "BPMNShape")), "flows": flows, "edges": sorted(e.get("bpmnElement") for e in plane.iter(D + "BPMNEdge"))})',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const out = JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as { plane: boolean; nodes: string[]; shapes: string[]; flows: string[]; edges: string[] }[];
+    expect(out).toHaveLength(xmls.length);
+    for (const pb of out) {
+      expect(pb.plane).toBe(true);
+      expect(pb.nodes.length).toBeGreaterThan(2);
+      expect(pb.shapes).toEqual(pb.nodes);
+      expect(pb.edges).toEqual(pb.flows);
+    }
+  });
+
   it('writes artifact types with the keys of IBM\'s exports', () => {
     for (const a of unpack().exportRes.incident_artifact_types as Json[]) {
       expect(Object.keys(a).sort()).toEqual([
