@@ -12,8 +12,8 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import type { AwsCredentialsMode, AwsCredentialsSource } from '../regions/aws-clients.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { createGuardDutySource } from '../regions/guardduty-client.js';
-import type { CaseSystem } from '../soar/case-system.js';
-import { limitCaseSystem } from '../soar/limited-case-system.js';
+import type { CaseSystem, SchemaCatalog } from '../soar/case-system.js';
+import { limitCaseSystem, limitSchemaCatalog } from '../soar/limited-case-system.js';
 import { createSoarClient, type SoarClient } from '../soar/soar-client.js';
 import { Store } from '../store/store.js';
 import type { LockOwner } from '../store/lock-repo.js';
@@ -66,7 +66,10 @@ export interface App {
   metrics: Metrics;
   templates: Templates;
   soarClient: SoarClient;
+  /** The incidents, bounded by `aws_gd_soar_concurrency`. */
   soar: CaseSystem;
+  /** The org's schema (fields, data tables, artifact types), under the same bound. */
+  soarSchema: SchemaCatalog;
   aws: AwsSourceSpec[];
   store: Store;
   lockOwner: LockOwner;
@@ -94,12 +97,14 @@ export function buildApp(config: AppConfig, io: Io, options: BuildOptions = {}):
   const noProxy = io.env.NO_PROXY ?? io.env.no_proxy;
   const gate = new CallGate();
   const soarClient = createSoarClient(config.soar, { clock, logger, observer: metrics, noProxy, gate, ...(options.singleAttempt ? { retryPolicy: { maxAttempts: 1 } } : {}) });
-  const soar = limitCaseSystem(soarClient, new Semaphore(config.soarConcurrency));
+  const soarSlots = new Semaphore(config.soarConcurrency);
+  const soar = limitCaseSystem(soarClient.incidents, soarSlots);
+  const soarSchema = limitSchemaCatalog(soarClient.catalog, soarSlots);
   const aws = buildAwsSources(config, { clock, logger, metrics, noProxy, gate, maxAttempts: options.singleAttempt ? 1 : undefined });
   const store = Store.open(config.dbPath, () => clock.now());
   const lockOwner = { owner: randomUUID(), pid: process.pid, host: os.hostname() };
   return {
-    config, logger, clock, metrics, templates, soarClient, soar, aws, store, lockOwner, gate,
+    config, logger, clock, metrics, templates, soarClient, soar, soarSchema, aws, store, lockOwner, gate,
     close: () => {
       soarClient.close();
       for (const spec of aws) spec.close();

@@ -38,7 +38,7 @@ export async function prepareCycleDeps(app: App, schema?: SchemaView): Promise<C
     // Read once per process: the org's close requirements change rarely, and a stale answer only
     // means SOAR's own 400 is reported instead of our friendlier message.
     requiredOnClose: () => {
-      requiredOnClose ??= soar.readSchema().then(closeFields);
+      requiredOnClose ??= app.soarSchema.readSchema().then(closeFields);
       requiredOnClose.catch(() => {
         requiredOnClose = undefined;
       });

@@ -3,6 +3,7 @@ import { createFunctionHandlers } from '../functions/handlers/index.js';
 import { createFunctionsListener, type FunctionsListener } from '../functions/listener/listener.js';
 import type { CycleDeps } from '../poller/run-cycle.js';
 import type { App } from './app.js';
+import { functionDeps } from './function-deps.js';
 import { recordListenerState } from './listener-record.js';
 
 /**
@@ -14,8 +15,8 @@ export function functionsListener(app: App, prepared: () => Promise<CycleDeps>):
   return createFunctionsListener({
     config: app.config.functions,
     credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-    org: app.soarClient,
-    handlers: createFunctionHandlers({ cycleDeps: prepared }),
+    org: app.soarClient.session,
+    handlers: createFunctionHandlers(async () => functionDeps(await prepared())),
     invocations: app.store.invocations,
     logger: app.logger.child({ component: 'functions' }),
     clock: app.clock,

@@ -63,8 +63,8 @@ export const LOCK_HEARTBEAT_MS = 30_000;
  * asked to stop) ends the recovery at its next safe point.
  */
 export async function prepare(app: App, stopping?: AbortSignal): Promise<CycleDeps> {
-  const org = await app.soar.connect();
-  const schema = await app.soar.readSchema();
+  const org = await app.soarClient.session.connect();
+  const schema = await app.soarSchema.readSchema();
   const gap = findSchemaGaps(schema);
   if (!gapIsEmpty(gap)) throw new Error(setupNeededMessage(org.name, describeGap(gap)));
   const deps = await prepareCycleDeps(app, schema);

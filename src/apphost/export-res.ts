@@ -4,7 +4,7 @@ import { EXPORT_FIELD_DEFAULTS, functionsExportSection } from '../functions/defi
 import { APP_PACKAGE, uuidFromString } from '../functions/definitions.js';
 import { CUSTOM_FIELDS } from '../incidents/custom-fields.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
-import { fieldDef } from '../soar/soar-schemas.js';
+import { fieldDef } from '../soar/catalog-schemas.js';
 import { APP_NAME } from './app-name.js';
 import { playbookObjects } from './playbooks.js';
 

@@ -51,11 +51,11 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
   if (typeof app === 'number') return app;
   try {
     out.heading('setup: create the custom fields, data tables, artifact types and the SOAR functions in SOAR');
-    await app.soar.connect();
+    await app.soarClient.session.connect();
     const setup = async (): Promise<number> => {
-      const functions = await readFunctionsState(app.soarClient);
-      return await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined)
-        + await applyFunctionsGap(app.soarClient, functions, findFunctionsGap(functions), () => undefined);
+      const functions = await readFunctionsState(app.soarClient.catalog);
+      return await applySchemaGap(app.soarSchema, findSchemaGaps(await app.soarSchema.readSchema()), () => undefined)
+        + await applyFunctionsGap(app.soarClient.catalog, functions, findFunctionsGap(functions), () => undefined);
     };
     const created = await setup();
     out.line(`created ${created} objects (schema, the message destination fn_aws_gd, its functions and their inputs); a second run: ${await setup()} (idempotent)`);

@@ -1,6 +1,6 @@
-import type { CycleDeps } from '../poller/run-cycle.js';
 import type { FindingsSource } from '../regions/findings-source.js';
-import { INPUT, LIST_FORMATS, type InputName } from './definitions.js';
+import { INPUT, LIST_FORMATS, type InputName } from './function-inputs.js';
+import type { FunctionDeps } from './function-deps.js';
 import { FunctionInputError, type FunctionInputs } from './function-types.js';
 
 /**
@@ -143,12 +143,12 @@ export function tagsInput(inputs: FunctionInputs): Record<string, string> | unde
  * owns it, from the last discovery (the store). A detector not found there is looked for once more
  * after the discoveries run (at start, before the first cycle has discovered anything).
  */
-export async function detectorInput(deps: CycleDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
+export async function detectorInput(deps: FunctionDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
   const region = requiredText(inputs, INPUT.region, 'the AWS region of the detector (incident field aws_guardduty_region)');
   const detectorId = requiredText(inputs, INPUT.detectorId, 'the id of a GuardDuty detector (incident field aws_guardduty_detector_id)');
   let found = findDetector(deps, region, detectorId);
   if (!found) {
-    for (const discovery of deps.discoveries) await discovery.current();
+    await deps.rediscover();
     found = findDetector(deps, region, detectorId);
   }
   if (!found) throw unknownDetector(deps, region, detectorId);
@@ -157,11 +157,11 @@ export async function detectorInput(deps: CycleDeps, inputs: FunctionInputs): Pr
   return { region, detectorId, account: found.account, source };
 }
 
-function findDetector(deps: CycleDeps, region: string, detectorId: string): { account: string } | undefined {
+function findDetector(deps: FunctionDeps, region: string, detectorId: string): { account: string } | undefined {
   return deps.store.detectors.list().find((d) => d.status === 'active' && d.region === region && d.detectorId === detectorId);
 }
 
-function unknownDetector(deps: CycleDeps, region: string, detectorId: string): FunctionInputError {
+function unknownDetector(deps: FunctionDeps, region: string, detectorId: string): FunctionInputError {
   const active = deps.store.detectors.list().filter((d) => d.status === 'active');
   const inRegion = active.filter((d) => d.region === region);
   if (inRegion.length === 0) {

@@ -1,4 +1,5 @@
 import { FUNCTIONS, FUNCTION_INPUTS, MESSAGE_DESTINATION, inputDefinition, type FunctionDefinition, type FunctionInputDefinition } from '../functions/definitions.js';
+import { destinationObject, functionFieldObject, functionObject } from '../functions/definitions-export.js';
 import type { FunctionCatalog, FunctionFieldView, FunctionView, MessageDestinationView, SoarPrincipal } from '../soar/case-system.js';
 
 /** What the org has of the functions' definitions, read once for `setup` and `check`. */
@@ -92,14 +93,14 @@ export async function applyFunctionsGap(soar: FunctionCatalog, state: FunctionsS
     onCreated(line);
   };
   for (const field of gap.fields) {
-    await soar.createFunctionField(field);
+    await soar.createFunctionField({ name: field.name, body: functionFieldObject(field) });
     done(`created function input ${field.name}`);
   }
   const name = MESSAGE_DESTINATION.programmaticName;
   const who = describePrincipal(state.principal);
   let member = gap.membership;
   if (gap.destination) {
-    const destination = await soar.createMessageDestination(MESSAGE_DESTINATION);
+    const destination = await soar.createMessageDestination({ name, body: destinationObject(MESSAGE_DESTINATION) });
     done(`created message destination ${name}`);
     if (!isMember(destination, state.principal)) member = destination;
   }
@@ -107,7 +108,7 @@ export async function applyFunctionsGap(soar: FunctionCatalog, state: FunctionsS
     // Existing fields keep their uuids (IBM's, when its app installed them); new ones have ours.
     const uuids = new Map([...state.fields.map((f) => [f.name, f.uuid] as const), ...gap.fields.map((f) => [f.name, f.uuid] as const)]);
     for (const def of gap.functions) {
-      await soar.createFunction(def, def.inputs.map((n) => uuids.get(n) ?? inputDefinition(n).uuid));
+      await soar.createFunction({ name: def.name, body: functionObject(def, def.inputs.map((n) => uuids.get(n) ?? inputDefinition(n).uuid)) });
       done(`created function ${def.name} (${def.displayName})`);
     }
   }

@@ -1,7 +1,7 @@
 import { BUILT_IN_ARTIFACT_TYPES, CUSTOM_ARTIFACT_TYPES } from '../artifacts/artifact-types.js';
 import { DATA_TABLE_SPECS } from '../datatables/table-definitions.js';
 import { CUSTOM_FIELDS } from '../incidents/custom-fields.js';
-import type { ArtifactTypeSpec, CaseSystem, DataTableSpec, FieldSpec, SchemaView } from '../soar/case-system.js';
+import type { ArtifactTypeSpec, DataTableSpec, FieldSpec, SchemaCatalog, SchemaView } from '../soar/case-system.js';
 
 /** What the integration needs in SOAR and does not find there. */
 export interface SchemaGap {
@@ -56,7 +56,7 @@ export function describeGap(gap: SchemaGap): string[] {
 }
 
 /** Creates what is missing, in dependency order; returns one line per object created. */
-export async function applySchemaGap(soar: CaseSystem, gap: SchemaGap, onCreated: (line: string) => void): Promise<number> {
+export async function applySchemaGap(soar: SchemaCatalog, gap: SchemaGap, onCreated: (line: string) => void): Promise<number> {
   let created = 0;
   const done = (line: string): void => {
     created += 1;

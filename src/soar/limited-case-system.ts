@@ -1,14 +1,13 @@
 import type { Semaphore } from '../util/concurrency.js';
-import type { CaseSystem, IncidentQuery, IncidentView } from './case-system.js';
+import type { CaseSystem, IncidentQuery, IncidentView, SchemaCatalog } from './case-system.js';
 
 /**
  * A CaseSystem whose every call waits for a slot of one shared semaphore: `aws_gd_soar_concurrency`
  * bounds the parallel SOAR requests of all regions and findings together (SOAR is shared by everyone).
  */
 export function limitCaseSystem(inner: CaseSystem, slots: Semaphore): CaseSystem {
-  const limited = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => slots.run(() => fn(...args));
+  const limited = inSlots(slots);
   return {
-    connect: limited(() => inner.connect()),
     // A lost create's lookup is the inner client's own query, inside the create's slot: creates waiting
     // on lookups never wait for slots they hold themselves.
     createIncident: limited((payload, lookup) => inner.createIncident(payload, lookup)),
@@ -22,12 +21,27 @@ export function limitCaseSystem(inner: CaseSystem, slots: Semaphore): CaseSystem
     listArtifacts: limited((id) => inner.listArtifacts(id)),
     addTableRow: limited((id, table, cells) => inner.addTableRow(id, table, cells)),
     listTableRows: limited((id, table) => inner.listTableRows(id, table)),
+  };
+}
+
+/**
+ * The schema reads and creates under the same slots as the incidents: the daemon reads the org's
+ * close requirements in the middle of a cycle.
+ */
+export function limitSchemaCatalog(inner: SchemaCatalog, slots: Semaphore): SchemaCatalog {
+  const limited = inSlots(slots);
+  return {
     readSchema: limited(() => inner.readSchema()),
     createIncidentField: limited((field) => inner.createIncidentField(field)),
     createDataTable: limited((table) => inner.createDataTable(table)),
     createDataTableColumn: limited((table, column) => inner.createDataTableColumn(table, column)),
     createArtifactType: limited((type) => inner.createArtifactType(type)),
   };
+}
+
+/** Wraps a call so that each call waits for a slot. */
+function inSlots(slots: Semaphore) {
+  return <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => slots.run(() => fn(...args));
 }
 
 async function* limitPages(pages: AsyncIterable<IncidentView[]>, slots: Semaphore): AsyncGenerator<IncidentView[]> {

@@ -2,7 +2,7 @@ import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import type { Clock } from '../../core/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import type { Refusal, RefusalStage } from '../../health/listener-state.js';
-import { MESSAGE_DESTINATION } from '../definitions.js';
+import { MESSAGE_DESTINATION } from '../function-definition.js';
 import { openStompSocket, type StompTarget } from './stomp-socket.js';
 
 /** How one connection ended. */

@@ -53,7 +53,7 @@ export async function startListenerWorld(options: ListenerWorldOptions = {}): Pr
     const listener = createFunctionsListener({
       config: config.functions,
       credentials: auth.kind === 'apikey' ? { login: auth.id, passcode: auth.secret } : { login: auth.email, passcode: auth.password },
-      org: app.soarClient, handlers, invocations: app.store.invocations, logger,
+      org: app.soarClient.session, handlers, invocations: app.store.invocations, logger,
       clock: options.clock ?? systemClock, observer: app.metrics,
       package: { name: packageMeta().name, version: packageMeta().version },
       ...extra,

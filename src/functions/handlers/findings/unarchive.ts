@@ -1,9 +1,10 @@
-import { ExternalServiceError, errorMessage } from '../../core/errors.js';
-import { isMemberRefusal } from '../../sync/archive-on-close.js';
-import type { FunctionHandler } from '../function-types.js';
-import { detectorInput } from '../inputs.js';
+import { ExternalServiceError, errorMessage } from '../../../core/errors.js';
+import { isMemberRefusal } from '../../../sync/archive-on-close.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { INPUT } from '../../function-inputs.js';
+import type { FunctionModule } from '../../function-module.js';
+import { detectorInput } from '../../inputs.js';
 import { findingIdsInput } from './finding-ids-input.js';
-import type { FunctionDeps } from './index.js';
 
 /**
  * `aws_guardduty_unarchive_findings`: the way back from an archive (an incident closed by mistake,
@@ -12,10 +13,15 @@ import type { FunctionDeps } from './index.js';
  * a failed result naming the account that must do it; any other AWS failure is `success: false`
  * with the error, as IBM's functions answer.
  */
-export function unarchiveFindingsHandler(deps: FunctionDeps): FunctionHandler {
-  return async (call) => {
+export const unarchiveFindings: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.unarchiveFindings, 'AWS GuardDuty: Unarchive findings',
+    'Unarchives GuardDuty findings, e.g. when an incident closed by mistake is reopened.',
+    [INPUT.findingIds, INPUT.detectorId, INPUT.region],
+  ),
+  handler: (deps) => async (call) => {
     const ids = findingIdsInput(call.inputs);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
+    const target = await detectorInput(await deps(), call.inputs);
     await call.status(`Unarchiving ${ids.length} GuardDuty finding${ids.length === 1 ? '' : 's'}`);
     try {
       await target.source.unarchiveFindings(target.region, target.detectorId, ids);
@@ -27,5 +33,5 @@ export function unarchiveFindingsHandler(deps: FunctionDeps): FunctionHandler {
         : errorMessage(err);
       return { success: false, reason, content: {} };
     }
-  };
-}
+  },
+};

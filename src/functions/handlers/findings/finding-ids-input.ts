@@ -1,6 +1,6 @@
-import { INPUT } from '../definitions.js';
-import { FunctionInputError, type FunctionInputs } from '../function-types.js';
-import { requiredText } from '../inputs.js';
+import { INPUT } from '../../function-inputs.js';
+import { FunctionInputError, type FunctionInputs } from '../../function-types.js';
+import { requiredText } from '../../inputs.js';
 
 /** What `aws_gd_finding_ids` holds, for the error reply. */
 const FINDING_IDS = 'GuardDuty finding ids separated by commas (each 1-300 characters, no spaces)';

@@ -1,31 +1,34 @@
-import { ExternalServiceError, errorMessage } from '../../core/errors.js';
-import type { Feedback } from '../../findings/finding.js';
-import { FEEDBACK_VALUES, INPUT } from '../definitions.js';
-import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
-import { detectorInput, optionalText, requiredText } from '../inputs.js';
+import type { Feedback } from '../../../findings/finding.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { FEEDBACK_VALUES, INPUT } from '../../function-inputs.js';
+import type { FunctionModule } from '../../function-module.js';
+import { FunctionInputError, type FunctionInputs } from '../../function-types.js';
+import { detectorInput, optionalText, requiredText } from '../../inputs.js';
+import { awsOutcome } from '../aws-outcome.js';
 import { findingIdsInput } from './finding-ids-input.js';
-import type { FunctionDeps } from './index.js';
 
 /**
  * `aws_guardduty_update_findings_feedback`: marks findings useful or not useful in GuardDuty, with an
  * optional comment (what the daemon also sends by itself when an incident closes with a mapped
  * resolution, here on a responder's request). Any AWS failure is `success: false` with the error.
  */
-export function findingsFeedbackHandler(deps: FunctionDeps): FunctionHandler {
-  return async (call) => {
+export const updateFindingsFeedback: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.updateFindingsFeedback, 'AWS GuardDuty: Update findings feedback',
+    'Tells GuardDuty whether findings were useful, with an optional comment.',
+    [INPUT.findingIds, INPUT.feedback, INPUT.comments, INPUT.detectorId, INPUT.region],
+  ),
+  handler: (deps) => async (call) => {
     const ids = findingIdsInput(call.inputs);
     const feedback = feedbackInput(call.inputs);
     const comment = optionalText(call.inputs, INPUT.comments);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
-    try {
+    const target = await detectorInput(await deps(), call.inputs);
+    return awsOutcome(async () => {
       await target.source.sendFeedback(target.region, target.detectorId, ids, feedback, comment);
-      return { success: true, reason: null, content: { status: 'ok', finding_ids: ids, feedback } };
-    } catch (err) {
-      if (!(err instanceof ExternalServiceError)) throw err;
-      return { success: false, reason: errorMessage(err), content: {} };
-    }
-  };
-}
+      return { status: 'ok', finding_ids: ids, feedback };
+    });
+  },
+};
 
 /** `aws_gd_feedback`: USEFUL or NOT_USEFUL; case, spaces and hyphens are forgiven ("Not useful"). */
 function feedbackInput(inputs: FunctionInputs): Feedback {

@@ -1,28 +1,31 @@
-import { ExternalServiceError, errorMessage } from '../../core/errors.js';
-import type { DetectorUpdate } from '../../regions/findings-source.js';
-import { INPUT, PUBLISHING_FREQUENCIES } from '../definitions.js';
-import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
-import { detectorInput, optionalBoolean, optionalText } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
+import type { DetectorUpdate } from '../../../regions/findings-source.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { INPUT, PUBLISHING_FREQUENCIES } from '../../function-inputs.js';
+import type { FunctionModule } from '../../function-module.js';
+import { FunctionInputError, type FunctionInputs } from '../../function-types.js';
+import { detectorInput, optionalBoolean, optionalText } from '../../inputs.js';
+import { awsOutcome } from '../aws-outcome.js';
 
 /**
  * `aws_guardduty_update_detector`: enable or suspend a detector, change how often it publishes
  * updated findings, or turn features on and off. Only what is given changes; nothing given is an
  * error reply rather than a call that does nothing.
  */
-export function updateDetectorHandler(deps: FunctionDeps): FunctionHandler {
-  return async (call) => {
+export const updateDetector: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.updateDetector, 'AWS GuardDuty: Update detector',
+    'Enables or suspends a GuardDuty detector, or changes its publishing frequency or features.',
+    [INPUT.detectorId, INPUT.region, INPUT.enable, INPUT.publishingFrequency, INPUT.features],
+  ),
+  handler: (deps) => async (call) => {
     const changes = changesInput(call.inputs);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
-    try {
+    const target = await detectorInput(await deps(), call.inputs);
+    return awsOutcome(async () => {
       await target.source.updateDetector(target.region, target.detectorId, changes);
-      return { success: true, reason: null, content: { status: 'ok', detector_id: target.detectorId, ...changes } };
-    } catch (err) {
-      if (!(err instanceof ExternalServiceError)) throw err;
-      return { success: false, reason: errorMessage(err), content: {} };
-    }
-  };
-}
+      return { status: 'ok', detector_id: target.detectorId, ...changes };
+    });
+  },
+};
 
 const FEATURES = 'features as "NAME: ENABLED, NAME2: DISABLED" (names such as S3_DATA_EVENTS, EKS_AUDIT_LOGS, RUNTIME_MONITORING)';
 

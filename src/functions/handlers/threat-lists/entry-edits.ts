@@ -1,10 +1,10 @@
-import { ExternalServiceError, errorMessage } from '../../core/errors.js';
-import type { ListKind } from '../../regions/threat-lists.js';
-import { FUNCTION, INPUT, type FunctionName, type InputName } from '../definitions.js';
-import { FunctionInputError, type FunctionCall, type FunctionHandler, type FunctionOutcome } from '../function-types.js';
-import { detectorInput, requiredText, type DetectorTarget } from '../inputs.js';
-import { IpEntryError, addEntries, parseEntries, removeEntries, type ListEdit } from '../ip-list.js';
-import type { FunctionDeps } from './index.js';
+import { ExternalServiceError, errorMessage } from '../../../core/errors.js';
+import type { PreparedFunctionDeps } from '../../function-deps.js';
+import { INPUT } from '../../function-inputs.js';
+import { FunctionInputError, type FunctionCall, type FunctionHandler, type FunctionOutcome } from '../../function-types.js';
+import { detectorInput, requiredText, type DetectorTarget } from '../../inputs.js';
+import { IpEntryError, addEntries, parseEntries, removeEntries, type ListEdit } from '../../ip-list.js';
+import type { ListKindNames } from './list-kinds.js';
 
 /**
  * Adding IPs to, and removing them from, a threat list (ThreatIntelSet) or a trusted list (IPSet):
@@ -13,35 +13,24 @@ import type { FunctionDeps } from './index.js';
  * land), then the set is updated (same location, active) so GuardDuty reloads it. Bad input and a
  * member account are refused before anything changes. A run that stopped after the write and before
  * the update finishes the job when redelivered: the entries are then already there and the update
- * is made all the same.
+ * is made all the same. Written once for both kinds and both edits; `ipset/` and `threatintelset/`
+ * hold one module per function.
  */
 
-type Edit = 'add' | 'remove';
-
-const KIND_INPUT: Record<ListKind, { idInput: InputName; label: string }> = {
-  threatintelset: { idInput: INPUT.threatIntelSetId, label: 'ThreatIntelSet' },
-  ipset: { idInput: INPUT.ipSetId, label: 'IPSet' },
-};
+export type Edit = 'add' | 'remove';
 
 /** Conditional writes tried per invocation before giving up on a list that keeps changing. */
 const MAX_WRITES = 8;
 
-/** The four handlers by API name. */
-export function listEntryHandlers(deps: FunctionDeps): [FunctionName, FunctionHandler][] {
-  const handler = (kind: ListKind, edit: Edit): FunctionHandler => async (call) => {
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
-    return editList(kind, edit, call, target);
+export function entryEditHandler(deps: PreparedFunctionDeps, names: ListKindNames, edit: Edit): FunctionHandler {
+  return async (call) => {
+    const target = await detectorInput(await deps(), call.inputs);
+    return editList(names, edit, call, target);
   };
-  return [
-    [FUNCTION.addToThreatIntelSet, handler('threatintelset', 'add')],
-    [FUNCTION.removeFromThreatIntelSet, handler('threatintelset', 'remove')],
-    [FUNCTION.addToIpSet, handler('ipset', 'add')],
-    [FUNCTION.removeFromIpSet, handler('ipset', 'remove')],
-  ];
 }
 
-async function editList(kind: ListKind, edit: Edit, call: FunctionCall, t: DetectorTarget): Promise<FunctionOutcome> {
-  const { idInput, label } = KIND_INPUT[kind];
+async function editList(names: ListKindNames, edit: Edit, call: FunctionCall, t: DetectorTarget): Promise<FunctionOutcome> {
+  const { idInput, label, kind } = names;
   const id = requiredText(call.inputs, idInput, `the id of a GuardDuty ${label}`);
   const entries = entriesInput(call);
   try {

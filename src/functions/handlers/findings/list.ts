@@ -1,33 +1,36 @@
-import { findingCriteria } from '../../config/finding-criteria.js';
-import { ExternalServiceError, errorMessage } from '../../core/errors.js';
-import type { Criteria } from '../../findings/criteria.js';
-import { INPUT } from '../definitions.js';
-import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../function-types.js';
-import { detectorInput, optionalInteger, optionalText } from '../inputs.js';
-import type { FunctionDeps } from './index.js';
+import { findingCriteria } from '../../../config/finding-criteria.js';
+import type { Criteria } from '../../../findings/criteria.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { INPUT } from '../../function-inputs.js';
+import type { FunctionModule } from '../../function-module.js';
+import { FunctionInputError, type FunctionInputs } from '../../function-types.js';
+import { detectorInput, optionalInteger, optionalText } from '../../inputs.js';
+import { awsOutcome } from '../aws-outcome.js';
 
 /**
  * `aws_guardduty_list_findings`: one page of finding ids matching `aws_gd_finding_criteria` (the
  * syntax of the app.config key, checked the same way), newest update first. The content carries
  * `next_token` for the playbook to ask for the next page with the same criteria; null at the end.
  */
-export function listFindingsHandler(deps: FunctionDeps): FunctionHandler {
-  return async (call) => {
+export const listFindings: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.listFindings, 'AWS GuardDuty: List findings',
+    'Lists the IDs of GuardDuty findings matching criteria, one page at a time, newest update first.',
+    [INPUT.detectorId, INPUT.region, INPUT.findingCriteria, INPUT.maxResults, INPUT.nextToken],
+  ),
+  handler: (deps) => async (call) => {
     const criteria = criteriaInput(call.inputs);
     const maxResults = optionalInteger(call.inputs, INPUT.maxResults, 1, 50);
     const nextToken = optionalText(call.inputs, INPUT.nextToken);
-    const target = await detectorInput(await deps.cycleDeps(), call.inputs);
-    try {
+    const target = await detectorInput(await deps(), call.inputs);
+    return awsOutcome(async () => {
       const page = await target.source.listFindingsPage(target.region, target.detectorId, {
         criteria, ...(maxResults ? { maxResults } : {}), ...(nextToken ? { nextToken } : {}),
       });
-      return { success: true, reason: null, content: { finding_ids: page.ids, next_token: page.nextToken ?? null } };
-    } catch (err) {
-      if (!(err instanceof ExternalServiceError)) throw err;
-      return { success: false, reason: errorMessage(err), content: {} };
-    }
-  };
-}
+      return { finding_ids: page.ids, next_token: page.nextToken ?? null };
+    });
+  },
+};
 
 function criteriaInput(inputs: FunctionInputs): Criteria {
   const text = optionalText(inputs, INPUT.findingCriteria);
