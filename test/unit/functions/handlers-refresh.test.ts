@@ -31,6 +31,11 @@ describe('func_aws_guardduty_refresh_finding', () => {
     expect(content.region).toBe('us-east-1');
     expect(Object.keys(content.payload).sort()).toEqual(['artifacts', 'comments', 'description', 'discovered_date', 'name', 'properties', 'severity_code']);
     expect(content.payload.properties).toMatchObject({ aws_guardduty_finding_id: finding.id, aws_guardduty_count: '9' });
+    // IBM's ten properties (const.CUSTOM_FIELDS_MAP), no more: a playbook copying them onto an incident of IBM's schema finds each field.
+    expect(Object.keys(content.payload.properties)).toEqual([
+      'aws_guardduty_finding_id', 'aws_guardduty_finding_arn', 'aws_guardduty_finding_type', 'aws_guardduty_finding_updated_at', 'aws_guardduty_region',
+      'aws_guardduty_severity', 'aws_guardduty_resource_type', 'aws_guardduty_detector_id', 'aws_guardduty_count', 'aws_guardduty_archived',
+    ]);
     expect(content.payload.severity_code).toBe('Medium');
     expect(content.payload.comments).toEqual([]);
     // The artifacts were all added with the create: none is new.

@@ -1,5 +1,5 @@
 import type { TableRow } from '../../../datatables/map-rows.js';
-import { toArtifactPayload } from '../../../incidents/template-context.js';
+import { toArtifactPayload, type TemplateContext } from '../../../incidents/template-context.js';
 import type { FindingKey } from '../../../findings/finding-key.js';
 import type { FunctionRefreshResult } from '../../../sync/function-refresh.js';
 import { QUERY_EXECUTION_DATE } from '../../../sync/incident-content.js';
@@ -93,13 +93,33 @@ function refreshed(now: Date, region: string, result: Extract<FunctionRefreshRes
         description: { format: 'text', content: template.incident_description },
         discovered_date: template.discovered_date,
         severity_code: template.severity.name,
-        properties: { ...template.properties, aws_guardduty_severity: severity },
+        properties: ibmProperties(template.properties, severity),
         artifacts: result.added.map(toArtifactPayload),
         comments: [],
       },
       data_tables: dataTables(result.rows, timestamp, severity),
       finding: { ...finding, Severity: severity, ...(finding.Confidence === undefined ? {} : { Confidence: asFloat(finding.Confidence) }) },
     },
+  };
+}
+
+/**
+ * The ten properties of IBM's payload (`const.CUSTOM_FIELDS_MAP`, in its order), `null` for what the
+ * finding lacks: only these, so a playbook that copies them onto an incident of IBM's schema never
+ * meets a field that schema lacks (the daemon's own incident fields are more).
+ */
+function ibmProperties(p: TemplateContext['properties'], severity: JsonFloat | null): Record<string, string | JsonFloat | null> {
+  return {
+    aws_guardduty_finding_id: p.aws_guardduty_finding_id,
+    aws_guardduty_finding_arn: p.aws_guardduty_finding_arn,
+    aws_guardduty_finding_type: p.aws_guardduty_finding_type,
+    aws_guardduty_finding_updated_at: p.aws_guardduty_finding_updated_at,
+    aws_guardduty_region: p.aws_guardduty_region,
+    aws_guardduty_severity: severity,
+    aws_guardduty_resource_type: p.aws_guardduty_resource_type ?? null,
+    aws_guardduty_detector_id: p.aws_guardduty_detector_id,
+    aws_guardduty_count: p.aws_guardduty_count ?? null,
+    aws_guardduty_archived: p.aws_guardduty_archived,
   };
 }
 
