@@ -91,7 +91,8 @@ function refreshed(now: Date, region: string, result: Extract<FunctionRefreshRes
       payload: {
         name: template.incident_name,
         description: { format: 'text', content: template.incident_description },
-        discovered_date: template.discovered_date,
+        // IBM's ParseFinding puts GuardDuty's CreatedAt as it is (the ISO text), not SOAR's epoch milliseconds.
+        discovered_date: finding.CreatedAt,
         severity_code: template.severity.name,
         properties: ibmProperties(template.properties, severity),
         artifacts: result.added.map(toArtifactPayload),
