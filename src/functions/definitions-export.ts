@@ -15,7 +15,9 @@ export function functionFieldObject(def: FunctionInputDefinition): Record<string
     name: def.name,
     text: def.label,
     input_type: def.inputType,
-    required: def.required ? 'always' : null,
+    // As IBM's exports: "always" when required, the key left out otherwise (resilient-sdk docgen
+    // does `"always" in i.get("required", "")`, which a null breaks).
+    ...(def.required ? { required: 'always' } : {}),
     tooltip: def.tooltip,
     placeholder: def.placeholder,
     uuid: def.uuid,

@@ -172,3 +172,43 @@ function unknownDetector(deps: FunctionDeps, region: string, detectorId: string)
   return new FunctionInputError(INPUT.detectorId, `a detector guardduty-soar polls in ${region}: ${ids}`, detectorId);
 }
 
+
+/**
+ * What resilient-lib's `validate_fields` checks for IBM's twelve functions, and nothing more: the
+ * input is set (not absent, null or ""). A missing one is an error reply, as in IBM's app. The
+ * value is passed on as given (numbers as their text), for AWS to judge.
+ */
+export function ibmRequiredText(inputs: FunctionInputs, name: InputName): string {
+  const value = inputs[name];
+  if (value === undefined || value === null || value === '') throw new FunctionInputError(name, `a value (IBM's app requires ${name} too)`);
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** An optional input of IBM's twelve, as given; absent, null and blank are "not given". */
+export function ibmOptionalText(inputs: FunctionInputs, name: InputName): string | undefined {
+  const value = inputs[name];
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/**
+ * The detector one of IBM's twelve functions acts on. A detector guardduty-soar polls is reached with
+ * the credentials of the account that owns it; any other (unknown to discovery, mistyped, in a region
+ * not polled) is passed to AWS with the first configured account's credentials, as IBM's app, which
+ * has one set of credentials, passes it: AWS's answer is the function's answer.
+ */
+export async function ibmDetectorTarget(deps: FunctionDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
+  const region = ibmRequiredText(inputs, INPUT.region).trim();
+  const detectorId = ibmRequiredText(inputs, INPUT.detectorId).trim();
+  // Any detector discovery saw, active or not: its account's credentials are the right ones to ask with.
+  const known = (): { account: string } | undefined => deps.store.detectors.list().find((d) => d.region === region && d.detectorId === detectorId);
+  let found = known();
+  if (!found) {
+    await deps.rediscover();
+    found = known();
+  }
+  const account = found?.account ?? deps.sources.keys().next().value;
+  const source = account === undefined ? undefined : deps.sources.get(account);
+  if (account === undefined || !source) throw new Error('No AWS credentials are configured for the GuardDuty functions');
+  return { region, detectorId, account, source };
+}

@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../core/errors.js';
+import { ExternalServiceError } from '../core/errors.js';
 import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
@@ -24,8 +24,8 @@ export type FunctionArchiveResult =
   | { kind: 'archived' }
   /** GuardDuty lets only the administrator account archive, and the detector belongs to a member. */
   | { kind: 'member-refused' }
-  /** GuardDuty rejected the request (a 4xx): what it said. */
-  | { kind: 'rejected'; message: string };
+  /** GuardDuty rejected the request (a 4xx): its error. */
+  | { kind: 'rejected'; error: ExternalServiceError };
 
 /**
  * The sync's one entry point for a function-driven archive: the daemon's archive path for one
@@ -73,7 +73,7 @@ async function archive(deps: SyncDeps, source: FindingsSource, key: FindingKey, 
     if (isMemberRefusal(err)) return { kind: 'member-refused' };
     // IBM's app answers a rejected request (a validation error) in the content; anything else fails the function.
     if (err instanceof ExternalServiceError && err.status !== undefined && err.status >= 400 && err.status < 500) {
-      return { kind: 'rejected', message: errorMessage(err) };
+      return { kind: 'rejected', error: err };
     }
     throw err;
   }

@@ -6,7 +6,7 @@ import { FunctionInputError, UnknownFunctionError } from '../function-types.js';
 import { inputsDigest, parseInvocation, readDelivery, type Delivery, type Invocation } from './invocation.js';
 import type { MessageSink } from './listener-connection.js';
 import type { ListenerDeps } from './listener-types.js';
-import { errorReply, statusReply, successReply, type ReplyBody } from './replies.js';
+import { errorReply, replyText, statusReply, successReply, type ReplyBody } from './replies.js';
 
 const PRUNE_EVERY = 500;
 
@@ -183,7 +183,7 @@ export class InvocationRunner implements MessageSink {
   private publish(delivery: Delivery, body: ReplyBody): void {
     const client = this.client;
     if (!client?.connected) throw new Error('not connected to SOAR STOMP');
-    client.publish({ destination: delivery.replyTo, headers: { 'correlation-id': delivery.correlationId }, body: JSON.stringify(body, null, 2) });
+    client.publish({ destination: delivery.replyTo, headers: { 'correlation-id': delivery.correlationId }, body: replyText(body) });
   }
 
   /** Keeps the invocation records bounded (age and count), at start and every PRUNE_EVERY invocations. */

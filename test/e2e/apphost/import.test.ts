@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 function exportResFromZip(zipPath: string): Json {
   const script = 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({"names": z.namelist(), "res": json.load(z.open("export.res"))}))';
   const out = JSON.parse(execFileSync('python3', ['-c', script, zipPath], { encoding: 'utf8' })) as { names: string[]; res: Json };
-  expect(out.names).toEqual(['app.json', 'export.res']);
+  expect(out.names).toEqual(['app.json', 'export.res', expect.stringMatching(/^guardduty_soar-\d+\.\d+\.\d+.*\.tar\.gz$/)]);
   return out.res;
 }
 

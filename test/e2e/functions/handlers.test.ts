@@ -29,7 +29,7 @@ describe('a responder\'s functions on a GuardDuty incident, through STOMP', () =
     changeFinding(harness, findingId, (f) => (f.service.count = 8));
 
     const refreshed = await invoke(harness, FUNCTION.refreshFinding, { ...at(harness), aws_gd_finding_id: findingId, incident_id: incident.id });
-    expect(refreshed).toMatchObject({ message_type: 0, complete: true, results: { version: 2.0, success: true } });
+    expect(refreshed).toMatchObject({ message_type: 0, complete: true, results: { version: '1.0', success: true } });
     const content = refreshed.results?.content;
     expect(Object.keys(content).sort()).toEqual(['data_tables', 'finding', 'payload', 'region', 'timestamp']);
     expect(content.payload.properties).toMatchObject({ aws_guardduty_count: '8', aws_guardduty_finding_id: findingId });
@@ -67,13 +67,15 @@ describe('a responder\'s functions on a GuardDuty incident, through STOMP', () =
     expect(soarCalls(harness, 'PATCH /incidents/{id}')).toBe(1);
   });
 
-  it('bad input is an error reply naming the input, and changes nothing', async () => {
+  it('a missing input is an error reply naming it; what AWS refuses is IBM\'s result; nothing changes', async () => {
     const { h: harness } = await startFunctionsRun();
-    const reply = await invoke(harness, FUNCTION.createIpSet, {
-      ...at(harness), aws_gd_format: { id: 1, name: 'TXT' }, aws_gd_name: 'Blocked', aws_gd_activate: true, aws_gd_location: 'https://example.com/blocked.txt',
-    });
+    const base = { ...at(harness), aws_gd_format: { id: 1, name: 'TXT' }, aws_gd_name: 'Blocked', aws_gd_activate: true };
+    const reply = await invoke(harness, FUNCTION.createIpSet, { ...base, aws_gd_location: null });
     expect(reply).toMatchObject({ message_type: 1, complete: true });
-    expect(reply.message).toMatch(/^Input aws_gd_location: expected an S3 object URL/);
+    expect(reply.message).toMatch(/^Input aws_gd_location: expected a value/);
+    // IBM's app sends the location to AWS, and answers its refusal in the content (success, {status: "error"}).
+    const refused = await invoke(harness, FUNCTION.createIpSet, { ...base, aws_gd_location: 'https://example.com/blocked.txt' });
+    expect(refused.results).toMatchObject({ success: true, reason: null, content: { status: 'error', msg: expect.stringMatching(/CreateIPSet operation: .*parameter location/) } });
     const unknown = await invoke(harness, FUNCTION.refreshFinding, { aws_gd_region: 'ap-south-1', aws_gd_detector_id: 'x', aws_gd_finding_id: 'y', incident_id: 1 });
     expect(unknown.message).toMatch(/^Input aws_gd_region: expected a region where guardduty-soar polls a detector/);
     expect(harness.aws.threatLists()).toEqual([]);

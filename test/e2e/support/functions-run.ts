@@ -61,3 +61,11 @@ export async function invoke(h: Harness, name: string, inputs: Record<string, un
 export const at = (h: Harness, region = 'us-east-1'): Record<string, string> => ({
   aws_gd_region: region, aws_gd_detector_id: h.aws.detectorsOf()[region] ?? '',
 });
+
+/** Like `invoke`, with the final reply as the broker received it (JSON text: floats such as `8.0` intact). */
+export async function invokeRaw(h: Harness, name: string, inputs: Record<string, unknown>): Promise<{ reply: FunctionReply; text: string }> {
+  const { invocationId } = h.soar.invoke({ function: name, inputs });
+  const outcome = await h.soar.waitForInvocation(invocationId, { timeoutMs: 20_000 });
+  expect(outcome).toMatchObject({ acked: true, finalReplies: 1 });
+  return { reply: outcome.result as never, text: outcome.resultText ?? '' };
+}

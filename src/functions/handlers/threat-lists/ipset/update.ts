@@ -2,7 +2,7 @@ import { FUNCTION, defineFunction } from '../../../function-definition.js';
 import { INPUT } from '../../../function-inputs.js';
 import type { FunctionModule } from '../../../function-module.js';
 import { IPSET } from '../list-kinds.js';
-import { updateList, onDetector } from '../list-verbs.js';
+import { updateList, onIbmDetector } from '../list-verbs.js';
 
 /** `aws_guardduty_update_ipset`, one of IBM's ten list functions: the verb is written once for both kinds in `../list-verbs.ts`. */
 export const updateIpSet: FunctionModule = {
@@ -11,5 +11,5 @@ export const updateIpSet: FunctionModule = {
     'Changes the name, location or activation of a GuardDuty IPSet.',
     [INPUT.detectorId, INPUT.region, INPUT.ipSetId, INPUT.newName, INPUT.newLocation, INPUT.newActivate, INPUT.bucketOwner],
   ),
-  handler: (deps) => onDetector(deps, (call, target) => updateList(IPSET, call, target)),
+  handler: (deps) => onIbmDetector(deps, 'update', IPSET, (call, target) => updateList(IPSET, call, target)),
 };

@@ -2,7 +2,7 @@ import { FUNCTION, defineFunction } from '../../../function-definition.js';
 import { INPUT } from '../../../function-inputs.js';
 import type { FunctionModule } from '../../../function-module.js';
 import { THREAT_INTEL_SET } from '../list-kinds.js';
-import { deleteList, onDetector } from '../list-verbs.js';
+import { deleteList, onIbmDetector } from '../list-verbs.js';
 
 /** `aws_guardduty_delete_threatintelset`, one of IBM's ten list functions: the verb is written once for both kinds in `../list-verbs.ts`. */
 export const deleteThreatIntelSet: FunctionModule = {
@@ -11,5 +11,5 @@ export const deleteThreatIntelSet: FunctionModule = {
     'Deletes a GuardDuty ThreatIntelSet.',
     [INPUT.threatIntelSetId, INPUT.detectorId, INPUT.region],
   ),
-  handler: (deps) => onDetector(deps, (call, target) => deleteList(THREAT_INTEL_SET, call, target)),
+  handler: (deps) => onIbmDetector(deps, 'delete', THREAT_INTEL_SET, (call, target) => deleteList(THREAT_INTEL_SET, call, target)),
 };

@@ -2,7 +2,7 @@ import { FUNCTION, defineFunction } from '../../../function-definition.js';
 import { INPUT } from '../../../function-inputs.js';
 import type { FunctionModule } from '../../../function-module.js';
 import { THREAT_INTEL_SET } from '../list-kinds.js';
-import { listLists, onDetector } from '../list-verbs.js';
+import { listLists, onIbmDetector } from '../list-verbs.js';
 
 /** `aws_guardduty_list_threatintelset`, one of IBM's ten list functions: the verb is written once for both kinds in `../list-verbs.ts`. */
 export const listThreatIntelSet: FunctionModule = {
@@ -11,5 +11,5 @@ export const listThreatIntelSet: FunctionModule = {
     'Lists the ThreatIntelSet IDs of a GuardDuty detector.',
     [INPUT.detectorId, INPUT.region, INPUT.maxResults, INPUT.nextToken],
   ),
-  handler: (deps) => onDetector(deps, (call, target) => listLists(THREAT_INTEL_SET, call, target)),
+  handler: (deps) => onIbmDetector(deps, 'list', THREAT_INTEL_SET, (call, target) => listLists(THREAT_INTEL_SET, call, target)),
 };

@@ -2,7 +2,7 @@ import { FUNCTION, defineFunction } from '../../../function-definition.js';
 import { INPUT } from '../../../function-inputs.js';
 import type { FunctionModule } from '../../../function-module.js';
 import { THREAT_INTEL_SET } from '../list-kinds.js';
-import { updateList, onDetector } from '../list-verbs.js';
+import { updateList, onIbmDetector } from '../list-verbs.js';
 
 /** `aws_guardduty_update_threatintelset`, one of IBM's ten list functions: the verb is written once for both kinds in `../list-verbs.ts`. */
 export const updateThreatIntelSet: FunctionModule = {
@@ -11,5 +11,5 @@ export const updateThreatIntelSet: FunctionModule = {
     'Changes the name, location or activation of a GuardDuty ThreatIntelSet.',
     [INPUT.detectorId, INPUT.region, INPUT.threatIntelSetId, INPUT.newName, INPUT.newLocation, INPUT.newActivate],
   ),
-  handler: (deps) => onDetector(deps, (call, target) => updateList(THREAT_INTEL_SET, call, target)),
+  handler: (deps) => onIbmDetector(deps, 'update', THREAT_INTEL_SET, (call, target) => updateList(THREAT_INTEL_SET, call, target)),
 };
