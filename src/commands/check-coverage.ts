@@ -1,7 +1,7 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { checkCoverage, coverageProblems } from '../regions/coverage-check.js';
-import type { CheckOutput } from './check.js';
+import type { CheckOutput } from './check-output.js';
 
 /**
  * `check`'s coverage line of one region with a detector: WARN when GuardDuty is blind somewhere

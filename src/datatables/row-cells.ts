@@ -1,5 +1,7 @@
-import { nonBlank } from '../incidents/finding-values.js';
-import type { RawCells } from './table-definitions.js';
+import { nonBlank } from '../findings/finding-values.js';
+
+/** A row's values by column name before they are turned into SOAR text. */
+export type RawCells = Partial<Record<string, unknown>>;
 
 /**
  * Whether a row says anything beyond the labels the mapping adds itself (which process, where a

@@ -1,5 +1,6 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
+import type { RawCells } from './row-cells.js';
 import { actionRows } from './action-rows.js';
 import { containerRows } from './container-rows.js';
 import { kubernetesRows } from './kubernetes-rows.js';
@@ -12,9 +13,6 @@ import { SCAN_TABLE_SPEC } from './scan-table.js';
 
 /** The column every row carries; the writer fills it in, so fingerprints ignore it. */
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
-
-/** A row's values by column name before they are turned into SOAR text. */
-export type RawCells = Partial<Record<string, unknown>>;
 
 export interface ColumnDefinition {
   name: string;

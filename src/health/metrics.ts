@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ListenerStatus } from '../functions/listener/listener.js';
+import type { ListenerStatus } from './listener-state.js';
+import type { LimitChange, LimitState } from '../util/adaptive-limit.js';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
 /** What the coverage gauges show of a coverage report (`regions/coverage-check.ts`). */
@@ -88,6 +89,19 @@ export class Metrics implements ApiObserver {
     name: 'guardduty_soar_coverage_member_problems', help: 'Member accounts not associated, or whose detector watches nothing or has features off, per administrator account and region.',
     labelNames: ['account', 'region'], registers: [this.registry],
   });
+  private readonly soarConcurrency = new Gauge({
+    name: 'guardduty_soar_soar_concurrency_limit', help: 'SOAR requests allowed at once now (adapts between the floor and the ceiling).', registers: [this.registry],
+  });
+  private readonly soarConcurrencyFloor = new Gauge({ name: 'guardduty_soar_soar_concurrency_floor', help: 'aws_gd_soar_concurrency_min.', registers: [this.registry] });
+  private readonly soarConcurrencyCeiling = new Gauge({ name: 'guardduty_soar_soar_concurrency_ceiling', help: 'aws_gd_soar_concurrency.', registers: [this.registry] });
+  private readonly soarConcurrencyChanges = new Counter({
+    name: 'guardduty_soar_soar_concurrency_changes_total',
+    help: 'Changes of the SOAR concurrency: raise (prompt answers), cut (throttled: 429/503; latency: answers much slower than their baseline).',
+    labelNames: ['direction', 'reason'], registers: [this.registry],
+  });
+  private readonly soarThrottledRequests = new Counter({
+    name: 'guardduty_soar_soar_throttled_requests_total', help: 'SOAR requests answered 429 or 503 (each cuts the concurrency or holds it down).', registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     // Standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds): stock Node.js
@@ -156,6 +170,21 @@ export class Metrics implements ApiObserver {
     }
     for (const [status, n] of Object.entries(c.members)) this.coverageMembers.set({ account, region, status }, n);
     this.coverageMemberProblems.set({ account, region }, c.memberProblems.length);
+  }
+
+  // The SOAR limit's SoarLimitMetrics.
+  soarLimit(state: Pick<LimitState, 'limit' | 'min' | 'max'>): void {
+    this.soarConcurrency.set(state.limit);
+    this.soarConcurrencyFloor.set(state.min);
+    this.soarConcurrencyCeiling.set(state.max);
+  }
+
+  soarLimitChanged(change: LimitChange): void {
+    this.soarConcurrencyChanges.inc({ direction: change.to > change.from ? 'raise' : 'cut', reason: change.reason });
+  }
+
+  soarThrottled(): void {
+    this.soarThrottledRequests.inc();
   }
 
   async text(): Promise<string> {

@@ -1,4 +1,4 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { RichText } from '../soar/case-system.js';
 
 /** Notes above this size are cut: SOAR stores notes in the database and renders them in the browser. */

@@ -1,6 +1,12 @@
-import { errorMessage, isAbandoned } from '../errors.js';
+import { errorMessage, isAbandoned } from '../core/errors.js';
 import { checkCoverage, coverageProblems, type CoverageReport } from '../regions/coverage-check.js';
-import type { CycleDeps } from './run-cycle.js';
+import type { FindingsSource } from '../regions/findings-source.js';
+import type { SyncDeps } from '../sync/sync-deps.js';
+
+/** What the coverage check needs of the cycle's deps (not the cycle itself: run-cycle.ts imports this file). */
+export type CoverageDeps = Pick<SyncDeps, 'store' | 'clock' | 'logger' | 'metrics' | 'config' | 'stopping'> & {
+  sources: ReadonlyMap<string, FindingsSource>;
+};
 
 /**
  * The daemon's coverage check: per account and region it polls (or found without a detector), what
@@ -10,7 +16,7 @@ import type { CycleDeps } from './run-cycle.js';
  * check as a warning; a part the credentials may not read is logged with the permission to grant.
  * Never a failure of the cycle: coverage is about GuardDuty, not about guardduty-soar.
  */
-export async function refreshCoverage(deps: CycleDeps): Promise<void> {
+export async function refreshCoverage(deps: CoverageDeps): Promise<void> {
   const { store, clock, logger, metrics } = deps;
   const intervalMs = deps.config.polling.regionsIntervalMinutes * 60_000;
   const known = new Map(store.coverage.all<CoverageReport>().map((c) => [`${c.account}/${c.region}`, c]));

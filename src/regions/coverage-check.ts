@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage, isAbandoned } from '../errors.js';
+import { ExternalServiceError, errorMessage, isAbandoned } from '../core/errors.js';
 import type { FindingsSource } from './findings-source.js';
 
 /**

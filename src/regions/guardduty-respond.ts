@@ -3,7 +3,7 @@ import {
   ListCoverageCommand, ListFiltersCommand, ListMalwareScansCommand, ListMembersCommand, SendObjectMalwareScanCommand, StartMalwareScanCommand,
   UpdateFilterCommand, type CoverageResource, type GetMalwareScanResponse, type GuardDutyClient, type MalwareScan,
 } from '@aws-sdk/client-guardduty';
-import { toSdkCriterion } from './sdk-criteria.js';
+import { toSdkCriterion } from './sdk-shapes.js';
 import type {
   CoverageApi, CoverageView, FilterSpec, FilterUpdate, FiltersApi, MalwareScanSummary, MalwareScanView, MalwareScansApi, MemberDetectorView,
   MemberView, ScanCriterion, ScanThreatView,

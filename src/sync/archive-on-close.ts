@@ -1,20 +1,22 @@
-import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../errors.js';
-import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
-import type { Feedback, FindingsSource } from '../regions/findings-source.js';
+import { IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
+import type { Finding, Feedback } from '../findings/finding.js';
+import { assertWellFormed } from '../findings/clean-finding.js';
+import { findingKeyString, parseFindingKey } from '../findings/finding-key.js';
+import type { FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';
 import { orphanLink } from './deleted-incident.js';
 import { addNoteOnce } from './durable-note.js';
-import { ARCHIVE_OP } from './archive-op.js';
+import { ARCHIVE_OP, isMemberRefusal } from './archive-op.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import { hasChanged, snapshotOf, updatedAfterClose } from './finding-context.js';
 import { syncClosedFinding } from './finding-sync.js';
 import { SUPPRESS_OP, wantsSuppression } from './suppress-on-close.js';
 import type { SyncDeps } from './sync-deps.js';
 
-export { ARCHIVE_OP };
+export { ARCHIVE_OP, isMemberRefusal };
 const CLOSED_CHECK_META = 'soar_closed_checked_at';
 /** Re-read window for SOAR's last-modified dates (clock skew between the daemon and SOAR). */
 const SOAR_OVERLAP_MS = 5 * 60_000;
@@ -123,7 +125,7 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
         continue;
       }
       for (const link of ready) deps.store.links.setArchived(link, true);
-      // Independent SOAR writes (each catches its own failure): together, bounded by aws_gd_soar_concurrency.
+      // Independent SOAR writes (each catches its own failure): together, bounded by the adaptive SOAR concurrency.
       await Promise.all(ready.map((link) => recordArchived(deps, link)));
       archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + ready.length);
     }
@@ -288,12 +290,6 @@ async function recordRefusal(deps: SyncDeps, batch: Link[], err: unknown): Promi
     error: err,
   });
 }
-
-/** GuardDuty's answer when a member account asks to archive (only the administrator may). */
-export function isMemberRefusal(err: unknown): boolean {
-  return err instanceof ExternalServiceError && err.status === 400 && /administrator|master account|not owned/i.test(err.message);
-}
-
 
 function linkFromKey(deps: SyncDeps, key: string): Link | undefined {
   const findingKey = parseFindingKey(key);

@@ -1,5 +1,6 @@
-import { IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../errors.js';
-import { findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
+import { IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
+import type { Finding } from '../findings/finding.js';
+import { findingKeyString, parseFindingKey } from '../findings/finding-key.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { nextAttemptAt } from './backoff.js';

@@ -1,5 +1,5 @@
-import { ExternalServiceError } from '../errors.js';
-import type { Finding } from '../regions/finding.js';
+import { ExternalServiceError } from '../core/errors.js';
+import type { Finding } from '../findings/finding.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { FilterSpec } from '../regions/respond-api.js';
 import { addNoteOnce } from './durable-note.js';

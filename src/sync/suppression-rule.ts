@@ -1,4 +1,4 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { FilterCriteria } from '../regions/respond-api.js';
 
 /**

@@ -1,11 +1,7 @@
-import { ExternalServiceError, errorMessage } from '../../errors.js';
+import { ExternalServiceError, errorMessage } from '../../core/errors.js';
 import type { FunctionOutcome } from '../function-types.js';
 
-/**
- * The respond functions' rule for AWS: a refusal is `success: false` with AWS's message and the
- * daemon's hint as the reason and `{}` as the content, as IBM's functions answer; anything else
- * that is thrown is an error reply (bad input) or a bug.
- */
+/** IBM's functions answer any AWS failure with `success: false`, the error as the reason, and `{}`. */
 export async function awsOutcome(run: () => Promise<unknown>): Promise<FunctionOutcome> {
   try {
     return { success: true, reason: null, content: await run() };

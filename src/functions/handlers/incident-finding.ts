@@ -1,7 +1,7 @@
-import type { CycleDeps } from '../../poller/run-cycle.js';
-import type { Finding } from '../../regions/finding.js';
+import type { Finding } from '../../findings/finding.js';
 import type { Link } from '../../store/links-repo.js';
-import { INPUT } from '../definitions.js';
+import type { FunctionDeps } from '../function-deps.js';
+import { INPUT } from '../function-inputs.js';
 import { FunctionInputError } from '../function-types.js';
 import type { DetectorTarget } from '../inputs.js';
 
@@ -10,8 +10,8 @@ import type { DetectorTarget } from '../inputs.js';
  * the link the daemon keeps (incident → finding), which must be of the detector given, and the
  * finding as GuardDuty holds it now.
  */
-export function incidentLink(deps: CycleDeps, incidentId: number, target: DetectorTarget): Link | undefined {
-  const link = deps.store.links.byIncident(incidentId);
+export function incidentLink(deps: FunctionDeps, incidentId: number, target: DetectorTarget): Link | undefined {
+  const link = deps.linkByIncident(incidentId);
   if (!link) return undefined;
   if (link.region !== target.region || link.detectorId !== target.detectorId) {
     throw new FunctionInputError(INPUT.detectorId, `the detector of incident ${incidentId}'s finding: ${link.detectorId} (${link.region})`, target.detectorId);
@@ -20,7 +20,7 @@ export function incidentLink(deps: CycleDeps, incidentId: number, target: Detect
 }
 
 /** The incident's finding now; an input error when the incident has none or GuardDuty no longer holds it. */
-export async function incidentFinding(deps: CycleDeps, incidentId: number, target: DetectorTarget): Promise<{ link: Link; finding: Finding }> {
+export async function incidentFinding(deps: FunctionDeps, incidentId: number, target: DetectorTarget): Promise<{ link: Link; finding: Finding }> {
   const link = incidentLink(deps, incidentId, target);
   if (!link) throw new FunctionInputError(INPUT.incidentId, 'an incident guardduty-soar escalated from a GuardDuty finding', incidentId);
   const [finding] = await target.source.getFindings(target.region, target.detectorId, [link.findingId]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { SuppressionUnavailable, matchesRule, suppressionRule } from '../../../src/sync/suppression-rule.js';
 
 const base = { AccountId: '111111111111', Arn: 'arn', Region: 'us-east-1', CreatedAt: '2026-01-01T00:00:00Z', UpdatedAt: '2026-01-01T00:00:00Z' };

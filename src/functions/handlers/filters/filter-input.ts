@@ -1,7 +1,7 @@
 import { findingCriteria } from '../../../config/finding-criteria.js';
-import type { Criteria } from '../../../regions/findings-source.js';
+import type { Criteria } from '../../../findings/criteria.js';
 import type { FilterAction, FilterUpdate } from '../../../regions/respond-api.js';
-import { FILTER_ACTIONS, INPUT } from '../../definitions.js';
+import { FILTER_ACTIONS, INPUT } from '../../function-inputs.js';
 import { FunctionInputError, type FunctionInputs } from '../../function-types.js';
 import { optionalInteger, optionalText, requiredText } from '../../inputs.js';
 

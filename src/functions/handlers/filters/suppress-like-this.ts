@@ -1,13 +1,20 @@
-import { addNoteOnce } from '../../../sync/durable-note.js';
-import { createSuppression, proposedNote } from '../../../sync/suppress.js';
-import { SuppressionUnavailable, suppressionRule, type SuppressBy } from '../../../sync/suppression-rule.js';
-import { INPUT, SUPPRESS_BY } from '../../definitions.js';
+import { FUNCTION, defineFunction } from '../../function-definition.js';
+import { SuppressionUnavailable, proposedNote, suppressionRule, type SuppressBy } from '../../../sync/function-respond.js';
+import { INPUT, SUPPRESS_BY } from '../../function-inputs.js';
 import { FunctionInputError, type FunctionHandler, type FunctionInputs } from '../../function-types.js';
 import { detectorInput, incidentIdInput, optionalBoolean, optionalText } from '../../inputs.js';
 import { awsOutcome } from '../aws-outcome.js';
-import type { FunctionDeps } from '../index.js';
+import type { PreparedFunctionDeps } from '../../function-deps.js';
+import type { FunctionModule } from '../../function-module.js';
 import { incidentFinding } from '../incident-finding.js';
 import { filterToken } from './create.js';
+
+export const suppressLikeThis: FunctionModule = {
+  definition: defineFunction(
+    FUNCTION.suppressLikeThis, 'AWS GuardDuty: Suppress findings like this', 'Builds a suppression rule from the finding of an incident (its type, account, and its resource or remote IP), shows it, and creates it when not a dry run.', [INPUT.incidentId, INPUT.detectorId, INPUT.region, INPUT.suppressBy, INPUT.dryRun],
+  ),
+  handler: suppressLikeThisHandler,
+};
 
 /**
  * `aws_guardduty_suppress_like_this`: a suppression rule built from the incident's finding (its type
@@ -17,15 +24,15 @@ import { filterToken } from './create.js';
  * a second click), it is one rule: its name is the incident's and a rule already there with the same
  * criteria counts as made.
  */
-export function suppressLikeThisHandler(deps: FunctionDeps): FunctionHandler {
+function suppressLikeThisHandler(prepared: PreparedFunctionDeps): FunctionHandler {
   return async (call) => {
     const incidentId = incidentIdInput(call.inputs);
     const by = byInput(call.inputs);
     const dryRun = optionalBoolean(call.inputs, INPUT.dryRun) ?? true;
-    const cycle = await deps.cycleDeps();
-    const target = await detectorInput(cycle, call.inputs);
+    const deps = await prepared();
+    const target = await detectorInput(deps, call.inputs);
     return awsOutcome(async () => {
-      const { finding } = await incidentFinding(cycle, incidentId, target);
+      const { finding } = await incidentFinding(deps, incidentId, target);
       let rule;
       try {
         rule = suppressionRule(finding, incidentId, by);
@@ -36,12 +43,12 @@ export function suppressLikeThisHandler(deps: FunctionDeps): FunctionHandler {
       const shown = { filter_name: rule.name, action: 'ARCHIVE', criteria: rule.criteria, description: rule.description, detector_id: target.detectorId, region: target.region };
       if (dryRun) {
         const how = `Run "AWS GuardDuty: Suppress findings like this" again with aws_gd_dry_run = false to create it.`;
-        await addNoteOnce(cycle, incidentId, `suppression-proposed:${call.messageId}`, { format: 'text', content: proposedNote(target, rule, how) });
+        await deps.addNoteOnce(incidentId, `suppression-proposed:${call.messageId}`, { format: 'text', content: proposedNote(target, rule, how) });
         return { status: 'dry_run', dry_run: true, ...shown };
       }
       await call.status(`Creating suppression rule ${rule.name}`);
-      const { existed } = await createSuppression(cycle, target, incidentId, finding, rule, {
-        clientToken: filterToken(call), why: `from this incident (aws_guardduty_suppress_like_this, by ${by})`,
+      const { existed } = await deps.createSuppression({
+        target, incidentId, finding, rule, clientToken: filterToken(call), why: `from this incident (aws_guardduty_suppress_like_this, by ${by})`,
       });
       return { status: 'ok', dry_run: false, existed, ...shown };
     });
