@@ -8,6 +8,7 @@ import { malwareRows, volumeRows } from './malware-rows.js';
 import { rdsRows } from './rds-rows.js';
 import { accessKeyRows, bucketRows, instanceRows, overviewRows, resourceRows } from './resource-rows.js';
 import { processRows } from './runtime-rows.js';
+import { SEQUENCE_TABLE_DEFINITIONS } from './sequence-tables.js';
 
 /** The column every row carries; the writer fills it in, so fingerprints ignore it. */
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
@@ -137,6 +138,7 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
       ['start_time', 'Start time'], ['pwd', 'Working directory'], ['uuid', 'UUID'], ['parent_uuid', 'Parent UUID']),
     rows: processRows,
   },
+  ...SEQUENCE_TABLE_DEFINITIONS,
 ];
 
 function columns(...pairs: [string, string][]): ColumnDefinition[] {
