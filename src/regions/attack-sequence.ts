@@ -12,12 +12,15 @@ import type { Finding } from './finding.js';
  */
 
 export interface SequenceIndicator {
+  index: number;
   key: string;
   title: string | undefined;
   values: string[];
 }
 
 export interface SequenceSignal {
+  /** Its position in GuardDuty's list (`Signals[index]`), which is not the time order. */
+  index: number;
   uid: string;
   /** FINDING, CLOUD_TRAIL, S3_DATA_EVENTS, EKS_AUDIT_LOGS, FLOW_LOGS, DNS_LOGS, RUNTIME_MONITORING (or newer). */
   type: string;
@@ -37,6 +40,7 @@ export interface SequenceSignal {
 }
 
 export interface SequenceActor {
+  index: number;
   id: string;
   userName: string | undefined;
   userUid: string | undefined;
@@ -54,6 +58,7 @@ export interface SequenceActor {
 }
 
 export interface SequenceEndpoint {
+  index: number;
   id: string;
   ip: string | undefined;
   domain: string | undefined;
@@ -68,6 +73,7 @@ export interface SequenceEndpoint {
 }
 
 export interface SequenceResource {
+  index: number;
   uid: string;
   name: string | undefined;
   type: string | undefined;
@@ -98,10 +104,10 @@ export function attackSequence(finding: Finding): AttackSequence | undefined {
   return {
     uid: text(raw.Uid),
     description: text(raw.Description),
-    signals: inTimeOrder(asRecords(raw.Signals).map(toSignal).filter((s): s is SequenceSignal => s !== undefined)),
-    actors: asRecords(raw.Actors).map(toActor).filter((a): a is SequenceActor => a !== undefined),
-    endpoints: asRecords(raw.Endpoints).map(toEndpoint).filter((e): e is SequenceEndpoint => e !== undefined),
-    resources: asRecords(raw.Resources).map(toResource).filter((r): r is SequenceResource => r !== undefined),
+    signals: inTimeOrder(each(raw.Signals, toSignal)),
+    actors: each(raw.Actors, toActor),
+    endpoints: each(raw.Endpoints, toEndpoint),
+    resources: each(raw.Resources, toResource),
     indicators: indicators(raw.SequenceIndicators),
     additionalTypes: texts(raw.AdditionalSequenceTypes),
   };
@@ -156,6 +162,18 @@ function inTimeOrder(signals: SequenceSignal[]): SequenceSignal[] {
     .map((x) => x.s);
 }
 
+/** The readable entries of a list, each read with its position in the list. */
+function each<T>(value: unknown, read: (raw: Obj, index: number) => T | undefined): T[] {
+  if (!Array.isArray(value)) return [];
+  const out: T[] = [];
+  (value as unknown[]).forEach((item, index) => {
+    const raw = asRecord(item);
+    const entry = raw ? read(raw, index) : undefined;
+    if (entry !== undefined) out.push(entry);
+  });
+  return out;
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -166,11 +184,12 @@ function time(value: string | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function toSignal(raw: Obj): SequenceSignal | undefined {
+function toSignal(raw: Obj, index: number): SequenceSignal | undefined {
   const uid = text(raw.Uid);
   const name = text(raw.Name);
   if (uid === undefined && name === undefined) return undefined;
   return {
+    index,
     uid: uid ?? '',
     type: text(raw.Type) ?? 'UNKNOWN',
     name: name ?? uid ?? '',
@@ -188,7 +207,7 @@ function toSignal(raw: Obj): SequenceSignal | undefined {
   };
 }
 
-function toActor(raw: Obj): SequenceActor | undefined {
+function toActor(raw: Obj, index: number): SequenceActor | undefined {
   const id = text(raw.Id);
   if (id === undefined) return undefined;
   const user = asRecord(raw.User);
@@ -196,6 +215,7 @@ function toActor(raw: Obj): SequenceActor | undefined {
   const session = asRecord(raw.Session);
   const process = asRecord(raw.Process);
   return {
+    index,
     id,
     userName: text(user?.Name),
     userUid: text(user?.Uid),
@@ -213,12 +233,13 @@ function toActor(raw: Obj): SequenceActor | undefined {
   };
 }
 
-function toEndpoint(raw: Obj): SequenceEndpoint | undefined {
+function toEndpoint(raw: Obj, index: number): SequenceEndpoint | undefined {
   const id = text(raw.Id);
   if (id === undefined) return undefined;
   const location = asRecord(raw.Location);
   const as = asRecord(raw.AutonomousSystem);
   return {
+    index,
     id,
     ip: text(raw.Ip),
     domain: text(raw.Domain),
@@ -233,7 +254,7 @@ function toEndpoint(raw: Obj): SequenceEndpoint | undefined {
   };
 }
 
-function toResource(raw: Obj): SequenceResource | undefined {
+function toResource(raw: Obj, index: number): SequenceResource | undefined {
   const uid = text(raw.Uid);
   if (uid === undefined) return undefined;
   const type = text(raw.ResourceType);
@@ -242,6 +263,7 @@ function toResource(raw: Obj): SequenceResource | undefined {
     .map((t) => (text(t.Key) === undefined ? undefined : `${text(t.Key)}=${text(t.Value) ?? ''}`))
     .filter((t): t is string => t !== undefined);
   return {
+    index,
     uid,
     name,
     type,
@@ -259,10 +281,11 @@ function bucketFromArn(uid: string): string | undefined {
 }
 
 function indicators(value: unknown): SequenceIndicator[] {
-  return asRecords(value)
-    .map((raw): SequenceIndicator | undefined => {
-      const key = text(raw.Key);
-      return key === undefined ? undefined : { key, title: text(raw.Title), values: texts(raw.Values) };
+  return (Array.isArray(value) ? (value as unknown[]) : [])
+    .map((item, index): SequenceIndicator | undefined => {
+      const raw = asRecord(item);
+      const key = text(raw?.Key);
+      return key === undefined ? undefined : { index, key, title: text(raw?.Title), values: texts(raw?.Values) };
     })
     .filter((i): i is SequenceIndicator => i !== undefined);
 }
