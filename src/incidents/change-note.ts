@@ -20,7 +20,7 @@ export interface ChangeNoteInput {
 const HEADINGS: Record<ChangeReason, string> = {
   updated: 'GuardDuty finding updated',
   refresh: 'GuardDuty finding refreshed on request',
-  reopened: 'GuardDuty finding updated after the incident was closed: incident reopened',
+  reopened: 'GuardDuty finding updated after the incident was closed: incident reopened, its old resolution cleared',
 };
 
 /** At most this many new artifact values are listed; the count covers them all. */

@@ -71,8 +71,8 @@ export function indicatorValues(sequence: AttackSequence, key: string): string[]
 }
 
 /** At most `max` items then `and N more`: a table cell or a sentence about 400 actors stays readable. */
-export function listed(items: readonly string[], max = 10): string | undefined {
+export function listed(items: readonly string[], max = 10, separator = ', '): string | undefined {
   if (items.length === 0) return undefined;
-  const shown = items.slice(0, max).join(', ');
-  return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
+  const shown = items.slice(0, max).join(separator);
+  return items.length > max ? `${shown}${separator}and ${items.length - max} more` : shown;
 }

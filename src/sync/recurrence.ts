@@ -9,6 +9,18 @@ import { RECUR_NEW_OP, REOPEN_OP, type RecurNewPayload } from './recurrence-op.j
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 
+/**
+ * A reopened incident is open again, with no resolution: the old one (a responder's "Not an Issue",
+ * or the close template's) described the close, and an open case showing "open (Not an Issue)" with
+ * the old summary misleads whoever picks it up. The old values are not known here (a responder chose
+ * them): the PATCH re-reads them when SOAR reports them stale.
+ */
+export const REOPEN_CHANGES = [
+  { field: 'plan_status', oldValue: 'C', newValue: 'A' },
+  { field: 'resolution_id', oldValue: null, newValue: null },
+  { field: 'resolution_summary', oldValue: null, newValue: null },
+];
+
 /** A finding updated after its incident was closed (and not archived). */
 export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<SyncOutcome> {
   const policy = deps.config.sync.onRecurrence;
@@ -24,7 +36,7 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
     const shown = !hasChanged(link, ctx.snapshot);
     await updateIncident(deps, ctx, link, {
       reason: 'reopened',
-      extraChanges: [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }],
+      extraChanges: REOPEN_CHANGES,
       incidentState: 'open',
       ...(shown ? { noteKey: `reopen:${key}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`, alwaysNote: true } : {}),
     });

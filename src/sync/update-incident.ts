@@ -9,6 +9,8 @@ import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
 import type { SyncDeps } from './sync-deps.js';
 
+const NOT_NEWS = new Set<string>([FIELD.triggerRefresh, 'resolution_id', 'resolution_summary']);
+
 export interface UpdateOptions {
   /** Why the incident is refreshed; names the note's heading. */
   reason: 'updated' | 'refresh' | 'reopened';
@@ -54,8 +56,9 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
     const note = renderChangeNote({
       reason: options.reason,
       finding: ctx.finding,
-      // The reset of the refresh trigger is bookkeeping, not news for the responder.
-      changes: changes.filter((c) => c.field !== FIELD.triggerRefresh),
+      // The reset of the refresh trigger is bookkeeping, not news for the responder; a reopen's
+      // cleared resolution is said by the heading (its old values are not known before the PATCH).
+      changes: changes.filter((c) => !NOT_NEWS.has(c.field)),
       rowsWritten: planned.rows,
       artifactsAdded: planned.artifacts,
     });
