@@ -15,6 +15,8 @@ export interface ChangeNoteInput {
   /** Rows written per data table (API name → count). */
   rowsWritten: Readonly<Record<string, number>>;
   artifactsAdded: readonly ArtifactInput[];
+  /** More to say, one item each (plain text, escaped here): e.g. the signals an attack sequence gained. */
+  details?: readonly string[];
 }
 
 const HEADINGS: Record<ChangeReason, string> = {
@@ -35,6 +37,7 @@ export function renderChangeNote(input: ChangeNoteInput): RichText {
   const items = [
     ...input.changes.map((c) => `${escapeHtml(fieldLabel(c.field))}: ${shown(c.oldValue)} → ${shown(c.newValue)}`),
     ...rowLines(input.rowsWritten),
+    ...(input.details ?? []).map(escapeHtml),
     ...artifactLines(input.artifactsAdded),
   ];
   const finding = input.finding;

@@ -6,6 +6,8 @@ import { detectClosedIncidents, runArchiveOps } from '../sync/archive-on-close.j
 import { NOTE_OP, retryNote } from '../sync/durable-note.js';
 import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
+import { archiveFoldedMembers } from '../sync/sequence-archive.js';
+import { linkSequenceMembers } from '../sync/sequence-links.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { Semaphore, mapLimit } from '../util/concurrency.js';
@@ -143,9 +145,14 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     for (const r of regions) r.archivedInGuardDuty += archived.get(r.region) ?? 0;
     for (const [region, n] of archived) deps.metrics.finding('archived', region, n);
     if (stopping()) return report;
+    await archiveFoldedMembers(deps, deps.sources);
+    if (stopping()) return report;
     report.refreshed = await runManualRefresh(deps, deps.sources);
     if (stopping()) return report;
     await finishInterruptedWork(deps);
+    if (stopping()) return report;
+    // After the region passes: the incidents of the sequences and members they created are linked.
+    await linkSequenceMembers(deps);
     if (stopping()) return report;
     report.notesRetried = await retryPendingNotes(deps);
   } catch (err) {

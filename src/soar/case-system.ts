@@ -159,6 +159,8 @@ export interface CaseSystem {
   listArtifacts(incidentId: number): Promise<ArtifactView[]>;
   addTableRow(incidentId: number, table: string, cells: Record<string, string>): Promise<void>;
   listTableRows(incidentId: number, table: string): Promise<TableRowView[]>;
+  /** PUT a row's cells (those given; the others keep their values). Idempotent. */
+  updateTableRow(incidentId: number, table: string, rowId: number, cells: Record<string, string>): Promise<void>;
   /** Incident fields, data tables and artifact types that exist in the org. */
   readSchema(): Promise<SchemaView>;
   createIncidentField(field: FieldSpec): Promise<void>;

@@ -22,6 +22,7 @@ export function limitCaseSystem(inner: CaseSystem, slots: Semaphore): CaseSystem
     listArtifacts: limited((id) => inner.listArtifacts(id)),
     addTableRow: limited((id, table, cells) => inner.addTableRow(id, table, cells)),
     listTableRows: limited((id, table) => inner.listTableRows(id, table)),
+    updateTableRow: limited((id, table, rowId, cells) => inner.updateTableRow(id, table, rowId, cells)),
     readSchema: limited(() => inner.readSchema()),
     createIncidentField: limited((field) => inner.createIncidentField(field)),
     createDataTable: limited((table) => inner.createDataTable(table)),

@@ -191,6 +191,15 @@ export class SoarClient implements CaseSystem, FunctionCatalog {
     }));
   }
 
+  async updateTableRow(incidentId: number, table: string, rowId: number, cells: Record<string, string>): Promise<void> {
+    await this.connect();
+    await this.onIncident(incidentId, () => this.http.request({
+      method: 'PUT', path: `/incidents/${incidentId}/table_data/${encodeURIComponent(table)}/row_data/${rowId}`,
+      operation: 'PUT /incidents/{id}/table_data/{table}/row_data/{row}', retry: 'idempotent', params: NAMES,
+      body: { cells: Object.fromEntries(Object.entries(cells).map(([col, value]) => [col, { value }])) },
+    }));
+  }
+
   async listTableRows(incidentId: number, table: string): Promise<TableRowView[]> {
     await this.connect();
     const op = 'GET /incidents/{id}/table_data/{table}';

@@ -7,6 +7,7 @@ import { LinksRepo } from './links-repo.js';
 import { LockRepo } from './lock-repo.js';
 import { NotesRepo } from './notes-repo.js';
 import { PendingOpsRepo } from './pending-ops-repo.js';
+import { SequenceMembersRepo } from './sequence-members-repo.js';
 
 /** The daemon's durable state in one SQLite file (better-sqlite3, WAL). */
 export class Store {
@@ -18,6 +19,7 @@ export class Store {
   readonly lock: LockRepo;
   readonly notes: NotesRepo;
   readonly invocations: InvocationsRepo;
+  readonly sequences: SequenceMembersRepo;
 
   private constructor(readonly db: Db, now: () => number) {
     this.links = new LinksRepo(db, now);
@@ -28,6 +30,7 @@ export class Store {
     this.lock = new LockRepo(db, now);
     this.notes = new NotesRepo(db, now);
     this.invocations = new InvocationsRepo(db, now);
+    this.sequences = new SequenceMembersRepo(db, now);
   }
 
   static open(file: string, now: () => number, options: { readonly?: boolean } = {}): Store {

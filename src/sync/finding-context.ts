@@ -2,6 +2,7 @@ import { mapRows, type TableRow } from '../datatables/map-rows.js';
 import { buildTemplateContext, type TemplateContext } from '../incidents/template-context.js';
 import type { Finding, FindingKey } from '../regions/finding.js';
 import type { FindingSnapshot } from '../store/links-repo.js';
+import { withMemberIncidents } from './sequence-record.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /** What one finding maps to, computed once per finding and handed to every sync path. */
@@ -21,7 +22,7 @@ export function findingContext(deps: SyncDeps, finding: Finding, key: FindingKey
     now: deps.clock.now(),
     ...extra,
   });
-  return { finding, key, template, rows: mapRows(finding), snapshot: snapshotOf(finding) };
+  return { finding, key, template, rows: withMemberIncidents(deps, finding, key, mapRows(finding)), snapshot: snapshotOf(finding) };
 }
 
 export function snapshotOf(finding: Finding): FindingSnapshot {

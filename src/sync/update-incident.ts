@@ -7,6 +7,7 @@ import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD } from './incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
+import { newSignalDetails } from './sequence-changes.js';
 import type { SyncDeps } from './sync-deps.js';
 
 const NOT_NEWS = new Set<string>([FIELD.triggerRefresh, 'resolution_id', 'resolution_summary']);
@@ -61,6 +62,7 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
       changes: changes.filter((c) => !NOT_NEWS.has(c.field)),
       rowsWritten: planned.rows,
       artifactsAdded: planned.artifacts,
+      details: newSignalDetails(deps, incidentId, ctx.rows),
     });
     return intendNote(deps, incidentId, noteKey, note);
   });
