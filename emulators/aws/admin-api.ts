@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  accountSchema, addFindingsSchema, bucketSchema, faultSchema, idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, roleSchema,
+  accountSchema, addFindingsSchema, bucketSchema, faultSchema, growSchema, idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, roleSchema, sequenceSchema,
   threatListFilterSchema, threatListSeedSchema, updateSchema,
 } from './admin-schemas.js';
 import type { EmulatorControl } from './control.js';
@@ -32,6 +32,8 @@ export function adminRoutes(control: EmulatorControl): Record<string, Route> {
     'POST findings/archive': async ({ body }) => ({ changed: control.setArchived(parse(idsSchema, await body()).ids, true) }),
     'POST findings/unarchive': async ({ body }) => ({ changed: control.setArchived(parse(idsSchema, await body()).ids, false) }),
     'POST findings/delete': async ({ body }) => ({ deleted: control.deleteFindings(parse(idsSchema, await body()).ids) }),
+    'POST sequences': async ({ body }) => control.generateSequence(parse(sequenceSchema, await body())),
+    'POST sequences/:id/grow': async ({ body, param }) => control.growSequence(param ?? '', parse(growSchema, await body())),
     'GET calls': () => control.calls(),
     'DELETE calls': () => (control.resetCalls(), {}),
     'POST calls/reset': () => (control.resetCalls(), {}),

@@ -1,6 +1,7 @@
 import { detectorOf, type GuardDutyRequest } from './guardduty-request.js';
 import { idList, optionalString, optionalStringList } from './guardduty-input.js';
 import { buildFinding } from './sample-findings.js';
+import { bindBatch } from './sequence-control.js';
 import { SAMPLE_FINDING_TYPES } from './sample-finding-types.js';
 import { badRequest, invalidParameter } from './service-error.js';
 import type { EmulatorState } from './state.js';
@@ -51,9 +52,8 @@ export function createSampleFindings(state: EmulatorState, req: GuardDutyRequest
   if (unknown.length > 0) throw invalidParameter('findingTypes', `Unsupported finding types: ${unknown.join(', ')}.`);
   const types = requested.length > 0 ? requested : SAMPLE_FINDING_TYPES;
   const now = state.now();
-  for (const type of types) {
-    const finding = buildFinding(state.prng, type, detector.accountId, detector.region, detector.id, now, { count: 1, createdAt: now });
-    state.store.put(detector, finding);
-  }
+  const batch = types.map((type) => buildFinding(state.prng, type, detector.accountId, detector.region, detector.id, now, { count: 1, createdAt: now }));
+  for (const finding of batch) state.store.put(detector, finding);
+  bindBatch(batch, [...detector.findings.values()]);
   return {};
 }

@@ -79,3 +79,5 @@ export type { ThreatList, ThreatListKind, ThreatListStatus, ThreatListLoad } fro
 export type { BucketSpec, BucketSummary, ObjectSummary, ObjectText } from './s3-admin.js';
 export type { WireFinding, JsonObject, JsonValue } from './wire.js';
 export { EmulatorControl } from './control.js';
+export type { SequenceRequest, GrowRequest, SequenceResult } from './sequence-control.js';
+export { SEQUENCE_RECIPES } from './sample-sequence-recipes.js';
