@@ -15,13 +15,13 @@ export function anomalyTemplates(): SampleTemplate[] {
     build: (ctx) => {
       const action = awsApiCall(ctx, api, service);
       const call = action.awsApiCallAction as JsonObject;
-      const asn = String((((call.remoteIpDetails as JsonObject).organization as JsonObject).asn));
+      const asn = text(((call.remoteIpDetails as JsonObject).organization as JsonObject).asn);
       return {
         title: `User is anomalously invoking APIs commonly used in ${tactic} tactics.`,
         description: `APIs commonly used in ${tactic} tactics were invoked by an IAM principal under unusual circumstances.`,
         resource: accessKey(ctx),
         action,
-        service: { detection: { anomaly: anomaly(ctx, api, asn, String(call.userAgent)) } },
+        service: { detection: { anomaly: anomaly(ctx, api, asn, text(call.userAgent)) } },
       };
     },
   });
@@ -49,4 +49,8 @@ function anomaly(ctx: SampleContext, api: string, asn: string, userAgent: string
       },
     },
   };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

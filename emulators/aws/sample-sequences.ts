@@ -12,6 +12,11 @@ import { epochSeconds, isJsonObject, type JsonObject, type WireFinding } from '.
 
 const HOUR = 3_600_000;
 
+/** A wire value as text (the parts builders return JsonObjects). */
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
 /** Templates of the sequence types not among the older templates (`except`). */
 export function sequenceTemplates(except: readonly string[]): SampleTemplate[] {
   return SEQUENCE_RECIPES.filter((r) => !except.includes(r.type))
@@ -39,7 +44,7 @@ export function buildSequence(recipe: SequenceRecipe, ctx: SampleContext): Sampl
   });
   const resource = sequenceResource(recipe, ctx, key);
   const resources = resourcesV2(recipe, ctx, resource, key);
-  for (const s of signals) s.resourceUids = resources.map((r) => String(r.uid));
+  for (const s of signals) s.resourceUids = resources.map((r) => str(r.uid));
   const endpoints: JsonObject[] = [{
     id: 'endpoint-1', ip: malicious, port: 443, connection: { direction: 'INBOUND' },
     location: { city: 'Frankfurt am Main', country: 'Germany', lat: 50.11, lon: 8.68 }, autonomousSystem: { name: 'DOC-HOSTING-NET', number: 64500 },
@@ -47,8 +52,8 @@ export function buildSequence(recipe: SequenceRecipe, ctx: SampleContext): Sampl
   if (recipe.domain) endpoints.push({ id: 'endpoint-2', domain: recipe.domain.name, ip: publicIp(ctx), port: 3333, connection: { direction: 'OUTBOUND' } });
   const actors: JsonObject[] = [{
     id: 'actor-1',
-    user: { name: String(key.userName), uid: String(key.principalId), type: 'IAMUser', credentialUid: String(key.accessKeyId), account: { uid: ctx.accountId, account: 'production' } },
-    session: { uid: p.uuid(), mfaStatus: 'DISABLED', createdTime: epochSeconds(start - 600_000), issuer: `arn:aws:iam::${ctx.accountId}:user/${String(key.userName)}` },
+    user: { name: str(key.userName), uid: str(key.principalId), type: 'IAMUser', credentialUid: str(key.accessKeyId), account: { uid: ctx.accountId, account: 'production' } },
+    session: { uid: p.uuid(), mfaStatus: 'DISABLED', createdTime: epochSeconds(start - 600_000), issuer: `arn:aws:iam::${ctx.accountId}:user/${str(key.userName)}` },
   }];
   if (recipe.process) actors.push({ id: 'actor-2', process: { name: recipe.process.name, path: recipe.process.path, sha256: p.hex(64) } });
   const unique = (values: string[]): string[] => [...new Set(values)];
@@ -86,17 +91,17 @@ function sequenceResource(recipe: SequenceRecipe, ctx: SampleContext, key: JsonO
 /** The sequence's resources (ResourceV2): what the finding's resource is, and the access key used. */
 function resourcesV2(recipe: SequenceRecipe, ctx: SampleContext, resource: JsonObject, key: JsonObject): JsonObject[] {
   const common = { accountId: ctx.accountId, region: ctx.region, cloudPartition: 'aws' };
-  const accessKey: JsonObject = { ...common, uid: String(key.accessKeyId), resourceType: 'ACCESS_KEY', service: 'iam', data: { accessKey: { principalId: key.principalId, userName: key.userName, userType: 'IAMUser' } } };
+  const accessKey: JsonObject = { ...common, uid: str(key.accessKeyId), resourceType: 'ACCESS_KEY', service: 'iam', data: { accessKey: { principalId: key.principalId, userName: key.userName, userType: 'IAMUser' } } };
   const bucket = (resource.s3BucketDetails as JsonObject[] | undefined)?.[0];
   const instance = resource.instanceDetails as JsonObject | undefined;
   switch (recipe.resource) {
-    case 's3': return [{ ...common, uid: String(bucket?.arn), name: String(bucket?.name), resourceType: 'S3_BUCKET', service: 's3', tags: tags({ DataClassification: 'confidential' }) }, accessKey];
-    case 'eks': return [{ ...common, uid: String((resource.eksClusterDetails as JsonObject).arn), name: 'prod-eks-1', resourceType: 'EKS_CLUSTER', service: 'eks' }];
-    case 'ecs': return [{ ...common, uid: String((resource.ecsClusterDetails as JsonObject).arn), name: 'payments', resourceType: 'ECS_CLUSTER', service: 'ecs' }];
+    case 's3': return [{ ...common, uid: str(bucket?.arn), name: str(bucket?.name), resourceType: 'S3_BUCKET', service: 's3', tags: tags({ DataClassification: 'confidential' }) }, accessKey];
+    case 'eks': return [{ ...common, uid: str((resource.eksClusterDetails as JsonObject).arn), name: 'prod-eks-1', resourceType: 'EKS_CLUSTER', service: 'eks' }];
+    case 'ecs': return [{ ...common, uid: str((resource.ecsClusterDetails as JsonObject).arn), name: 'payments', resourceType: 'ECS_CLUSTER', service: 'ecs' }];
     case 'ec2': return [
       { ...common, uid: `arn:aws:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:${ctx.prng.uuid()}:autoScalingGroupName/web-asg`, name: 'web-asg',
-        resourceType: 'AUTOSCALING_AUTO_SCALING_GROUP', service: 'autoscaling', data: { autoscalingAutoScalingGroup: { ec2InstanceUids: [String(instance?.instanceId)] } } },
-      { ...common, uid: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${String(instance?.instanceId)}`, name: String(instance?.instanceId), resourceType: 'EC2_INSTANCE', service: 'ec2' },
+        resourceType: 'AUTOSCALING_AUTO_SCALING_GROUP', service: 'autoscaling', data: { autoscalingAutoScalingGroup: { ec2InstanceUids: [str(instance?.instanceId)] } } },
+      { ...common, uid: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${str(instance?.instanceId)}`, name: str(instance?.instanceId), resourceType: 'EC2_INSTANCE', service: 'ec2' },
     ];
     default: return [accessKey];
   }

@@ -5,7 +5,7 @@ import { SEQUENCE_RECIPES, type SequenceRecipe } from './sample-sequence-recipes
 import { epochSeconds, type JsonObject } from './wire.js';
 
 /** The one sequence type among the older templates (its place in the cycle of types is kept). */
-const IAM_SEQUENCE = SEQUENCE_RECIPES[0] as SequenceRecipe;
+const IAM_SEQUENCE: SequenceRecipe = SEQUENCE_RECIPES[0];
 
 /** Templates for workloads beyond EC2/IAM/S3/EKS: ECS and container runtime, RDS, Lambda, EBS malware, attack sequences. */
 

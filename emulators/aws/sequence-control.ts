@@ -92,7 +92,7 @@ function pad(finding: WireFinding, extraSignals: number, extraActors: number, at
     return {
       uid: `cloud_trail-extra-${i + 1}`, type: 'CLOUD_TRAIL', name: `DescribeInstances (call ${i + 1})`, description: 'Enumeration with the compromised key.',
       createdAt: first, updatedAt: first + 30, firstSeenAt: first, lastSeenAt: first + 30, severity: 2, count: 1,
-      actorIds: ['actor-1', ...added.map((a) => String(a.id))], endpointIds: ['endpoint-1'], resourceUids: [],
+      actorIds: ['actor-1', ...added.map((_, j) => `actor-extra-${j + 1}`)], endpointIds: ['endpoint-1'], resourceUids: [],
       signalIndicators: [{ key: 'ATTACK_TACTIC', values: ['Discovery'] }, { key: 'ATTACK_TECHNIQUE', values: ['T1580'] }],
     };
   });

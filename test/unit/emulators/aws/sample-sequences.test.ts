@@ -5,7 +5,7 @@ import { clients } from './sdk-clients.js';
 import { unknownWireKeys, wireToSdk } from './sdk-schema.js';
 
 type Wire = Record<string, any>;
-const sequenceOf = (f: WireFinding): Wire => (f.service as Wire).detection.sequence;
+const sequenceOf = (f: WireFinding): Wire => ((f.service as Wire).detection as Wire).sequence as Wire;
 const findingSignals = (f: WireFinding): Wire[] => (sequenceOf(f).signals as Wire[]).filter((s) => s.type === 'FINDING');
 
 describe('emulator attack sequences', () => {
@@ -15,22 +15,22 @@ describe('emulator attack sequences', () => {
   });
   afterAll(() => emu.close());
 
-  it('every sequence type, shaped as the model says, its FINDING signals naming its members held in its account and region', async () => {
+  it('every sequence type, shaped as the model says, its FINDING signals naming its members held in its account and region', () => {
     for (const recipe of SEQUENCE_RECIPES) {
       const { sequence, members } = emu.generateSequence({ type: recipe.type, region: 'eu-west-1' });
       expect(sequence.type).toBe(recipe.type);
       expect(sequence.severity).toBeGreaterThanOrEqual(9);
       expect(members.length).toBe(recipe.steps.filter((s) => s.finding).length);
       for (const f of [sequence, ...members]) expect(unknownWireKeys(Finding$, f), f.type).toEqual([]);
-      expect(findingSignals(sequence).map((s) => s.uid)).toEqual(members.map((m) => m.arn));
-      expect(findingSignals(sequence).map((s) => s.name)).toEqual(members.map((m) => m.type));
+      expect(findingSignals(sequence).map((s): unknown => s.uid)).toEqual(members.map((m) => m.arn));
+      expect(findingSignals(sequence).map((s): unknown => s.name)).toEqual(members.map((m) => m.type));
       for (const m of members) expect(emu.getFinding(m.id)).toMatchObject({ accountId: sequence.accountId, region: 'eu-west-1' });
       const seq = sequenceOf(sequence);
-      expect(new Set((seq.signals as Wire[]).map((s) => s.type)).size).toBeGreaterThan(1);
-      expect(seq.sequenceIndicators.map((i: Wire) => i.key)).toEqual(expect.arrayContaining(['ATTACK_TACTIC', 'ATTACK_TECHNIQUE', 'MALICIOUS_IP']));
+      expect(new Set((seq.signals as Wire[]).map((s): unknown => s.type)).size).toBeGreaterThan(1);
+      expect((seq.sequenceIndicators as Wire[]).map((i): unknown => i.key)).toEqual(expect.arrayContaining(['ATTACK_TACTIC', 'ATTACK_TECHNIQUE', 'MALICIOUS_IP']));
       expect(seq.actors[0].user).toMatchObject({ type: 'IAMUser', account: { uid: sequence.accountId } });
       expect(seq.endpoints[0]).toMatchObject({ location: { country: 'Germany' }, autonomousSystem: { number: 64500 } });
-      for (const s of seq.signals as Wire[]) expect(s.signalIndicators.map((i: Wire) => i.key)).toEqual(expect.arrayContaining(['ATTACK_TACTIC', 'ATTACK_TECHNIQUE']));
+      for (const s of seq.signals as Wire[]) expect((s.signalIndicators as Wire[]).map((i): unknown => i.key)).toEqual(expect.arrayContaining(['ATTACK_TACTIC', 'ATTACK_TECHNIQUE']));
     }
   });
 
@@ -54,7 +54,7 @@ describe('emulator attack sequences', () => {
       expect(emu.getFinding(id), signal.uid).toMatchObject({ region: 'us-east-1', type: signal.name });
     }
     // Each held finding is a member of at most one sequence of the batch.
-    expect(new Set(named.map((s) => s.uid)).size).toBe(named.length);
+    expect(new Set(named.map((s): unknown => s.uid)).size).toBe(named.length);
   });
 
   it('a sequence grows by a signal naming a new member; its updatedAt moves and its other signals stay', () => {
