@@ -1,5 +1,5 @@
 import { indicatorValues, listed } from '../regions/attack-sequence-labels.js';
-import { attackSequence, type AttackSequence } from '../regions/attack-sequence.js';
+import { attackSequence, signalEnd, signalStart, type AttackSequence } from '../regions/attack-sequence.js';
 import type { Finding } from '../regions/finding.js';
 import type { RichText } from '../soar/case-system.js';
 import { anomalyRows } from '../datatables/anomaly-rows.js';
@@ -41,7 +41,7 @@ function summaryItems(finding: Finding, origin: NoteOrigin, sequence: AttackSequ
   if (facts.fromWhere.length > 0) items.push(['From where', facts.fromWhere.join('; ')]);
   if (facts.contacted.length > 0) items.push(['Contacted', facts.contacted.join('; ')]);
   if (facts.target.length > 0) items.push(['Affected', facts.target.join('; ')]);
-  items.push(['When', when(finding)]);
+  items.push(['When', sequence ? sequenceWhen(finding, sequence) : when(finding)]);
   items.push(['Where', `AWS account ${finding.AccountId}, region ${origin.region || finding.Region}`]);
   if (sequence) items.push(...mitre(sequence));
   const unusual = unusualText(finding);
@@ -64,6 +64,18 @@ function when(finding: Finding): string {
   if (first === undefined || last === undefined) return `${updated}.`;
   const span = last > first ? ` (${duration(last - first)})` : '';
   return `first seen ${readableTime(finding.Service?.EventFirstSeen)}, last seen ${readableTime(finding.Service?.EventLastSeen)}${span}; ${updated}.`;
+}
+
+/** A sequence's activity spans its signals (GuardDuty's first and last seen may frame them more widely). */
+function sequenceWhen(finding: Finding, sequence: AttackSequence): string {
+  const starts = sequence.signals.map(signalStart).filter((t): t is number => t !== undefined);
+  const ends = sequence.signals.map(signalEnd).filter((t): t is number => t !== undefined);
+  if (starts.length === 0 || ends.length === 0) return when(finding);
+  const first = Math.min(...starts);
+  const last = Math.max(...ends);
+  const span = last > first ? ` (${duration(last - first)})` : '';
+  const iso = (ms: number): string => readableTime(new Date(ms).toISOString());
+  return `first signal ${iso(first)}, last signal ${iso(last)}${span}; GuardDuty last updated the sequence ${readableTime(finding.UpdatedAt)}.`;
 }
 
 function mitre(sequence: AttackSequence): [string, string][] {

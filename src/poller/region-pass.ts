@@ -12,6 +12,7 @@ import { owedRescan, rescanDone } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
 import { newRegionReport, outcomesTotal, type PassOutcome, type RegionReport } from './region-report.js';
 import { recordSkips } from './region-skips.js';
+import { sequencesFirst } from './sequences-first.js';
 
 export const SYNC_FINDING_OP = 'sync-finding';
 const PAGE_SIZE = 50;
@@ -278,7 +279,8 @@ class RegionPass {
    * the pass stopped before every finding on it was handled (the cursor then stays before it).
    */
   private async syncPage(findings: Finding[]): Promise<number | undefined> {
-    const handled = await Promise.all(findings.map((f) => (this.waitingUnchanged(f) ? this.deferred() : this.syncOne(f))));
+    const fold = this.deps.config.sync.sequenceMembers === 'fold';
+    const handled = await sequencesFirst(findings, fold, (f) => (this.waitingUnchanged(f) ? this.deferred() : this.syncOne(f)));
     this.deps.store.links.markSeen(findings.filter((_, i) => handled[i]).map((f) => this.key(f.Id)), this.cycle);
     if (handled.includes(false)) this.incomplete = true;
     return this.newestUpdate(findings);

@@ -61,6 +61,8 @@ describe('the story note (the first note of every incident)', () => {
     expect(item(finding, 'Who')).toBe('deploy-bot (IAMUser); process rclone');
     expect(item(finding, 'From where')).toBe('185.220.101.7:443 (Frankfurt, Germany; AS64501 Tor Relay Net); 203.0.113.50 exfil.example.net');
     expect(item(finding, 'Affected')).toBe('customer-exports; AKIAEXAMPLESEQ000002');
+    expect(item(finding, 'When')).toBe('first signal 2025-11-03 06:02:11 UTC, last signal 2025-11-03 09:31:48 UTC (3 h 29 min); '
+      + 'GuardDuty last updated the sequence 2025-11-03 09:40:00 UTC.');
     expect(item(finding, 'MITRE ATT&amp;CK')).toBe('tactics Initial Access, Discovery, Exfiltration; techniques T1078.004, T1619, T1537');
     const timeline = [...content.matchAll(/<ol>(.*?)<\/ol>/g)][0]?.[1]?.split('</li><li>').map(htmlToText);
     expect(timeline).toEqual([
