@@ -9,8 +9,11 @@ import type { Finding } from '../regions/finding.js';
  */
 export async function sequencesFirst<T>(findings: readonly Finding[], fold: boolean, sync: (finding: Finding) => Promise<T>): Promise<T[]> {
   if (!fold) return Promise.all(findings.map(sync));
-  const first = findings.map((f) => isAttackSequence(f));
-  const sequences = await Promise.all(findings.map((f, i) => (first[i] ? sync(f) : undefined)));
-  const rest = await Promise.all(findings.map((f, i) => (first[i] ? undefined : sync(f))));
-  return findings.map((_, i) => (first[i] ? sequences[i] : rest[i]) as T);
+  const results = new Map<Finding, T>();
+  const run = async (f: Finding): Promise<void> => {
+    results.set(f, await sync(f));
+  };
+  await Promise.all(findings.filter((f) => isAttackSequence(f)).map(run));
+  await Promise.all(findings.filter((f) => !isAttackSequence(f)).map(run));
+  return findings.map((f) => results.get(f) as T);
 }
