@@ -35,9 +35,10 @@ const LISTED_ARTIFACTS = 20;
  */
 export function renderChangeNote(input: ChangeNoteInput): RichText {
   const items = [
+    // What happened first (an attack sequence's new signals), then the fields, rows and artifacts.
+    ...(input.details ?? []).map(escapeHtml),
     ...input.changes.map((c) => `${escapeHtml(fieldLabel(c.field))}: ${shown(c.oldValue)} → ${shown(c.newValue)}`),
     ...rowLines(input.rowsWritten),
-    ...(input.details ?? []).map(escapeHtml),
     ...artifactLines(input.artifactsAdded),
   ];
   const finding = input.finding;
