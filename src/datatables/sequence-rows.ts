@@ -80,10 +80,17 @@ export function sequenceResourceRows(finding: Finding): RawCells[] {
   }));
 }
 
-/** The sequence's own indicators, then each signal's (named by the signal), each distinct row once. */
+/**
+ * The sequence's own indicators, then each signal's (named by the signal) that says more than the
+ * sequence's: a signal's tactic already among the sequence's tactics is in that signal's row and adds
+ * no row here. Each distinct row once.
+ */
 export function indicatorRows(finding: Finding): RawCells[] {
   const sequence = attackSequence(finding);
   if (!sequence) return [];
+  const known = new Map<string, Set<string>>();
+  for (const i of sequence.indicators) known.set(i.key, new Set([...(known.get(i.key) ?? []), ...i.values]));
+  const covered = (i: SequenceIndicator): boolean => i.values.length > 0 && i.values.every((v) => known.get(i.key)?.has(v) === true);
   const rows = new Map<string, RawCells>();
   const add = (foundIn: string, indicator: SequenceIndicator): void => {
     const cells = {
@@ -93,7 +100,9 @@ export function indicatorRows(finding: Finding): RawCells[] {
     rows.set(JSON.stringify(cells), cells);
   };
   for (const indicator of sequence.indicators) add('Attack sequence', indicator);
-  for (const signal of sequence.signals) for (const indicator of signal.indicators) add(`Signal: ${signal.name}`, indicator);
+  for (const signal of sequence.signals) {
+    for (const indicator of signal.indicators) if (!covered(indicator)) add(`Signal: ${signal.name}`, indicator);
+  }
   return [...rows.values()];
 }
 
