@@ -76,7 +76,7 @@ export function sequenceResourceRows(finding: Finding): RawCells[] {
     account_id: r.accountId,
     region: r.region,
     service: r.service,
-    tags: r.tags,
+    resource_tags: r.tags,
   }));
 }
 

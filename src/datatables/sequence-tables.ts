@@ -43,7 +43,7 @@ export const SEQUENCE_TABLE_DEFINITIONS: readonly TableDefinition[] = [
   {
     name: 'gd_sequence_resources', label: 'GuardDuty Attack Sequence - Resources', queryDateLabel: 'Query execution date',
     columns: columns(['uid', 'Resource ID (ARN)'], ['name', 'Name'], ['resource_type', 'Type'], ['account_id', 'Account ID'],
-      ['region', 'Region'], ['service', 'Service'], ['tags', 'Tags']),
+      ['region', 'Region'], ['service', 'Service'], ['resource_tags', 'Tags']),
     rows: sequenceResourceRows,
   },
   {

@@ -59,7 +59,7 @@ describe('attack-sequence tables', () => {
     ]);
     expect(rowsOf('attack-sequence-s3-compromised-data', 'gd_sequence_resources')).toEqual([
       { uid: 'arn:aws:s3:::customer-exports', name: 'customer-exports', resource_type: 'S3_BUCKET', account_id: '111122223333', region: 'eu-west-1',
-        service: 's3', tags: 'data=pii' },
+        service: 's3', resource_tags: 'data=pii' },
       { uid: 'AKIAEXAMPLESEQ000002', resource_type: 'ACCESS_KEY', account_id: '111122223333', region: 'eu-west-1' },
     ]);
   });
