@@ -12,7 +12,7 @@
 # When app.config changes, `run` exits with code 3 (the restart IBM's entrypoint does with kill -9):
 # App Host starts the pod again; under Docker, --restart does.
 
-# Node 24 LTS. The suite also runs on Node 20.19+ and 22 (package.json engines). src/runtime-support.ts
+# Node 24 LTS. The suite also runs on Node 20.19+ and 22 (package.json engines). src/core/runtime-support.ts
 # names this version in the start-up log; a unit test fails when the two differ.
 ARG NODE_VERSION=24
 

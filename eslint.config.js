@@ -9,7 +9,8 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // The dependency-cruiser config belongs to no tsconfig: linted with the default project.
+      parserOptions: { projectService: { allowDefaultProject: ['.dependency-cruiser.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

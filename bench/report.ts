@@ -1,3 +1,5 @@
+import type { LimitFacts } from './adaptive.js';
+import type { LimitSample } from './latency-climb.js';
 import type { BenchResults, ScenarioResult } from './results.js';
 import { fmtMs } from './scenarios.js';
 
@@ -7,7 +9,7 @@ export function renderReport(r: BenchResults): string {
   const out: string[] = [
     `guardduty-soar benchmark — ${r.startedAt}`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.totalMemGb} GiB, ${r.machine.platform}, Node ${r.machine.node}; load average ${r.load.start.toFixed(1)} at start, ${r.load.end.toFixed(1)} at end`,
-    `latency: AWS ${o.latencyAwsMs} ms, SOAR ${o.latencySoarMs} ms per call; aws_gd_soar_concurrency ${o.concurrency}; ${o.refreshes} refresh invocations`,
+    `latency: AWS ${o.latencyAwsMs} ms, SOAR ${o.latencySoarMs} ms per call; aws_gd_soar_concurrency ${o.concurrency}; ${o.refreshes} refresh invocations; ${o.adaptive} findings per adaptive scenario`,
     `command: ${r.command}; code: ${r.revision}`,
     '',
     table(
@@ -22,6 +24,7 @@ export function renderReport(r: BenchResults): string {
     ...burstBreakdown(r.scenarios.find((s) => s.scenario === 'burst')),
     ...callTable(r.scenarios.filter((s) => s.scenario === 'idle' || s.scenario === 'churn')),
     ...functionsBreakdown(r.scenarios.find((s) => s.scenario === 'functions')),
+    ...adaptiveBreakdown(r.scenarios),
   ];
   if (r.scale.length > 0) {
     const base = [...r.scale].sort((a, b) => a.findings - b.findings)[0];
@@ -62,6 +65,52 @@ function functionsBreakdown(s: ScenarioResult | undefined): string[] {
     table(['API', 'operation', 'calls', 'per refresh'], rows),
     '',
   ];
+}
+
+/** What the adaptive SOAR concurrency did in the quiet, throttling and latency scenarios, and the latency run's series. */
+function adaptiveBreakdown(all: ScenarioResult[]): string[] {
+  const list = all.filter((s) => s.scenario === 'quiet' || s.scenario === 'throttling' || s.scenario === 'latency');
+  if (list.length === 0) return [];
+  const rows = list.map((s) => {
+    const d = s.details as { limit?: LimitFacts; soarRequests?: { total: number; throttled: number }; concurrencyOfBound?: number; cap?: number };
+    const l = d.limit;
+    const at = s.scenario === 'quiet' ? d.concurrencyOfBound : s.scenario === 'throttling' ? d.cap : undefined;
+    return [
+      s.scenario, String(s.findings), fmtMs(s.wallMs), s.cpuMs === undefined ? '-' : fmtMs(s.cpuMs),
+      at === undefined ? '-' : `${fmtMs(s.bound.ms)} at ${at}`, at === undefined ? '-' : s.ratio.toFixed(2),
+      l ? `4 → ${l.lowest}…${l.highest}, ${l.limit} at the end` : '-', l ? `${l.raises} / ${l.cuts}` : '-',
+      d.soarRequests ? `${d.soarRequests.throttled} of ${d.soarRequests.total}` : '-',
+    ];
+  });
+  const out = [
+    'Adaptive SOAR concurrency (fresh worlds, SOAR 20 ms, aws_gd_soar_concurrency at its default 16):',
+    '',
+    table(['scenario', 'findings', 'cycle wall', 'daemon CPU', 'bound', 'ratio', 'limit: start → lowest…highest', 'raises / cuts', 'SOAR requests refused (429)'], rows),
+    '',
+  ];
+  const latency = list.find((s) => s.scenario === 'latency');
+  const series = (latency?.details as { series?: LimitSample[] } | undefined)?.series ?? [];
+  if (series.length > 0) {
+    out.push(
+      'Latency run: the limit as `/metrics` showed it (read every 0.1 s; a row when it or SOAR\'s latency changed, at most one per 0.5 s):',
+      '', table(['t', 'SOAR latency', 'limit'], changes(series)), '',
+    );
+  }
+  return out;
+}
+
+function changes(series: LimitSample[]): string[][] {
+  const rows: string[][] = [];
+  let next = 0;
+  let shown: LimitSample | undefined;
+  for (const [i, s] of series.entries()) {
+    const last = i === series.length - 1;
+    if (!last && (s.t < next || (shown && shown.limit === s.limit && shown.soarMs === s.soarMs))) continue;
+    rows.push([`${(s.t / 1000).toFixed(1)} s`, `${s.soarMs} ms`, String(s.limit)]);
+    shown = s;
+    next = s.t + 500;
+  }
+  return rows;
 }
 
 function callTable(list: ScenarioResult[]): string[] {

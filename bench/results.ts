@@ -12,7 +12,7 @@ export interface Check {
 }
 
 export interface ScenarioResult {
-  scenario: 'burst' | 'idle' | 'churn' | 'functions' | 'scale';
+  scenario: 'burst' | 'idle' | 'churn' | 'functions' | 'scale' | 'quiet' | 'throttling' | 'latency';
   /** Burst and scale: new findings. Idle: open linked findings. Churn: changes made. Functions: refresh invocations. */
   findings: number;
   exitCode: number;
@@ -43,7 +43,7 @@ export interface BenchResults {
   revision: string;
   /** 1-minute load average when the run started and ended: other work on the machine slows every figure. */
   load: { start: number; end: number };
-  options: { findings: number; refreshes: number; scale: number[]; latencyAwsMs: number; latencySoarMs: number; concurrency: number; quick: boolean };
+  options: { findings: number; refreshes: number; scale: number[]; latencyAwsMs: number; latencySoarMs: number; concurrency: number; adaptive: number; quick: boolean };
   command: string;
   scenarios: ScenarioResult[];
   /** Scale: wall time and peak RSS per burst size, and their growth from the smallest. */

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { ADAPTIVE_SOAR_LATENCY_MS, THROTTLE_CAP, quiet, throttling } from './adaptive.js';
 import type { Latency } from './bound.js';
 import { churn } from './churn.js';
 import { functions } from './functions.js';
+import { CLIMB_TO_MS, latencyClimb } from './latency-climb.js';
 import type { BenchOptions } from './options.js';
 import type { BenchResults, Check, ScenarioResult } from './results.js';
 import { burst, fmtMs, idle } from './scenarios.js';
@@ -12,8 +14,9 @@ export const RSS_GROWTH_TARGET = 1.5;
 
 /**
  * Runs every scenario: burst → idle → churn → functions on one world (each "next cycle" of the one before), then
- * the scale bursts, each in a fresh world (fresh emulators, fresh database). A scale size equal to
- * the burst's reuses the burst's figures instead of spending the same minutes twice.
+ * the scale bursts, then the adaptive SOAR concurrency scenarios (quiet, throttling, latency), each in
+ * a fresh world (fresh emulators, fresh database). A scale size equal to the burst's reuses the
+ * burst's figures instead of spending the same minutes twice.
  */
 export async function runBench(options: BenchOptions, progress: (line: string) => void = () => undefined): Promise<BenchResults> {
   const started = performance.now();
@@ -21,6 +24,56 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   const measured = revision();
   const latency: Latency = { awsMs: options.latencyAwsMs, soarMs: options.latencySoarMs, concurrency: options.concurrency };
   const scenarios: ScenarioResult[] = [];
+  const burstResult = options.findings > 0 ? await burstFamily(options, latency, scenarios, progress) : undefined;
+  const scale: ScenarioResult[] = [];
+  for (const size of options.scale) {
+    if (burstResult && size === options.findings) {
+      scale.push({ ...burstResult, scenario: 'scale' });
+      continue;
+    }
+    progress(`scale: ${size} new findings in a fresh world…`);
+    const fresh = await World.start(options);
+    try {
+      scale.push({ ...(await burst(fresh, size, latency)).result, scenario: 'scale' });
+      progress(done(scale[scale.length - 1]));
+    } finally {
+      await fresh.close();
+    }
+  }
+  if (options.adaptive > 0) {
+    const n = options.adaptive;
+    progress(`quiet: ${n} new findings, SOAR at ${ADAPTIVE_SOAR_LATENCY_MS} ms, the concurrency free to grow to 16…`);
+    scenarios.push(await quiet(options, n));
+    progress(done(scenarios[scenarios.length - 1]));
+    progress(`throttling: ${n} new findings, SOAR refusing (429) above ${THROTTLE_CAP} requests at once…`);
+    scenarios.push(await throttling(options, n));
+    progress(done(scenarios[scenarios.length - 1]));
+    progress(`latency: ${n} new findings, SOAR slowing from ${ADAPTIVE_SOAR_LATENCY_MS} to ${CLIMB_TO_MS} ms mid-run, then recovering…`);
+    scenarios.push(await latencyClimb(options, n));
+    progress(done(scenarios[scenarios.length - 1]));
+  }
+  scenarios.push(...scale);
+  const checks = [...scenarios.filter((s) => s.scenario !== 'scale').flatMap((s) => s.checks), ...scaleChecks(scale)];
+  return {
+    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
+    machine: machine(),
+    revision: measured,
+    load: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
+    options: {
+      findings: options.findings, refreshes: options.refreshes, scale: options.scale, latencyAwsMs: options.latencyAwsMs, latencySoarMs: options.latencySoarMs,
+      concurrency: options.concurrency, adaptive: options.adaptive, quick: options.quick,
+    },
+    command: commandLine(options),
+    scenarios,
+    scale: scale.map((s) => ({ findings: s.findings, wallMs: s.wallMs, msPerFinding: s.wallMs / s.findings, peakRssMb: s.peakRssMb, ratio: s.ratio })),
+    checks,
+    ok: checks.every((c) => c.ok),
+    totalMs: performance.now() - started,
+  };
+}
+
+/** Burst → idle → churn → functions on one world (each "next cycle" of the one before); returns the burst. */
+async function burstFamily(options: BenchOptions, latency: Latency, scenarios: ScenarioResult[], progress: (line: string) => void): Promise<ScenarioResult> {
   const world = await World.start(options);
   let burstResult: ScenarioResult;
   try {
@@ -44,36 +97,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   } finally {
     await world.close();
   }
-  const scale: ScenarioResult[] = [];
-  for (const size of options.scale) {
-    if (size === options.findings) {
-      scale.push({ ...burstResult, scenario: 'scale' });
-      continue;
-    }
-    progress(`scale: ${size} new findings in a fresh world…`);
-    const fresh = await World.start(options);
-    try {
-      scale.push({ ...(await burst(fresh, size, latency)).result, scenario: 'scale' });
-      progress(done(scale[scale.length - 1]));
-    } finally {
-      await fresh.close();
-    }
-  }
-  scenarios.push(...scale);
-  const checks = [...scenarios.filter((s) => s.scenario !== 'scale').flatMap((s) => s.checks), ...scaleChecks(scale)];
-  return {
-    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
-    machine: machine(),
-    revision: measured,
-    load: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
-    options: { findings: options.findings, refreshes: options.refreshes, scale: options.scale, latencyAwsMs: options.latencyAwsMs, latencySoarMs: options.latencySoarMs, concurrency: options.concurrency, quick: options.quick },
-    command: commandLine(options),
-    scenarios,
-    scale: scale.map((s) => ({ findings: s.findings, wallMs: s.wallMs, msPerFinding: s.wallMs / s.findings, peakRssMb: s.peakRssMb, ratio: s.ratio })),
-    checks,
-    ok: checks.every((c) => c.ok),
-    totalMs: performance.now() - started,
-  };
+  return burstResult;
 }
 
 function done(s: ScenarioResult | undefined): string {
@@ -122,7 +146,10 @@ function machine(): BenchResults['machine'] {
 function commandLine(o: BenchOptions): string {
   const parts = ['npm run bench --'];
   if (o.quick) parts.push('--quick');
-  parts.push(`--findings ${o.findings}`, `--refreshes ${o.refreshes}`, `--latency-aws ${o.latencyAwsMs}`, `--latency-soar ${o.latencySoarMs}`, `--concurrency ${o.concurrency}`, `--scale ${o.scale.join(',') || 0}`);
+  parts.push(
+    `--findings ${o.findings}`, `--refreshes ${o.refreshes}`, `--latency-aws ${o.latencyAwsMs}`, `--latency-soar ${o.latencySoarMs}`, `--concurrency ${o.concurrency}`,
+    `--scale ${o.scale.join(',') || 0}`, `--adaptive ${o.adaptive}`,
+  );
   if (o.json) parts.push(`--json ${o.json}`);
   return parts.join(' ');
 }

@@ -13,23 +13,33 @@ export const FUNCTION_WORKERS = 25;
  * temporary database, and an app.config pointing the daemon at them. The daemon itself always runs
  * as a child process (`runDaemon`), so its memory is measured apart from the emulators'.
  */
+/**
+ * What a world changes from the options: the adaptive-concurrency scenarios run with the ceiling's
+ * default (`soarConcurrency: 'default'`), their own SOAR latency, and the health endpoints on.
+ */
+export interface WorldSettings {
+  soarConcurrency?: number | 'default';
+  latencySoarMs?: number;
+  healthPort?: number;
+}
+
 export class World {
   readonly dir: string;
   readonly configPath: string;
   readonly regions: readonly string[] = DEFAULT_EMULATOR_REGIONS;
 
-  private constructor(readonly emulators: Emulators, private readonly options: BenchOptions) {
+  private constructor(readonly emulators: Emulators, private readonly options: BenchOptions, private readonly settings: WorldSettings) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gds-bench-'));
     this.configPath = path.join(this.dir, 'app.config');
     fs.writeFileSync(this.configPath, this.config());
   }
 
-  static async start(options: BenchOptions): Promise<World> {
+  static async start(options: BenchOptions, settings: WorldSettings = {}): Promise<World> {
     const emulators = await startEmulators({
       aws: { regions: [...DEFAULT_EMULATOR_REGIONS], latencyMs: options.latencyAwsMs, seed: 11 },
-      soar: { latencyMs: options.latencySoarMs, seed: 11 },
+      soar: { latencyMs: settings.latencySoarMs ?? options.latencySoarMs, seed: 11 },
     });
-    const world = new World(emulators, options);
+    const world = new World(emulators, options, settings);
     // The SOAR schema the daemon needs (custom fields, tables, artifact types): not measured.
     const setup = await runDaemon(world, ['setup']);
     if (setup.exitCode !== 0) {
@@ -65,7 +75,8 @@ export class World {
 
   /** `guardduty-soar run` in a child process (the scheduler and the SOAR functions listener); the caller stops it. */
   startRun(): RunningDaemon {
-    return startDaemon(this, ['run']);
+    // The health endpoints, when on, on loopback only.
+    return startDaemon(this, this.settings.healthPort === undefined ? ['run'] : ['run', '--health-host', '127.0.0.1']);
   }
 
   /** Zeroes both emulators' call counters, so what follows is counted alone. */
@@ -111,7 +122,8 @@ export class World {
       'aws_gd_polling_interval = 10',
       // Generated findings carry the sample marker.
       'aws_gd_include_sample_findings = true',
-      `aws_gd_soar_concurrency = ${this.options.concurrency}`,
+      ...(this.settings.soarConcurrency === 'default' ? [] : [`aws_gd_soar_concurrency = ${this.settings.soarConcurrency ?? this.options.concurrency}`]),
+      ...(this.settings.healthPort === undefined ? [] : [`aws_gd_health_port = ${this.settings.healthPort}`]),
       `aws_gd_db_path = ${path.join(this.dir, 'state.db')}`,
       '',
     ].join('\n');

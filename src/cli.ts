@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { imageProblem } from './apphost/app-package.js';
-import { ConfigError } from './errors.js';
-import type { Io } from './main.js';
-import { packageMeta } from './package-meta.js';
+import { ConfigError } from './core/errors.js';
+import type { Io } from './app/app.js';
+import { packageMeta } from './core/package-meta.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulateCommand } from './commands/emulate.js';

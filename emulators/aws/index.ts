@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import type { AccountSpec } from './accounts.js';
-import { EmulatorControl } from './control.js';
-import { DEFAULT_DETECTOR_REGIONS } from './regions-catalog.js';
-import { createEmulatorServer } from './server.js';
-import { EmulatorState, type EmulatorClock } from './state.js';
+import type { AccountSpec } from './accounts/accounts.js';
+import { EmulatorControl } from './admin/control.js';
+import { DEFAULT_DETECTOR_REGIONS } from './accounts/regions-catalog.js';
+import { createEmulatorServer } from './http/server.js';
+import { EmulatorState, type EmulatorClock } from './state/state.js';
 
 /**
  * A local AWS (GuardDuty restJson1, EC2 and STS query protocols, S3 restXml) that the unmodified AWS SDK v3
@@ -68,16 +68,16 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   });
 }
 
-export { generateSampleFindings, buildFinding, SAMPLE_FINDING_TYPES, type SampleFindingOptions, type SampleOverrides } from './sample-findings.js';
-export type { AccountSpec, AccessKeySpec, RoleSpec } from './accounts.js';
-export type { FaultRule, ActiveFault } from './faults.js';
-export type { CallRecord, CallsSnapshot } from './call-log.js';
+export { generateSampleFindings, buildFinding, SAMPLE_FINDING_TYPES, type SampleFindingOptions, type SampleOverrides } from './guardduty/samples/sample-findings.js';
+export type { AccountSpec, AccessKeySpec, RoleSpec } from './accounts/accounts.js';
+export type { FaultRule, ActiveFault } from './faults/faults.js';
+export type { CallRecord, CallsSnapshot } from './faults/call-log.js';
 export type {
   GenerateFindingsRequest, FindingUpdate, FindingFilter, StateSummary, AccountSummary, ThreatListFilter, ThreatListSeed,
-} from './control-types.js';
-export type { ThreatList, ThreatListKind, ThreatListStatus, ThreatListLoad } from './threat-lists.js';
-export type { BucketSpec, BucketSummary, ObjectSummary, ObjectText } from './s3-admin.js';
-export type { WireFinding, JsonObject, JsonValue } from './wire.js';
-export { EmulatorControl } from './control.js';
-export type { SequenceRequest, GrowRequest, SequenceResult } from './sequence-control.js';
-export { SEQUENCE_RECIPES } from './sample-sequence-recipes.js';
+} from './admin/control-types.js';
+export type { ThreatList, ThreatListKind, ThreatListStatus, ThreatListLoad } from './state/threat-list-store.js';
+export type { BucketSpec, BucketSummary, ObjectSummary, ObjectText } from './admin/s3-admin.js';
+export type { WireFinding, JsonObject, JsonValue } from './protocol/wire.js';
+export { EmulatorControl } from './admin/control.js';
+export type { SequenceRequest, GrowRequest, SequenceResult } from './admin/sequence-control.js';
+export { SEQUENCE_RECIPES } from './guardduty/samples/sample-sequence-recipes.js';

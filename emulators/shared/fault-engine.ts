@@ -27,7 +27,15 @@ export interface FaultRuleBase {
 
 export type Active<R> = R & { id: string; /** Calls this rule failed so far. */ triggered: number; /** Calls it let through under skipFirst. */ skipped: number };
 
-export type FaultOutcome = { kind: 'error'; status: number; mode: 'before' | 'after' } | { kind: 'reset'; mode: 'before' | 'after' };
+export type FaultOutcome =
+  | {
+    kind: 'error'; status: number; mode: 'before' | 'after';
+    /** Sent as Retry-After (an emulator's default otherwise). */
+    retryAfterSeconds?: number | undefined;
+    /** Answered on arrival, without the call's latency (a gateway turning the request away). */
+    atOnce?: boolean | undefined;
+  }
+  | { kind: 'reset'; mode: 'before' | 'after' };
 
 export class FaultEngine<R extends FaultRuleBase> {
   private rules: Active<R>[] = [];
@@ -57,15 +65,18 @@ export class FaultEngine<R extends FaultRuleBase> {
 
   /**
    * Every matching rule is visited in order; `visit` accumulates what each adds (latency). The first
-   * rule that fires decides the outcome.
+   * rule that fires decides the outcome; `fires` lets an emulator add conditions of its own (SOAR:
+   * too many requests in flight).
    */
-  decide(matches: (rule: R) => boolean, defaultStatuses: readonly number[], visit: (rule: R) => void): FaultOutcome | undefined {
+  decide(
+    matches: (rule: R) => boolean, defaultStatuses: readonly number[], visit: (rule: R) => void, fires: (rule: R) => FaultOutcome | undefined = () => undefined,
+  ): FaultOutcome | undefined {
     let outcome: FaultOutcome | undefined;
     for (const rule of this.rules) {
       if (!matches(rule)) continue;
       visit(rule);
       if (outcome) continue;
-      outcome = this.outcomeOf(rule, defaultStatuses);
+      outcome = fires(rule) ?? this.outcomeOf(rule, defaultStatuses);
       if (outcome) rule.triggered++;
     }
     return outcome;

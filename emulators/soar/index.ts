@@ -19,6 +19,7 @@ import { Prng } from '../shared/prng.js';
 import { schemaRoutes } from './schema/schema-routes.js';
 import { functionRoutes } from './functions/function-routes.js';
 import { importRoutes } from './functions/import-routes.js';
+import { ruleRoutes } from './functions/rule-routes.js';
 import { SoarState } from './state/soar-state.js';
 import type { FunctionRecord, MessageDestinationRecord, NewDestination, NewFunction } from './state/functions-store.js';
 import { createEmulatorCa, type EmulatorCa } from '../shared/ca.js';
@@ -144,6 +145,7 @@ export async function startSoarEmulator(options: SoarEmulatorOptions = {}): Prom
     ...datatableRoutes(state),
     ...schemaRoutes(state),
     ...functionRoutes(state),
+    ...ruleRoutes(state),
     ...importRoutes(state),
   ]);
   const functions = new FunctionsEmulation(state);

@@ -1,5 +1,6 @@
 import { APP_PACKAGE, uuidFromString } from '../functions/definitions.js';
 import { escapeHtml } from '../incidents/html.js';
+import { APP_DISPLAY_NAME, APP_NAME } from './app-name.js';
 import { renderConfigString } from './config-string.js';
 import { MINIMUM_SOAR_VERSION } from './export-res.js';
 import { solidPng } from './png.js';
@@ -10,9 +11,7 @@ import { solidPng } from './png.js';
  * the API key it creates for the app.
  */
 
-/** The app's name on App Host: ours, not IBM's `fn_aws_guardduty`, so installing it upgrades nothing of IBM's. */
-export const APP_NAME = 'guardduty_soar';
-export const APP_DISPLAY_NAME = 'GuardDuty to SOAR (guardduty-soar)';
+export { APP_DISPLAY_NAME, APP_NAME } from './app-name.js';
 
 /**
  * The API key permissions the daemon needs: IBM's six (reference §6.4, `read_data` and

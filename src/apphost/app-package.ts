@@ -1,13 +1,16 @@
-import { ConfigError } from '../errors.js';
-import { packageMeta } from '../package-meta.js';
+import { ConfigError } from '../core/errors.js';
+import { packageMeta } from '../core/package-meta.js';
 import { APP_NAME, buildAppJson, sortedJson } from './app-json.js';
+import type { PackageMeta } from '../core/package-meta.js';
 import { buildExportRes } from './export-res.js';
+import { writeTarGz } from './tar.js';
 import { writeZip } from './zip.js';
 
 /**
- * The App Host app package, `app-<name>-<version>.zip` with `app.json` and `export.res`, as
- * `resilient-sdk package` lays it out (reference §6.1). There is no image in it: App Host pulls the
- * image `app.json` names from a registry, so that reference must be one App Host can reach.
+ * The App Host app package, `app-<name>-<version>.zip` with `app.json`, `export.res` and
+ * `<name>-<version>.tar.gz`, as `resilient-sdk package` lays it out (reference §6.1). There is no
+ * image in it: App Host pulls the image `app.json` names from a registry, so that reference must be
+ * one App Host can reach.
  */
 
 export interface AppPackage {
@@ -44,7 +47,28 @@ export function buildAppPackage(options: { image?: string | undefined; now: Date
   const zip = writeZip([
     { name: 'app.json', data: Buffer.from(`${sortedJson(appJson)}\n`) },
     { name: 'export.res', data: Buffer.from(`${JSON.stringify(exportRes, null, 2)}\n`) },
+    { name: `${APP_NAME}-${meta.version}.tar.gz`, data: sourceDistribution(meta, image, options.now) },
   ], options.now);
   return { fileName: `app-${APP_NAME}-${meta.version}.zip`, image, zip, appJson, exportRes };
 }
 
+
+/**
+ * The `<name>-<version>.tar.gz` resilient-sdk puts next to app.json (for IBM's apps, the Python
+ * sdist). App Host runs the image, not this archive; [I] ours holds what identifies the
+ * distribution as an sdist does (`<name>-<version>/PKG-INFO`, core metadata 2.1) and a README
+ * naming the image, so a tool that lists or unpacks it finds the same name and version as app.json.
+ */
+function sourceDistribution(meta: PackageMeta, image: string, now: Date): Buffer {
+  const root = `${APP_NAME}-${meta.version}/`;
+  const pkgInfo = [
+    'Metadata-Version: 2.1', `Name: ${APP_NAME}`, `Version: ${meta.version}`, `Summary: ${meta.description}`,
+    'License: Apache-2.0', '',
+  ].join('\n');
+  const readme = `${APP_NAME} ${meta.version}: ${meta.description}\nApp Host runs it from the container image ${image}; this archive carries no code.\n`;
+  return writeTarGz([
+    { name: root },
+    { name: `${root}PKG-INFO`, data: Buffer.from(pkgInfo) },
+    { name: `${root}README.txt`, data: Buffer.from(readme) },
+  ], now);
+}

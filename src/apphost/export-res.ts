@@ -4,7 +4,8 @@ import { EXPORT_FIELD_DEFAULTS, functionsExportSection } from '../functions/defi
 import { APP_PACKAGE, uuidFromString } from '../functions/definitions.js';
 import { CUSTOM_FIELDS } from '../incidents/custom-fields.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
-import { fieldDef } from '../soar/soar-schemas.js';
+import { fieldDef } from '../soar/catalog-schemas.js';
+import { APP_NAME } from './app-name.js';
 import { playbookObjects } from './playbooks.js';
 
 /**
@@ -21,7 +22,7 @@ export const MINIMUM_SOAR_VERSION = { major: 51, minor: 0, build_number: 0, vers
 export function buildExportRes(exportDate: Date): Record<string, unknown> {
   const fn = functionsExportSection();
   const fields = [...CUSTOM_FIELDS.map(incidentField), ...fn.fields];
-  return {
+  return tagCustomizations({
     export_format_version: 2,
     export_type: null,
     export_date: exportDate.getTime(),
@@ -30,10 +31,7 @@ export function buildExportRes(exportDate: Date): Record<string, unknown> {
     server_version: MINIMUM_SOAR_VERSION,
     fields: fields.map((f, i) => ({ id: i + 1, ...f })),
     types: DATA_TABLE_SPECS.map((t, i) => ({ id: i + 1, ...dataTable(t) })),
-    incident_artifact_types: CUSTOM_ARTIFACT_TYPES.map((a, i) => ({
-      id: i + 1, name: a.label, programmatic_name: a.name, export_key: a.name, desc: a.description, enabled: true,
-      properties: { type: 'string' }, uuid: uuidFromString(`${APP_PACKAGE}/incident_artifact_types/${a.name}`), tags: [],
-    })),
+    incident_artifact_types: CUSTOM_ARTIFACT_TYPES.map((a, i) => artifactType(a, i + 1)),
     message_destinations: fn.message_destinations,
     functions: fn.functions.map((f, i) => ({ id: i + 1, ...f })),
     playbooks: playbookObjects(),
@@ -42,6 +40,47 @@ export function buildExportRes(exportDate: Date): Record<string, unknown> {
     inbound_mailboxes: null, incident_types: [], industries: null, layouts: [], notifications: null, overrides: [],
     phases: [], regulators: null, roles: [], scripts: [], tags: [], task_order: [], timeframes: null, workflows: [],
     workspaces: [],
+  }, APP_NAME);
+}
+
+/**
+ * The object lists `resilient-sdk package` tags (its SUPPORTED_RES_OBJ_NAMES), and with them each
+ * function's `workflows`. Playbooks, layouts and the columns inside a data table are not tagged.
+ */
+export const TAGGED_OBJECT_LISTS = [
+  'actions', 'automatic_tasks', 'fields', 'functions', 'incident_artifact_types', 'incident_types', 'message_destinations',
+  'phases', 'roles', 'scripts', 'types', 'workflows', 'workspaces',
+] as const;
+
+/**
+ * Tags every customization with the app, as `resilient-sdk package` does (`add_tag`: the list is
+ * replaced by the one tag `{"tag_handle": <app name>, "value": null}`), so SOAR shows which app an
+ * object came from. resilient-circuits' own import removes tags again; App Host keeps them.
+ */
+export function tagCustomizations(res: Record<string, unknown>, tagHandle: string): Record<string, unknown> {
+  const tag = (obj: Record<string, unknown>): Record<string, unknown> => ({ ...obj, tags: [{ tag_handle: tagHandle, value: null }] });
+  const out = { ...res };
+  for (const key of TAGGED_OBJECT_LISTS) {
+    const list = out[key];
+    if (!Array.isArray(list)) continue;
+    out[key] = (list as Record<string, unknown>[]).map((obj) => {
+      const tagged = tag(obj);
+      if (key === 'functions' && Array.isArray(obj.workflows)) tagged.workflows = (obj.workflows as Record<string, unknown>[]).map(tag);
+      return tagged;
+    });
+  }
+  return out;
+}
+
+/**
+ * A custom artifact type with the keys of IBM's exports (IBM's GuardDuty types, 2021): not a file,
+ * not multi-valued, no regular expression, not parsed as CSV, usable for relationships.
+ */
+function artifactType(a: (typeof CUSTOM_ARTIFACT_TYPES)[number], id: number): Record<string, unknown> {
+  return {
+    desc: a.description, enabled: true, export_key: a.name, file: false, id, multi_aware: false, name: a.label,
+    parse_as_csv: false, programmatic_name: a.name, reg_exp: null, system: false, tags: [], use_for_relationships: true,
+    uuid: uuidFromString(`${APP_PACKAGE}/incident_artifact_types/${a.name}`), version: 0,
   };
 }
 

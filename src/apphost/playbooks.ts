@@ -4,6 +4,7 @@ import {
   type FunctionDefinition, type FunctionName, type InputName,
 } from '../functions/definitions.js';
 import { escapeHtml } from '../incidents/html.js';
+import { FIELD } from '../incidents/incident-fields.js';
 
 /**
  * The example playbooks of the package: one manual playbook per function a responder starts by hand
@@ -102,7 +103,7 @@ function playbookObject(name: string, def: FunctionDefinition, id: number, on: '
         logic_type: 'all',
         conditions: [
           ...(on === 'artifact' ? [{ evaluation_id: null, field_name: 'artifact.type', method: 'equals', type: null, value: 'IP Address' }] : []),
-          ...['aws_guardduty_detector_id', 'aws_guardduty_region'].map((field) => ({
+          ...[FIELD.detectorId, FIELD.region].map((field) => ({
             evaluation_id: null, field_name: `incident.properties.${field}`, method: 'has_a_value', type: null, value: null,
           })),
         ],
@@ -144,7 +145,7 @@ function formField(handle: string, input: InputName): Record<string, unknown> {
 function bpmn(handle: string, def: FunctionDefinition, nodeJson: string): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:resilient="http://resilient.ibm.com/bpmn" targetNamespace="http://www.camunda.org/test">',
+    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:omgdc="http://www.omg.org/spec/DD/20100524/DC" xmlns:omgdi="http://www.omg.org/spec/DD/20100524/DI" xmlns:resilient="http://resilient.ibm.com/bpmn" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" targetNamespace="http://www.camunda.org/test">',
     `<process id="${handle}" isExecutable="true" name="${escapeHtml(def.displayName)}">`,
     '<startEvent id="StartEvent_155asxm"><outgoing>Flow_start</outgoing></startEvent>',
     `<serviceTask id="ServiceTask_1" name="${escapeHtml(def.displayName)}" resilient:type="function">`,
@@ -153,6 +154,29 @@ function bpmn(handle: string, def: FunctionDefinition, nodeJson: string): string
     '<endEvent id="EndPoint_1"><incoming>Flow_end</incoming></endEvent>',
     '<sequenceFlow id="Flow_start" sourceRef="StartEvent_155asxm" targetRef="ServiceTask_1"/>',
     '<sequenceFlow id="Flow_end" sourceRef="ServiceTask_1" targetRef="EndPoint_1"/>',
-    '</process></definitions>',
+    '</process>',
+    diagram(handle),
+    '</definitions>',
+  ].join('');
+}
+
+/**
+ * The BPMN diagram section IBM's playbooks carry (one shape per node, one edge per flow), so SOAR's
+ * playbook designer draws the playbook as laid out here instead of an empty canvas. [I] The
+ * coordinates: a left-to-right row, sizes as SOAR's designer draws these node kinds.
+ */
+function diagram(handle: string): string {
+  const shape = (id: string, x: number, y: number, width: number, height: number): string =>
+    `<bpmndi:BPMNShape bpmnElement="${id}" id="${id}_di"><omgdc:Bounds height="${height}" width="${width}" x="${x}" y="${y}"/></bpmndi:BPMNShape>`;
+  const edge = (id: string, from: [number, number], to: [number, number]): string =>
+    `<bpmndi:BPMNEdge bpmnElement="${id}" id="${id}_di"><omgdi:waypoint x="${from[0]}" y="${from[1]}"/><omgdi:waypoint x="${to[0]}" y="${to[1]}"/></bpmndi:BPMNEdge>`;
+  return [
+    `<bpmndi:BPMNDiagram id="BPMNDiagram_1"><bpmndi:BPMNPlane bpmnElement="${handle}" id="BPMNPlane_1">`,
+    shape('StartEvent_155asxm', 100, 100, 36, 36),
+    shape('ServiceTask_1', 200, 78, 160, 80),
+    shape('EndPoint_1', 430, 100, 36, 36),
+    edge('Flow_start', [136, 118], [200, 118]),
+    edge('Flow_end', [360, 118], [430, 118]),
+    '</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>',
   ].join('');
 }

@@ -1,5 +1,5 @@
-import { asRecord, indexed, type Obj } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
+import { asRecord, indexed, type Obj } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
 import type { ArtifactInput } from '../soar/case-system.js';
 import { ArtifactList } from './artifact-list.js';
 import { addMalwareArtifacts, addRuntimeArtifacts, addWorkloadArtifacts } from './family-artifacts.js';

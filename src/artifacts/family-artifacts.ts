@@ -1,4 +1,4 @@
-import { asRecord, indexed, runtimeProcesses, type Obj } from '../incidents/finding-values.js';
+import { asRecord, indexed, runtimeProcesses, type Obj } from '../findings/finding-values.js';
 import type { ArtifactList } from './artifact-list.js';
 
 /**

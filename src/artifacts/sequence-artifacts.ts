@@ -1,6 +1,6 @@
-import { actorLabel, resourceLabel } from '../regions/attack-sequence-labels.js';
-import { attackSequence, type SequenceIndicator } from '../regions/attack-sequence.js';
-import type { Finding } from '../regions/finding.js';
+import { actorLabel, resourceLabel } from '../findings/attack-sequence-labels.js';
+import { attackSequence, type SequenceIndicator } from '../findings/attack-sequence.js';
+import type { Finding } from '../findings/finding.js';
 import type { ArtifactTypeName } from './artifact-types.js';
 import type { ArtifactList } from './artifact-list.js';
 

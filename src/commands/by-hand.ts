@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_CA_FILE, EMULATOR_PORTS } from '../config/example-file.js';
-import { packageRoot } from '../package-meta.js';
+import { packageRoot } from '../core/package-meta.js';
 
 /**
  * The README's "By hand" steps: the emulators in one shell, then setup, once and status against them

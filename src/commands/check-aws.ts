@@ -1,5 +1,5 @@
-import type { App, AwsSourceSpec } from '../main.js';
-import type { CheckOutput } from './check.js';
+import type { App, AwsSourceSpec } from '../app/app.js';
+import type { CheckOutput } from './check-output.js';
 import { explainFailure } from './check-hints.js';
 import { routeNote } from './check-soar.js';
 import type { RouteCounts } from '../util/proxy-routing.js';

@@ -1,7 +1,7 @@
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
 import { assessDatabase, refusalMessage } from '../sync/verify-links.js';
-import type { CheckOutput } from './check.js';
+import type { CheckOutput } from './check-output.js';
 import { explainFailure } from './check-hints.js';
 
 /**

@@ -1,9 +1,9 @@
 import { FUNCTIONS, FUNCTION_INPUTS, MESSAGE_DESTINATION } from '../functions/definitions.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckOutput } from './check.js';
+import type { CheckOutput } from './check-output.js';
 import { explainFailure } from './check-hints.js';
-import { describePrincipal, findFunctionsGap, readFunctionsState, type FunctionsState } from './functions-plan.js';
+import { describePrincipal, findFunctionsGap, readFunctionsState, type FunctionsState } from '../setup/functions-plan.js';
 
 const SETUP = 'Run `guardduty-soar setup` to create them (it needs a key with the customization permission).';
 
@@ -13,10 +13,10 @@ const SETUP = 'Run `guardduty-soar setup` to create them (it needs a key with th
  * (Whether the STOMP connection itself works is `check-stomp.ts`.)
  */
 export async function checkFunctions(app: App, org: OrgInfo, out: CheckOutput): Promise<void> {
-  const soar = app.soarClient;
+  const { session, catalog } = app.soarClient;
   let state: FunctionsState;
   try {
-    const enabled = await soar.actionsFrameworkEnabled();
+    const enabled = await session.actionsFrameworkEnabled();
     out(enabled
       ? { verdict: 'OK', name: 'SOAR actions framework', detail: `enabled in org "${org.name}"` }
       : {
@@ -24,7 +24,7 @@ export async function checkFunctions(app: App, org: OrgInfo, out: CheckOutput): 
           detail: `disabled in org "${org.name}": SOAR sends no function invocations (polling is not affected)`,
           fix: 'Ask the SOAR administrator to enable the actions framework (functions) for the org.',
         });
-    state = await readFunctionsState(soar);
+    state = await readFunctionsState(catalog);
   } catch (err) {
     const { reason, fix } = explainFailure(err, 'soar');
     out({ verdict: 'FAIL', name: 'SOAR functions', detail: reason, fix });

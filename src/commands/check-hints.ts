@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorMessage } from '../errors.js';
+import { ExternalServiceError, errorMessage } from '../core/errors.js';
 
 /**
  * Turns a failed check into the reason and the fix an operator needs, the way a connector guide

@@ -1,10 +1,10 @@
 import type { ProxySettings } from '../config/app-config.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckLine, CheckOutput } from './check.js';
+import type { CheckLine, CheckOutput } from './check-output.js';
 import { explainFailure, type FailureClass } from './check-hints.js';
 import { checkFunctions } from './check-functions.js';
-import { findSchemaGaps } from './schema-plan.js';
+import { findSchemaGaps } from '../setup/schema-plan.js';
 import { describeProxy, type RouteCounts } from '../util/proxy-routing.js';
 
 /** Which of the four connection checks a failure of the first SOAR call belongs to. */
@@ -26,7 +26,7 @@ const stagesBefore = (stage: Stage): Exclude<Stage, 'org'>[] => STAGES.slice(0, 
  * the stages before it passed, the ones after it were not reached. Then the schema, by kind.
  */
 export async function checkSoar(app: App, out: CheckOutput): Promise<OrgInfo | undefined> {
-  const { soar, config } = app;
+  const { config } = app;
   const url = new URL(config.soar.baseUrl);
   const names: Record<Stage, string> = { reachable: 'SOAR reachable', tls: 'SOAR TLS', credentials: 'SOAR credentials', org: 'SOAR org' };
   const before = app.soarClient.routed;
@@ -41,7 +41,7 @@ export async function checkSoar(app: App, out: CheckOutput): Promise<OrgInfo | u
   };
   let org: { id: number; name: string };
   try {
-    org = await soar.connect();
+    org = await app.soarClient.session.connect();
   } catch (err) {
     const { class: cls, reason, fix } = explainFailure(err, 'soar');
     const failedAt = STAGE[cls] ?? 'reachable';
@@ -88,7 +88,7 @@ function tlsLine(app: App, url: URL, name: string): CheckLine {
 async function checkSchema(app: App, out: CheckOutput): Promise<void> {
   let schema;
   try {
-    schema = await app.soar.readSchema();
+    schema = await app.soarSchema.readSchema();
   } catch (err) {
     const { reason, fix } = explainFailure(err, 'soar');
     out({ verdict: 'FAIL', name: 'SOAR schema', detail: reason, fix });

@@ -1,12 +1,12 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from '@stomp/stompjs';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import { MESSAGE_DESTINATION } from '../functions/definitions.js';
 import { openStompSocket, stompTlsOptions, type StompTarget } from '../functions/listener/stomp-socket.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
 import type { OrgInfo } from '../soar/case-system.js';
-import type { CheckOutput } from './check.js';
+import type { CheckOutput } from './check-output.js';
 
 const NAMES = { reachable: 'SOAR STOMP reachable', tls: 'SOAR STOMP TLS', login: 'SOAR STOMP login', subscription: 'SOAR STOMP subscription' } as const;
 

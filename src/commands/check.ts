@@ -1,31 +1,13 @@
 import type { AppConfig } from '../config/app-config.js';
-import { ConfigError, type ConfigProblem } from '../errors.js';
-import { buildApp, buildLogger, readAppConfig, type App, type Io } from '../main.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { buildApp, buildLogger, readAppConfig, type App, type Io } from '../app/app.js';
 import { checkAws } from './check-aws.js';
 import { checkDatabase } from './check-database.js';
 import { checkSoar } from './check-soar.js';
 import { checkStomp } from './check-stomp.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command-support.js';
-import { describeStorageError, isStorageError } from './storage-error.js';
-
-/** OK passes; WARN passes but says what an operator should know; FAIL fails the check. */
-export type Verdict = 'OK' | 'WARN' | 'FAIL';
-
-export interface CheckLine {
-  verdict: Verdict;
-  name: string;
-  detail: string;
-  fix?: string | undefined;
-}
-
-/** Receives each check's line as soon as it is known (a slow check shows where it waits). */
-export type CheckOutput = (line: CheckLine) => void;
-
-/** One line, whatever the service put in its message (SDK errors carry newlines). */
-export function formatCheckLine(line: CheckLine): string {
-  const flat = (text: string): string => text.replace(/\s+/g, ' ').trim();
-  return `${line.verdict.padEnd(4)}  ${line.name}: ${flat(line.detail)}${line.fix ? `  Fix: ${flat(line.fix)}` : ''}`;
-}
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../app/exit-codes.js';
+import { formatCheckLine, type CheckLine, type CheckOutput } from './check-output.js';
+import { describeStorageError, isStorageError } from '../app/storage-error.js';
 
 /**
  * `guardduty-soar check`: the self-test an operator runs after installing or changing the

@@ -2,10 +2,10 @@ import type { Emulators } from '../../emulators/index.js';
 import type { InvocationView } from '../../emulators/soar/index.js';
 import { FUNCTION, INPUT } from '../functions/definitions.js';
 import type { FunctionsListener } from '../functions/listener/listener.js';
-import type { App } from '../main.js';
+import type { App } from '../app/app.js';
+import { functionsListener } from '../app/functions-listener.js';
 import type { CycleDeps } from '../poller/run-cycle.js';
 import type { DemoPrinter } from './demo-story.js';
-import { functionsListener } from './run.js';
 
 /** How long the demo waits for the listener to subscribe, and for one invocation to be answered. */
 const WAIT_MS = 30_000;

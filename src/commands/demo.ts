@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulators, type Emulators } from '../../emulators/index.js';
-import type { Io } from '../main.js';
+import type { Io } from '../app/app.js';
 import { runCycle, type CycleReport } from '../poller/run-cycle.js';
 import { byHandStepsFrom } from './by-hand.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, prepare, startApp } from './command-support.js';
+import { prepare, startApp } from '../app/start.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../app/exit-codes.js';
 import { functionsStory } from './demo-functions.js';
 import { printSequenceCase } from './demo-sequence.js';
 import { DemoPrinter } from './demo-story.js';
-import { applyFunctionsGap, findFunctionsGap, readFunctionsState } from './functions-plan.js';
-import { progressForApp } from './progress-for-app.js';
-import { applySchemaGap, findSchemaGaps } from './schema-plan.js';
+import { applyFunctionsGap, findFunctionsGap, readFunctionsState } from '../setup/functions-plan.js';
+import { progressForApp } from '../app/progress-for-app.js';
+import { applySchemaGap, findSchemaGaps } from '../setup/schema-plan.js';
 
 /** The story needs this many findings: one updated, one archived, one closed, one refreshed, one vanished. */
 export const DEMO_MIN_FINDINGS = 5;
@@ -51,11 +52,11 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
   if (typeof app === 'number') return app;
   try {
     out.heading('setup: create the custom fields, data tables, artifact types and the SOAR functions in SOAR');
-    await app.soar.connect();
+    await app.soarClient.session.connect();
     const setup = async (): Promise<number> => {
-      const functions = await readFunctionsState(app.soarClient);
-      return await applySchemaGap(app.soar, findSchemaGaps(await app.soar.readSchema()), () => undefined)
-        + await applyFunctionsGap(app.soarClient, functions, findFunctionsGap(functions), () => undefined);
+      const functions = await readFunctionsState(app.soarClient.catalog);
+      return await applySchemaGap(app.soarSchema, findSchemaGaps(await app.soarSchema.readSchema()), () => undefined)
+        + await applyFunctionsGap(app.soarClient.catalog, functions, findFunctionsGap(functions), () => undefined);
     };
     const created = await setup();
     out.line(`created ${created} objects (schema, the message destination fn_aws_gd, its functions and their inputs); a second run: ${await setup()} (idempotent)`);

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulators } from '../../emulators/index.js';
-import { ConfigError } from '../errors.js';
-import type { Io } from '../main.js';
-import { processSignals, type ShutdownSignals } from './shutdown-signals.js';
-import { EXIT_OK } from './command-support.js';
+import { ConfigError } from '../core/errors.js';
+import type { Io } from '../app/app.js';
+import { processSignals, type ShutdownSignals } from '../app/shutdown-signals.js';
+import { EXIT_OK } from '../app/exit-codes.js';
 
 export interface EmulateOptions {
   awsPort: number;

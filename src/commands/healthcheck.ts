@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { ConfigError, errorMessage } from '../errors.js';
-import { readAppConfig, type Io } from '../main.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { readAppConfig, type Io } from '../app/app.js';
 
 export interface HealthcheckOptions {
   config?: string | undefined;

@@ -1,9 +1,10 @@
-import type { Io } from '../main.js';
+import type { Io } from '../app/app.js';
 import { runCycle } from '../poller/run-cycle.js';
 import type { NoRegionMatchError } from '../regions/region-discovery.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, acquireLock, prepare, reportFatal, startApp } from './command-support.js';
+import { acquireLock, prepare, reportFatal, startApp } from '../app/start.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../app/exit-codes.js';
 import { describePendingWork } from './pending-work.js';
-import { progressForApp } from './progress-for-app.js';
+import { progressForApp } from '../app/progress-for-app.js';
 
 /**
  * `guardduty-soar once`: one full cycle, then exit. Exit code 1 when anything failed, and also while

@@ -1,8 +1,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildAppPackage } from '../apphost/app-package.js';
-import type { Io } from '../main.js';
-import { EXIT_FAILURE, EXIT_OK } from './command-support.js';
+import type { Io } from '../app/app.js';
+import { EXIT_FAILURE, EXIT_OK } from '../app/exit-codes.js';
 
 /**
  * Where the zip goes without `--out`: a folder of its own, which the repository's .gitignore lists, so

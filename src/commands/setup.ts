@@ -1,7 +1,8 @@
-import type { Io } from '../main.js';
-import { EXIT_FAILURE, EXIT_OK, reportFatal, startApp } from './command-support.js';
-import { applyFunctionsGap, describeFunctionsGap, findFunctionsGap, functionsGapIsEmpty, readFunctionsState } from './functions-plan.js';
-import { applySchemaGap, describeGap, findSchemaGaps, gapIsEmpty } from './schema-plan.js';
+import type { Io } from '../app/app.js';
+import { reportFatal, startApp } from '../app/start.js';
+import { EXIT_FAILURE, EXIT_OK } from '../app/exit-codes.js';
+import { applyFunctionsGap, describeFunctionsGap, findFunctionsGap, functionsGapIsEmpty, readFunctionsState } from '../setup/functions-plan.js';
+import { applySchemaGap, describeGap, findSchemaGaps, gapIsEmpty } from '../setup/schema-plan.js';
 
 /**
  * `guardduty-soar setup`: creates in SOAR the custom incident fields, data tables (and missing
@@ -15,10 +16,10 @@ export async function setupCommand(io: Io, options: { config?: string | undefine
   if (typeof app === 'number') return app;
   const out = (line: string): void => void io.stdout.write(`${line}\n`);
   try {
-    const org = await app.soar.connect();
-    const gap = findSchemaGaps(await app.soar.readSchema());
+    const org = await app.soarClient.session.connect();
+    const gap = findSchemaGaps(await app.soarSchema.readSchema());
     for (const m of gap.mismatched) out(`warning: ${m} (left as it is; guardduty-soar writes text into it)`);
-    const fnState = await readFunctionsState(app.soarClient);
+    const fnState = await readFunctionsState(app.soarClient.catalog);
     const fnGap = findFunctionsGap(fnState);
     for (const m of fnGap.mismatched) out(`warning: ${m} (left as it is; change it in SOAR if the functions should match)`);
     if (gapIsEmpty(gap) && functionsGapIsEmpty(fnGap)) {
@@ -30,7 +31,7 @@ export async function setupCommand(io: Io, options: { config?: string | undefine
       for (const line of [...describeGap(gap), ...describeFunctionsGap(fnGap, fnState.principal)]) out(`  ${line}`);
       return EXIT_OK;
     }
-    const created = await applySchemaGap(app.soar, gap, out) + await applyFunctionsGap(app.soarClient, fnState, fnGap, out);
+    const created = await applySchemaGap(app.soarSchema, gap, out) + await applyFunctionsGap(app.soarClient.catalog, fnState, fnGap, out);
     out(`Created ${created} object${created === 1 ? '' : 's'} in org "${org.name}".`);
     return EXIT_OK;
   } catch (err) {

@@ -1,4 +1,5 @@
-import type { Criteria } from '../regions/findings-source.js';
+import type { Criteria } from '../findings/criteria.js';
+import type { SeverityBand } from '../findings/severity.js';
 
 /**
  * The validated configuration, as the rest of the program receives it. Built only by
@@ -9,7 +10,6 @@ import type { Criteria } from '../regions/findings-source.js';
 export type RecurrencePolicy = 'reopen' | 'new' | 'ignore';
 /** `aws_gd_deleted_incident`: what becomes of a finding whose incident no longer exists in SOAR. */
 export type DeletedIncidentPolicy = 'recreate' | 'forget';
-export type SeverityBand = 'Low' | 'Medium' | 'High' | 'Critical';
 /** `aws_gd_sequence_members`: what becomes of the findings an attack sequence is made of. */
 export type SequenceMembersPolicy = 'link' | 'fold' | 'separate';
 
@@ -116,7 +116,10 @@ export interface AppConfig {
   /** GuardDuty severity band → SOAR severity name. */
   severityMap: Record<SeverityBand, string>;
   dbPath: string;
+  /** `aws_gd_soar_concurrency`: the ceiling of the adaptive SOAR concurrency. */
   soarConcurrency: number;
+  /** `aws_gd_soar_concurrency_min`: its floor (equal to the ceiling: a fixed concurrency). */
+  soarConcurrencyMin: number;
   healthPort: number | undefined;
   /** SIGTERM: how long the findings in flight may take to finish before they are abandoned between two calls (ms). */
   shutdownTimeoutMs: number;

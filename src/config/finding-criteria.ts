@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Condition, Criteria } from '../regions/findings-source.js';
+import type { Condition, Criteria } from '../findings/criteria.js';
 import { fail, ok, type Parser } from './parsers.js';
 
 /**

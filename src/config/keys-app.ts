@@ -96,9 +96,18 @@ export const APP_KEYS = {
     parse: anyPath,
   }),
   aws_gd_soar_concurrency: key({
-    doc: 'Parallel SOAR writes (1-64).',
+    doc:
+      'The most SOAR requests at once (1-64), all regions and SOAR functions together. The daemon starts at 4 and adapts: ' +
+      'it adds one while SOAR answers promptly, up to this ceiling, halves at once on 429/503 (honouring Retry-After), and ' +
+      'falls when answers take much longer than they recently did.',
     example: '8',
-    default: '4',
+    default: '16',
+    parse: numberIn({ integer: true, min: 1, max: 64 }),
+  }),
+  aws_gd_soar_concurrency_min: key({
+    doc: 'The fewest SOAR requests at once the adaptation may fall to (1-64). Equal to aws_gd_soar_concurrency: a fixed concurrency.',
+    example: '2',
+    default: '1',
     parse: numberIn({ integer: true, min: 1, max: 64 }),
   }),
   aws_gd_health_port: key({

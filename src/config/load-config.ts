@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../errors.js';
-import { DEFAULT_SEVERITY_MAP } from '../incidents/severity.js';
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { DEFAULT_SEVERITY_MAP } from '../findings/severity.js';
 import type { AppConfig } from './app-config.js';
 import { buildAwsConfig, buildPollingConfig } from './build-aws.js';
 import { buildFunctionsConfig, buildSoarConfig } from './build-soar.js';
+import { buildSoarLimit } from './build-soar-limit.js';
 import { findInvalidUtf8, parseIni, type IniDocument, type IniEntry } from './ini.js';
 import type { KeyTable } from './key-spec.js';
 import { FN_KEYS, FN_SECTION, SECTIONS, type SectionSpec } from './keys.js';
@@ -67,6 +68,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const integrations = readSection('integrations', INTEGRATIONS_KEYS, sectionEntries(doc, SECTIONS[1], rc), rc);
   const fn = readSection(FN_SECTION, FN_KEYS, sectionEntries(doc, SECTIONS[2], rc), rc);
   const v = fn.values;
+  const soarLimit = buildSoarLimit(fn, rc);
   const config: AppConfig = {
     soar: buildSoarConfig(resilient, rc),
     functions: buildFunctionsConfig(resilient, v.aws_gd_functions ?? true, rc),
@@ -88,7 +90,8 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     },
     severityMap: v.aws_gd_severity_map ?? { ...DEFAULT_SEVERITY_MAP },
     dbPath: v.aws_gd_db_path ?? '',
-    soarConcurrency: v.aws_gd_soar_concurrency ?? 4,
+    soarConcurrency: soarLimit.max,
+    soarConcurrencyMin: soarLimit.min,
     healthPort: v.aws_gd_health_port,
     shutdownTimeoutMs: (v.aws_gd_shutdown_timeout ?? 25) * 1000,
     logLevel: v.aws_gd_log_level ?? resilient.values.loglevel ?? 'info',

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from '../core/errors.js';
 import type { IniEntry } from './ini.js';
 import type { KeySpec, KeyTable, ValueOf } from './key-spec.js';
 import type { ParseContext } from './parsers.js';

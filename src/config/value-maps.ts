@@ -1,6 +1,5 @@
-import type { SeverityBand } from './app-config.js';
-import type { Feedback } from '../regions/findings-source.js';
-import { DEFAULT_SEVERITY_MAP } from '../incidents/severity.js';
+import { type SeverityBand, DEFAULT_SEVERITY_MAP } from '../findings/severity.js';
+import type { Feedback } from '../findings/finding.js';
 import { fail, ok, type Parser } from './parsers.js';
 
 /**

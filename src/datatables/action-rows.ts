@@ -1,6 +1,6 @@
-import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import type { RawCells } from './table-definitions.js';
+import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import type { RawCells } from './row-cells.js';
 
 /**
  * Rows of `gd_action_details`: one per finding (first and last seen only, without an action), or one

@@ -1,7 +1,6 @@
-import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import { hasContent } from './row-cells.js';
-import type { RawCells } from './table-definitions.js';
+import { asRecord, asRecords, firstText, joinTexts, type Obj } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import { hasContent, type RawCells } from './row-cells.js';
 
 /**
  * Rows of `gd_container_details`: one per container, wherever GuardDuty lists it (an ECS task, a

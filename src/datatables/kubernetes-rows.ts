@@ -1,6 +1,6 @@
-import { asRecord, firstText, joinTexts, textList } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import type { RawCells } from './table-definitions.js';
+import { asRecord, firstText, joinTexts, textList } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import type { RawCells } from './row-cells.js';
 
 /**
  * The row of `gd_kubernetes_details`: who did what to which workload in which cluster. One row,

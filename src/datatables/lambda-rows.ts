@@ -1,6 +1,6 @@
-import { asRecord, asRecords, firstText, textList } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import type { RawCells } from './table-definitions.js';
+import { asRecord, asRecords, firstText, textList } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import type { RawCells } from './row-cells.js';
 
 /** The row of `gd_lambda_details`: the function, the version that ran, its role and network. */
 export function lambdaRows(finding: Finding): RawCells[] {

@@ -1,6 +1,7 @@
-import { nonBlank } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import { TABLE_DEFINITIONS, type RawCells, type TableDefinition } from './table-definitions.js';
+import { nonBlank } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import { TABLE_DEFINITIONS, type TableDefinition } from './table-definitions.js';
+import type { RawCells } from './row-cells.js';
 
 /** A data-table row to write, without `query_execution_date` (the writer adds it when it posts). */
 export interface TableRow {

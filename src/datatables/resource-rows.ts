@@ -1,6 +1,6 @@
-import { asRecord, asRecords, firstText } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import type { RawCells } from './table-definitions.js';
+import { asRecord, asRecords, firstText } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import type { RawCells } from './row-cells.js';
 
 /**
  * Row sources for the overview and resource tables. Every value is read from an explicit path:

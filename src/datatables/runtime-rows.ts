@@ -1,7 +1,6 @@
-import { asRecords, runtimeProcesses, type Obj } from '../incidents/finding-values.js';
-import type { Finding } from '../regions/finding.js';
-import { hasContent } from './row-cells.js';
-import type { RawCells } from './table-definitions.js';
+import { asRecords, runtimeProcesses, type Obj } from '../findings/finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import { hasContent, type RawCells } from './row-cells.js';
 
 /**
  * Rows of `gd_runtime_process_details`: the process Runtime Monitoring saw (depth 0) then each of

@@ -1,7 +1,7 @@
-import { actorLabel, endpointLabel, indicatorMeaning, indicatorText, listed, resourceLabel } from '../regions/attack-sequence-labels.js';
-import { attackSequence, type SequenceIndicator } from '../regions/attack-sequence.js';
-import type { Finding } from '../regions/finding.js';
-import type { RawCells } from './table-definitions.js';
+import { actorLabel, endpointLabel, indicatorMeaning, indicatorText, listed, resourceLabel } from '../findings/attack-sequence-labels.js';
+import { attackSequence, type SequenceIndicator } from '../findings/attack-sequence.js';
+import type { Finding } from '../findings/finding.js';
+import type { RawCells } from './row-cells.js';
 
 /**
  * Rows of the attack-sequence tables: one per signal in time order (the timeline), per actor, per

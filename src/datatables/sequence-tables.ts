@@ -1,6 +1,6 @@
 import { anomalyRows } from './anomaly-rows.js';
 import { actorRows, endpointRows, indicatorRows, sequenceResourceRows, signalRows } from './sequence-rows.js';
-import type { ColumnDefinition, TableDefinition } from './table-definitions.js';
+import type { ColumnDefinition, TableDefinition } from './row-cells.js';
 
 /** The column of a signal row naming the incident of its member finding (filled in by the sync code). */
 export const MEMBER_INCIDENT_COLUMN = 'member_incident';

@@ -1,5 +1,5 @@
-import type { Finding } from '../regions/finding.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
+import type { ColumnDefinition, TableDefinition } from './row-cells.js';
 import { actionRows } from './action-rows.js';
 import { containerRows } from './container-rows.js';
 import { kubernetesRows } from './kubernetes-rows.js';
@@ -13,27 +13,7 @@ import { SEQUENCE_TABLE_DEFINITIONS } from './sequence-tables.js';
 /** The column every row carries; the writer fills it in, so fingerprints ignore it. */
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
 
-/** A row's values by column name before they are turned into SOAR text. */
-export type RawCells = Partial<Record<string, unknown>>;
-
-export interface ColumnDefinition {
-  name: string;
-  label: string;
-}
-
-/**
- * One data table: its schema (what `setup` creates) and where its rows come from. `rows` returns
- * one entry per thing the table describes (a network interface, a bucket, a probe, a container) and
- * none when the finding has no such thing. A new table is one more entry here plus its row function.
- */
-export interface TableDefinition {
-  name: string;
-  label: string;
-  /** IBM shows this column first; it is not listed in `columns`. */
-  queryDateLabel: string;
-  columns: readonly ColumnDefinition[];
-  rows: (finding: Finding) => RawCells[];
-}
+export type { ColumnDefinition, TableDefinition } from './row-cells.js';
 
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   {

@@ -15,7 +15,9 @@ export function functionFieldObject(def: FunctionInputDefinition): Record<string
     name: def.name,
     text: def.label,
     input_type: def.inputType,
-    required: def.required ? 'always' : null,
+    // As IBM's exports: "always" when required, the key left out otherwise (resilient-sdk docgen
+    // does `"always" in i.get("required", "")`, which a null breaks).
+    ...(def.required ? { required: 'always' } : {}),
     tooltip: def.tooltip,
     placeholder: def.placeholder,
     uuid: def.uuid,
@@ -45,8 +47,12 @@ export function destinationObject(def: MessageDestinationDefinition = MESSAGE_DE
   };
 }
 
-/** `POST /functions` body and export.res `functions[]` entry: the inputs are the view items, by field uuid. */
-export function functionObject(def: FunctionDefinition): Record<string, unknown> {
+/**
+ * `POST /functions` body and export.res `functions[]` entry: the inputs are the view items, by field
+ * uuid. `inputUuids`: the org's uuids of the input fields in the function's order (IBM's own, when
+ * its app installed them), for `setup`; the definitions' own by default.
+ */
+export function functionObject(def: FunctionDefinition, inputUuids: readonly string[] = []): Record<string, unknown> {
   return {
     name: def.name,
     display_name: def.displayName,
@@ -57,8 +63,8 @@ export function functionObject(def: FunctionDefinition): Record<string, unknown>
     version: 1,
     tags: [],
     workflows: [],
-    view_items: def.inputs.map((name) => ({
-      element: 'field_uuid', content: inputDefinition(name).uuid, field_type: '__function', show_if: null, show_link_header: false, step_label: null,
+    view_items: def.inputs.map((name, i) => ({
+      element: 'field_uuid', content: inputUuids[i] ?? inputDefinition(name).uuid, field_type: '__function', show_if: null, show_link_header: false, step_label: null,
     })),
   };
 }
@@ -68,6 +74,6 @@ export function functionsExportSection(): { fields: Record<string, unknown>[]; m
   return {
     fields: FUNCTION_INPUTS.map(functionFieldObject),
     message_destinations: [destinationObject()],
-    functions: FUNCTIONS.map(functionObject),
+    functions: FUNCTIONS.map((def) => functionObject(def)),
   };
 }

@@ -13,11 +13,17 @@ export type InputValue = string | number | boolean | string[] | null;
 /** Normalised inputs by API name; a missing input and `null` are the same. */
 export type FunctionInputs = Readonly<Record<string, InputValue>>;
 
-/** What a function answers; the listener wraps it in the v2 result payload (version, success, reason, content, raw, inputs, metrics). */
+/** What a function answers; the listener wraps it in the result payload (version, success, reason, content, raw, inputs, metrics). */
 export interface FunctionOutcome {
   success: boolean;
   reason: string | null;
   content: unknown;
+  /**
+   * The payload version: 2 (the default) as resilient-circuits' `@app_function` writes it
+   * (`version` 2.0, `raw` null); 1 as the older `@function` components with `ResultPayload` write it
+   * (`version` "1.0", `raw` ""), which IBM's refresh and archive functions still are.
+   */
+  payloadVersion?: 1 | 2;
 }
 
 export interface FunctionCall {

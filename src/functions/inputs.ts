@@ -1,6 +1,6 @@
-import type { CycleDeps } from '../poller/run-cycle.js';
 import type { FindingsSource } from '../regions/findings-source.js';
-import { INPUT, LIST_FORMATS, type InputName } from './definitions.js';
+import { INPUT, LIST_FORMATS, type InputName } from './function-inputs.js';
+import type { FunctionDeps } from './function-deps.js';
 import { FunctionInputError, type FunctionInputs } from './function-types.js';
 
 /**
@@ -143,12 +143,12 @@ export function tagsInput(inputs: FunctionInputs): Record<string, string> | unde
  * owns it, from the last discovery (the store). A detector not found there is looked for once more
  * after the discoveries run (at start, before the first cycle has discovered anything).
  */
-export async function detectorInput(deps: CycleDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
+export async function detectorInput(deps: FunctionDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
   const region = requiredText(inputs, INPUT.region, 'the AWS region of the detector (incident field aws_guardduty_region)');
   const detectorId = requiredText(inputs, INPUT.detectorId, 'the id of a GuardDuty detector (incident field aws_guardduty_detector_id)');
   let found = findDetector(deps, region, detectorId);
   if (!found) {
-    for (const discovery of deps.discoveries) await discovery.current();
+    await deps.rediscover();
     found = findDetector(deps, region, detectorId);
   }
   if (!found) throw unknownDetector(deps, region, detectorId);
@@ -157,11 +157,11 @@ export async function detectorInput(deps: CycleDeps, inputs: FunctionInputs): Pr
   return { region, detectorId, account: found.account, source };
 }
 
-function findDetector(deps: CycleDeps, region: string, detectorId: string): { account: string } | undefined {
+function findDetector(deps: FunctionDeps, region: string, detectorId: string): { account: string } | undefined {
   return deps.store.detectors.list().find((d) => d.status === 'active' && d.region === region && d.detectorId === detectorId);
 }
 
-function unknownDetector(deps: CycleDeps, region: string, detectorId: string): FunctionInputError {
+function unknownDetector(deps: FunctionDeps, region: string, detectorId: string): FunctionInputError {
   const active = deps.store.detectors.list().filter((d) => d.status === 'active');
   const inRegion = active.filter((d) => d.region === region);
   if (inRegion.length === 0) {
@@ -172,3 +172,43 @@ function unknownDetector(deps: CycleDeps, region: string, detectorId: string): F
   return new FunctionInputError(INPUT.detectorId, `a detector guardduty-soar polls in ${region}: ${ids}`, detectorId);
 }
 
+
+/**
+ * What resilient-lib's `validate_fields` checks for IBM's twelve functions, and nothing more: the
+ * input is set (not absent, null or ""). A missing one is an error reply, as in IBM's app. The
+ * value is passed on as given (numbers as their text), for AWS to judge.
+ */
+export function ibmRequiredText(inputs: FunctionInputs, name: InputName): string {
+  const value = inputs[name];
+  if (value === undefined || value === null || value === '') throw new FunctionInputError(name, `a value (IBM's app requires ${name} too)`);
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** An optional input of IBM's twelve, as given; absent, null and blank are "not given". */
+export function ibmOptionalText(inputs: FunctionInputs, name: InputName): string | undefined {
+  const value = inputs[name];
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/**
+ * The detector one of IBM's twelve functions acts on. A detector guardduty-soar polls is reached with
+ * the credentials of the account that owns it; any other (unknown to discovery, mistyped, in a region
+ * not polled) is passed to AWS with the first configured account's credentials, as IBM's app, which
+ * has one set of credentials, passes it: AWS's answer is the function's answer.
+ */
+export async function ibmDetectorTarget(deps: FunctionDeps, inputs: FunctionInputs): Promise<DetectorTarget> {
+  const region = ibmRequiredText(inputs, INPUT.region).trim();
+  const detectorId = ibmRequiredText(inputs, INPUT.detectorId).trim();
+  // Any detector discovery saw, active or not: its account's credentials are the right ones to ask with.
+  const known = (): { account: string } | undefined => deps.store.detectors.list().find((d) => d.region === region && d.detectorId === detectorId);
+  let found = known();
+  if (!found) {
+    await deps.rediscover();
+    found = known();
+  }
+  const account = found?.account ?? deps.sources.keys().next().value;
+  const source = account === undefined ? undefined : deps.sources.get(account);
+  if (account === undefined || !source) throw new Error('No AWS credentials are configured for the GuardDuty functions');
+  return { region, detectorId, account, source };
+}

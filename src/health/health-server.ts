@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ListenerSnapshot } from '../functions/listener/listener.js';
+import type { ListenerSnapshot } from './listener-state.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from './metrics.js';
 

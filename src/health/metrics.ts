@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ListenerStatus } from '../functions/listener/listener.js';
+import type { ListenerStatus } from './listener-state.js';
+import type { LimitChange, LimitState } from '../util/adaptive-limit.js';
 import type { ApiCallEvent, ApiObserver } from '../util/api-observer.js';
 
 /**
@@ -59,6 +60,20 @@ export class Metrics implements ApiObserver {
     labelNames: ['function'], buckets: [0.1, 0.5, 1, 2, 5, 15, 30, 60, 300], registers: [this.registry],
   });
 
+  private readonly soarConcurrency = new Gauge({
+    name: 'guardduty_soar_soar_concurrency_limit', help: 'SOAR requests allowed at once now (adapts between the floor and the ceiling).', registers: [this.registry],
+  });
+  private readonly soarConcurrencyFloor = new Gauge({ name: 'guardduty_soar_soar_concurrency_floor', help: 'aws_gd_soar_concurrency_min.', registers: [this.registry] });
+  private readonly soarConcurrencyCeiling = new Gauge({ name: 'guardduty_soar_soar_concurrency_ceiling', help: 'aws_gd_soar_concurrency.', registers: [this.registry] });
+  private readonly soarConcurrencyChanges = new Counter({
+    name: 'guardduty_soar_soar_concurrency_changes_total',
+    help: 'Changes of the SOAR concurrency: raise (prompt answers), cut (throttled: 429/503; latency: answers much slower than their baseline).',
+    labelNames: ['direction', 'reason'], registers: [this.registry],
+  });
+  private readonly soarThrottledRequests = new Counter({
+    name: 'guardduty_soar_soar_throttled_requests_total', help: 'SOAR requests answered 429 or 503 (each cuts the concurrency or holds it down).', registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     // Standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds): stock Node.js
     // dashboards and alerts read them as they are; only the daemon's own metrics carry the prefix.
@@ -112,6 +127,21 @@ export class Metrics implements ApiObserver {
   functionFinished(name: string, outcome: string, durationMs: number): void {
     this.invocations.inc({ function: name, outcome });
     this.functionDuration.observe({ function: name }, durationMs / 1000);
+  }
+
+  // The SOAR limit's SoarLimitMetrics.
+  soarLimit(state: Pick<LimitState, 'limit' | 'min' | 'max'>): void {
+    this.soarConcurrency.set(state.limit);
+    this.soarConcurrencyFloor.set(state.min);
+    this.soarConcurrencyCeiling.set(state.max);
+  }
+
+  soarLimitChanged(change: LimitChange): void {
+    this.soarConcurrencyChanges.inc({ direction: change.to > change.from ? 'raise' : 'cut', reason: change.reason });
+  }
+
+  soarThrottled(): void {
+    this.soarThrottledRequests.inc();
   }
 
   async text(): Promise<string> {

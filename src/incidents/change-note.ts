@@ -1,5 +1,5 @@
 import { tableLabel } from '../datatables/table-definitions.js';
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { ArtifactInput, FieldChange, RichText } from '../soar/case-system.js';
 import { fieldLabel } from './custom-fields.js';
 import { escapeHtml } from './html.js';

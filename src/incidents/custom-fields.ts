@@ -1,6 +1,7 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { FieldSpec } from '../soar/case-system.js';
-import { nonBlank } from './finding-values.js';
+import { nonBlank } from '../findings/finding-values.js';
+import { FIELD } from './incident-fields.js';
 
 /**
  * The custom incident fields (`properties`) the integration owns. Names are IBM's, so an IBM
@@ -8,24 +9,24 @@ import { nonBlank } from './finding-values.js';
  * typos fixed (and the "Resource Updated At" label, which was about the finding, corrected).
  */
 export const CUSTOM_FIELDS: readonly FieldSpec[] = [
-  text('aws_guardduty_finding_id', 'AWS GuardDuty Finding ID',
+  text(FIELD.findingId, 'AWS GuardDuty Finding ID',
     'A unique Finding ID for this GuardDuty finding type and set of parameters. New occurrences of activity matching this pattern will be aggregated to the same ID.'),
-  text('aws_guardduty_finding_arn', 'AWS GuardDuty Finding ARN', 'ARN of the GuardDuty finding.'),
-  text('aws_guardduty_finding_type', 'AWS GuardDuty Finding Type', 'The type of activity that triggered the GuardDuty finding.'),
-  text('aws_guardduty_finding_updated_at', 'AWS GuardDuty Finding Updated At',
+  text(FIELD.findingArn, 'AWS GuardDuty Finding ARN', 'ARN of the GuardDuty finding.'),
+  text(FIELD.findingType, 'AWS GuardDuty Finding Type', 'The type of activity that triggered the GuardDuty finding.'),
+  text(FIELD.updatedAt, 'AWS GuardDuty Finding Updated At',
     'The last time this finding was updated with new activity matching the pattern that prompted GuardDuty to generate this finding.'),
-  text('aws_guardduty_region', 'AWS GuardDuty Region', 'The AWS Region in which the GuardDuty finding was generated.'),
-  text('aws_guardduty_account_id', 'AWS GuardDuty Account ID', 'The ID of the AWS account in which the activity that prompted the GuardDuty finding took place.'),
-  text('aws_guardduty_severity', 'AWS GuardDuty Severity',
+  text(FIELD.region, 'AWS GuardDuty Region', 'The AWS Region in which the GuardDuty finding was generated.'),
+  text(FIELD.accountId, 'AWS GuardDuty Account ID', 'The ID of the AWS account in which the activity that prompted the GuardDuty finding took place.'),
+  text(FIELD.severity, 'AWS GuardDuty Severity',
     'The GuardDuty severity of the finding: 1.0–3.9 Low, 4.0–6.9 Medium, 7.0–8.9 High, 9.0–10.0 Critical.'),
-  text('aws_guardduty_resource_type', 'AWS GuardDuty Resource Type',
+  text(FIELD.resourceType, 'AWS GuardDuty Resource Type',
     'The type of the resource affected by the GuardDuty finding, e.g. Instance, AccessKey, S3Bucket, EKSCluster, ECSCluster, Container, RDSDBInstance or Lambda.'),
-  text('aws_guardduty_detector_id', 'AWS GuardDuty Detector ID', 'The detector ID where the GuardDuty finding was detected.'),
-  text('aws_guardduty_count', 'AWS GuardDuty Count',
+  text(FIELD.detectorId, 'AWS GuardDuty Detector ID', 'The detector ID where the GuardDuty finding was detected.'),
+  text(FIELD.count, 'AWS GuardDuty Count',
     'The number of times GuardDuty has aggregated an activity matching this pattern to this finding ID.'),
-  text('aws_guardduty_archived', 'AWS GuardDuty Archived', 'True or False: whether this GuardDuty finding has been archived.'),
+  text(FIELD.archived, 'AWS GuardDuty Archived', 'True or False: whether this GuardDuty finding has been archived.'),
   {
-    name: 'aws_guardduty_trigger_refresh',
+    name: FIELD.triggerRefresh,
     label: 'AWS GuardDuty Trigger Refresh',
     inputType: 'boolean',
     tooltip: 'Set to Yes to make the integration refresh this incident from GuardDuty now; it resets the field afterwards.',
@@ -41,20 +42,20 @@ function text(name: string, label: string, tooltip: string): FieldSpec {
 
 /** The custom field values of an incident, as written into `properties`. */
 export interface IncidentProperties {
-  aws_guardduty_finding_id: string;
-  aws_guardduty_finding_arn: string;
-  aws_guardduty_finding_type: string;
+  [FIELD.findingId]: string;
+  [FIELD.findingArn]: string;
+  [FIELD.findingType]: string;
   /** GuardDuty's ISO string, compared as text to notice updates. */
-  aws_guardduty_finding_updated_at: string;
-  aws_guardduty_region: string;
-  aws_guardduty_account_id: string;
+  [FIELD.updatedAt]: string;
+  [FIELD.region]: string;
+  [FIELD.accountId]: string;
   /** `String(n)`; undefined (null in SOAR) when GuardDuty sent no usable number. */
-  aws_guardduty_severity: string | undefined;
-  aws_guardduty_resource_type: string | undefined;
-  aws_guardduty_detector_id: string;
-  aws_guardduty_count: string | undefined;
-  aws_guardduty_archived: 'True' | 'False';
-  aws_guardduty_trigger_refresh: boolean;
+  [FIELD.severity]: string | undefined;
+  [FIELD.resourceType]: string | undefined;
+  [FIELD.detectorId]: string;
+  [FIELD.count]: string | undefined;
+  [FIELD.archived]: 'True' | 'False';
+  [FIELD.triggerRefresh]: boolean;
 }
 
 /** Where the finding was polled: these win over what the finding says about itself. */
@@ -68,20 +69,20 @@ export function mapProperties(finding: Finding, origin: PollOrigin): IncidentPro
   const severity = finding.Severity;
   const count = service?.Count;
   return {
-    aws_guardduty_finding_id: finding.Id,
-    aws_guardduty_finding_arn: finding.Arn,
-    aws_guardduty_finding_type: finding.Type,
-    aws_guardduty_finding_updated_at: finding.UpdatedAt,
+    [FIELD.findingId]: finding.Id,
+    [FIELD.findingArn]: finding.Arn,
+    [FIELD.findingType]: finding.Type,
+    [FIELD.updatedAt]: finding.UpdatedAt,
     // The incident is looked up by (finding id, detector, region) of the poll, as IBM's app does,
     // so the polled values are the ones that must be stored.
-    aws_guardduty_region: origin.region || finding.Region,
-    aws_guardduty_account_id: finding.AccountId,
-    aws_guardduty_severity: typeof severity === 'number' && Number.isFinite(severity) ? String(severity) : undefined,
-    aws_guardduty_resource_type: nonBlank(finding.Resource?.ResourceType),
-    aws_guardduty_detector_id: origin.detectorId || (service?.DetectorId ?? ''),
-    aws_guardduty_count: typeof count === 'number' && Number.isFinite(count) ? String(count) : undefined,
-    aws_guardduty_archived: service?.Archived === true ? 'True' : 'False',
-    aws_guardduty_trigger_refresh: false,
+    [FIELD.region]: origin.region || finding.Region,
+    [FIELD.accountId]: finding.AccountId,
+    [FIELD.severity]: typeof severity === 'number' && Number.isFinite(severity) ? String(severity) : undefined,
+    [FIELD.resourceType]: nonBlank(finding.Resource?.ResourceType),
+    [FIELD.detectorId]: origin.detectorId || (service?.DetectorId ?? ''),
+    [FIELD.count]: typeof count === 'number' && Number.isFinite(count) ? String(count) : undefined,
+    [FIELD.archived]: service?.Archived === true ? 'True' : 'False',
+    [FIELD.triggerRefresh]: false,
   };
 }
 

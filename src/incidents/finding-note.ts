@@ -1,4 +1,4 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 
 /** Notes above this size are cut: SOAR stores notes in the database and renders them in the browser. */
 export const NOTE_TEXT_LIMIT = 256 * 1024;

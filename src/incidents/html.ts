@@ -1,4 +1,4 @@
-import { scalarText } from './finding-values.js';
+import { scalarText } from '../findings/finding-values.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -1,5 +1,5 @@
-import type { Finding } from '../regions/finding.js';
-import { nonBlank } from './finding-values.js';
+import type { Finding } from '../findings/finding.js';
+import { nonBlank } from '../findings/finding-values.js';
 import { parseIsoUtc } from './iso-time.js';
 
 /** SOAR's limit for an incident name. */

@@ -1,4 +1,4 @@
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 
 /**
  * A representative finding (an instance, an access key, a bucket and a network action) used to

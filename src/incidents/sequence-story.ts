@@ -1,5 +1,5 @@
-import type { AttackSequence, SequenceSignal } from '../regions/attack-sequence.js';
-import { signalEnd, signalStart } from '../regions/attack-sequence.js';
+import type { AttackSequence, SequenceSignal } from '../findings/attack-sequence.js';
+import { signalEnd, signalStart } from '../findings/attack-sequence.js';
 import { escapeHtml } from './html.js';
 import { duration, readableTime } from './story-time.js';
 

@@ -1,7 +1,7 @@
-import { actorLabel, endpointLabel, listed, resourceLabel } from '../regions/attack-sequence-labels.js';
-import type { AttackSequence } from '../regions/attack-sequence.js';
-import type { Finding } from '../regions/finding.js';
-import { asRecord, asRecords, firstText, joinTexts, nonBlank, runtimeProcesses, textList, type Obj } from './finding-values.js';
+import { actorLabel, endpointLabel, listed, resourceLabel } from '../findings/attack-sequence-labels.js';
+import type { AttackSequence } from '../findings/attack-sequence.js';
+import type { Finding } from '../findings/finding.js';
+import { asRecord, asRecords, firstText, joinTexts, nonBlank, runtimeProcesses, textList, type Obj } from '../findings/finding-values.js';
 
 /**
  * The facts of a finding's story, in words, for the first note: who acted, from where (or what was

@@ -1,13 +1,13 @@
-import { indicatorValues, listed } from '../regions/attack-sequence-labels.js';
-import { attackSequence, signalEnd, signalStart, type AttackSequence } from '../regions/attack-sequence.js';
-import type { Finding } from '../regions/finding.js';
+import { indicatorValues, listed } from '../findings/attack-sequence-labels.js';
+import { attackSequence, signalEnd, signalStart, type AttackSequence } from '../findings/attack-sequence.js';
+import type { Finding } from '../findings/finding.js';
 import type { RichText } from '../soar/case-system.js';
 import { anomalyRows } from '../datatables/anomaly-rows.js';
 import { findingJson, NOTE_TEXT_LIMIT, type NoteOrigin } from './finding-note.js';
-import { nonBlank } from './finding-values.js';
+import { nonBlank } from '../findings/finding-values.js';
 import { escapeHtml } from './html.js';
 import { parseIsoUtc } from './iso-time.js';
-import { severityBand } from './severity.js';
+import { severityBand } from '../findings/severity.js';
 import { sequenceSummary, timelineHtml } from './sequence-story.js';
 import { storyFacts } from './story-facts.js';
 import { duration, readableTime } from './story-time.js';

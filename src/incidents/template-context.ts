@@ -1,11 +1,10 @@
-import { isoUtc } from '../clock.js';
-import type { SeverityBand } from '../config/app-config.js';
+import { isoUtc } from '../core/clock.js';
+import { type SeverityBand, mapSeverity, type MappedSeverity } from '../findings/severity.js';
 import { extractArtifacts } from '../artifacts/extract-artifacts.js';
-import type { Finding } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { ArtifactInput, RichText } from '../soar/case-system.js';
 import { mapProperties, type IncidentProperties } from './custom-fields.js';
 import { accountLine, describedWithAccount, discoveredDate, incidentDescription, incidentName } from './incident-summary.js';
-import { mapSeverity, type MappedSeverity } from './severity.js';
 import { storyNote } from './story-note.js';
 
 /** Why an incident is being closed: GuardDuty archived its finding, or another reason in words. */

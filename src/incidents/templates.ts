@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import type { TemplatePaths } from '../config/app-config.js';
-import { ConfigError, errorMessage, type ConfigProblem } from '../errors.js';
+import { ConfigError, errorMessage, type ConfigProblem } from '../core/errors.js';
 import { excerptAt, jsonErrorOffset, lineAndColumn } from './json-error.js';
 import { SAMPLE_FINDING } from './sample-finding.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 import { TEMPLATE_FILTERS } from './template-filters.js';
-import { DEFAULT_SEVERITY_MAP } from './severity.js';
+import { DEFAULT_SEVERITY_MAP } from '../findings/severity.js';
 
 /** The three incident templates, compiled once at start; each render returns the parsed JSON object. */
 export interface Templates {

@@ -3,7 +3,7 @@ import type { FindingOutcome } from '../health/metrics.js';
 /**
  * What a cycle says while it runs, so that a long one (a first cycle of thousands of findings) is not
  * minutes of silence. The poller only reports facts as they happen; it keeps no timers and logs
- * nothing here: the display decides how often to show them (src/commands/progress.ts).
+ * nothing here: the display decides how often to show them (src/app/progress-display.ts).
  */
 export type CycleProgressEvent =
   | { type: 'cycle-started'; cycle: number }

@@ -1,27 +1,21 @@
-import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
-import { assertWellFormed, findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
+import { errorMessage, isAbandoned } from '../core/errors.js';
+import type { Finding } from '../findings/finding.js';
 import type { DetectorTarget } from '../regions/region-discovery.js';
 import type { Link } from '../store/links-repo.js';
-import { nextAttemptAt } from '../sync/backoff.js';
-import { syncFinding } from '../sync/finding-sync.js';
-import { markGone } from '../sync/gone-finding.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import { Semaphore, chunk, orderedWindow, prefetchMap } from '../util/concurrency.js';
-import { buildListingCriteria, filteredOut, type SkipReason } from './criteria.js';
+import { buildListingCriteria } from './criteria.js';
 import { owedRescan, rescanDone } from './filter-change.js';
+import { FindingRunner, SYNC_FINDING_OP } from './finding-runner.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
-import { newRegionReport, outcomesTotal, type PassOutcome, type RegionReport } from './region-report.js';
+import { RegionCursor } from './region-cursor.js';
+import { newRegionReport, outcomesTotal, type RegionReport } from './region-report.js';
 import { recordSkips } from './region-skips.js';
 import { sequencesFirst } from './sequences-first.js';
 
-export const SYNC_FINDING_OP = 'sync-finding';
 const PAGE_SIZE = 50;
 /** Pages whose findings are being synced at once; the cursor still advances in page order. */
 const PAGES_IN_FLIGHT = 2;
-/** Consecutive transient failures after which SOAR (or AWS) is taken to be down for this pass. */
-const OUTAGE_THRESHOLD = 20;
-
-class OutageError extends Error {}
 
 /**
  * One region's share of a cycle: retry the findings that failed before, list what changed since the
@@ -64,9 +58,8 @@ export async function runRegionPass(
 }
 
 class RegionPass {
-  private consecutiveTransient = 0;
-  private outage: OutageError | undefined;
-  private readonly log;
+  private readonly run: FindingRunner;
+  private readonly cursor: RegionCursor;
   /**
    * Listed findings whose incident is open: the check phase fetches every open linked finding anyway,
    * so the listing leaves them to it (one GetFindings per 50 open links per cycle, not two). They
@@ -78,59 +71,54 @@ class RegionPass {
   private readonly retried = new Set<string>();
   /** A page or batch was not fully handled (the pass is stopping): the cursor must not pass it. */
   private incomplete = false;
-  /**
-   * Findings of this detector whose last sync failed and whose retry is not due yet: read once per
-   * pass and kept current by `guard`, rather than asked of SQLite for every finding listed or checked.
-   */
-  private readonly waitingIds: Set<string>;
 
   constructor(
     private readonly deps: SyncDeps & ProgressDeps,
     private readonly target: DetectorTarget,
     private readonly cycle: number,
-    private readonly signal: AbortSignal,
-    private readonly slots: Semaphore,
+    signal: AbortSignal,
+    slots: Semaphore,
     private readonly report: RegionReport,
   ) {
-    this.log = deps.logger.child({ region: target.region, account: target.account });
-    const prefix = this.opKey('');
-    this.waitingIds = new Set(deps.store.ops.waitingKeys(SYNC_FINDING_OP).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    const log = deps.logger.child({ region: target.region, account: target.account });
+    this.run = new FindingRunner(deps, target, signal, slots, report, log);
+    this.cursor = new RegionCursor(deps, target, log);
   }
 
   /** No new finding is started: the daemon is stopping, or SOAR (or AWS) looks down. */
   private get stopping(): boolean {
-    return this.signal.aborted || this.outage !== undefined;
+    return this.run.stopping;
   }
 
   throwIfOutage(): void {
-    if (this.outage) throw this.outage;
+    this.run.throwIfOutage();
   }
 
   async retryFailed(): Promise<void> {
-    const prefix = this.opKey('');
+    const prefix = this.run.opKey('');
     const due = this.deps.store.ops.due(SYNC_FINDING_OP).filter((op) => op.key.startsWith(prefix));
     for (const batch of chunk(due.map((op) => op.key.slice(prefix.length)), PAGE_SIZE)) {
       if (this.stopping) return;
       this.report.checked += batch.length;
       for (const id of batch) this.retried.add(id);
-      this.queued(0, batch.length);
+      this.run.queued(0, batch.length);
       const findings = await this.getFindings(batch);
       const found = new Set(findings.map((f) => f.Id));
       const handled: Promise<boolean>[] = [];
       for (const id of batch.filter((i) => !found.has(i))) {
-        const link = this.deps.store.links.get(this.key(id));
+        const link = this.deps.store.links.get(this.run.key(id));
         if (link) {
-          handled.push(this.guard(id, undefined, () => this.gone(link)));
+          handled.push(this.run.gone(link));
         } else {
           // Never escalated, and GuardDuty no longer has it: nothing is left to do.
           this.deps.store.ops.complete(SYNC_FINDING_OP, prefix + id);
-          this.skipped('vanished');
-          this.count('skipped');
+          this.run.skipped('vanished');
+          this.run.count('skipped');
         }
       }
-      await Promise.all([...handled, ...findings.map((f) => this.syncOne(f))]);
+      await Promise.all([...handled, ...findings.map((f) => this.run.sync(f))]);
       // Retried above: the check phase must not try them a second time in this cycle.
-      this.deps.store.links.markSeen(findings.map((f) => this.key(f.Id)), this.cycle);
+      this.deps.store.links.markSeen(findings.map((f) => this.run.key(f.Id)), this.cycle);
     }
   }
 
@@ -147,7 +135,7 @@ class RegionPass {
     const fetched = prefetchMap(pages, 1, async (ids) => {
       this.report.listed += ids.length;
       const now = ids.filter((id) => this.fetchNow(id));
-      this.queued(ids.length, now.length);
+      this.run.queued(ids.length, now.length);
       const findings = await this.getFindings(now);
       this.notReturned(now, findings);
       return findings;
@@ -184,14 +172,14 @@ class RegionPass {
       const links = store.links.unseenOpen(account, region, detectorId, this.cycle, after, PAGE_SIZE);
       if (links.length === 0) return;
       after = links[links.length - 1]?.findingId ?? after;
-      this.queued(0, links.length);
+      this.run.queued(0, links.length);
       const ready: Link[] = [];
       for (const link of links) {
-        if (!this.waiting(link.findingId)) {
+        if (!this.run.waiting(link.findingId)) {
           ready.push(link);
         } else {
           this.takeUpChecked(link.findingId);
-          this.count('deferred');
+          this.run.count('deferred');
         }
       }
       if (ready.length > 0) yield ready;
@@ -204,25 +192,21 @@ class RegionPass {
    * was written has no link to compare with); older records fall back on the link.
    */
   private waitingUnchanged(finding: Finding): boolean {
-    if (!this.waiting(finding.Id)) return false;
-    const failedOn = this.deps.store.ops.get(SYNC_FINDING_OP, this.opKey(finding.Id))?.payload.updatedAt;
-    const known = typeof failedOn === 'string' ? failedOn : this.deps.store.links.get(this.key(finding.Id))?.updatedAt;
+    if (!this.run.waiting(finding.Id)) return false;
+    const failedOn = this.deps.store.ops.get(SYNC_FINDING_OP, this.run.opKey(finding.Id))?.payload.updatedAt;
+    const known = typeof failedOn === 'string' ? failedOn : this.deps.store.links.get(this.run.key(finding.Id))?.updatedAt;
     return known === finding.UpdatedAt;
-  }
-
-  private waiting(findingId: string): boolean {
-    return this.waitingIds.has(findingId);
   }
 
   private async checkBatch(links: Link[], findings: Finding[]): Promise<void> {
     const byId = new Map(findings.map((f) => [f.Id, f]));
-    const newest = this.newestUpdate(findings.filter((f) => this.leftToCheck.has(f.Id)));
+    const newest = this.cursor.newestUpdate(findings.filter((f) => this.leftToCheck.has(f.Id)));
     if (newest !== undefined) this.leftToCheckNewest = Math.max(this.leftToCheckNewest ?? 0, newest);
     const handled = await Promise.all(
       links.map((link) => {
         this.takeUpChecked(link.findingId);
         const finding = byId.get(link.findingId);
-        return finding ? this.syncOne(finding) : this.guard(link.findingId, undefined, () => this.gone(link));
+        return finding ? this.run.sync(finding) : this.run.gone(link);
       }),
     );
     if (handled.includes(false)) this.incomplete = true;
@@ -246,10 +230,10 @@ class RegionPass {
     }
     if (this.leftToCheck.has(findingId)) {
       // Listed twice (GuardDuty updated it while the listing paged): one handling serves both.
-      this.count('unchanged');
+      this.run.count('unchanged');
       return false;
     }
-    const open = this.openForCheck(findingId) && !this.waiting(findingId);
+    const open = this.openForCheck(findingId) && !this.run.waiting(findingId);
     if (open) this.leftToCheck.add(findingId);
     return !open;
   }
@@ -262,15 +246,15 @@ class RegionPass {
       if (this.openForCheck(id)) {
         this.leftToCheck.add(id);
       } else {
-        this.skipped('vanished');
-        this.count('skipped');
+        this.run.skipped('vanished');
+        this.run.count('skipped');
       }
     }
   }
 
   /** A link the check phase of this cycle will take up: open incident, followed, not seen yet. */
   private openForCheck(findingId: string): boolean {
-    const link = this.deps.store.links.get(this.key(findingId));
+    const link = this.deps.store.links.get(this.run.key(findingId));
     return link !== undefined && link.incidentState === 'open' && link.state !== 'gone' && link.state !== 'orphaned' && link.seenCycle < this.cycle;
   }
 
@@ -280,155 +264,24 @@ class RegionPass {
    */
   private async syncPage(findings: Finding[]): Promise<number | undefined> {
     const fold = this.deps.config.sync.sequenceMembers === 'fold';
-    const handled = await sequencesFirst(findings, fold, (f) => (this.waitingUnchanged(f) ? this.deferred() : this.syncOne(f)));
-    this.deps.store.links.markSeen(findings.filter((_, i) => handled[i]).map((f) => this.key(f.Id)), this.cycle);
+    const handled = await sequencesFirst(findings, fold, (f) => (this.waitingUnchanged(f) ? this.deferred() : this.run.sync(f)));
+    this.deps.store.links.markSeen(findings.filter((_, i) => handled[i]).map((f) => this.run.key(f.Id)), this.cycle);
     if (handled.includes(false)) this.incomplete = true;
-    return this.newestUpdate(findings);
+    return this.cursor.newestUpdate(findings);
+  }
+
+  /** Advances the cursor unless a page or batch before it was not fully handled. */
+  private commit(cursorMs: number | undefined): void {
+    if (cursorMs === undefined || this.incomplete) return;
+    this.cursor.advance(cursorMs);
   }
 
   private deferred(): Promise<boolean> {
-    this.count('deferred');
+    this.run.count('deferred');
     return Promise.resolve(true);
-  }
-
-  /**
-   * The newest updatedAt among findings, the cursor candidate. A finding dated more than the overlap
-   * ahead of this machine's clock (a broken clock, a parser bug, a forged finding) is logged as
-   * suspect once per version; `commit` keeps it from dragging the cursor into the future.
-   */
-  private newestUpdate(findings: readonly Finding[]): number | undefined {
-    const now = this.deps.clock.now();
-    let newest: number | undefined;
-    for (const f of findings) {
-      const t = Date.parse(f.UpdatedAt);
-      if (!Number.isFinite(t)) continue;
-      if (t > now + this.overlapMs) this.suspect(f);
-      newest = Math.max(newest ?? t, t);
-    }
-    return newest;
-  }
-
-  private suspect(finding: Finding): void {
-    const key = `suspect_future:${this.opKey(finding.Id)}`;
-    if (this.deps.store.getMeta(key) === finding.UpdatedAt) return;
-    this.deps.store.setMeta(key, finding.UpdatedAt);
-    this.log.warn('Suspect finding: its updatedAt lies in the future; it is synced, but the region cursor stays at the present minus the overlap so later findings are still listed', {
-      findingId: finding.Id, updatedAt: finding.UpdatedAt, now: new Date(this.deps.clock.now()).toISOString(),
-    });
-  }
-
-  /** Advances the cursor, never past now minus the overlap (a finding from the future must not skip the present). */
-  private commit(cursorMs: number | undefined): void {
-    if (cursorMs === undefined || this.incomplete) return;
-    this.deps.store.cursors.advance(this.target, Math.min(cursorMs, this.deps.clock.now() - this.overlapMs));
-  }
-
-  private get overlapMs(): number {
-    return this.deps.config.polling.cursorOverlapMinutes * 60_000;
-  }
-
-  /** A finding the model cannot read (a number sent as text) fails alone, recorded and retried like any other failure. */
-  private syncOne(finding: Finding): Promise<boolean> {
-    return this.guard(finding.Id, finding.UpdatedAt, async () => {
-      assertWellFormed(finding);
-      const before = this.deps.store.links.get(this.key(finding.Id));
-      const outcome = await syncFinding(this.deps, finding, this.key(finding.Id));
-      if (outcome === 'skipped') this.skipped(skipReason(this.deps, finding, before, this.deps.store.links.get(this.key(finding.Id))));
-      return outcome;
-    });
-  }
-
-  private async gone(link: Link): Promise<PassOutcome> {
-    // Under the finding's lock, like every other write to its incident (a SOAR function may be refreshing it).
-    const outcome = await this.deps.locks.run(findingKeyString(link), () => markGone(this.deps, link));
-    if (outcome === 'skipped') this.skipped('vanished');
-    return outcome;
-  }
-
-  private skipped(reason: SkipReason): void {
-    this.report.skippedBy[reason] = (this.report.skippedBy[reason] ?? 0) + 1;
-  }
-
-  /**
-   * Runs one finding's work in one of the cycle's finding slots; resolves to whether it was handled
-   * (an outcome counted). Not started once the pass is stopping; abandoned (not counted, nothing
-   * recorded: the next start finishes it as a crash would be finished) when an API call was refused
-   * because the daemon's deadline passed. A failure is recorded for retry and affects that finding alone.
-   */
-  private guard(findingId: string, updatedAt: string | undefined, work: () => Promise<PassOutcome>): Promise<boolean> {
-    return this.slots.run(async () => {
-      if (this.stopping) return false;
-      try {
-        const outcome = await work();
-        this.handled(findingId, outcome);
-        if (this.signal.aborted) this.report.finishedAfterStop += 1;
-        return true;
-      } catch (err) {
-        if (isAbandoned(err)) {
-          this.report.abandoned += 1;
-          return false;
-        }
-        this.failed(findingId, updatedAt, err);
-        return true;
-      }
-    });
-  }
-
-  private handled(findingId: string, outcome: PassOutcome): void {
-    const { store } = this.deps;
-    const opKey = this.opKey(findingId);
-    this.count(outcome);
-    this.consecutiveTransient = 0;
-    if (store.ops.get(SYNC_FINDING_OP, opKey)) store.ops.complete(SYNC_FINDING_OP, opKey);
-    this.waitingIds.delete(findingId);
-  }
-
-  private failed(findingId: string, updatedAt: string | undefined, err: unknown): void {
-    const { store, clock } = this.deps;
-    const opKey = this.opKey(findingId);
-    this.count('failed');
-    const retryable = isRetryable(err);
-    const previous = store.ops.get(SYNC_FINDING_OP, opKey);
-    store.ops.enqueue(SYNC_FINDING_OP, opKey, updatedAt === undefined ? {} : { updatedAt });
-    const retryAt = nextAttemptAt(clock.now(), (previous?.attempts ?? 0) + 1, retryable);
-    store.ops.fail(SYNC_FINDING_OP, opKey, errorMessage(err), retryAt);
-    if (retryAt > clock.now()) this.waitingIds.add(findingId);
-    else this.waitingIds.delete(findingId);
-    this.log.warn('Finding not synced; it will be retried', { findingId, error: err, retryable });
-    this.consecutiveTransient = retryable ? this.consecutiveTransient + 1 : 0;
-    if (this.consecutiveTransient >= OUTAGE_THRESHOLD) {
-      // No new finding is started; the pass ends, with this error, once the ones in flight are done.
-      this.outage ??= new OutageError(`${OUTAGE_THRESHOLD} findings in a row failed with transient errors; stopping this region's pass (last: ${errorMessage(err)})`);
-    }
-  }
-
-  private count(outcome: PassOutcome): void {
-    this.report.outcomes[outcome] += 1;
-    this.deps.metrics.finding(outcome, this.target.region);
-    reportProgress(this.deps, { type: 'handled', account: this.target.account, region: this.target.region, outcome });
-  }
-
-  private queued(listed: number, queued: number): void {
-    reportProgress(this.deps, { type: 'queued', account: this.target.account, region: this.target.region, listed, queued });
   }
 
   private getFindings(ids: string[]): Promise<Finding[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.target.source.getFindings(this.target.region, this.target.detectorId, ids);
   }
-
-  private opKey(findingId: string): string {
-    return findingKeyString(this.key(findingId));
-  }
-
-  private key(findingId: string): FindingKey {
-    return { account: this.target.account, region: this.target.region, detectorId: this.target.detectorId, findingId };
-  }
-}
-
-/** Why `syncFinding` skipped a finding, from the finding and its link as it was before and is now. */
-function skipReason(deps: SyncDeps, finding: Finding, before: Link | undefined, after: Link | undefined): SkipReason {
-  if (!before) return filteredOut(deps.config.polling, finding) ?? 'archived';
-  if (before.state === 'orphaned' || after?.state === 'orphaned') return 'incident-deleted';
-  if (before.state === 'creating') return 'archived';
-  return 'recurrence-ignored';
 }

@@ -1,5 +1,5 @@
 import type { SyncOutcome } from '../health/metrics.js';
-import type { SkipReason } from './criteria.js';
+import type { SkipReason } from '../sync/skip-reasons.js';
 
 /**
  * What a finding taken up by a region pass came to. Not `archived`: findings are archived in

@@ -1,6 +1,6 @@
 import type { DetectorKey } from '../store/cursors-repo.js';
 import type { Store } from '../store/store.js';
-import type { SkipReason } from './criteria.js';
+import type { SkipReason } from '../sync/skip-reasons.js';
 
 /** What a region's last pass skipped, by reason: `status` shows it from SQLite alone. */
 export interface RegionSkips {

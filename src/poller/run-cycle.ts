@@ -1,4 +1,4 @@
-import { IncidentGoneError, errorMessage, isAbandoned } from '../errors.js';
+import { IncidentGoneError, errorMessage, isAbandoned } from '../core/errors.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { NoRegionMatchError, type DetectorTarget, type RegionDiscovery } from '../regions/region-discovery.js';
 import type { RichText } from '../soar/case-system.js';
@@ -10,8 +10,9 @@ import { archiveFoldedMembers } from '../sync/sequence-archive.js';
 import { linkSequenceMembers } from '../sync/sequence-links.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
+import type { AdaptiveLimit } from '../util/adaptive-limit.js';
 import { Semaphore, mapLimit } from '../util/concurrency.js';
-import { describeSkips } from './criteria.js';
+import { describeSkips } from '../sync/skip-reasons.js';
 import { noteQualifyingSettings } from './filter-change.js';
 import { reportProgress, type ProgressDeps } from './progress.js';
 import { runRegionPass } from './region-pass.js';
@@ -29,6 +30,8 @@ export interface CycleDeps extends SyncDeps, ProgressDeps {
    * finish one after another (progress moves, and a stop waits only for these).
    */
   findingsInFlight?: number | undefined;
+  /** The adaptive SOAR concurrency: what it did during the cycle goes into the cycle's line. */
+  soarLimit?: Pick<AdaptiveLimit, 'mark' | 'since'> | undefined;
 }
 
 export interface SoarPhaseReport {
@@ -66,6 +69,7 @@ export async function runCycle(cycleDeps: CycleDeps, signal: AbortSignal = new A
   const { store, clock, logger, metrics } = deps;
   const cycle = store.nextCycle();
   const startedAt = clock.now();
+  const limitMark = deps.soarLimit?.mark();
   noteQualifyingSettings(store, deps.config.polling, deps.discoveries[0]?.pattern, startedAt, logger);
   reportProgress(deps, { type: 'cycle-started', cycle });
   const { targets, errors } = signal.aborted ? { targets: [], errors: [] } : await discover(deps);
@@ -86,6 +90,7 @@ export async function runCycle(cycleDeps: CycleDeps, signal: AbortSignal = new A
   const facts = {
     cycle, ok, durationMs, regions: regions.length, closedInSoar: soar.closedInSoar, refreshed: soar.refreshed, ...(recreated > 0 ? { recreated } : {}),
     pending: store.ops.countByKind(), ...(soar.error ? { soarError: soar.error } : {}),
+    ...(limitMark && deps.soarLimit ? { soarConcurrency: deps.soarLimit.since(limitMark) } : {}),
   };
   if (stopped) logStopped(deps, facts, regions);
   else logger.info('Cycle finished', facts);

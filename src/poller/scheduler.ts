@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Clock } from '../clock.js';
-import { errorMessage } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface SchedulerOptions {

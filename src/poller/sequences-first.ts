@@ -1,5 +1,5 @@
-import { isAttackSequence } from '../regions/attack-sequence.js';
-import type { Finding } from '../regions/finding.js';
+import { isAttackSequence } from '../findings/attack-sequence.js';
+import type { Finding } from '../findings/finding.js';
 
 /**
  * Runs `sync` over a page of findings, all at once, or (`fold`) the attack sequences first and then

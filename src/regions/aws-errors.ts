@@ -1,4 +1,4 @@
-import { ExternalServiceError, type ServiceName } from '../errors.js';
+import { ExternalServiceError, type ServiceName } from '../core/errors.js';
 
 /**
  * The one place where AWS SDK errors become `ExternalServiceError`. The classes mirror the SDK's own

@@ -1,4 +1,5 @@
-import type { Finding } from './finding.js';
+import type { Criteria } from '../findings/criteria.js';
+import type { Feedback, Finding } from '../findings/finding.js';
 import type { ListObjectsApi } from './s3-lists.js';
 import type { ThreatListsApi } from './threat-lists.js';
 
@@ -8,19 +9,6 @@ import type { ThreatListsApi } from './threat-lists.js';
  * The implementation (`guardduty-client.ts`) keeps every SDK type inside itself and throws
  * `ExternalServiceError` for every failure.
  */
-
-/** One GuardDuty criterion condition, as the API accepts it (current operators only). */
-export interface Condition {
-  Equals?: string[];
-  NotEquals?: string[];
-  GreaterThan?: number;
-  GreaterThanOrEqual?: number;
-  LessThan?: number;
-  LessThanOrEqual?: number;
-}
-
-/** `findingCriteria.criterion`: field name (e.g. `service.archived`, `updatedAt`) → condition. */
-export type Criteria = Record<string, Condition>;
 
 export interface ListFindingsRequest {
   criteria: Criteria;
@@ -41,8 +29,6 @@ export interface CallerIdentity {
   arn: string;
   userId: string;
 }
-
-export type Feedback = 'USEFUL' | 'NOT_USEFUL';
 
 export interface DetectorUpdate {
   enable?: boolean;

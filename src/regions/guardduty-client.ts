@@ -1,30 +1,30 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
-  ArchiveFindingsCommand, CreateIPSetCommand, CreateSampleFindingsCommand, CreateThreatIntelSetCommand, DeleteIPSetCommand, DeleteThreatIntelSetCommand,
-  GetAdministratorAccountCommand, GetDetectorCommand, GetFindingsCommand, GetIPSetCommand, GetThreatIntelSetCommand, ListDetectorsCommand,
-  ListFindingsCommand, ListIPSetsCommand, ListTagsForResourceCommand, ListThreatIntelSetsCommand, TagResourceCommand, UntagResourceCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand, UpdateIPSetCommand,
-  UpdateDetectorCommand, UpdateThreatIntelSetCommand, type Condition as SdkCondition, type DetectorFeature, type FindingPublishingFrequency, type GuardDutyClient, type Finding as SdkFinding, type IpSetFormat,
+  ArchiveFindingsCommand, CreateSampleFindingsCommand, GetAdministratorAccountCommand, GetDetectorCommand, GetFindingsCommand, ListDetectorsCommand,
+  ListFindingsCommand, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UnarchiveFindingsCommand, UpdateFindingsFeedbackCommand,
+  UpdateDetectorCommand, type DetectorFeature, type FindingPublishingFrequency,
 } from '@aws-sdk/client-guardduty';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { systemClock, type Clock } from '../clock.js';
-import { isAbandoned, type ServiceName } from '../errors.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { isAbandoned, type ServiceName } from '../core/errors.js';
+import type { Criteria } from '../findings/criteria.js';
+import type { Feedback, Finding } from '../findings/finding.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import type { RouteCounts } from '../util/proxy-routing.js';
 import { AwsClients, withCallStats, type AwsClientsOptions } from './aws-clients.js';
 import { awsErrorAttempts, awsErrorCode, awsErrorStatus, classifyAwsError, isThrottlingError } from './aws-errors.js';
-import { cleanFinding, type Finding } from './finding.js';
-import type {
-  CallerIdentity, Criteria, DetectorUpdate, Feedback, FindingsSource, ListFindingsRequest, RegionInfo,
-} from './findings-source.js';
+import type { CallerIdentity, DetectorUpdate, FindingsSource, ListFindingsRequest, RegionInfo } from './findings-source.js';
+import { GuardDutyThreatLists } from './guardduty-threat-lists.js';
 import { S3ListObjects, type ListObject, type ListWrite } from './s3-lists.js';
+import { toFinding, toPlain, toSdkCriterion } from './sdk-shapes.js';
 import type { ListCreate, ListKind, ListUpdate, ListView, ResponseMeta } from './threat-lists.js';
 
 /**
- * `FindingsSource` over the AWS SDK v3: GuardDuty, EC2 DescribeRegions, STS and S3 (list objects). SDK types stay in
- * here; every failure leaves as `ExternalServiceError`; every logical call is reported to the
- * observer. Retries are the SDK's alone (standard mode, `maxAttempts`): we never add our own.
+ * `FindingsSource` over the AWS SDK v3: GuardDuty, EC2 DescribeRegions, STS, S3 (list objects, in
+ * s3-lists.ts) and the threat lists (guardduty-threat-lists.ts). SDK types stay in these files;
+ * every failure leaves as `ExternalServiceError`; every logical call is reported to the observer.
+ * Retries are the SDK's alone (standard mode, `maxAttempts`): we never add our own.
  */
 
 export interface GuardDutySourceOptions extends AwsClientsOptions {
@@ -40,15 +40,15 @@ export class GuardDutyFindingsSource implements FindingsSource {
   private readonly clients: AwsClients;
   private readonly observer: ApiObserver;
   private readonly clock: Clock;
-  /** Clients that carry the response-header middleware (added once, on first use). */
-  private readonly capturing = new WeakSet<GuardDutyClient>();
   private readonly listObjects: S3ListObjects;
+  private readonly threatLists: GuardDutyThreatLists;
 
   constructor(private readonly options: GuardDutySourceOptions) {
     this.clients = new AwsClients(options);
     this.observer = options.observer ?? nullObserver;
     this.clock = options.clock ?? systemClock;
     this.listObjects = new S3ListObjects((region) => this.clients.s3(region), (operation, region, send) => this.call('s3', operation, region, send));
+    this.threatLists = new GuardDutyThreatLists((region) => this.clients.guardDuty(region), (operation, region, send) => this.call('guardduty', operation, region, send));
   }
 
   /** Requests sent through the proxy and straight to AWS so far (`check` says which way its calls went). */
@@ -181,53 +181,26 @@ export class GuardDutyFindingsSource implements FindingsSource {
     }
   }
 
-  async createList(region: string, detectorId: string, kind: ListKind, spec: ListCreate): Promise<{ id: string; meta: ResponseMeta }> {
-    const input = {
-      DetectorId: detectorId, Name: spec.name, Format: spec.format as IpSetFormat, Location: spec.location, Activate: spec.activate,
-      ClientToken: spec.clientToken, Tags: spec.tags, ExpectedBucketOwner: spec.expectedBucketOwner,
-    };
-    if (kind === 'ipset') {
-      const { out, meta } = await this.listCall('CreateIPSet', region, (c) => c.send(new CreateIPSetCommand(input)));
-      return { id: out.IpSetId ?? '', meta };
-    }
-    const { out, meta } = await this.listCall('CreateThreatIntelSet', region, (c) => c.send(new CreateThreatIntelSetCommand(input)));
-    return { id: out.ThreatIntelSetId ?? '', meta };
+  createList(region: string, detectorId: string, kind: ListKind, spec: ListCreate): Promise<{ id: string; meta: ResponseMeta }> {
+    return this.threatLists.createList(region, detectorId, kind, spec);
   }
 
-  async getList(region: string, detectorId: string, kind: ListKind, id: string): Promise<{ list: ListView; meta: ResponseMeta }> {
-    const { out, meta } = kind === 'ipset'
-      ? await this.listCall('GetIPSet', region, (c) => c.send(new GetIPSetCommand({ DetectorId: detectorId, IpSetId: id })))
-      : await this.listCall('GetThreatIntelSet', region, (c) => c.send(new GetThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: id })));
-    const list: ListView = { name: out.Name ?? '', format: out.Format ?? '', location: out.Location ?? '', status: out.Status ?? '', tags: { ...out.Tags } };
-    if (out.ExpectedBucketOwner) list.expectedBucketOwner = out.ExpectedBucketOwner;
-    return { list, meta };
+  getList(region: string, detectorId: string, kind: ListKind, id: string): Promise<{ list: ListView; meta: ResponseMeta }> {
+    return this.threatLists.getList(region, detectorId, kind, id);
   }
 
-  async listLists(
+  listLists(
     region: string, detectorId: string, kind: ListKind, page: { maxResults?: number; nextToken?: string },
   ): Promise<{ ids: string[]; nextToken: string | undefined; meta: ResponseMeta }> {
-    const input = { DetectorId: detectorId, MaxResults: page.maxResults, NextToken: page.nextToken };
-    if (kind === 'ipset') {
-      const { out, meta } = await this.listCall('ListIPSets', region, (c) => c.send(new ListIPSetsCommand(input)));
-      return { ids: out.IpSetIds ?? [], nextToken: out.NextToken || undefined, meta };
-    }
-    const { out, meta } = await this.listCall('ListThreatIntelSets', region, (c) => c.send(new ListThreatIntelSetsCommand(input)));
-    return { ids: out.ThreatIntelSetIds ?? [], nextToken: out.NextToken || undefined, meta };
+    return this.threatLists.listLists(region, detectorId, kind, page);
   }
 
-  async updateList(region: string, detectorId: string, kind: ListKind, id: string, changes: ListUpdate): Promise<{ meta: ResponseMeta }> {
-    const input = { DetectorId: detectorId, Name: changes.name, Location: changes.location, Activate: changes.activate, ExpectedBucketOwner: changes.expectedBucketOwner };
-    const { meta } = kind === 'ipset'
-      ? await this.listCall('UpdateIPSet', region, (c) => c.send(new UpdateIPSetCommand({ ...input, IpSetId: id })))
-      : await this.listCall('UpdateThreatIntelSet', region, (c) => c.send(new UpdateThreatIntelSetCommand({ ...input, ThreatIntelSetId: id })));
-    return { meta };
+  updateList(region: string, detectorId: string, kind: ListKind, id: string, changes: ListUpdate): Promise<{ meta: ResponseMeta }> {
+    return this.threatLists.updateList(region, detectorId, kind, id, changes);
   }
 
-  async deleteList(region: string, detectorId: string, kind: ListKind, id: string): Promise<{ meta: ResponseMeta }> {
-    const { meta } = kind === 'ipset'
-      ? await this.listCall('DeleteIPSet', region, (c) => c.send(new DeleteIPSetCommand({ DetectorId: detectorId, IpSetId: id })))
-      : await this.listCall('DeleteThreatIntelSet', region, (c) => c.send(new DeleteThreatIntelSetCommand({ DetectorId: detectorId, ThreatIntelSetId: id })));
-    return { meta };
+  deleteList(region: string, detectorId: string, kind: ListKind, id: string): Promise<{ meta: ResponseMeta }> {
+    return this.threatLists.deleteList(region, detectorId, kind, id);
   }
 
   readListObject(region: string, location: string): Promise<ListObject | undefined> {
@@ -275,25 +248,6 @@ export class GuardDutyFindingsSource implements FindingsSource {
     throw classifyAwsError(err, { service, operation, region });
   }
 
-  /**
-   * A threat-list call whose response metadata goes back to SOAR (IBM's results echo boto3's
-   * `ResponseMetadata`): request id, status and attempts from `$metadata`; the final attempt's
-   * headers from a middleware on the region's client, read through an async-local sink.
-   */
-  private async listCall<T extends { $metadata: { httpStatusCode?: number; attempts?: number; requestId?: string } }>(
-    operation: string, region: string, send: (client: GuardDutyClient) => Promise<T>,
-  ): Promise<{ out: T; meta: ResponseMeta }> {
-    const client = this.clients.guardDuty(region);
-    if (!this.capturing.has(client)) {
-      client.middlewareStack.add(captureHeaders, { step: 'deserialize', name: 'guarddutySoarResponseHeaders' });
-      this.capturing.add(client);
-    }
-    const sink: HeaderSink = { headers: {} };
-    const out = await headerSinks.run(sink, () => this.call('guardduty', operation, region, () => send(client)));
-    const meta = out.$metadata;
-    return { out, meta: { requestId: meta.requestId, httpStatusCode: meta.httpStatusCode, attempts: meta.attempts ?? 1, headers: sink.headers } };
-  }
-
   /** The token to ask for next, or undefined to stop: absent, empty, or already seen (a loop). */
   private nextToken(token: string | undefined, seen: Set<string>, where: Record<string, string>): string | undefined {
     if (!token) return undefined;
@@ -308,57 +262,6 @@ export class GuardDutyFindingsSource implements FindingsSource {
 
 export function createGuardDutySource(options: GuardDutySourceOptions): GuardDutyFindingsSource {
   return new GuardDutyFindingsSource(options);
-}
-
-/** Our Criteria → the SDK's Criterion, current operators only, absent members left out. */
-export function toSdkCriterion(criteria: Criteria): Record<string, SdkCondition> {
-  const out: Record<string, SdkCondition> = {};
-  for (const [field, c] of Object.entries(criteria)) {
-    const condition: SdkCondition = {};
-    if (c.Equals !== undefined) condition.Equals = [...c.Equals];
-    if (c.NotEquals !== undefined) condition.NotEquals = [...c.NotEquals];
-    if (c.GreaterThan !== undefined) condition.GreaterThan = c.GreaterThan;
-    if (c.GreaterThanOrEqual !== undefined) condition.GreaterThanOrEqual = c.GreaterThanOrEqual;
-    if (c.LessThan !== undefined) condition.LessThan = c.LessThan;
-    if (c.LessThanOrEqual !== undefined) condition.LessThanOrEqual = c.LessThanOrEqual;
-    out[field] = condition;
-  }
-  return out;
-}
-
-/**
- * The SDK's finding as plain JSON: Date members (timestamp-typed) become ISO strings, the rest is kept,
- * cleaned once here for SOAR (control characters, numeric strings: `cleanFinding`).
- */
-export function toFinding(finding: SdkFinding): Finding {
-  return cleanFinding(toPlain(finding) as Finding);
-}
-
-function toPlain(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = toPlain(v);
-    return out;
-  }
-  return value;
-}
-
-interface HeaderSink {
-  headers: Record<string, string>;
-}
-const headerSinks = new AsyncLocalStorage<HeaderSink>();
-
-/** Copies each attempt's HTTP response headers (lower-cased names) into the caller's sink; the last attempt's win. */
-function captureHeaders<A, R extends { response: unknown }>(next: (args: A) => Promise<R>): (args: A) => Promise<R> {
-  return async (args) => {
-    const result = await next(args);
-    const sink = headerSinks.getStore();
-    const headers = (result.response as { headers?: Record<string, unknown> } | undefined)?.headers;
-    if (sink && headers) sink.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    return result;
-  };
 }
 
 function batches(ids: readonly string[]): string[][] {

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js';
-import { errorMessage } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import type { DetectorRow } from '../store/detectors-repo.js';

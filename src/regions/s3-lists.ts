@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ExternalServiceError } from '../errors.js';
+import { ExternalServiceError } from '../core/errors.js';
 
 /**
  * The plain-text list objects behind IPSets and ThreatIntelSets, read and written in S3 with the

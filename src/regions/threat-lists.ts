@@ -1,7 +1,7 @@
 /**
  * GuardDuty's IPSets (trusted lists) and ThreatIntelSets (threat lists) as the SOAR functions use
  * them, in our terms. `FindingsSource` extends it, so the calls go out with the credentials of the
- * account that owns the detector. The implementation keeps SDK types inside `guardduty-client.ts`
+ * account that owns the detector. The implementation keeps SDK types inside `guardduty-threat-lists.ts`
  * and throws `ExternalServiceError` for every failure.
  */
 

@@ -1,9 +1,10 @@
-import type { FunctionDefinition, FunctionInputDefinition, MessageDestinationDefinition } from '../functions/definitions.js';
-
 /**
- * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms. The implementation
- * (`soar-client.ts`, axios) keeps HTTP details inside and throws `ExternalServiceError`; a call on an
- * incident (or its notes, artifacts, rows) that no longer exists throws `IncidentGoneError`.
+ * IBM SOAR as the daemon sees it: only the calls it makes, in its own terms, one interface per
+ * caller: the sync's `CaseSystem` (incidents, notes, artifacts, rows, queries), setup's and check's
+ * `SchemaCatalog` and `FunctionCatalog`, and the `OrgSession` the functions listener discovers the
+ * org with. The adapters (`soar-client.ts` assembles them over one `SoarHttp`) keep HTTP details
+ * inside and throw `ExternalServiceError`; a call on an incident (or its notes, artifacts, rows)
+ * that no longer exists throws `IncidentGoneError`.
  */
 
 export type PlanStatus = 'A' | 'C';
@@ -138,9 +139,18 @@ export interface SchemaView {
   artifactTypes: string[];
 }
 
-export interface CaseSystem {
+/** The session and the org: every other call is made under the org it resolves. */
+export interface OrgSession {
   /** Resolves the org (API key: GET /rest/session; password: POST /rest/session). Idempotent. */
   connect(): Promise<OrgInfo>;
+  /** The principal of the session (API key handle, or user id for a password login). */
+  whoAmI(): Promise<SoarPrincipal>;
+  /** `GET /rest/orgs/{id}`: false means the org sends no function invocations at all. */
+  actionsFrameworkEnabled(): Promise<boolean>;
+}
+
+/** The incidents the sync escalates to and keeps up to date. */
+export interface CaseSystem {
   /**
    * POST /incidents with the rendered payload (note and artifacts inline). Never re-sent blindly: after
    * a lost answer, only once `lookup` finds no such incident (without a lookup, not at all). Notes,
@@ -163,6 +173,10 @@ export interface CaseSystem {
   listTableRows(incidentId: number, table: string): Promise<TableRowView[]>;
   /** PUT a row's cells (those given; the others keep their values). Idempotent. */
   updateTableRow(incidentId: number, table: string, rowId: number, cells: Record<string, string>): Promise<void>;
+}
+
+/** The org's incident fields, data tables and artifact types: what `setup` creates and the daemon checks at start. */
+export interface SchemaCatalog {
   /** Incident fields, data tables and artifact types that exist in the org. */
   readSchema(): Promise<SchemaView>;
   createIncidentField(field: FieldSpec): Promise<void>;
@@ -201,19 +215,28 @@ export interface FunctionFieldView {
   values: string[];
 }
 
+/**
+ * A customization object `setup` creates, as plain data: its API name (how a create whose answer
+ * was lost finds it again) and the REST body. The bodies are built from the function definitions by
+ * their owners (`functions/definitions-export.ts`, the same objects the App Host package exports).
+ */
+export interface CatalogObject {
+  name: string;
+  body: Record<string, unknown>;
+}
+
 /** What `setup` and `check` need of SOAR for the functions (message destination, functions, inputs). */
 export interface FunctionCatalog {
-  /** The principal of the session (API key handle, or user id for a password login). */
+  /** The principal of the session: what the destination must list (`OrgSession.whoAmI`). */
   whoAmI(): Promise<SoarPrincipal>;
-  /** `GET /rest/orgs/{id}`: false means the org sends no function invocations at all. */
-  actionsFrameworkEnabled(): Promise<boolean>;
   listMessageDestinations(): Promise<MessageDestinationView[]>;
-  createMessageDestination(def: MessageDestinationDefinition): Promise<MessageDestinationView>;
+  /** `destination.name` is its programmatic name. */
+  createMessageDestination(destination: CatalogObject): Promise<MessageDestinationView>;
   /** Adds the principal to the destination's `api_keys` (or `users`): GET, then PUT of the same object. */
   addDestinationMember(destinationId: number, who: SoarPrincipal): Promise<void>;
   listFunctions(): Promise<FunctionView[]>;
-  /** `inputUuids`: the org's uuids of the function's input fields (IBM's own, when it installed them). */
-  createFunction(def: FunctionDefinition, inputUuids: string[]): Promise<void>;
+  /** The body's view items name the org's uuids of the function's input fields (IBM's own, when it installed them). */
+  createFunction(fn: CatalogObject): Promise<void>;
   listFunctionFields(): Promise<FunctionFieldView[]>;
-  createFunctionField(def: FunctionInputDefinition): Promise<void>;
+  createFunctionField(field: CatalogObject): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { ExternalServiceError } from '../errors.js';
+import { ExternalServiceError } from '../core/errors.js';
 
 /**
  * How a failed SOAR attempt is classified, once: whether the same call may succeed later

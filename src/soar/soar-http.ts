@@ -1,21 +1,26 @@
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { SoarConfig } from '../config/app-config.js';
-import { abandonedCall } from '../errors.js';
+import { abandonedCall } from '../core/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { nullObserver, type ApiObserver } from '../util/api-observer.js';
 import { readCaTrust } from '../util/ca-file.js';
+import type { AdaptiveLimit } from '../util/adaptive-limit.js';
 import type { CallGate } from '../util/call-gate.js';
 import { createRoutingAgent, type RouteCounts, type RoutingHttpAgent } from '../util/proxy-routing.js';
+import { inSlot } from './limited-attempt.js';
 import {
   classifyAttempt, defaultRetryPolicy, retryDelay, shorten, toServiceError,
   type AuthDescription, type Classification, type FailedAttempt, type RetryPolicy,
 } from './soar-errors.js';
+import { SessionLogin } from './soar-login.js';
+import { isLoginRequest, type SoarRequest, type SoarResponse } from './soar-request.js';
 
 /**
  * The only code that talks HTTP to SOAR: URL layout (base + resource prefix + /rest/orgs/{id}),
- * authentication, TLS, proxy, timeouts, and the one retry loop of the SOAR side. Callers say
- * whether a call is safe to repeat; everything else about failures is decided here, once.
+ * authentication (a password login's session: `soar-login.ts`), TLS, proxy, timeouts, and the one
+ * retry loop of the SOAR side. Callers say whether a call is safe to repeat; everything else about
+ * failures is decided here, once.
  */
 
 export interface SoarHttpDeps {
@@ -29,42 +34,8 @@ export interface SoarHttpDeps {
   noProxy?: string | undefined;
   /** Closed by a stopping daemon: no attempt starts, no retry is sent, requests in flight are cut. */
   gate?: CallGate | undefined;
-}
-
-/**
- * `idempotent`: repeated on 5xx, 429 and network errors (GETs, query POSTs, PATCH — a replayed
- * PATCH is checked against its old values and re-planned by the client).
- * `unsafe`: a create. Re-sent at once only when it never reached SOAR (connection refused). After a
- * 429, a 5xx, a timeout or a reset SOAR may have acted before the answer was lost: the create is
- * re-sent only once its `lookup` says SOAR does not hold it, and never without one.
- */
-export type RetryMode = 'idempotent' | 'unsafe';
-
-export interface SoarRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Path under `/rest/orgs/{org_id}`, or under `/rest` when `absolute`. */
-  path: string;
-  /** The templated name for errors, logs and metrics, e.g. `PATCH /incidents/{id}`. */
-  operation: string;
-  retry: RetryMode;
-  params?: Record<string, string | number | boolean> | undefined;
-  body?: unknown;
-  /** Statuses returned to the caller instead of thrown (404 for lookups, 409 for PATCH). */
-  accept?: number[] | undefined;
-  absolute?: boolean | undefined;
-  /**
-   * For an `unsafe` create: whether SOAR holds what an attempt whose answer was lost created. Asked
-   * after the usual backoff and before any re-send; true ends the call as if it had been answered.
-   */
-  lookup?: (() => Promise<boolean>) | undefined;
-}
-
-export interface SoarResponse {
-  status: number;
-  /** Undefined when `found`. */
-  data: unknown;
-  /** The answer was lost and the request's `lookup` found what it created: nothing was re-sent. */
-  found?: boolean;
+  /** The org's adaptive concurrency (aws_gd_soar_concurrency): every attempt takes one of its slots. */
+  limit?: AdaptiveLimit | undefined;
 }
 
 type Attempt = { kind: 'response'; status: number; data: unknown; retryAfter: string | undefined } | FailedAttempt;
@@ -77,8 +48,7 @@ export class SoarHttp {
   private readonly policy: RetryPolicy;
   private readonly prefix: string;
   private orgId: number | undefined;
-  private session: { cookie: string | undefined; csrf: string | undefined; generation: number } | undefined;
-  private loginInFlight: Promise<unknown> | undefined;
+  private readonly login: SessionLogin;
 
   constructor(
     private readonly config: SoarConfig,
@@ -92,6 +62,7 @@ export class SoarHttp {
     this.policy = { ...defaultRetryPolicy, ...deps.retryPolicy };
     const trimmed = config.resourcePrefix.replace(/^\/+|\/+$/g, '');
     this.prefix = trimmed === '' ? '' : `/${trimmed}`;
+    this.login = new SessionLogin(config.auth, (req) => this.request(req));
     this.axios = axios.create({
       baseURL: config.baseUrl,
       timeout: config.timeoutMs,
@@ -116,7 +87,7 @@ export class SoarHttp {
 
   /** The session JSON (orgs): `GET /rest/session` with an API key, a login with email/password. */
   async openSession(): Promise<unknown> {
-    if (this.config.auth.kind === 'password') return this.logIn(undefined);
+    if (this.config.auth.kind === 'password') return this.login.logIn(undefined);
     const res = await this.request({
       method: 'GET', path: '/session', absolute: true, operation: 'GET /rest/session',
       retry: 'idempotent', params: { include_permissions: false },
@@ -133,8 +104,9 @@ export class SoarHttp {
     for (;;) {
       attempts += 1;
       gate?.check('soar', req.operation);
-      const generation = await this.ensureSession(req);
-      const attempt = await this.attempt(req);
+      const generation = await this.login.ensure(req);
+      const limit = this.deps.limit;
+      const attempt = limit ? await inSlot(limit, this.deps.clock, req.operation, gate?.haltSignal, () => this.attempt(req)) : await this.attempt(req);
       if (attempt.kind === 'response' && (attempt.status < 300 || req.accept?.includes(attempt.status))) {
         this.report(req, started, { ok: true, status: attempt.status, attempts, throttleRetries });
         return { status: attempt.status, data: attempt.data };
@@ -144,10 +116,10 @@ export class SoarHttp {
       if (gate?.halted) throw abandonedCall('soar', req.operation);
       const failure: FailedAttempt =
         attempt.kind === 'response' ? { kind: 'status', status: attempt.status, body: attempt.data, retryAfter: attempt.retryAfter } : attempt;
-      if (failure.kind === 'status' && failure.status === 401 && this.mayLogInAgain(req) && !reloggedIn) {
+      if (failure.kind === 'status' && failure.status === 401 && this.login.renews(req) && !reloggedIn) {
         // A session expires; an API key does not. One fresh login, then the same request again.
         reloggedIn = true;
-        await this.logIn(generation);
+        await this.login.logIn(generation);
         continue;
       }
       const c = classifyAttempt(failure);
@@ -210,13 +182,13 @@ export class SoarHttp {
         url: this.pathOf(req),
         params: req.params,
         data: req.body,
-        headers: this.sessionHeaders(),
+        headers: this.login.headers(),
         auth: auth.kind === 'apikey' ? { username: auth.id, password: auth.secret } : undefined,
         signal: this.deps.gate?.cutSignal,
       });
       const retryAfter: unknown = res.headers['retry-after'];
       const setCookie: unknown = res.headers['set-cookie'];
-      if (isLoginRequest(req) && res.status < 300) this.storeSession(res.data, setCookie);
+      if (isLoginRequest(req) && res.status < 300) this.login.store(res.data, setCookie);
       return { kind: 'response', status: res.status, data: res.data, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined };
     } catch (err) {
       if (isAxiosError(err) && err.response === undefined) {
@@ -230,56 +202,6 @@ export class SoarHttp {
     if (req.absolute) return `${this.prefix}/rest${req.path}`;
     if (this.orgId === undefined) throw new Error(`SOAR ${req.operation} before the org was resolved (call connect() first)`);
     return `${this.prefix}/rest/orgs/${this.orgId}${req.path}`;
-  }
-
-  private mayLogInAgain(req: SoarRequest): boolean {
-    return this.config.auth.kind === 'password' && !isLoginRequest(req);
-  }
-
-  /** In session mode every request needs a session; the first one logs in. Returns its generation. */
-  private async ensureSession(req: SoarRequest): Promise<number> {
-    if (!this.mayLogInAgain(req)) return 0;
-    if (!this.session) await this.logIn(undefined);
-    return this.session?.generation ?? 0;
-  }
-
-  /**
-   * `POST /rest/session`. Concurrent callers share one login, and a caller whose 401 came from an
-   * older session than the current one simply repeats its request.
-   */
-  private async logIn(staleGeneration: number | undefined): Promise<unknown> {
-    if (this.loginInFlight) return this.loginInFlight;
-    if (staleGeneration !== undefined && this.session && this.session.generation > staleGeneration) return undefined;
-    const auth = this.config.auth;
-    if (auth.kind !== 'password') return undefined;
-    this.loginInFlight = this.request({
-      method: 'POST', path: '/session', absolute: true, operation: 'POST /rest/session',
-      retry: 'idempotent', params: { include_permissions: false },
-      body: { email: auth.email, password: auth.password },
-    }).then((res) => res.data);
-    try {
-      return await this.loginInFlight;
-    } finally {
-      this.loginInFlight = undefined;
-    }
-  }
-
-  private storeSession(body: unknown, setCookie: unknown): void {
-    const cookies = Array.isArray(setCookie) ? setCookie.map(String) : typeof setCookie === 'string' ? [setCookie] : [];
-    const jsession = cookies.map((c) => /(?:^|;\s*)JSESSIONID=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined);
-    const csrf = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['csrf_token'] : undefined;
-    this.session = {
-      cookie: jsession,
-      csrf: typeof csrf === 'string' ? csrf : undefined,
-      generation: (this.session?.generation ?? 0) + 1,
-    };
-  }
-
-  private sessionHeaders(): Record<string, string> {
-    const headers: Record<string, string> = {};
-    if (this.session?.cookie !== undefined) headers['Cookie'] = `JSESSIONID=${this.session.cookie}`;
-    if (this.session?.csrf !== undefined) headers['X-sess-id'] = this.session.csrf;
-    return headers;
   }
 
   private authDescription(): AuthDescription {
@@ -311,10 +233,6 @@ export class SoarHttp {
     (this.deps.observer ?? nullObserver).onCall({ service: 'soar', operation: req.operation, durationMs, ...result });
     this.deps.logger.debug('SOAR call', { operation: req.operation, ...result, durationMs });
   }
-}
-
-function isLoginRequest(req: SoarRequest): boolean {
-  return req.absolute === true && req.method === 'POST' && req.path === '/session';
 }
 
 export function createSoarHttp(config: SoarConfig, deps: SoarHttpDeps): SoarHttp {

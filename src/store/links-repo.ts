@@ -1,4 +1,4 @@
-import type { FindingKey } from '../regions/finding.js';
+import type { FindingKey } from '../findings/finding-key.js';
 import type { Db } from './database.js';
 
 /**

@@ -1,6 +1,8 @@
-import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../errors.js';
-import { assertWellFormed, findingKeyString, parseFindingKey, type Finding } from '../regions/finding.js';
-import type { Feedback, FindingsSource } from '../regions/findings-source.js';
+import { ExternalServiceError, IncidentGoneError, errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
+import type { Finding, Feedback } from '../findings/finding.js';
+import { assertWellFormed } from '../findings/clean-finding.js';
+import { findingKeyString, parseFindingKey } from '../findings/finding-key.js';
+import type { FindingsSource } from '../regions/findings-source.js';
 import type { Link } from '../store/links-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';
@@ -8,7 +10,7 @@ import { orphanLink } from './deleted-incident.js';
 import { addNoteOnce } from './durable-note.js';
 import { ARCHIVE_OP } from './archive-op.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import { hasChanged, snapshotOf, updatedAfterClose } from './finding-context.js';
 import { syncClosedFinding } from './finding-sync.js';
 import type { SyncDeps } from './sync-deps.js';
@@ -120,7 +122,7 @@ export async function runArchiveOps(deps: SyncDeps, sources: ReadonlyMap<string,
         continue;
       }
       for (const link of ready) deps.store.links.setArchived(link, true);
-      // Independent SOAR writes (each catches its own failure): together, bounded by aws_gd_soar_concurrency.
+      // Independent SOAR writes (each catches its own failure): together, bounded by the adaptive SOAR concurrency.
       await Promise.all(ready.map((link) => recordArchived(deps, link)));
       archivedByRegion.set(first.region, (archivedByRegion.get(first.region) ?? 0) + ready.length);
     }

@@ -1,4 +1,4 @@
-import { ExternalServiceError } from '../errors.js';
+import { ExternalServiceError } from '../core/errors.js';
 import type { Link } from '../store/links-repo.js';
 import { applyChanges, diffFields } from './field-diff.js';
 import type { FindingContext } from './finding-context.js';

@@ -1,6 +1,6 @@
 import type { SyncOutcome } from '../health/metrics.js';
-import { filteredOut, SKIP_REASONS } from '../poller/criteria.js';
-import { findingKeyString, type FindingKey } from '../regions/finding.js';
+import { filteredOut, SKIP_REASONS } from './skip-reasons.js';
+import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
 import type { IncidentState, Link } from '../store/links-repo.js';
 import { createIncident } from './create-incident.js';

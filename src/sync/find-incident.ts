@@ -1,6 +1,6 @@
-import type { FindingKey } from '../regions/finding.js';
+import type { FindingKey } from '../findings/finding-key.js';
 import type { IncidentLookup, IncidentView } from '../soar/case-system.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**

@@ -1,6 +1,7 @@
 import { mapRows, type TableRow } from '../datatables/map-rows.js';
 import { buildTemplateContext, type TemplateContext } from '../incidents/template-context.js';
-import type { Finding, FindingKey } from '../regions/finding.js';
+import type { Finding } from '../findings/finding.js';
+import type { FindingKey } from '../findings/finding-key.js';
 import type { FindingSnapshot } from '../store/links-repo.js';
 import { withMemberIncidents } from './sequence-record.js';
 import type { SyncDeps } from './sync-deps.js';

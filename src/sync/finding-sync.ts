@@ -1,7 +1,8 @@
-import { IncidentGoneError } from '../errors.js';
+import { IncidentGoneError } from '../core/errors.js';
 import type { SyncOutcome } from '../health/metrics.js';
-import { filteredOut } from '../poller/criteria.js';
-import { findingKeyString, type Finding, type FindingKey } from '../regions/finding.js';
+import { filteredOut } from './skip-reasons.js';
+import type { Finding } from '../findings/finding.js';
+import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { FindingSnapshot, Link } from '../store/links-repo.js';
 import { closeForArchivedFinding } from './close-incident.js';
 import { completeIncident, createIncident, resumeCreate } from './create-incident.js';

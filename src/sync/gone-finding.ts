@@ -1,6 +1,6 @@
-import { IncidentGoneError } from '../errors.js';
+import { IncidentGoneError } from '../core/errors.js';
 import type { SyncOutcome } from '../health/metrics.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { Link } from '../store/links-repo.js';
 import { addNoteOnce } from './durable-note.js';
 import { clearContentMark } from './incident-content.js';

@@ -1,5 +1,5 @@
-import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
-import { parseFindingKey } from '../regions/finding.js';
+import { errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
+import { parseFindingKey } from '../findings/finding-key.js';
 import type { PendingOp } from '../store/pending-ops-repo.js';
 import { finishRecreate, RECREATE_OP } from './deleted-incident.js';
 import { CONTENT_OP, clearContentMark, readBack } from './incident-content.js';

@@ -1,5 +1,6 @@
-import { errorMessage } from '../errors.js';
-import { findingKeyString, type Finding } from '../regions/finding.js';
+import { errorMessage } from '../core/errors.js';
+import type { Finding } from '../findings/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import type { FieldChange, IncidentView } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';
@@ -8,7 +9,7 @@ import { closeForArchivedFinding } from './close-incident.js';
 import { addNoteOnce } from './durable-note.js';
 import { findingContext, type FindingContext } from './finding-context.js';
 import { markGone } from './gone-finding.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 

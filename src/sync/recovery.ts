@@ -1,8 +1,8 @@
 import type { IncidentView } from '../soar/case-system.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import { ARCHIVE_OP } from './archive-op.js';
 import { appliedFromIncident, findIncidentForFinding } from './find-incident.js';
-import { FIELD, queryField } from './incident-fields.js';
+import { FIELD, queryField } from '../incidents/incident-fields.js';
 import { finishInterruptedWork } from './interrupted-work.js';
 import { replacedIncident } from './recurrence-op.js';
 import type { SyncDeps } from './sync-deps.js';

@@ -1,4 +1,4 @@
-import { findingKeyString, type FindingKey } from '../regions/finding.js';
+import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
 import type { SyncDeps } from './sync-deps.js';
 

@@ -1,5 +1,5 @@
 import type { SyncOutcome } from '../health/metrics.js';
-import { findingKeyString, type FindingKey } from '../regions/finding.js';
+import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { FieldChange, IncidentView } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';
 import { ARCHIVE_OP } from './archive-op.js';

@@ -1,6 +1,6 @@
-import { errorMessage, isAbandoned, isRetryable } from '../errors.js';
+import { errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
 import { escapeHtml } from '../incidents/html.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { FindingsSource } from '../regions/findings-source.js';
 import { pairKey, type FoldTarget } from '../store/sequence-members-repo.js';
 import { chunk } from '../util/concurrency.js';

@@ -1,7 +1,7 @@
 import { newRowsSince } from '../datatables/fingerprint.js';
 import type { TableRow } from '../datatables/map-rows.js';
 import { SIGNALS_TABLE } from '../datatables/sequence-tables.js';
-import { listed } from '../regions/attack-sequence-labels.js';
+import { listed } from '../findings/attack-sequence-labels.js';
 import { signalSource } from '../incidents/sequence-story.js';
 import { readableTime } from '../incidents/story-time.js';
 import type { SyncDeps } from './sync-deps.js';

@@ -1,11 +1,11 @@
 import { MEMBER_INCIDENT_COLUMN, SIGNALS_TABLE } from '../datatables/sequence-tables.js';
-import { IncidentGoneError } from '../errors.js';
+import { IncidentGoneError } from '../core/errors.js';
 import { escapeHtml } from '../incidents/html.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
 import { memberKey, pairKey, type LinkedPair } from '../store/sequence-members-repo.js';
 import { intendNote, postIntendedNote } from './durable-note.js';
-import { FIELD } from './incident-fields.js';
+import { FIELD } from '../incidents/incident-fields.js';
 import { liveIncident } from './sequence-record.js';
 import type { SyncDeps } from './sync-deps.js';
 

@@ -1,7 +1,8 @@
 import type { TableRow } from '../datatables/map-rows.js';
 import { MEMBER_INCIDENT_COLUMN, SIGNALS_TABLE } from '../datatables/sequence-tables.js';
-import { isAttackSequence, memberFindingId, memberSignals } from '../regions/attack-sequence.js';
-import type { Finding, FindingKey } from '../regions/finding.js';
+import { isAttackSequence, memberFindingId, memberSignals } from '../findings/attack-sequence.js';
+import type { Finding } from '../findings/finding.js';
+import type { FindingKey } from '../findings/finding-key.js';
 import type { Link } from '../store/links-repo.js';
 import type { SyncDeps } from './sync-deps.js';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Metrics } from '../health/metrics.js';
 import type { Templates } from '../incidents/templates.js';
@@ -9,7 +9,7 @@ import type { KeyedLock } from '../util/keyed-lock.js';
 
 /** Everything the sync paths need, built once by the composition root and handed down. */
 export interface SyncDeps {
-  /** SOAR, with every call already bounded by `aws_gd_soar_concurrency`. */
+  /** SOAR, every request taking a slot of the org's adaptive concurrency (at most `aws_gd_soar_concurrency`). */
   soar: CaseSystem;
   store: Store;
   templates: Templates;

@@ -1,10 +1,10 @@
 import { renderChangeNote } from '../incidents/change-note.js';
-import { findingKeyString } from '../regions/finding.js';
+import { findingKeyString } from '../findings/finding-key.js';
 import type { FieldChange } from '../soar/case-system.js';
 import type { IncidentState, Link } from '../store/links-repo.js';
 import { intendNote, postIntendedNote } from './durable-note.js';
 import { applyChanges, diffFields } from './field-diff.js';
-import { FIELD } from './incident-fields.js';
+import { FIELD } from '../incidents/incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
 import { newSignalDetails } from './sequence-changes.js';

@@ -1,9 +1,9 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { CaseSystem, IncidentView, OrgInfo } from '../soar/case-system.js';
 import type { Store } from '../store/store.js';
 import type { Link } from '../store/links-repo.js';
 import { orphanLink } from './deleted-incident.js';
-import { FIELD } from './incident-fields.js';
+import { FIELD } from '../incidents/incident-fields.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /**

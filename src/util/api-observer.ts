@@ -1,4 +1,4 @@
-import type { ServiceName } from '../errors.js';
+import type { ServiceName } from '../core/errors.js';
 
 /**
  * How the AWS and SOAR adapters report each logical API call, so metrics and the benchmark can

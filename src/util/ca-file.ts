@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** TLS trust as a `cafile`-style key gives it: a PEM bundle's contents, or no verification. */
 export interface CaTrust {

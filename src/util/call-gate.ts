@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { abandonedCall, type ServiceName } from '../errors.js';
+import { abandonedCall, type ServiceName } from '../core/errors.js';
 
 /**
  * Where a stopping daemon closes the door on API calls, in two steps, for the SOAR and AWS adapters

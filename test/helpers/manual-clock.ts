@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 interface Timer {
   at: number;
@@ -38,6 +38,17 @@ export class ManualClock implements Clock {
   /** The sleeps waiting, soonest first (their lengths in ms). */
   pending(): number[] {
     return [...this.timers].sort((a, b) => a.at - b.at).map((t) => t.ms);
+  }
+
+  /** Moves time forward by `ms`, ending every sleep due by then, soonest first. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
+      if (!next || next.at > target) break;
+      this.fireNext();
+    }
+    this.time = target;
   }
 
   /** Moves time to the soonest sleep's end and ends it; returns how long that sleep was. */

@@ -27,6 +27,8 @@ const FaultBody = z.object({
   statuses: z.array(z.number().int().min(400).max(599)).optional(),
   latencyMs: z.number().min(0).optional(),
   answerDelayMs: z.number().min(0).optional(),
+  maxInFlight: z.number().int().min(0).optional(),
+  retryAfterSeconds: z.number().int().min(0).optional(),
 });
 
 function body<T>(schema: z.ZodType<T>, req: RestRequest): T {

@@ -16,6 +16,14 @@ export interface FaultRule extends FaultRuleBase {
    * the client is still waiting (how a test kills a daemon after a create reached SOAR).
    */
   answerDelayMs?: number;
+  /**
+   * Refuse with 429 and Retry-After, at once, a matching request that arrives while this many REST
+   * requests (of any operation, itself included: more than this) are being answered: SOAR (or the
+   * gateway in front of it) limiting concurrent requests.
+   */
+  maxInFlight?: number;
+  /** Retry-After of those refusals, in seconds (default 1). */
+  retryAfterSeconds?: number;
 }
 
 export type ActiveFault = Active<FaultRule>;
@@ -51,14 +59,19 @@ export class FaultInjector {
     return this.engine.list();
   }
 
-  /** The first matching rule that fires decides the outcome; every matching rule adds its delays. */
-  decide(operation: string): FaultDecision {
+  /**
+   * The first matching rule that fires decides the outcome; every matching rule adds its delays.
+   * `inFlight`: the REST requests being answered, this one included.
+   */
+  decide(operation: string, inFlight = 1): FaultDecision {
     let latencyMs = 0;
     let answerDelayMs = 0;
     const outcome = this.engine.decide((rule) => !rule.operations || rule.operations.includes(operation), DEFAULT_FAULT_STATUSES, (rule) => {
       latencyMs += rule.latencyMs ?? 0;
       answerDelayMs += rule.answerDelayMs ?? 0;
-    });
+    }, (rule) => (rule.maxInFlight !== undefined && inFlight > rule.maxInFlight
+      ? { kind: 'error', status: 429, mode: 'before', retryAfterSeconds: rule.retryAfterSeconds ?? 1, atOnce: true }
+      : undefined));
     return { latencyMs, answerDelayMs, outcome };
   }
 }

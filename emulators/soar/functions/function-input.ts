@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
-import type { NewDestination, NewFunction } from '../state/functions-store.js';
+import type { NewDestination, NewFunction, NewRule } from '../state/functions-store.js';
 
 /**
  * Request bodies of `/message_destinations` and `/functions` (soar-functions-contract.md §5.1, §5.3),
@@ -99,5 +99,37 @@ function toFunction(f: Partial<z.infer<typeof FunctionSchema>>): Partial<Functio
     ...(f.view_items === undefined ? {} : { view_items: f.view_items.map((v) => ({ content: v.content, show_link_header: v.show_link_header ?? false })) }),
     ...(f.output_json_schema === undefined ? {} : { output_json_schema: f.output_json_schema }),
     ...(f.output_json_example === undefined ? {} : { output_json_example: f.output_json_example }),
+  };
+}
+
+const RuleSchema = z.object({
+  name: z.string().min(1),
+  type: z.number().int().optional(),
+  object_type: z.union([z.number(), z.string()]).optional(),
+  logic_type: z.string().optional(),
+  timeout_seconds: z.number().optional(),
+  uuid: z.string().min(1).optional(),
+  conditions: z.array(z.unknown()).nullish(),
+  automations: z.array(z.unknown()).nullish(),
+  view_items: z.array(z.unknown()).nullish(),
+  workflows: z.array(z.string()).nullish(),
+  message_destinations: z.array(handle).nullish(),
+});
+
+/** A rule as `POST /actions` or an export.res `actions[]` entry carries it; destinations by id or name. */
+export function readRuleInput(body: unknown): Omit<NewRule, 'message_destinations'> & { message_destinations: (number | string)[] } {
+  const r = parse(RuleSchema, body, 'rule');
+  return {
+    name: r.name,
+    ...(r.type === undefined ? {} : { type: r.type }),
+    ...(r.object_type === undefined ? {} : { object_type: r.object_type }),
+    ...(r.logic_type === undefined ? {} : { logic_type: r.logic_type }),
+    ...(r.timeout_seconds === undefined ? {} : { timeout_seconds: r.timeout_seconds }),
+    ...(r.uuid === undefined ? {} : { uuid: r.uuid }),
+    conditions: r.conditions ?? [],
+    automations: r.automations ?? [],
+    view_items: r.view_items ?? [],
+    workflows: r.workflows ?? [],
+    message_destinations: r.message_destinations ?? [],
   };
 }

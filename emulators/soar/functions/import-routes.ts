@@ -7,13 +7,15 @@ import type { SoarState } from '../state/soar-state.js';
 import { isRecord } from '../util.js';
 import { readDestinationInput, readFunctionInput } from './function-input.js';
 import { resolveFunction } from './function-routes.js';
+import { addRule } from './rule-routes.js';
+import { ACTION_INVOCATION_TYPE_ID } from '../schema/schema-store.js';
 
 /**
  * The configuration import flow (soar-functions-contract.md §5.2), as `resilient-circuits
  * customize` and `resilient-sdk` drive it: `POST /configurations/imports` with a whole export.res
  * answers a PENDING import; `PUT /configurations/imports/{id}` with `status: "ACCEPTED"` applies it
- * (fields, data tables, artifact types, message destinations, functions, in that order, because
- * functions refer to their input fields by uuid) and answers DONE; `"REJECTED"` cancels it.
+ * (fields, data tables, artifact types, message destinations, functions, rules, in that order, because
+ * functions refer to their input fields by uuid and rules to their destinations) and answers DONE; `"REJECTED"` cancels it.
  * Playbooks are checked, not stored (the emulator runs none): each function a playbook calls must
  * exist, in the org or in the import, and its scripts must be python3, as the SDK's validator wants.
  * [I] Objects whose name already exists are left as they are and named in `messages`, which is
@@ -36,6 +38,7 @@ const ExportResSchema = z.object({
   incident_artifact_types: entries,
   message_destinations: entries,
   functions: entries,
+  actions: entries,
   playbooks: entries,
 }).loose();
 type ExportRes = z.infer<typeof ExportResSchema>;
@@ -96,6 +99,9 @@ export function applyImport(state: SoarState, res: ExportRes): Message[] {
     if (key.startsWith('__function/') || raw.type_id === 11) {
       if (schema.functionField(input.name)) kept(`Function field ${input.name}`);
       else { schema.addFunctionField(input); created(`function field ${input.name}`); }
+    } else if (key.startsWith('actioninvocation/') || raw.type_id === ACTION_INVOCATION_TYPE_ID) {
+      if (schema.actionInvocationField(input.name)) kept(`Activity field ${input.name}`);
+      else { schema.addActionInvocationField(input); created(`activity field ${input.name}`); }
     } else if (key.startsWith('incident/') || raw.type_id === 0) {
       // [I] SOAR's own field internal_customizations_field ships in IBM's export.res like any custom field.
       if (schema.incidentField(input.name)) kept(`Incident field ${input.name}`);
@@ -127,6 +133,11 @@ export function applyImport(state: SoarState, res: ExportRes): Message[] {
     const input = readFunctionInput(raw);
     if (functions.function(input.name)) kept(`Function ${input.name}`);
     else { functions.addFunction(resolveFunction(state, input)); created(`function ${input.name}`); }
+  }
+  for (const raw of res.actions) {
+    const name = isRecord(raw) && typeof raw.name === 'string' ? raw.name : '';
+    if (functions.rule(name)) kept(`Rule ${name}`);
+    else { addRule(state, raw); created(`rule ${name}`); }
   }
   const importedNames = new Map(res.functions.filter(isRecord).map((f) => [String(f.uuid), String(f.name)]));
   for (const raw of res.playbooks.filter(isRecord)) messages.push(checkPlaybook(state, raw, importedNames));

@@ -37,14 +37,16 @@ const STATUS_TEXT: Record<number, string> = {
  * on top, before the request is processed.
  */
 export function createListener(parts: ServerParts): RequestListener {
+  // REST requests being answered now, for maxInFlight fault rules.
+  const inFlight = { count: 0 };
   return (req, res) => {
-    handle(parts, req, res).catch((error: unknown) => {
+    handle(parts, inFlight, req, res).catch((error: unknown) => {
       sendJson(res, 500, errorBody(`Internal Server Error: ${error instanceof Error ? error.message : String(error)}`));
     });
   };
 }
 
-async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(parts: ServerParts, inFlight: { count: number }, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const arrived = performance.now();
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
@@ -58,7 +60,28 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
 
   const match = parts.rest.match(method, url.pathname);
   const operation = match?.operation ?? `${method} ${url.pathname}`;
-  const decision = parts.faults.decide(operation);
+  inFlight.count += 1;
+  try {
+    await answer(parts, req, res, { method, url, match, operation, request, arrived }, inFlight.count);
+  } finally {
+    inFlight.count -= 1;
+  }
+}
+
+interface RestCall {
+  method: HttpMethod;
+  url: URL;
+  match: ReturnType<Router['match']>;
+  operation: string;
+  request: Parameters<typeof dispatch>[3];
+  /** performance.now() when it arrived. */
+  arrived: number;
+}
+
+/** `inFlight`: the REST requests being answered, this one included. */
+async function answer(parts: ServerParts, req: IncomingMessage, res: ServerResponse, call: RestCall, inFlight: number): Promise<void> {
+  const { method, url, match, operation, request, arrived } = call;
+  const decision = parts.faults.decide(operation, inFlight);
   await sleep(decision.latencyMs);
   const answerAt = arrived + decision.latencyMs + parts.state.options.latencyMs;
   const latency = (): Promise<void> => sleep(answerAt - performance.now());
@@ -66,7 +89,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     parts.calls.record({ operation, method, path: url.pathname, status, principal: principalName(parts.state, principal), at: parts.state.now() });
 
   if (decision.outcome?.mode === 'before') {
-    await latency();
+    if (!(decision.outcome.kind === 'error' && decision.outcome.atOnce)) await latency();
     record(fail(req, res, decision.outcome), undefined);
     return;
   }
@@ -89,7 +112,7 @@ function fail(req: IncomingMessage, res: ServerResponse, outcome: FaultOutcome):
     return undefined;
   }
   // [I] SOAR never documents 429; a Retry-After tells a polite client how long to wait.
-  const headers: Record<string, string> = outcome.status === 429 ? { 'Retry-After': '1' } : {};
+  const headers: Record<string, string> = outcome.status === 429 ? { 'Retry-After': String(outcome.retryAfterSeconds ?? 1) } : {};
   sendJson(res, outcome.status, errorBody(STATUS_TEXT[outcome.status] ?? 'Injected fault'), headers);
   return outcome.status;
 }

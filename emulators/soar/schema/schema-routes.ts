@@ -5,7 +5,7 @@ import type { SoarState } from '../state/soar-state.js';
 import { ARTIFACT_TYPE_ID, artifactFieldDefs } from './artifact-fields.js';
 import { renderFieldDef, type FieldDef } from './field-def.js';
 import { readArtifactTypeInput, readFieldInput, readFieldUpdate, readTableInput } from './schema-input.js';
-import { FUNCTION_TYPE_ID } from './schema-store.js';
+import { ACTION_INVOCATION_TYPE_ID, FUNCTION_TYPE_ID } from './schema-store.js';
 import type { ArtifactTypeDef } from './artifact-type-registry.js';
 
 /** A type as `/types` shows it: incident (type_id 0), artifact, or a data table (type_id 8). */
@@ -18,12 +18,17 @@ interface TypeView {
   fields: FieldDef[];
 }
 
+/** Types reachable by name but left out of `GET /types`; neither has the incident as parent. */
+const NOT_LISTED = new Set([FUNCTION_TYPE_ID, ACTION_INVOCATION_TYPE_ID]);
+
 function typeViews(state: SoarState): TypeView[] {
   return [
     { id: 0, typeId: 0, name: 'incident', label: 'Incident', uuid: 'incident', fields: state.schema.incidentFields() },
     { id: ARTIFACT_TYPE_ID, typeId: ARTIFACT_TYPE_ID, name: 'artifact', label: 'Artifact', uuid: 'artifact', fields: artifactFieldDefs(state.schema) },
     // [I] The function-input type is addressed by name (`/types/__function/fields`); its id is a guess.
     { id: FUNCTION_TYPE_ID, typeId: FUNCTION_TYPE_ID, name: '__function', label: 'Function', uuid: '__function', fields: state.schema.functionFields() },
+    // A rule's activity fields; resilient-circuits lists them at start (`Actions.__init__`).
+    { id: ACTION_INVOCATION_TYPE_ID, typeId: ACTION_INVOCATION_TYPE_ID, name: 'actioninvocation', label: 'Action Invocation', uuid: 'actioninvocation', fields: state.schema.actionInvocationFields() },
     ...state.schema.dataTables().map((t) => ({ id: t.id, typeId: 8, name: t.name, label: t.label, uuid: t.uuid, fields: [...t.columns.values()] })),
   ];
 }
@@ -50,7 +55,7 @@ function renderType(state: SoarState, view: TypeView): Record<string, unknown> {
     type_name: view.name,
     display_name: view.label,
     fields,
-    parent_types: view.typeId === 0 || view.typeId === FUNCTION_TYPE_ID ? [] : ['incident'],
+    parent_types: view.typeId === 0 || NOT_LISTED.has(view.typeId) ? [] : ['incident'],
     uuid: view.uuid,
     actions: [],
     scripts: [],
@@ -70,6 +75,7 @@ function addField(state: SoarState, req: RestRequest): FieldDef {
   const input = readFieldInput(req.body);
   if (view.name === 'incident') return state.schema.addIncidentField(input);
   if (view.name === '__function') return state.schema.addFunctionField(input);
+  if (view.name === 'actioninvocation') return state.schema.addActionInvocationField(input);
   const table = state.schema.dataTable(view.name);
   if (!table) throw badRequest(`Bad Request: fields cannot be added to '${view.name}'.`);
   return state.schema.addColumn(table, input);
@@ -79,8 +85,8 @@ export function schemaRoutes(state: SoarState): RouteDef[] {
   const field = (req: RestRequest): FieldDef => fieldOr404(typeOr404(state, req.params.type ?? ''), req.params.field ?? '');
   const render = (def: FieldDef): Record<string, unknown> => renderFieldDef(def, state.schema.requiredOf(def));
   return [
-    // [I] `__function` is left out of the listing (reachable by name): the emulator lists only what the daemon reads here.
-    route('GET', '/types', () => ok(Object.fromEntries(typeViews(state).filter((v) => v.typeId !== FUNCTION_TYPE_ID).map((v) => [v.name, renderType(state, v)])))),
+    // [I] `__function` and `actioninvocation` are left out of the listing (reachable by name): the emulator lists only what the daemon reads here.
+    route('GET', '/types', () => ok(Object.fromEntries(typeViews(state).filter((v) => !NOT_LISTED.has(v.typeId)).map((v) => [v.name, renderType(state, v)])))),
     route('POST', '/types', (req) => {
       const input = readTableInput(req.body);
       const table = state.schema.addDataTable(input.name, input.label, input.columns);

@@ -27,6 +27,14 @@ export interface NewFieldInput {
 /** The `__function` type (function inputs): type_id 11, as in export.res (soar-functions-contract.md §5.1). */
 export const FUNCTION_TYPE_ID = 11;
 
+/**
+ * The `actioninvocation` type (a rule's activity fields, the inputs a menu-item rule asks for):
+ * type_id 6 and prefix `properties`, as IBM's export.res files carry them
+ * (`"export_key": "actioninvocation/<name>"`). resilient-circuits reads `GET /types/actioninvocation/fields`
+ * at start and exits when it fails; a fresh org has none, so the list starts empty.
+ */
+export const ACTION_INVOCATION_TYPE_ID = 6;
+
 /** [I] SOAR api names are identifiers; the exact rule of the server is not documented. */
 const API_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -40,6 +48,7 @@ export class SchemaStore {
   private readonly custom = new Map<string, FieldDef>();
   private readonly tables = new Map<string, DataTableDef>();
   private readonly functionInputs = new Map<string, FieldDef>();
+  private readonly activityFields = new Map<string, FieldDef>();
   readonly artifactTypes = new ArtifactTypeRegistry();
   private requiredOnClose: Set<string>;
   private nextId = 1000;
@@ -129,6 +138,22 @@ export class SchemaStore {
     return def;
   }
 
+  /** The `actioninvocation` fields (rules' activity fields). */
+  actionInvocationFields(): FieldDef[] {
+    return [...this.activityFields.values()];
+  }
+
+  actionInvocationField(handle: string): FieldDef | undefined {
+    return this.activityFields.get(handle);
+  }
+
+  addActionInvocationField(input: NewFieldInput): FieldDef {
+    if (this.activityFields.has(input.name)) throw badRequest(`An activity field named '${input.name}' already exists.`);
+    const def = this.newField(input, 'properties', ACTION_INVOCATION_TYPE_ID, 'actioninvocation');
+    this.activityFields.set(def.name, def);
+    return def;
+  }
+
   dataTable(handle: string): DataTableDef | undefined {
     if (/^\d+$/.test(handle)) return [...this.tables.values()].find((t) => t.id === Number(handle));
     return this.tables.get(handle);
@@ -140,7 +165,7 @@ export class SchemaStore {
 
   addDataTable(name: string, label: string, columns: readonly NewFieldInput[]): DataTableDef {
     if (!API_NAME.test(name)) throw badRequest(`Invalid data table name '${name}'.`);
-    if (this.tables.has(name) || name === 'incident' || name === 'artifact') {
+    if (this.tables.has(name) || ['incident', 'artifact', '__function', 'actioninvocation'].includes(name)) {
       throw badRequest(`A type named '${name}' already exists.`);
     }
     const id = this.nextId++;

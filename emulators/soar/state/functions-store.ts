@@ -77,15 +77,45 @@ export type NewFunction = Pick<FunctionRecord, 'name' | 'destination_handle'> &
 /** Who created a definition seeded without a principal (the admin API, tests). [I] */
 export const SYSTEM_PRINCIPAL: FunctionPrincipal = { display_name: 'Emulated Admin', id: 1, name: 'admin@example.com', type: 'user' };
 
+/**
+ * A rule (SOAR's REST name: an action): a menu item or an automatic rule, as `GET /actions` lists
+ * it (pytest-resilient-circuits' recorded `200_JSON_GET__actions.json`). resilient-circuits reads
+ * the list at start (`id`, `name`); the emulator runs no rule. `message_destinations` holds
+ * programmatic names; the route renders them as ids unless `handle_format=names`.
+ */
+export interface RuleRecord {
+  id: number;
+  name: string;
+  /** 0 automatic, 1 menu item (SOAR's ActionDTO type). */
+  type: number;
+  /** The object the rule acts on: 0 incident, 4 artifact, …, or a data table's type id. */
+  object_type: number | string;
+  logic_type: string;
+  timeout_seconds: number;
+  uuid: string;
+  export_key: string;
+  conditions: unknown[];
+  automations: unknown[];
+  view_items: unknown[];
+  workflows: string[];
+  message_destinations: string[];
+  tags: unknown[];
+}
+
+export type NewRule = Pick<RuleRecord, 'name'> & Partial<Omit<RuleRecord, 'id' | 'name' | 'export_key'>>;
+
 /** fixedUuid kinds already used: 2 values, 3 fields, 4 artifact types, 8 tables. */
 const DESTINATION_UUID_KIND = 11;
 const FUNCTION_UUID_KIND = 12;
+const RULE_UUID_KIND = 13;
 
 export class FunctionsStore {
   private readonly destinations = new Map<number, MessageDestinationRecord>();
   private readonly functions = new Map<number, FunctionRecord>();
+  private readonly rules = new Map<number, RuleRecord>();
   private nextDestinationId = 1;
   private nextFunctionId = 1;
+  private nextRuleId = 1;
 
   constructor(private readonly now: () => number) {}
 
@@ -210,17 +240,56 @@ export class FunctionsStore {
     return this.listFunctions().filter((f) => f.destination_handle === destinationHandle);
   }
 
+  // --- rules ---
+
+  /** Throws when the name is taken (rules are unique by name in an org). */
+  addRule(input: NewRule): RuleRecord {
+    if (this.rule(input.name)) throw new DuplicateDefinitionError('rule', input.name);
+    const id = this.nextRuleId++;
+    const record: RuleRecord = {
+      id,
+      name: input.name,
+      type: input.type ?? 1,
+      object_type: input.object_type ?? 0,
+      logic_type: input.logic_type ?? 'all',
+      timeout_seconds: input.timeout_seconds ?? 86400,
+      uuid: input.uuid ?? fixedUuid(RULE_UUID_KIND, id),
+      export_key: input.name,
+      conditions: [...(input.conditions ?? [])],
+      automations: [...(input.automations ?? [])],
+      view_items: [...(input.view_items ?? [])],
+      workflows: [...(input.workflows ?? [])],
+      message_destinations: [...(input.message_destinations ?? [])],
+      tags: [...(input.tags ?? [])],
+    };
+    this.rules.set(id, record);
+    return record;
+  }
+
+  listRules(): RuleRecord[] {
+    return [...this.rules.values()];
+  }
+
+  /** By id, or by name. */
+  rule(idOrName: number | string): RuleRecord | undefined {
+    if (typeof idOrName === 'number') return this.rules.get(idOrName);
+    for (const r of this.rules.values()) if (r.name === idOrName) return r;
+    return undefined;
+  }
+
   clear(): void {
     this.destinations.clear();
     this.functions.clear();
+    this.rules.clear();
     this.nextDestinationId = 1;
     this.nextFunctionId = 1;
+    this.nextRuleId = 1;
   }
 }
 
 export class DuplicateDefinitionError extends Error {
   constructor(
-    readonly kind: 'message destination' | 'function',
+    readonly kind: 'message destination' | 'function' | 'rule',
     readonly definitionName: string,
   ) {
     super(`A ${kind} named "${definitionName}" already exists.`);

@@ -10,6 +10,8 @@ export interface ReplyRecord {
   at: number;
   /** The parsed JSON body; the raw text when it is not JSON. */
   body: unknown;
+  /** The body as sent, for what parsing loses (a float written `8.0` parses as 8). */
+  text: string;
   headers: Record<string, string>;
 }
 
@@ -51,6 +53,8 @@ export interface InvocationView {
   messages: string[];
   /** The first final reply's body; null while pending. */
   result: unknown;
+  /** The first final reply's body as sent (JSON text); null while pending. */
+  resultText: string | null;
   acked: boolean;
   deliveries: number;
   finalReplies: number;
@@ -95,7 +99,7 @@ export class InvocationLog {
   /** A SEND to an `acks.` queue: a status message or a final reply, matched by correlation-id. */
   recordReply(destination: string, headers: Record<string, string>, text: string): void {
     const body = parseJson(text);
-    const reply: ReplyRecord = { at: this.now(), body, headers: { ...headers } };
+    const reply: ReplyRecord = { at: this.now(), body, text, headers: { ...headers } };
     const record = this.records.get(headers['correlation-id'] ?? '');
     if (!record) {
       this.strayReplies.push({ ...reply, destination });
@@ -128,6 +132,7 @@ export class InvocationLog {
       status: statusOf(record),
       messages: record.statusMessages.map((r) => messageText(r.body)),
       result: final ? final.body : null,
+      resultText: final ? final.text : null,
       acked: isAcked(record),
       deliveries: record.deliveries,
       finalReplies: record.finalReplies.length,

@@ -1,44 +1,49 @@
-import type { CycleDeps } from '../../poller/run-cycle.js';
-import { FUNCTION, type FunctionName } from '../definitions.js';
+import type { PreparedFunctionDeps } from '../function-deps.js';
+import type { FunctionModule } from '../function-module.js';
 import type { FunctionHandler } from '../function-types.js';
-import { archiveFindingHandler } from './archive-finding.js';
-import { findingsFeedbackHandler } from './findings-feedback.js';
-import { getDetectorHandler } from './get-detector.js';
-import { getFindingsHandler } from './get-findings.js';
-import { listDetectorsHandler } from './list-detectors.js';
-import { listEntryHandlers } from './list-entries.js';
-import { listFindingsHandler } from './list-findings.js';
-import { refreshFindingHandler } from './refresh-finding.js';
-import { tagHandlers } from './resource-tags.js';
-import { createSampleFindingsHandler } from './sample-findings.js';
-import { threatListHandlers } from './threat-list-functions.js';
-import { unarchiveFindingsHandler } from './unarchive-findings.js';
-import { updateDetectorHandler } from './update-detector.js';
+import { getDetector } from './detectors/get.js';
+import { listDetectors } from './detectors/list.js';
+import { updateDetector } from './detectors/update.js';
+import { archiveFinding } from './findings/archive.js';
+import { updateFindingsFeedback } from './findings/feedback.js';
+import { getFindings } from './findings/get.js';
+import { listFindings } from './findings/list.js';
+import { refreshFinding } from './findings/refresh.js';
+import { createSampleFindings } from './findings/samples.js';
+import { unarchiveFindings } from './findings/unarchive.js';
+import { listTags } from './tags/list.js';
+import { tagResource } from './tags/tag.js';
+import { untagResource } from './tags/untag.js';
+import { addToIpSet } from './threat-lists/ipset/add-entries.js';
+import { createIpSet } from './threat-lists/ipset/create.js';
+import { deleteIpSet } from './threat-lists/ipset/delete.js';
+import { getIpSet } from './threat-lists/ipset/get.js';
+import { listIpSet } from './threat-lists/ipset/list.js';
+import { removeFromIpSet } from './threat-lists/ipset/remove-entries.js';
+import { updateIpSet } from './threat-lists/ipset/update.js';
+import { addToThreatIntelSet } from './threat-lists/threatintelset/add-entries.js';
+import { createThreatIntelSet } from './threat-lists/threatintelset/create.js';
+import { deleteThreatIntelSet } from './threat-lists/threatintelset/delete.js';
+import { getThreatIntelSet } from './threat-lists/threatintelset/get.js';
+import { listThreatIntelSet } from './threat-lists/threatintelset/list.js';
+import { removeFromThreatIntelSet } from './threat-lists/threatintelset/remove-entries.js';
+import { updateThreatIntelSet } from './threat-lists/threatintelset/update.js';
 
-/** What the SOAR functions need from the composition root. */
-export interface FunctionDeps {
-  /**
-   * The cycle's dependencies, prepared once and shared with the scheduler (the same store, SOAR
-   * client, AWS sources and per-finding locks), so a function never races a cycle on one finding.
-   */
-  cycleDeps(): Promise<CycleDeps>;
-}
+/**
+ * Every function this app serves on `fn_aws_gd`, by resource, in the order `setup` creates them and
+ * the App Host package exports them: IBM's twelve, then the fifteen beyond them.
+ */
+export const FUNCTION_MODULES: readonly FunctionModule[] = [
+  refreshFinding, archiveFinding,
+  createIpSet, createThreatIntelSet, deleteIpSet, deleteThreatIntelSet, getIpSet, getThreatIntelSet,
+  listIpSet, listThreatIntelSet, updateIpSet, updateThreatIntelSet,
+  // Beyond IBM's app (issue 13): the list maintenance a responder does from an IP Address artifact.
+  addToThreatIntelSet, removeFromThreatIntelSet, addToIpSet, removeFromIpSet,
+  updateFindingsFeedback, getFindings, listFindings, createSampleFindings,
+  getDetector, listDetectors, listTags, tagResource, untagResource, updateDetector, unarchiveFindings,
+];
 
-/** Every function this app serves on `fn_aws_gd`, by IBM's API names. */
-export function createFunctionHandlers(deps: FunctionDeps): ReadonlyMap<string, FunctionHandler> {
-  return new Map<FunctionName, FunctionHandler>([
-    [FUNCTION.refreshFinding, refreshFindingHandler(deps)],
-    [FUNCTION.archiveFinding, archiveFindingHandler(deps)],
-    ...threatListHandlers(deps),
-    ...listEntryHandlers(deps),
-    [FUNCTION.unarchiveFindings, unarchiveFindingsHandler(deps)],
-    [FUNCTION.updateFindingsFeedback, findingsFeedbackHandler(deps)],
-    [FUNCTION.getFindings, getFindingsHandler(deps)],
-    [FUNCTION.listFindings, listFindingsHandler(deps)],
-    [FUNCTION.createSampleFindings, createSampleFindingsHandler(deps)],
-    [FUNCTION.getDetector, getDetectorHandler(deps)],
-    [FUNCTION.updateDetector, updateDetectorHandler(deps)],
-    [FUNCTION.listDetectors, listDetectorsHandler(deps)],
-    ...tagHandlers(deps),
-  ]);
+/** The handlers by IBM's API names, the listener's routing table. */
+export function createFunctionHandlers(deps: PreparedFunctionDeps): ReadonlyMap<string, FunctionHandler> {
+  return new Map(FUNCTION_MODULES.map((m) => [m.definition.name, m.handler(deps)]));
 }

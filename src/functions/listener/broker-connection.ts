@@ -1,18 +1,9 @@
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
-import type { Clock } from '../../clock.js';
-import { errorMessage } from '../../errors.js';
-import { MESSAGE_DESTINATION } from '../definitions.js';
+import type { Clock } from '../../core/clock.js';
+import { errorMessage } from '../../core/errors.js';
+import type { Refusal, RefusalStage } from '../../health/listener-state.js';
+import { MESSAGE_DESTINATION } from '../function-definition.js';
 import { openStompSocket, type StompTarget } from './stomp-socket.js';
-
-/** Where a broker's ERROR frame came: the login, the subscription (before its receipt), or later. */
-export type RefusalStage = 'login' | 'subscription' | 'session';
-
-/** An ERROR frame, as the operator sees it: the broker's text and what to do about it. */
-export interface Refusal {
-  stage: RefusalStage;
-  error: string;
-  fix: string;
-}
 
 /** How one connection ended. */
 export interface ConnectionEnd {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { FunctionInputs, FunctionOutcome } from '../function-types.js';
+import { JsonFloat, stringifyWithFloats } from '../json-float.js';
 
 /**
  * The bodies the listener SENDs to an invocation's `reply-to` (reference §4.1, §4.2), as
@@ -14,13 +15,16 @@ export interface ReplyBody {
   results?: ResultPayload;
 }
 
-/** The v2 result payload a playbook reads as `results` (`version` 2.0, `raw` null). */
+/**
+ * The result payload a playbook reads as `results`: v2 (`version` 2.0, written as the float `2.0`
+ * as Python writes it, `raw` null) or v1 (`version` "1.0", `raw` ""), as resilient-lib builds them.
+ */
 export interface ResultPayload {
-  version: 2.0;
+  version: JsonFloat | '1.0';
   success: boolean;
   reason: string | null;
   content: unknown;
-  raw: null;
+  raw: null | '';
   inputs: FunctionInputs;
   metrics: {
     version: '1.0';
@@ -48,11 +52,11 @@ export function successReply(outcome: FunctionOutcome, inputs: FunctionInputs, p
     message: 'Completed',
     complete: true,
     results: {
-      version: 2.0,
+      version: outcome.payloadVersion === 1 ? '1.0' : new JsonFloat(2),
       success: outcome.success,
       reason: outcome.reason,
       content: outcome.content,
-      raw: null,
+      raw: outcome.payloadVersion === 1 ? '' : null,
       inputs,
       metrics: {
         version: '1.0', package: pkg.name, package_version: pkg.version, host: os.hostname(),
@@ -60,6 +64,11 @@ export function successReply(outcome: FunctionOutcome, inputs: FunctionInputs, p
       },
     },
   };
+}
+
+/** A reply as resilient-circuits sends it (`json.dumps(…, indent=2)`), floats written as Python writes them. */
+export function replyText(body: ReplyBody): string {
+  return stringifyWithFloats(body, 2);
 }
 
 export function errorReply(message: string): ReplyBody {

@@ -9,13 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APP_NAME, PERMISSION_HANDLES } from '../../../src/apphost/app-json.js';
 import { buildAppPackage } from '../../../src/apphost/app-package.js';
 import { packageCommand } from '../../../src/commands/package.js';
-import type { Io } from '../../../src/main.js';
+import type { Io } from '../../../src/app/app.js';
 import { CUSTOM_ARTIFACT_TYPES } from '../../../src/artifacts/artifact-types.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { DATA_TABLE_SPECS } from '../../../src/datatables/table-definitions.js';
 import { FUNCTIONS, FUNCTION_INPUTS, IBM_PLAYBOOKS, MESSAGE_DESTINATION } from '../../../src/functions/definitions.js';
 import { CUSTOM_FIELDS } from '../../../src/incidents/custom-fields.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { bundledTemplatePaths } from '../../../src/incidents/bundled-templates.js';
 import { readZip } from './zip-reader.js';
 
@@ -30,10 +30,12 @@ afterEach(() => {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const NOW = new Date(Date.UTC(2026, 11, 3, 12, 0, 0));
 
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
 function unpack(image?: string): { name: string; appJson: Json; exportRes: Json; appJsonText: string } {
   const pkg = buildAppPackage({ image, now: NOW });
   const files = readZip(pkg.zip);
-  expect([...files.keys()]).toEqual(['app.json', 'export.res']);
+  expect([...files.keys()]).toEqual(['app.json', 'export.res', `${APP_NAME}-${VERSION}.tar.gz`]);
   const appJsonText = files.get('app.json')!.toString('utf8');
   return { name: pkg.fileName, appJson: JSON.parse(appJsonText) as Json, exportRes: JSON.parse(files.get('export.res')!.toString('utf8')) as Json, appJsonText };
 }
@@ -152,6 +154,117 @@ describe('export.res', () => {
     }
     expect(playbooks.map((p) => p.name as string)).not.toContain('example_aws_guardduty_archive_finding_pb');
     expect(playbooks.map((p) => p.name as string)).not.toContain('example_aws_guardduty_update_finding_details_pb');
+  });
+});
+
+/**
+ * export.res read with resilient-sdk's own rules (issue 22): its docgen reads every function input's
+ * `required` with `"always" in i.get("required", "")`, and its `package` tags every object of
+ * SUPPORTED_RES_OBJ_NAMES (and each function's workflows) with `{"tag_handle": <app name>, "value": None}`.
+ */
+describe('export.res, read as resilient-sdk reads it', () => {
+  const SDK_TAGGED = ['actions', 'automatic_tasks', 'fields', 'functions', 'incident_artifact_types', 'incident_types', 'message_destinations', 'phases', 'roles', 'scripts', 'types', 'workflows', 'workspaces'];
+
+  /** Every object that carries function-input-like `required`: top-level fields, data table columns, playbook form fields. */
+  function fieldLikeObjects(res: Json): Json[] {
+    return [
+      ...(res.fields as Json[]),
+      ...(res.types as Json[]).flatMap((t) => Object.values(t.fields as Json) as Json[]),
+      ...(res.playbooks as Json[]).flatMap((p) => Object.values((p.fields_type?.fields ?? {}) as Json) as Json[]),
+    ];
+  }
+
+  it('has no null "required": "always" on required inputs, the key left out on optional ones', () => {
+    const res = unpack().exportRes;
+    const all = fieldLikeObjects(res);
+    expect(all.length).toBeGreaterThan(60);
+    for (const f of all) {
+      expect(f.required === undefined || typeof f.required === 'string', f.export_key as string).toBe(true);
+    }
+    const inputs = new Map((res.fields as Json[]).filter((f) => f.type_id === 11).map((f) => [f.name as string, f]));
+    for (const def of FUNCTION_INPUTS) {
+      const field = inputs.get(def.name)!;
+      if (def.required) expect(field.required, def.name).toBe('always');
+      else expect(field, def.name).not.toHaveProperty('required');
+    }
+    // docgen's per-input line, over every function's inputs (resolved by view item uuid as docgen does).
+    const byUuid = new Map((res.fields as Json[]).map((f) => [f.uuid as string, f]));
+    const requiredColumn = (i: Json): string => ('required' in i ? String(i.required) : '').includes('always') ? 'Yes' : 'No';
+    for (const fn of res.functions as Json[]) {
+      const rows = (fn.view_items as Json[]).map((v) => requiredColumn(byUuid.get(v.content as string)!));
+      expect(rows.length, fn.name as string).toBeGreaterThan(0);
+    }
+    expect(requiredColumn(inputs.get('aws_gd_region')!)).toBe('Yes');
+    expect(requiredColumn(inputs.get('aws_gd_tags')!)).toBe('No');
+  });
+
+  it('tags every object of the lists the SDK tags, and each function\'s workflows, with the app; playbooks are left untagged', () => {
+    const { exportRes: res, appJson } = unpack();
+    const tag = [{ tag_handle: appJson.tag.name as string, value: null }];
+    expect(tag[0].tag_handle).toBe(APP_NAME);
+    let tagged = 0;
+    for (const key of SDK_TAGGED) {
+      for (const obj of (res[key] ?? []) as Json[]) {
+        expect(obj.tags, `${key} ${String(obj.name ?? obj.type_name ?? obj.programmatic_name)}`).toEqual(tag);
+        tagged++;
+      }
+    }
+    for (const fn of res.functions as Json[]) for (const wf of fn.workflows as Json[]) expect(wf.tags).toEqual(tag);
+    expect(tagged).toBe((res.fields as Json[]).length + (res.types as Json[]).length + (res.incident_artifact_types as Json[]).length + 1 + (res.functions as Json[]).length);
+    for (const pb of res.playbooks as Json[]) expect(pb.tags).toEqual([]);
+    // Columns inside a data table are not top-level objects: the SDK leaves them as they are.
+    for (const t of res.types as Json[]) for (const c of Object.values(t.fields as Json) as Json[]) expect(c.tags).toEqual([]);
+  });
+
+  it('gives every playbook a BPMN diagram: one shape per node and one edge per flow, as IBM\'s playbooks have', () => {
+    const xmls = (unpack().exportRes.playbooks as Json[]).map((p) => p.content.xml as string);
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    const path = join(dir, 'xmls.json');
+    writeFileSync(path, JSON.stringify(xmls));
+    // ElementTree, as resilient-sdk parses playbook XML: every node and flow of the process has its diagram element.
+    const script = [
+      'import json, sys, xml.etree.ElementTree as ET',
+      'B = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"; D = "{http://www.omg.org/spec/BPMN/20100524/DI}"',
+      'out = []',
+      'for x in json.load(open(sys.argv[1])):',
+      '  r = ET.fromstring(x); p = r.find(B + "process")',
+      '  nodes = sorted(e.get("id") for e in p if e.tag in (B + "startEvent", B + "serviceTask", B + "endEvent"))',
+      '  flows = sorted(e.get("id") for e in p if e.tag == B + "sequenceFlow")',
+      '  plane = r.find(D + "BPMNDiagram/" + D + "BPMNPlane")',
+      '  out.append({"plane": plane.get("bpmnElement") == p.get("id"), "nodes": nodes, "shapes": sorted(e.get("bpmnElement") for e in plane.iter(D + "BPMNShape")), "flows": flows, "edges": sorted(e.get("bpmnElement") for e in plane.iter(D + "BPMNEdge"))})',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const out = JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as { plane: boolean; nodes: string[]; shapes: string[]; flows: string[]; edges: string[] }[];
+    expect(out).toHaveLength(xmls.length);
+    for (const pb of out) {
+      expect(pb.plane).toBe(true);
+      expect(pb.nodes.length).toBeGreaterThan(2);
+      expect(pb.shapes).toEqual(pb.nodes);
+      expect(pb.edges).toEqual(pb.flows);
+    }
+  });
+
+  it('writes artifact types with the keys of IBM\'s exports', () => {
+    for (const a of unpack().exportRes.incident_artifact_types as Json[]) {
+      expect(Object.keys(a).sort()).toEqual([
+        'desc', 'enabled', 'export_key', 'file', 'id', 'multi_aware', 'name', 'parse_as_csv', 'programmatic_name', 'reg_exp',
+        'system', 'tags', 'use_for_relationships', 'uuid', 'version',
+      ]);
+      expect(a).toMatchObject({ enabled: true, file: false, multi_aware: false, parse_as_csv: false, reg_exp: null, system: false, use_for_relationships: true, version: 0 });
+    }
+  });
+
+  it('puts <name>-<version>.tar.gz in the zip, an archive python\'s tarfile reads, named as app.json', () => {
+    const pkg = buildAppPackage({ now: NOW });
+    dir = mkdtempSync(join(tmpdir(), 'gds-pkg-'));
+    const tarPath = join(dir, 'dist.tar.gz');
+    writeFileSync(tarPath, readZip(pkg.zip).get(`${APP_NAME}-${VERSION}.tar.gz`)!);
+    const script = 'import json, sys, tarfile\nt = tarfile.open(sys.argv[1], "r:gz")\nm = t.getmembers()\nprint(json.dumps({"names": [x.name for x in m], "dirs": [x.isdir() for x in m], "pkg": t.extractfile(sys.argv[2]).read().decode()}))';
+    const out = JSON.parse(execFileSync('python3', ['-c', script, tarPath, `${APP_NAME}-${VERSION}/PKG-INFO`], { encoding: 'utf8' })) as { names: string[]; dirs: boolean[]; pkg: string };
+    expect(out.names).toEqual([`${APP_NAME}-${VERSION}`, `${APP_NAME}-${VERSION}/PKG-INFO`, `${APP_NAME}-${VERSION}/README.txt`]);
+    expect(out.dirs).toEqual([true, false, false]);
+    expect(out.pkg).toContain(`Name: ${APP_NAME}\nVersion: ${VERSION}\n`);
+    expect(pkg.appJson).toMatchObject({ name: APP_NAME, version: VERSION });
   });
 });
 

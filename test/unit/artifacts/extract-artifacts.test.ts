@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractArtifacts } from '../../../src/artifacts/extract-artifacts.js';
 import { artifactKey } from '../../../src/store/fingerprints-repo.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 const pairs = (finding: Finding): [string, string][] => extractArtifacts(finding).map((a) => [a.type, a.value]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatCheckLine } from '../../../src/commands/check.js';
+import { formatCheckLine } from '../../../src/commands/check-output.js';
 import { classifyFailure, explainFailure, type FailureClass } from '../../../src/commands/check-hints.js';
-import { ExternalServiceError, type ServiceName } from '../../../src/errors.js';
+import { ExternalServiceError, type ServiceName } from '../../../src/core/errors.js';
 
 const failure = (service: ServiceName, operation: string, status: number | undefined, code: string | undefined): ExternalServiceError =>
   new ExternalServiceError({ service, operation, status, code, retryable: false, message: `${operation} failed: ${code ?? status ?? ''}` });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXIT_RESTART } from '../../../src/commands/command-support.js';
+import { EXIT_RESTART } from '../../../src/app/exit-codes.js';
 
 /** docs/operations.md states the exit code of a changed app.config as the code has it (orchestrators act on it). */
 

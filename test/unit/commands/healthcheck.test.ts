@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { healthcheckCommand } from '../../../src/commands/healthcheck.js';
-import type { Io } from '../../../src/main.js';
+import type { Io } from '../../../src/app/app.js';
 import { configText, sandbox } from '../config/config-fixture.js';
 
 /** The HEALTHCHECK command against a stand-in health server on 127.0.0.1. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, type StatusReport } from '../../../src/commands/status.js';
+import { formatStatus } from '../../../src/commands/status-format.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 
 const report = (over: Partial<StatusReport> = {}): StatusReport => ({
   database: '/var/lib/guardduty-soar/data/guardduty-soar.db',
@@ -92,5 +93,22 @@ describe('formatStatus', () => {
     const refused = formatStatus(report({ links: { ...links, verified: { ...links.verified!, scope: 'start', checked: 20, missing: 20, refused: true } } }));
     expect(refused).toContain('20 linked incidents checked, 20 missing; most are missing, so the database was refused: it does not belong to this SOAR org');
     expect(formatStatus(report({ links: { ...links, verified: null } }))).toContain('Verified against SOAR: never');
+  });
+
+  it('shows the SOAR concurrency: the limit now, its range, raises, cuts, throttled requests, the last cut and the latency', () => {
+    const soarConcurrency = {
+      limit: 8, floor: 1, ceiling: 16, at: '2026-03-01T11:59:00.000Z', since: '2026-03-01T10:00:00.000Z', lowest: 4, highest: 16,
+      raises: 14, cuts: 1, throttled: 2, lastCut: { at: '2026-03-01T11:58:00.000Z', from: 16, to: 8, reason: 'throttled' as const, retryAfterSeconds: 1 },
+      latency: { recentMs: 23, baselineMs: 21 },
+    };
+    const text = formatStatus(report({ soarConcurrency }));
+    expect(text).toContain('SOAR concurrency: 8 requests at once (adapts from 1 to 16), as of 2026-03-01T11:59:00.000Z\n'
+      + '  since 2026-03-01T10:00:00.000Z: 14 raises, 1 cuts, lowest 4, highest 16; 2 requests throttled by SOAR (429/503)\n'
+      + '  last cut: 16 → 8 at 2026-03-01T11:58:00.000Z: SOAR throttled (Retry-After 1 s)\n'
+      + '  SOAR latency: 23 ms recently, 21 ms baseline');
+    const pinned = formatStatus(report({ soarConcurrency: { ...soarConcurrency, limit: 6, floor: 6, ceiling: 6, lastCut: null, latency: null } }));
+    expect(pinned).toContain('SOAR concurrency: 6 requests at once (fixed: aws_gd_soar_concurrency_min = aws_gd_soar_concurrency)');
+    expect(pinned).not.toContain('last cut');
+    expect(formatStatus(report())).not.toContain('SOAR concurrency');
   });
 });

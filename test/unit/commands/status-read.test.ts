@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_STALE_MS } from '../../../src/commands/command-support.js';
-import { formatStatus, readStatus } from '../../../src/commands/status.js';
+import { LOCK_STALE_MS } from '../../../src/app/start.js';
+import { formatStatus } from '../../../src/commands/status-format.js';
+import { readStatus } from '../../../src/commands/status-read.js';
+import { silentLogger } from '../../../src/logging/logger.js';
+import { createSoarLimit } from '../../../src/soar/soar-limit.js';
 import { Store } from '../../../src/store/store.js';
 
 /** readStatus on a real SQLite file: what each region's row says, the same in the table and in --json. */
@@ -58,6 +61,23 @@ describe('readStatus', () => {
     const text = formatStatus(report);
     expect(text).toMatch(/Last errors:\n {2}123456789012 ap-east-1 at 2026-03-01T12:00:00.000Z: GuardDuty ListDetectors/);
     expect(text).not.toMatch(/Last errors:[^]*us-west-1/);
+    s.close();
+  });
+
+  it('reads the SOAR concurrency the daemon wrote at its last change: null before any', async () => {
+    const now = Date.UTC(2026, 2, 1, 12, 0, 0);
+    const s = store(() => now);
+    expect(readStatus(s, now).soarConcurrency).toBeNull();
+    const clock = { now: () => now, sleep: () => Promise.resolve() };
+    const soarLimit = createSoarLimit({ min: 2, max: 16 }, { clock, logger: silentLogger() });
+    soarLimit.recordIn(s);
+    const permits = await Promise.all([soarLimit.limit.acquire(), soarLimit.limit.acquire(), soarLimit.limit.acquire(), soarLimit.limit.acquire()]);
+    permits[3]?.release({ kind: 'throttled', retryAfterMs: 1_000 });
+    expect(readStatus(s, now).soarConcurrency).toEqual({
+      limit: 2, floor: 2, ceiling: 16, at: '2026-03-01T12:00:00.000Z', since: '2026-03-01T12:00:00.000Z', lowest: 2, highest: 4,
+      raises: 0, cuts: 1, throttled: 1, lastCut: { at: '2026-03-01T12:00:00.000Z', from: 4, to: 2, reason: 'throttled', retryAfterSeconds: 1 }, latency: null,
+    });
+    expect(formatStatus(readStatus(s, now))).toContain('SOAR concurrency: 2 requests at once (adapts from 2 to 16)');
     s.close();
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { AppConfig } from '../../../src/config/app-config.js';
 import { loadConfig, type LoadConfigOptions } from '../../../src/config/load-config.js';
-import { ConfigError, type ConfigProblem } from '../../../src/errors.js';
+import { ConfigError, type ConfigProblem } from '../../../src/core/errors.js';
 
 /** Temp folders for config tests: a working directory with the three templates and a secrets folder. */
 

@@ -58,7 +58,7 @@ describe('loadConfig: a minimal file', () => {
     });
     expect(config.severityMap).toEqual({ Low: 'Low', Medium: 'Medium', High: 'High', Critical: 'High' });
     expect(config.dbPath).toBe(resolve(box.dir, 'data/guardduty-soar.db'));
-    expect(config).toMatchObject({ soarConcurrency: 4, healthPort: undefined, logLevel: 'info', logFormat: undefined, warnings: [] });
+    expect(config).toMatchObject({ soarConcurrency: 16, soarConcurrencyMin: 1, healthPort: undefined, logLevel: 'info', logFormat: undefined, warnings: [] });
   });
 
   it('treats an empty value like an absent key (IBM files often leave keys empty)', () => {

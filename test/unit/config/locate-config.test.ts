@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, locateConfigFile } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { sandbox } from './config-fixture.js';
 
 describe('locateConfigFile', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findInvalidUtf8 } from '../../../src/config/ini.js';
 import { loadConfig } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { configText, sandbox } from './config-fixture.js';
 
 /** app.config must be UTF-8, as Python reads it: a Latin-1 byte is refused with its line and offset, never read as U+FFFD. */

@@ -31,6 +31,10 @@ describe('validation: one rule at a time', () => {
     ['a boolean that is not one', fn('aws_gd_archive_on_close', 'sure'), 'fn_aws_guardduty.aws_gd_archive_on_close', /true or false/],
     ['a concurrency of 0', fn('aws_gd_soar_concurrency', '0'), 'fn_aws_guardduty.aws_gd_soar_concurrency', /1 to 64/],
     ['a concurrency of 65', fn('aws_gd_soar_concurrency', '65'), 'fn_aws_guardduty.aws_gd_soar_concurrency', /1 to 64/],
+    ['a concurrency floor of 0', fn('aws_gd_soar_concurrency_min', '0'), 'fn_aws_guardduty.aws_gd_soar_concurrency_min', /1 to 64/],
+    ['a fractional concurrency floor', fn('aws_gd_soar_concurrency_min', '2.5'), 'fn_aws_guardduty.aws_gd_soar_concurrency_min', /whole number/],
+    ['a concurrency floor above the ceiling', { fn: { aws_gd_soar_concurrency: '8', aws_gd_soar_concurrency_min: '10' } }, 'fn_aws_guardduty.aws_gd_soar_concurrency_min', /at most aws_gd_soar_concurrency \(8\)/],
+    ['a concurrency floor above the default ceiling', fn('aws_gd_soar_concurrency_min', '20'), 'fn_aws_guardduty.aws_gd_soar_concurrency_min', /\(16, its default\).*set both to 20/],
     ['a health port above 65535', fn('aws_gd_health_port', '70000'), 'fn_aws_guardduty.aws_gd_health_port', /or off/],
     ['a short account id', fn('aws_gd_accounts_include', '123456789012, 1234'), 'fn_aws_guardduty.aws_gd_accounts_include', /"1234"/],
     ['an account both included and excluded', { fn: { aws_gd_accounts_include: '111111111111', aws_gd_accounts_exclude: '111111111111' } }, 'fn_aws_guardduty.aws_gd_accounts_exclude', /in both lists/],
@@ -61,6 +65,13 @@ describe('validation: accepted values', () => {
     expect(load(box, configText(fn('aws_gd_severity_threshold', '0'))).polling.severityThreshold).toBeUndefined();
     expect(load(box, configText(fn('aws_gd_lookback_interval', '0'))).polling.lookbackMinutes).toBeUndefined();
     expect(load(box, configText(fn('aws_gd_severity_threshold', '7.5'))).polling.severityThreshold).toBe(7.5);
+  });
+
+  it('reads the SOAR concurrency range: 1 to 16 by default, pinned when floor and ceiling are equal', () => {
+    const box = sandbox();
+    expect(load(box, configText({}))).toMatchObject({ soarConcurrencyMin: 1, soarConcurrency: 16 });
+    expect(load(box, configText({ fn: { aws_gd_soar_concurrency: '6', aws_gd_soar_concurrency_min: '6' } }))).toMatchObject({ soarConcurrencyMin: 6, soarConcurrency: 6 });
+    expect(load(box, configText(fn('aws_gd_soar_concurrency', '2')))).toMatchObject({ soarConcurrencyMin: 1, soarConcurrency: 2 });
   });
 
   it('accepts polling interval 0 (polling off) and fractions of minutes', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rowFingerprint } from '../../../src/datatables/fingerprint.js';
 import { mapRows, type TableRow } from '../../../src/datatables/map-rows.js';
 import { DATA_TABLE_SPECS } from '../../../src/datatables/table-definitions.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 const table = (rows: TableRow[], name: string): Record<string, string>[] => rows.filter((r) => r.table === name).map((r) => r.cells);

@@ -89,6 +89,59 @@ describe('SOAR emulator: message destinations, functions and __function fields o
   });
 });
 
+describe('SOAR emulator: the REST calls resilient-circuits makes at start', () => {
+  // In the order IBM's resilient-circuits makes them (co3 get_client, Actions.__init__,
+  // Actions._configure_opts, then each function component): any of the first six failing stops
+  // an unmodified IBM app before it reaches STOMP.
+  it('answers each one with the keys resilient-circuits reads', async () => {
+    const api = await start();
+    const session = await api('GET', '/rest/session');
+    expect(session.body.orgs.map((o: { id: number }) => o.id)).toContain(emu!.orgId);
+    expect((await api('GET', `/rest/orgs/${emu!.orgId}`)).body.actions_framework_enabled).toBe(true);
+    expect((await api('GET', '/rest/const')).body.server_version.version).toEqual(expect.any(String));
+    const incidentFields = await api('GET', '/types/incident/fields');
+    expect(incidentFields.status).toBe(200);
+    expect(incidentFields.body.every((f: { name: unknown }) => typeof f.name === 'string')).toBe(true);
+    // A fresh org has no activity fields and no rules: empty lists, not 404s.
+    const activity = await api('GET', '/types/actioninvocation/fields');
+    expect(activity.status).toBe(200);
+    expect(activity.body).toEqual([]);
+    const rules = await api('GET', '/actions');
+    expect(rules.status).toBe(200);
+    expect(rules.body).toEqual({ entities: [] });
+    expect((await api('GET', '/types/__function/fields')).body).toEqual([]);
+    expect((await api('GET', '/message_destinations')).body).toEqual({ entities: [] });
+  });
+
+  it('keeps activity fields as the actioninvocation type (type_id 6, prefix properties), apart from incident fields', async () => {
+    const api = await start();
+    const created = await api('POST', '/types/actioninvocation/fields', { name: 'gd_reason', text: 'Reason', input_type: 'text' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ name: 'gd_reason', type_id: 6, prefix: 'properties', export_key: 'actioninvocation/gd_reason' });
+    expect((await api('GET', '/types/actioninvocation/fields')).body.map((f: { name: string }) => f.name)).toEqual(['gd_reason']);
+    expect((await api('GET', '/types/actioninvocation')).body).toMatchObject({ type_id: 6, type_name: 'actioninvocation' });
+    expect((await api('GET', '/types/incident/fields')).body.map((f: { name: string }) => f.name)).not.toContain('gd_reason');
+    expect((await api('POST', '/types/actioninvocation/fields', { name: 'gd_reason', input_type: 'text' })).status).toBe(400);
+    expect((await api('POST', '/types', { type_name: 'actioninvocation', display_name: 'x', type_id: 8, fields: {} })).status).toBe(400);
+  });
+
+  it('lists rules as {entities} with integer ids, destinations as ids or names, and refuses an unknown destination', async () => {
+    const api = await start();
+    await api('POST', '/message_destinations', { programmatic_name: 'fn_aws_gd' });
+    const created = await api('POST', '/actions', { name: 'Refresh GuardDuty finding', type: 1, object_type: 0, message_destinations: ['fn_aws_gd'], workflows: [] });
+    expect(created.status).toBe(200);
+    const listed = (await api('GET', '/actions')).body.entities;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: expect.any(Number), name: 'Refresh GuardDuty finding', type: 1, logic_type: 'all', message_destinations: [expect.any(Number)] });
+    expect(Number.isInteger(listed[0].id)).toBe(true);
+    expect((await api('GET', '/actions?handle_format=names')).body.entities[0].message_destinations).toEqual(['fn_aws_gd']);
+    expect((await api('GET', `/actions/${listed[0].id}`)).body.name).toBe('Refresh GuardDuty finding');
+    expect((await api('GET', '/actions/999')).status).toBe(404);
+    expect((await api('POST', '/actions', { name: 'Refresh GuardDuty finding' })).status).toBe(400);
+    expect((await api('POST', '/actions', { name: 'Other', message_destinations: ['nope'] })).status).toBe(400);
+  });
+});
+
 describe('SOAR emulator: the configuration import flow', () => {
   function exportRes(): Record<string, unknown> {
     const section = functionsExportSection();
@@ -97,12 +150,14 @@ describe('SOAR emulator: the configuration import flow', () => {
       fields: [
         ...section.fields,
         { name: 'aws_guardduty_region', text: 'AWS GuardDuty Region', input_type: 'text', export_key: 'incident/aws_guardduty_region', type_id: 0, prefix: 'properties' },
+        { name: 'gd_reason', text: 'Reason', input_type: 'text', export_key: 'actioninvocation/gd_reason', type_id: 6, prefix: 'properties' },
       ],
       types: [{ type_name: 'gd_finding_overview', display_name: 'Finding overview', type_id: 8, fields: { severity: { name: 'severity', text: 'Severity', input_type: 'text' } } }],
       incident_artifact_types: [{ programmatic_name: 'aws_s3_bucket_name', name: 'AWS S3 Bucket Name', desc: 'bucket' }],
       message_destinations: section.message_destinations,
       functions: section.functions,
-      actions: [], workflows: [], playbooks: [],
+      actions: [{ name: 'Archive GuardDuty finding', type: 1, object_type: 'incident', message_destinations: ['fn_aws_gd'], workflows: [], view_items: [], conditions: [], automations: [], logic_type: 'all', timeout_seconds: 86400, uuid: '7d4c0f0e-5c55-4d38-9f60-0d5c2b1f3a10' }],
+      workflows: [], playbooks: [],
     };
   }
 
@@ -120,6 +175,10 @@ describe('SOAR emulator: the configuration import flow', () => {
     expect((await api('GET', '/types/incident/fields/aws_guardduty_region')).status).toBe(200);
     expect((await api('GET', '/types/gd_finding_overview')).body.fields.severity).toBeDefined();
     expect((await api('GET', '/artifact_types')).body.entities.map((t: { programmatic_name: string }) => t.programmatic_name)).toContain('aws_s3_bucket_name');
+    expect((await api('GET', '/types/actioninvocation/fields')).body.map((f: { name: string }) => f.name)).toEqual(['gd_reason']);
+    expect((await api('GET', '/actions?handle_format=names')).body.entities).toEqual([
+      expect.objectContaining({ name: 'Archive GuardDuty finding', uuid: '7d4c0f0e-5c55-4d38-9f60-0d5c2b1f3a10', message_destinations: ['fn_aws_gd'] }),
+    ]);
     // Confirming twice is refused; a second import of the same file changes nothing and says so.
     expect((await api('PUT', `/configurations/imports/${posted.body.id}`, { status: 'ACCEPTED' })).status).toBe(400);
     const again = await api('POST', '/configurations/imports', exportRes());
@@ -136,6 +195,7 @@ describe('SOAR emulator: the configuration import flow', () => {
     expect((await api('PUT', `/configurations/imports/${posted.body.id}`, { ...posted.body, status: 'REJECTED' })).body.status).toBe('REJECTED');
     expect((await api('GET', '/functions')).body.entities).toEqual([]);
     expect((await api('GET', '/message_destinations')).body.entities).toEqual([]);
+    expect((await api('GET', '/actions')).body.entities).toEqual([]);
     expect((await api('PUT', '/configurations/imports/999', { status: 'ACCEPTED' })).status).toBe(404);
   });
 });

@@ -1,9 +1,10 @@
-import { prepare } from '../../../src/commands/command-support.js';
+import { prepare } from '../../../src/app/start.js';
 import { createFunctionHandlers } from '../../../src/functions/handlers/index.js';
 import type { FunctionInputs, FunctionOutcome } from '../../../src/functions/function-types.js';
-import { buildApp, readAppConfig, type App } from '../../../src/main.js';
+import { buildApp, readAppConfig, type App } from '../../../src/app/app.js';
+import { functionDeps } from '../../../src/app/function-deps.js';
 import { runCycle, type CycleDeps } from '../../../src/poller/run-cycle.js';
-import { startHarness, type Harness, type HarnessOptions } from '../../e2e/harness.js';
+import { startHarness, type Harness, type HarnessOptions } from '../../helpers/harness.js';
 
 /**
  * The SOAR function handlers called directly (no STOMP) against both emulators in-process: the
@@ -29,7 +30,7 @@ export async function startHandlerWorld(options: HarnessOptions = {}): Promise<H
   const io = h.io();
   const app = buildApp(readAppConfig(io, h.configPath), io);
   const deps = await prepare(app);
-  const handlers = createFunctionHandlers({ cycleDeps: () => Promise.resolve(deps) });
+  const handlers = createFunctionHandlers(() => Promise.resolve(functionDeps(deps)));
   const statuses: string[] = [];
   let sequence = 0;
   return {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTION } from '../../../src/functions/definitions.js';
 import { FunctionInputError } from '../../../src/functions/function-types.js';
-import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding, soarWrites } from '../../e2e/sync-helpers.js';
+import { findingOf, guardDutyCalls, incidentOf, laterNotes, newFinding, soarWrites } from '../../helpers/sync-helpers.js';
 import { startHandlerWorld, type HandlerWorld } from './handler-world.js';
 
 let w: HandlerWorld;
@@ -19,7 +19,7 @@ describe('func_aws_guardduty_archive_finding', () => {
     w.h.aws.resetCalls();
 
     const outcome = await w.invoke(FUNCTION.archiveFinding, { ...w.at(), aws_gd_finding_id: finding.id });
-    expect(outcome).toEqual({ success: true, reason: null, content: { status: 'ok' } });
+    expect(outcome).toEqual({ success: true, reason: null, content: { status: 'ok' }, payloadVersion: 1 });
     expect(findingOf(w.h, finding.id).service.archived).toBe(true);
     expect(guardDutyCalls(w.h, 'ArchiveFindings')).toBe(1);
     expect(guardDutyCalls(w.h, 'UpdateFindingsFeedback')).toBe(1);
@@ -34,7 +34,7 @@ describe('func_aws_guardduty_archive_finding', () => {
     expect(laterNotes(incidentOf(w.h, finding.id))).toHaveLength(1);
   });
 
-  it('archives a finding that has no incident, and refuses unknown findings, regions and detectors', async () => {
+  it('archives a finding that has no incident; answers as IBM\'s app for ids the detector does not hold and unknown detectors; refuses only missing inputs', async () => {
     w = await startHandlerWorld();
     const [finding] = w.h.aws.generateFindings({ count: 1, region: 'eu-west-1', severity: 2 });
     w.h.soar.resetCalls();
@@ -42,21 +42,29 @@ describe('func_aws_guardduty_archive_finding', () => {
     expect(outcome.content).toEqual({ status: 'ok' });
     expect(findingOf(w.h, String(finding?.id)).service.archived).toBe(true);
 
-    const bad: [Record<string, unknown>, string][] = [
-      [{ ...w.at('eu-west-1'), aws_gd_finding_id: 'not-a-finding-0000' }, 'aws_gd_finding_id'],
-      [{ ...w.at('eu-west-1'), aws_gd_finding_id: 'has a space' }, 'aws_gd_finding_id'],
-      [{ ...w.at('eu-west-1'), aws_gd_region: 'mars-north-1', aws_gd_finding_id: 'x' }, 'aws_gd_region'],
-      [{ ...w.at('eu-west-1'), aws_gd_detector_id: 'feedfacefeedfacefeedfacefeedface', aws_gd_finding_id: 'x' }, 'aws_gd_detector_id'],
-    ];
-    for (const [inputs, input] of bad) {
-      const error = await w.invoke(FUNCTION.archiveFinding, inputs as never).then(() => undefined, (e: unknown) => e);
-      expect(error, input).toBeInstanceOf(FunctionInputError);
-      expect((error as FunctionInputError).input).toBe(input);
+    // AWS accepts an id the detector does not hold (200), and so does IBM's app: "ok".
+    w.h.aws.resetCalls();
+    const notHeld = await w.invoke(FUNCTION.archiveFinding, { ...w.at('eu-west-1'), aws_gd_finding_id: 'not-a-finding-0000' });
+    expect(notHeld).toEqual({ success: true, reason: null, content: { status: 'ok' }, payloadVersion: 1 });
+    expect(guardDutyCalls(w.h, 'ArchiveFindings')).toBe(1);
+
+    // A detector guardduty-soar does not poll goes to AWS, whose BadRequestException IBM's app answers in the content.
+    const unknownDetector = await w.invoke(FUNCTION.archiveFinding, { ...w.at('eu-west-1'), aws_gd_detector_id: 'feedfacefeedfacefeedfacefeedface', aws_gd_finding_id: 'x' });
+    expect(unknownDetector).toEqual({
+      success: true, reason: null, payloadVersion: 1,
+      content: { status: 'error', msg: 'An error occurred (BadRequestException) when calling the ArchiveFindings operation: The request is rejected because the input detectorId is not owned by the current account.' },
+    });
+
+    for (const missing of ['aws_gd_finding_id', 'aws_gd_region', 'aws_gd_detector_id']) {
+      const inputs = { ...w.at('eu-west-1'), aws_gd_finding_id: 'x', [missing]: '' };
+      const error = await w.invoke(FUNCTION.archiveFinding, inputs).then(() => undefined, (e: unknown) => e);
+      expect(error, missing).toBeInstanceOf(FunctionInputError);
+      expect((error as FunctionInputError).input).toBe(missing);
     }
     expect(soarWrites(w.h)).toEqual([]);
   });
 
-  it('a member account, which GuardDuty never lets archive, gets a failed result saying which account must', async () => {
+  it('a member account, which GuardDuty never lets archive, gets IBM\'s {status: "error"} saying which account must', async () => {
     const ADMIN = '111111111111';
     const MEMBER = '222222222222';
     w = await startHandlerWorld({
@@ -71,9 +79,7 @@ describe('func_aws_guardduty_archive_finding', () => {
     const [finding] = w.h.aws.generateFindings({ account: MEMBER, count: 1, updatedAt: Date.now() });
     await w.cycle();
     const outcome = await w.invoke(FUNCTION.archiveFinding, { ...w.at('us-east-1', MEMBER), aws_gd_finding_id: String(finding?.id) });
-    expect(outcome.success).toBe(false);
-    expect(outcome.reason).toMatch(/only the administrator account archive findings.*member account 222222222222/);
-    expect(outcome.content).toEqual({ status: 'error', msg: outcome.reason });
+    expect(outcome).toEqual({ success: true, reason: null, content: { status: 'error', msg: expect.stringMatching(/only the administrator account archive findings.*member account 222222222222/) }, payloadVersion: 1 });
     expect(findingOf(w.h, String(finding?.id)).service.archived).toBe(false);
     // Nothing is left queued for the cycle to retry: the responder was told, and the incident is untouched.
     expect(w.deps.store.ops.all().filter((op) => op.kind === 'archive')).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTION } from '../../../src/functions/definitions.js';
 import { FunctionInputError, type FunctionInputs } from '../../../src/functions/function-types.js';
-import { guardDutyCalls } from '../../e2e/sync-helpers.js';
+import { guardDutyCalls } from '../../helpers/sync-helpers.js';
 import { startHandlerWorld, type HandlerWorld } from './handler-world.js';
 
 let w: HandlerWorld;
@@ -95,38 +95,86 @@ describe('ResponseMetadata', () => {
   });
 });
 
-describe('bad input to the list functions', () => {
-  it('is refused before any AWS call, naming the input and what was expected', async () => {
+describe('IBM\'s checks only (issue 22): a missing required input is refused, the rest goes to AWS', () => {
+  it('refuses a missing required input before any AWS call, naming it', async () => {
     w = await startHandlerWorld();
     w.h.aws.resetCalls();
-    const cases: [string, FunctionInputs, string, RegExp][] = [
-      [FUNCTION.createIpSet, createInputs({ aws_gd_format: null }), 'aws_gd_format', /one of TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_format: 'CSV' }), 'aws_gd_format', /found "CSV"/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_location: 'https://example.com/blocked.txt' }), 'aws_gd_location', /an S3 object URL.*s3:\/\/bucket\/key/],
-      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_location: 's3://soc-lists' }), 'aws_gd_location', /S3 object URL/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_activate: 'yes' }), 'aws_gd_activate', /true or false, found "yes"/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_activate: null }), 'aws_gd_activate', /true or false/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_name: ' ' }), 'aws_gd_name', /a name for the list/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_tags: 'Owner secops' }), 'aws_gd_tags', /Key: Value/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_tags: 'aws:owner: me' }), 'aws_gd_tags', /not starting with aws:/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_name: '<script>alert(1)</script>' }), 'aws_gd_name', /letters, digits, spaces, - and _/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_bucket_owner: '1234' }), 'aws_gd_bucket_owner', /12-digit/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_client_token: 'x'.repeat(65) }), 'aws_gd_client_token', /at most 64/],
-      [FUNCTION.createIpSet, createInputs({ aws_gd_region: 'ap-south-1' }), 'aws_gd_region', /a region where guardduty-soar polls/],
-      [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_detector_id: 'deadbeef' }, 'aws_gd_detector_id', /a detector guardduty-soar polls in us-east-1/],
-      [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_max_results: 51 }, 'aws_gd_max_results', /from 1 to 50/],
-      [FUNCTION.getIpSet, w.at(), 'aws_gd_ip_set_id', /expected the id of a GuardDuty IPSet/],
-      [FUNCTION.deleteThreatIntelSet, w.at(), 'aws_gd_threat_intel_set_id', /expected the id of a GuardDuty ThreatIntelSet/],
-      [FUNCTION.updateIpSet, { ...w.at(), aws_gd_ip_set_id: 'x', aws_gd_new_location: 'ftp://lists/x' }, 'aws_gd_new_location', /S3 object URL/],
+    const cases: [string, FunctionInputs, string][] = [
+      [FUNCTION.createIpSet, createInputs({ aws_gd_format: null }), 'aws_gd_format'],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_name: '' }), 'aws_gd_name'],
+      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_activate: null }), 'aws_gd_activate'],
+      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_location: undefined as never }), 'aws_gd_location'],
+      [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_detector_id: '' }, 'aws_gd_detector_id'],
+      [FUNCTION.listIpSet, { aws_gd_detector_id: w.at().aws_gd_detector_id }, 'aws_gd_region'],
+      [FUNCTION.getIpSet, w.at(), 'aws_gd_ip_set_id'],
+      [FUNCTION.updateIpSet, w.at(), 'aws_gd_ip_set_id'],
+      [FUNCTION.deleteThreatIntelSet, w.at(), 'aws_gd_threat_intel_set_id'],
     ];
-    for (const [fn, inputs, input, message] of cases) {
+    for (const [fn, inputs, input] of cases) {
       const error = await w.invoke(fn, inputs).then(() => undefined, (e: unknown) => e);
       expect(error, `${fn} ${input}`).toBeInstanceOf(FunctionInputError);
       expect((error as FunctionInputError).input, fn).toBe(input);
-      expect((error as Error).message, fn).toMatch(message);
     }
-    const threatListCalls = Object.keys(w.h.aws.calls().counts).filter((op) => /IPSet|ThreatIntelSet/.test(op));
-    expect(threatListCalls).toEqual([]);
+    // false and 0 are set values, as resilient-lib's validate_fields counts them.
+    expect((await w.invoke(FUNCTION.createThreatIntelSet, createInputs({ aws_gd_activate: false }))).success).toBe(true);
+    expect(Object.keys(w.h.aws.calls().counts).filter((op) => /IPSet|ThreatIntelSet/.test(op))).toEqual(['guardduty:CreateThreatIntelSet']);
+  });
+
+  it('create and update: what AWS refuses is success with {status: "error", msg} (IBM\'s post), botocore\'s own checks a failure', async () => {
+    w = await startHandlerWorld();
+    const refused = (operation: string, detail: string): unknown => ({
+      success: true, reason: null,
+      content: { status: 'error', msg: expect.stringMatching(new RegExp(`^An error occurred \\(BadRequestException\\) when calling the ${operation} operation: The request is rejected because ${detail}`)) },
+    });
+    const cases: [string, FunctionInputs, unknown][] = [
+      [FUNCTION.createIpSet, createInputs({ aws_gd_location: 'https://example.com/blocked.txt' }), refused('CreateIPSet', 'the parameter location has an invalid value')],
+      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_format: 'CSV' }), refused('CreateThreatIntelSet', 'the parameter format has an invalid value')],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_name: '<script>alert(1)</script>' }), refused('CreateIPSet', 'the parameter name has an invalid value')],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_tags: 'aws:owner: me' }), refused('CreateIPSet', 'the parameter tags has an invalid value')],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_client_token: 'x'.repeat(65) }), refused('CreateIPSet', 'the parameter clientToken has an invalid value')],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_bucket_owner: '1234567890123' }), refused('CreateIPSet', 'the parameter expectedBucketOwner has an invalid value')],
+      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_detector_id: 'deadbeef' }), refused('CreateThreatIntelSet', 'the input detectorId is not owned by the current account')],
+      [FUNCTION.createThreatIntelSet, createInputs({ aws_gd_region: 'ap-south-1' }), refused('CreateThreatIntelSet', 'the input detectorId is not owned by the current account')],
+      [FUNCTION.updateIpSet, { ...w.at(), aws_gd_ip_set_id: 'f'.repeat(32), aws_gd_new_name: 'x' }, refused('UpdateIPSet', `the input ipSetId ${'f'.repeat(32)} is not owned`)],
+      [FUNCTION.deleteThreatIntelSet, { ...w.at(), aws_gd_threat_intel_set_id: 'f'.repeat(32) }, refused('DeleteThreatIntelSet', `the input threatIntelSetId ${'f'.repeat(32)} is not owned`)],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_activate: 'yes' }), {
+        success: false, content: {}, reason: "Parameter validation failed:\nInvalid type for parameter Activate, value: yes, type: <class 'str'>, valid types: <class 'bool'>",
+      }],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_tags: 'Owner secops' }), { success: false, content: {}, reason: 'Parameter validation failed:\nInvalid length for parameter Tags, value: 0, valid min length: 1' }],
+      [FUNCTION.createIpSet, createInputs({ aws_gd_bucket_owner: '1234' }), { success: false, content: {}, reason: 'Parameter validation failed:\nInvalid length for parameter ExpectedBucketOwner, value: 4, valid min length: 12' }],
+    ];
+    for (const [fn, inputs, expected] of cases) expect(await w.invoke(fn, inputs), `${fn} ${JSON.stringify(inputs)}`).toEqual(expected);
+    expect(w.h.aws.threatLists()).toEqual([]);
+  });
+
+  it('get and list: what AWS refuses is success false with botocore\'s text and {} (IBM\'s get); max results unclamped', async () => {
+    w = await startHandlerWorld();
+    const failed = (operation: string, detail: string): unknown => ({
+      success: false, content: {},
+      reason: expect.stringMatching(new RegExp(`^An error occurred \\(BadRequestException\\) when calling the ${operation} operation: The request is rejected because ${detail}`)),
+    });
+    const cases: [string, FunctionInputs, unknown][] = [
+      [FUNCTION.listThreatIntelSet, { ...w.at(), aws_gd_detector_id: 'deadbeef', aws_gd_max_results: 100 }, failed('ListThreatIntelSets', 'the input detectorId is not owned')],
+      [FUNCTION.listIpSet, { ...w.at(), aws_gd_max_results: 100 }, failed('ListIPSets', 'the parameter maxResults has an invalid value')],
+      [FUNCTION.listIpSet, { ...w.at(), aws_gd_max_results: 51 }, failed('ListIPSets', 'the parameter maxResults has an invalid value')],
+      [FUNCTION.getIpSet, { ...w.at(), aws_gd_ip_set_id: 'f'.repeat(32) }, failed('GetIPSet', `the input ipSetId ${'f'.repeat(32)} is not owned`)],
+      [FUNCTION.listIpSet, { ...w.at(), aws_gd_max_results: 0 }, { success: false, content: {}, reason: 'Parameter validation failed:\nInvalid value for parameter MaxResults, value: 0, valid min value: 1' }],
+    ];
+    for (const [fn, inputs, expected] of cases) expect(await w.invoke(fn, inputs), `${fn} ${JSON.stringify(inputs)}`).toEqual(expected);
+    expect(guardDutyCalls(w.h, 'ListIPSets')).toBe(2);
+    // 50 is GuardDuty's maximum page, and is sent as given.
+    expect(await w.invoke(FUNCTION.listIpSet, { ...w.at(), aws_gd_max_results: 50 })).toEqual({ success: true, reason: null, content: [] });
+  });
+
+  it('get_ipset carries ExpectedBucketOwner when AWS returns it', async () => {
+    w = await startHandlerWorld();
+    const created = await w.invoke(FUNCTION.createIpSet, createInputs({ aws_gd_bucket_owner: '123456789012' }));
+    const id = (created.content as { IpSetId: string }).IpSetId;
+    const got = await w.invoke(FUNCTION.getIpSet, { ...w.at(), aws_gd_ip_set_id: id });
+    expect(got).toEqual({
+      success: true, reason: null,
+      content: { Name: 'Blocked hosts - SOC_1', Format: 'TXT', Location: 's3://soc-lists/blocked.txt', Status: expect.any(String), Tags: { Owner: 'secops', Env: 'prod' }, ExpectedBucketOwner: '123456789012' },
+    });
   });
 });
 

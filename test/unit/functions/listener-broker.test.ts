@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, type StatusReport } from '../../../src/commands/status.js';
+import { formatStatus } from '../../../src/commands/status-format.js';
+import type { StatusReport } from '../../../src/commands/status-read.js';
 import { refusalFix } from '../../../src/functions/listener/broker-connection.js';
-import { backoffDelay, type ListenerSnapshot } from '../../../src/functions/listener/listener.js';
+import { backoffDelay } from '../../../src/functions/listener/listener-connection.js';
+import type { ListenerSnapshot } from '../../../src/health/listener-state.js';
 import { readiness, type HealthState } from '../../../src/health/health-server.js';
 import { Metrics } from '../../../src/health/metrics.js';
 

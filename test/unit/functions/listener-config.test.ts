@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readiness, type HealthState } from '../../../src/health/health-server.js';
-import type { ListenerSnapshot } from '../../../src/functions/listener/listener.js';
+import type { ListenerSnapshot } from '../../../src/health/listener-state.js';
 import { configText, load, sandbox } from '../config/config-fixture.js';
 
 describe('the listener\'s configuration, with resilient-circuits\' fallbacks', () => {

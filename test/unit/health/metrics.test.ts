@@ -47,6 +47,22 @@ describe('Metrics (SPEC §7)', () => {
     expect(await value(m, 'guardduty_soar_pending_operations', { kind: 'note' })).toBeUndefined();
   });
 
+  it('shows the adaptive SOAR concurrency: the limit now, its floor and ceiling, its raises and cuts, and throttled requests', async () => {
+    const m = new Metrics({ processMetrics: false });
+    m.soarLimit({ limit: 4, min: 1, max: 16 });
+    m.soarLimitChanged({ at: 0, from: 4, to: 5, reason: 'prompt' });
+    m.soarLimitChanged({ at: 0, from: 5, to: 2, reason: 'throttled' });
+    m.soarThrottled();
+    m.soarThrottled();
+    m.soarLimit({ limit: 2, min: 1, max: 16 });
+    expect(await value(m, 'guardduty_soar_soar_concurrency_limit')).toBe(2);
+    expect(await value(m, 'guardduty_soar_soar_concurrency_floor')).toBe(1);
+    expect(await value(m, 'guardduty_soar_soar_concurrency_ceiling')).toBe(16);
+    expect(await value(m, 'guardduty_soar_soar_concurrency_changes_total', { direction: 'raise', reason: 'prompt' })).toBe(1);
+    expect(await value(m, 'guardduty_soar_soar_concurrency_changes_total', { direction: 'cut', reason: 'throttled' })).toBe(1);
+    expect(await value(m, 'guardduty_soar_soar_throttled_requests_total')).toBe(2);
+  });
+
   it('adds the process metrics (memory, CPU, event loop) under their standard names, so stock dashboards work', async () => {
     const text = await new Metrics().text();
     for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {

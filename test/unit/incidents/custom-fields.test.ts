@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_FIELDS, fieldLabel, mapProperties } from '../../../src/incidents/custom-fields.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 describe('custom incident fields', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NOTE_TEXT_LIMIT } from '../../../src/incidents/finding-note.js';
 import { storyNote } from '../../../src/incidents/story-note.js';
 import { duration } from '../../../src/incidents/story-time.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { htmlToText } from '../../../src/util/html-text.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEVERITY_MAP } from '../../../src/incidents/severity.js';
+import { DEFAULT_SEVERITY_MAP } from '../../../src/findings/severity.js';
 import { buildTemplateContext, closeSummary } from '../../../src/incidents/template-context.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 

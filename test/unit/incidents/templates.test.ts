@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { bundledTemplatePaths } from '../../../src/incidents/bundled-templates.js';
-import { DEFAULT_SEVERITY_MAP } from '../../../src/incidents/severity.js';
+import { DEFAULT_SEVERITY_MAP } from '../../../src/findings/severity.js';
 import { buildTemplateContext, type ContextOptions } from '../../../src/incidents/template-context.js';
 import { loadTemplates } from '../../../src/incidents/templates.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 const options: ContextOptions = { region: 'us-east-1', detectorId: 'det-polled', severityMap: DEFAULT_SEVERITY_MAP, now: Date.UTC(2025, 0, 3) };

@@ -5,10 +5,12 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PollingConfig } from '../../../src/config/app-config.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { describeSkips, filteredOut, listingStart } from '../../../src/poller/criteria.js';
+import { listingStart } from '../../../src/poller/criteria.js';
+import { describeSkips, filteredOut } from '../../../src/sync/skip-reasons.js';
 import { noteQualifyingSettings, owedRescan, rescanDone } from '../../../src/poller/filter-change.js';
-import type { Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
 import { Store } from '../../../src/store/store.js';
+import { pollingConfig } from '../../helpers/sync-world.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -16,13 +18,7 @@ const east = { account: '111122223333', region: 'us-east-1', detectorId: 'd1' };
 const west = { account: '111122223333', region: 'us-west-2', detectorId: 'd2' };
 const REGIONS = /^us-/i;
 
-function polling(overrides: Partial<PollingConfig> = {}): PollingConfig {
-  return {
-    regionsIntervalMinutes: 60, pollingIntervalMinutes: 10, severityThreshold: undefined, lookbackMinutes: undefined,
-    cursorOverlapMinutes: 5, accountsInclude: [], accountsExclude: [], includeSampleFindings: false,
-    findingTypesInclude: undefined, findingTypesExclude: undefined, extraCriteria: {}, ...overrides,
-  };
-}
+const polling = pollingConfig;
 
 let dir: string | undefined;
 afterEach(() => {

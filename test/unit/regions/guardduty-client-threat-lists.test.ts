@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEmulator, type AwsEmulator } from '../../../emulators/aws/index.js';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import { GuardDutyFindingsSource } from '../../../src/regions/guardduty-client.js';
 import type { ApiCallEvent } from '../../../src/util/api-observer.js';
 

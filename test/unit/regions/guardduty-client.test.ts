@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEmulator, type AwsEmulator, type JsonObject } from '../../../emulators/aws/index.js';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import { GuardDutyFindingsSource, type GuardDutySourceOptions } from '../../../src/regions/guardduty-client.js';
 import type { ApiCallEvent } from '../../../src/util/api-observer.js';
 

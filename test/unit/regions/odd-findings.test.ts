@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEmulator, type AwsEmulator, type JsonObject } from '../../../emulators/aws/index.js';
-import { assertWellFormed, cleanText, MalformedFindingError, type Finding } from '../../../src/regions/finding.js';
+import type { Finding } from '../../../src/findings/finding.js';
+import { assertWellFormed, cleanText, MalformedFindingError } from '../../../src/findings/clean-finding.js';
 import { GuardDutyFindingsSource } from '../../../src/regions/guardduty-client.js';
 
 const ACCOUNT = '111111111111';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/clock.js';
+import type { Clock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { FindingsSource, RegionInfo } from '../../../src/regions/findings-source.js';
 import { NoRegionMatchError, RegionDiscovery } from '../../../src/regions/region-discovery.js';

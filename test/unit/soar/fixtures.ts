@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/clock.js';
+import type { Clock } from '../../../src/core/clock.js';
 import type { SoarConfig } from '../../../src/config/app-config.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import type { ApiCallEvent } from '../../../src/util/api-observer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
 import {
   BASE, BASIC, KEY_ID, KEY_SECRET, ORG, ORG_ID, acmeOrg, expectSession, harness, ibmError, incident, sessionBody, soarConfig,
@@ -20,7 +20,7 @@ describe('API key authentication', () => {
     scope.get(`${ORG}/incidents/2314`).query({ handle_format: 'names' }).reply(200, incident());
     const { client } = harness();
 
-    const found = await client.getIncident(2314);
+    const found = await client.incidents.getIncident(2314);
 
     expect(found).toMatchObject({ id: 2314, planStatus: 'A', vers: 4, lastModified: 1_767_229_200_000 });
   });
@@ -31,14 +31,14 @@ describe('API key authentication', () => {
     scope.get(`/api/respond${ORG}/incidents/1`).query(true).reply(404, ibmError('Unable to find object with ID 1'));
     const { client } = harness(soarConfig({ resourcePrefix: '/api/respond/' }));
 
-    expect(await client.getIncident(1)).toBeUndefined();
+    expect(await client.incidents.getIncident(1)).toBeUndefined();
   });
 
   it('turns a 401 into a non-retryable error that names the key id and never the secret', async () => {
     http.origin(BASE).get('/rest/session').query(true).reply(401, '');
     const { client } = harness();
 
-    const err = await failure(client.connect());
+    const err = await failure(client.session.connect());
 
     expect(err).toMatchObject({ service: 'soar', operation: 'GET /rest/session', status: 401, retryable: false });
     expect(err.message).toContain(`api_key_id '${KEY_ID}'`);
@@ -60,7 +60,7 @@ describe('org resolution (contract §1.4)', () => {
     expectSession(http.origin(BASE), [other, acmeOrg()]);
     const { client } = harness(soarConfig({ org }));
 
-    expect(await client.connect()).toEqual({ id: ORG_ID, name: 'Acme SOC' });
+    expect(await client.session.connect()).toEqual({ id: ORG_ID, name: 'Acme SOC' });
   });
 
   it('resolves the org once, however many calls follow', async () => {
@@ -70,14 +70,14 @@ describe('org resolution (contract §1.4)', () => {
     scope.get(`${ORG}/incidents/2`).query(true).reply(200, incident({ id: 2 }));
     const { client } = harness();
 
-    await Promise.all([client.getIncident(1), client.getIncident(2), client.connect()]);
+    await Promise.all([client.incidents.getIncident(1), client.incidents.getIncident(2), client.session.connect()]);
   });
 
   it('says which orgs the user is a member of when the configured one is not among them', async () => {
     expectSession(http.origin(BASE), [acmeOrg(), other]);
     const { client } = harness(soarConfig({ org: 'Globex' }));
 
-    const err = await failure(client.connect());
+    const err = await failure(client.session.connect());
 
     expect(err.message).toContain("user is not a member of org 'Globex'; member of: Acme SOC, Other");
     expect(err).toMatchObject({ retryable: false, code: 'ORG_NOT_FOUND' });
@@ -87,7 +87,7 @@ describe('org resolution (contract §1.4)', () => {
     expectSession(http.origin(BASE), [acmeOrg({ enabled: false })]);
     const { client } = harness();
 
-    const err = await failure(client.connect());
+    const err = await failure(client.session.connect());
 
     expect(err.message).toContain("org 'Acme SOC' is disabled");
     expect(err.code).toBe('ORG_DISABLED');
@@ -97,7 +97,7 @@ describe('org resolution (contract §1.4)', () => {
     expectSession(http.origin(BASE), []);
     const { client } = harness();
 
-    expect((await failure(client.connect())).message).toContain('no orgs');
+    expect((await failure(client.session.connect())).message).toContain('no orgs');
   });
 
   it('forgets a failed resolution so that the next call tries again', async () => {
@@ -106,8 +106,8 @@ describe('org resolution (contract §1.4)', () => {
     expectSession(scope);
     const { client } = harness();
 
-    await failure(client.connect());
-    expect((await client.connect()).id).toBe(ORG_ID);
+    await failure(client.session.connect());
+    expect((await client.session.connect()).id).toBe(ORG_ID);
   });
 });
 
@@ -130,7 +130,7 @@ describe('email/password session', () => {
       .reply(200, incident({ id: 5 }));
     const { client } = harness(config);
 
-    expect((await client.getIncident(5))?.id).toBe(5);
+    expect((await client.incidents.getIncident(5))?.id).toBe(5);
   });
 
   it('logs in again once after a 401 (expired session) and repeats the request', async () => {
@@ -144,7 +144,7 @@ describe('email/password session', () => {
       .reply(200, { id: 1 });
     const { client } = harness(config);
 
-    await client.addNote(5, { format: 'text', content: 'hello' });
+    await client.incidents.addNote(5, { format: 'text', content: 'hello' });
   });
 
   it('gives up when the fresh login is rejected too, naming the email but not the password', async () => {
@@ -154,7 +154,7 @@ describe('email/password session', () => {
     scope.post('/rest/session').query(true).reply(401, '');
     const { client } = harness(config);
 
-    const err = await failure(client.getIncident(5));
+    const err = await failure(client.incidents.getIncident(5));
 
     expect(err).toMatchObject({ operation: 'POST /rest/session', status: 401, retryable: false });
     expect(err.message).toContain("email/password of 'soc@acme.test'");

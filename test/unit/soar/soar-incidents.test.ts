@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError, IncidentGoneError } from '../../../src/errors.js';
+import { ExternalServiceError, IncidentGoneError } from '../../../src/core/errors.js';
 import type { IncidentView } from '../../../src/soar/case-system.js';
 import { htmlToText } from '../../../src/util/html-text.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
@@ -25,7 +25,7 @@ describe('incidents', () => {
       .reply(200, incident({ id: 77, inc_last_modified_date: undefined, create_date: 1_767_225_700_000, properties: null }));
     const { client } = harness();
 
-    const created = await client.createIncident(payload);
+    const created = await client.incidents.createIncident(payload);
 
     expect(created).toEqual<IncidentView>({
       id: 77, name: 'AWS GuardDuty: Unusual API call', planStatus: 'A', lastModified: 1_767_225_700_000, vers: 4,
@@ -37,7 +37,7 @@ describe('incidents', () => {
     soar().get(`${ORG}/incidents/9999`).query(true)
       .reply(404, { success: false, title: null, message: 'Unable to find object with ID 9,999', hints: [], error_code: 'generic' });
 
-    expect(await harness().client.getIncident(9999)).toBeUndefined();
+    expect(await harness().client.incidents.getIncident(9999)).toBeUndefined();
   });
 
   it('pages through query_paged until recordsTotal, with the conditions, sort and page size asked for', async () => {
@@ -59,7 +59,7 @@ describe('incidents', () => {
     const { client } = harness();
 
     const pages: IncidentView[][] = [];
-    for await (const page of client.queryIncidents({
+    for await (const page of client.incidents.queryIncidents({
       conditions: [
         { field: 'properties.aws_guardduty_finding_id', method: 'has_a_value' },
         { field: 'plan_status', method: 'equals', value: 'C' },
@@ -78,7 +78,7 @@ describe('incidents', () => {
     scope.post(`${ORG}/incidents/query_paged`).query(true).reply(200, { recordsTotal: 5, data: [] });
 
     const ids: number[] = [];
-    for await (const page of harness().client.queryIncidents({ conditions: [], pageSize: 1 })) ids.push(...page.map((i) => i.id));
+    for await (const page of harness().client.incidents.queryIncidents({ conditions: [], pageSize: 1 })) ids.push(...page.map((i) => i.id));
     expect(ids).toEqual([1]);
   });
 
@@ -87,7 +87,7 @@ describe('incidents', () => {
     scope.post(`${ORG}/incidents/query_paged`).query(true).reply(200, { recordsTotal: 900, recordsFiltered: 2, data: [incident({ id: 1 }), incident({ id: 2 })] });
 
     const ids: number[] = [];
-    for await (const page of harness().client.queryIncidents({ conditions: [], pageSize: 50 })) ids.push(...page.map((i) => i.id));
+    for await (const page of harness().client.incidents.queryIncidents({ conditions: [], pageSize: 50 })) ids.push(...page.map((i) => i.id));
     expect(ids).toEqual([1, 2]);
   });
 });
@@ -95,7 +95,7 @@ describe('incidents', () => {
 describe('notes, artifacts and data table rows', () => {
   it('adds a note as rich text', async () => {
     soar().post(`${ORG}/incidents/5/comments`, { text: { format: 'html', content: '<b>Finding updated</b>' } }).reply(200, { id: 1 });
-    await harness().client.addNote(5, { format: 'html', content: '<b>Finding updated</b>' });
+    await harness().client.incidents.addNote(5, { format: 'html', content: '<b>Finding updated</b>' });
   });
 
   it('lists notes (and replies) as plain text, whether SOAR converts them or sends HTML', async () => {
@@ -106,7 +106,7 @@ describe('notes, artifacts and data table rows', () => {
       { id: 2, text: { format: 'html', content: '<p>Archived&nbsp;in <b>GuardDuty</b></p>' } },
     ]);
 
-    expect(await harness().client.listNotes(5)).toEqual([
+    expect(await harness().client.incidents.listNotes(5)).toEqual([
       { id: 1, text: 'Finding updated: count 1 → 2' },
       { id: 3, text: 'Reply <ok> & thanks!' },
       { id: 2, text: 'Archived in GuardDuty' },
@@ -119,7 +119,7 @@ describe('notes, artifacts and data table rows', () => {
     soar().post(`${ORG}/incidents/5/artifacts`, {
       type: { name: 'aws_s3_bucket_name' }, value: 'acme-logs', description: { format: 'text', content: 'resource.s3BucketDetails[0].name' },
     }).reply(200, [{ id: 11 }]);
-    await harness().client.addArtifact(5, { type: 'aws_s3_bucket_name', value: 'acme-logs', description: 'resource.s3BucketDetails[0].name' });
+    await harness().client.incidents.addArtifact(5, { type: 'aws_s3_bucket_name', value: 'acme-logs', description: 'resource.s3BucketDetails[0].name' });
   });
 
   it('lists artifacts with their type names, page by page', async () => {
@@ -130,7 +130,7 @@ describe('notes, artifacts and data table rows', () => {
         { id: 12, type: { name: 'Port' }, value: '22' },
       ] });
 
-    expect(await harness().client.listArtifacts(5)).toEqual([
+    expect(await harness().client.incidents.listArtifacts(5)).toEqual([
       { id: 11, type: 'IP Address', value: '198.51.100.7' },
       { id: 12, type: 'Port', value: '22' },
     ]);
@@ -140,7 +140,7 @@ describe('notes, artifacts and data table rows', () => {
     soar().post(`${ORG}/incidents/5/table_data/gd_finding_overview/row_data`, {
       cells: { severity: { value: '8.0' }, count: { value: '2' } },
     }).query({ handle_format: 'names' }).reply(200, { id: 1, cells: {}, version: 1 });
-    await harness().client.addTableRow(5, 'gd_finding_overview', { severity: '8.0', count: '2' });
+    await harness().client.incidents.addTableRow(5, 'gd_finding_overview', { severity: '8.0', count: '2' });
   });
 
   it('lists data table rows with cell values as strings', async () => {
@@ -149,7 +149,7 @@ describe('notes, artifacts and data table rows', () => {
       rows: [{ id: 7, version: 1, cells: { severity: { id: 'severity', row_id: 7, value: '8.0' }, count: { value: 2 }, region: { value: null } } }],
     });
 
-    expect(await harness().client.listTableRows(5, 'gd_finding_overview')).toEqual([
+    expect(await harness().client.incidents.listTableRows(5, 'gd_finding_overview')).toEqual([
       { id: 7, cells: { severity: '8.0', count: '2', region: '' } },
     ]);
   });
@@ -157,7 +157,7 @@ describe('notes, artifacts and data table rows', () => {
   it('reports an unexpected answer as a non-retryable error naming the bad field', async () => {
     soar().get(`${ORG}/incidents/5/table_data/gd_finding_overview`).query(true).reply(200, { rows: [{ cells: {} }] });
 
-    await expect(harness().client.listTableRows(5, 'gd_finding_overview')).rejects.toMatchObject({
+    await expect(harness().client.incidents.listTableRows(5, 'gd_finding_overview')).rejects.toMatchObject({
       code: 'UNEXPECTED_RESPONSE', retryable: false, message: expect.stringContaining('rows.0.id'),
     });
   });
@@ -168,7 +168,7 @@ describe('incidents by id', () => {
     soar().post(`${ORG}/incidents/query`, { filters: [{ conditions: [{ field_name: 'id', method: 'in', value: [5, 6, 7] }] }] })
       .query({ return_level: 'normal', handle_format: 'names' })
       .reply(200, [incident({ id: 5 }), incident({ id: 7, plan_status: 'C' })]);
-    const found = await harness().client.incidentsById([5, 6, 7]);
+    const found = await harness().client.incidents.incidentsById([5, 6, 7]);
     expect(found.map((i) => [i.id, i.planStatus])).toEqual([[5, 'A'], [7, 'C']]);
   });
 });
@@ -185,9 +185,9 @@ describe('an incident that no longer exists', () => {
     const { client } = harness();
 
     const calls = [
-      () => client.patchIncident(2314, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '2' }]),
-      () => client.addNote(2314, { format: 'text', content: 'x' }),
-      () => client.addTableRow(2314, 'gd_finding_overview', { count: '2' }),
+      () => client.incidents.patchIncident(2314, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '2' }]),
+      () => client.incidents.addNote(2314, { format: 'text', content: 'x' }),
+      () => client.incidents.addTableRow(2314, 'gd_finding_overview', { count: '2' }),
     ];
     for (const call of calls) {
       const err = await call().then(() => undefined, (e: unknown) => e);
@@ -202,7 +202,7 @@ describe('an incident that no longer exists', () => {
     scope.post(`${ORG}/incidents/2314/table_data/gd_finding_overview/row_data`).query(true).reply(404, ibmError("Data table 'gd_finding_overview' not found."));
     scope.get(`${ORG}/incidents/2314`).query(true).reply(200, incident());
 
-    const err = await harness().client.addTableRow(2314, 'gd_finding_overview', { count: '2' }).then(() => undefined, (e: unknown) => e);
+    const err = await harness().client.incidents.addTableRow(2314, 'gd_finding_overview', { count: '2' }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalServiceError);
     expect(err).not.toBeInstanceOf(IncidentGoneError);
     expect((err as Error).message).toContain("Data table 'gd_finding_overview' not found.");

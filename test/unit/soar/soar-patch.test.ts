@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
 import { BASE, ORG, expectSession, harness, incident } from './fixtures.js';
 
@@ -38,7 +38,7 @@ describe('PATCH /incidents/{id}', () => {
       .reply(200, ok);
     const { client, calls } = harness();
 
-    await client.patchIncident(2314, [
+    await client.incidents.patchIncident(2314, [
       { field: 'aws_guardduty_count', oldValue: '1', newValue: '2' },
       { field: 'aws_guardduty_trigger_refresh', oldValue: true, newValue: false },
       { field: 'plan_status', oldValue: 'A', newValue: 'C' },
@@ -70,7 +70,7 @@ describe('PATCH /incidents/{id}', () => {
       .reply(200, ok);
     const { client } = harness();
 
-    await client.patchIncident(2314, [
+    await client.incidents.patchIncident(2314, [
       { field: 'aws_guardduty_count', oldValue: '1', newValue: '4' },
       { field: 'aws_guardduty_severity', oldValue: '5.0', newValue: '8.0' },
     ]);
@@ -82,7 +82,7 @@ describe('PATCH /incidents/{id}', () => {
     scope.get(`${ORG}/incidents/2314`).query(true).reply(200, incident({ plan_status: 'C', resolution_id: 'Resolved' }));
     const { client } = harness();
 
-    await client.patchIncident(2314, [
+    await client.incidents.patchIncident(2314, [
       { field: 'plan_status', oldValue: 'A', newValue: 'C' },
       { field: 'resolution_id', oldValue: null, newValue: 'Resolved' },
     ]);
@@ -94,7 +94,7 @@ describe('PATCH /incidents/{id}', () => {
     scope.get(`${ORG}/incidents/2314`).query(true).reply(200, incident({ resolution_summary: '<div class="rte"><div>Archived &amp; closed</div></div>' }));
     const { client } = harness();
 
-    await client.patchIncident(2314, [{ field: 'resolution_summary', oldValue: null, newValue: { format: 'text', content: 'Archived & closed' } }]);
+    await client.incidents.patchIncident(2314, [{ field: 'resolution_summary', oldValue: null, newValue: { format: 'text', content: 'Archived & closed' } }]);
   });
 
   it('gives up with a non-retryable conflict error after 3 re-reads', async () => {
@@ -103,7 +103,7 @@ describe('PATCH /incidents/{id}', () => {
     scope.get(`${ORG}/incidents/2314`).query(true).times(3).reply(200, incident({ properties: { aws_guardduty_count: '3' } }));
     const { client } = harness();
 
-    const err = await client.patchIncident(2314, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '4' }]).then(
+    const err = await client.incidents.patchIncident(2314, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '4' }]).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -115,6 +115,6 @@ describe('PATCH /incidents/{id}', () => {
 
   it('sends nothing for an empty change list', async () => {
     expectSession(http.origin(BASE));
-    await harness().client.patchIncident(2314, []);
+    await harness().client.incidents.patchIncident(2314, []);
   });
 });

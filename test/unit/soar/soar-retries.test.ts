@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalServiceError } from '../../../src/errors.js';
+import { ExternalServiceError } from '../../../src/core/errors.js';
 import type { IncidentLookup } from '../../../src/soar/case-system.js';
 import { networkError, useHttpMock } from '../../helpers/http-mock.js';
 import { BASE, ORG, expectSession, harness, ibmError, incident } from './fixtures.js';
@@ -29,7 +29,7 @@ describe('idempotent calls are retried with backoff', () => {
     scope.get(path).query(true).reply(200, incident());
     const { client, clock, calls } = harness();
 
-    expect((await client.getIncident(2314))?.id).toBe(2314);
+    expect((await client.incidents.getIncident(2314))?.id).toBe(2314);
 
     // random() = 0.999 → just under the ceilings 500 ms and 1000 ms
     expect(clock.sleeps).toEqual([499, 999]);
@@ -46,7 +46,7 @@ describe('idempotent calls are retried with backoff', () => {
     scope.post(`${ORG}/incidents/query_paged`).query(true).reply(429, '', { 'Retry-After': inNineSeconds });
     scope.post(`${ORG}/incidents/query_paged`).query(true).reply(200, { recordsTotal: 0, recordsFiltered: 0, data: [] });
 
-    for await (const page of client.queryIncidents({ conditions: [] })) expect(page).toEqual([]);
+    for await (const page of client.incidents.queryIncidents({ conditions: [] })) expect(page).toEqual([]);
 
     // The date is 9 s after the start, and the clock already moved 3 s during the first wait.
     expect(clock.sleeps).toEqual([3_000, 6_000]);
@@ -58,7 +58,7 @@ describe('idempotent calls are retried with backoff', () => {
     scope.get(`${ORG}/incidents/7`).query(true).times(5).reply(503, ibmError('Service Unavailable'));
     const { client, clock, calls } = harness();
 
-    const err = await failure(client.getIncident(7));
+    const err = await failure(client.incidents.getIncident(7));
 
     expect(err).toMatchObject({ service: 'soar', operation: 'GET /incidents/{id}', status: 503, code: 'generic', retryable: true });
     expect(err.message).toBe('GET /incidents/{id} failed: 503 Service Unavailable');
@@ -72,7 +72,7 @@ describe('idempotent calls are retried with backoff', () => {
     scope.patch(`${ORG}/incidents/7`).query(true).reply(200, { success: true, title: null, message: null, hints: [] });
     const { client, clock } = harness();
 
-    await client.patchIncident(7, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '2' }]);
+    await client.incidents.patchIncident(7, [{ field: 'aws_guardduty_count', oldValue: '1', newValue: '2' }]);
 
     expect(clock.sleeps).toHaveLength(1);
   });
@@ -82,7 +82,7 @@ describe('idempotent calls are retried with backoff', () => {
     scope.get(`${ORG}/incidents/7`).query(true).reply(403, ibmError('User does not have permission to view incident'));
     const { client, clock } = harness();
 
-    const err = await failure(client.getIncident(7));
+    const err = await failure(client.incidents.getIncident(7));
 
     expect(err).toMatchObject({ status: 403, retryable: false });
     expect(err.message).toContain('User does not have permission to view incident');
@@ -102,7 +102,7 @@ describe('creates are never re-sent once they may have reached SOAR', () => {
     scope.post(`${ORG}/incidents`, payload).query(true).once().reply(500, ibmError('Internal Server Error'));
     const { client, clock, calls } = harness();
 
-    const err = await failure(client.createIncident(payload));
+    const err = await failure(client.incidents.createIncident(payload));
 
     expect(err).toMatchObject({ operation: 'POST /incidents', status: 500, retryable: true });
     expect(clock.sleeps).toEqual([]);
@@ -114,7 +114,7 @@ describe('creates are never re-sent once they may have reached SOAR', () => {
     scope.post(`${ORG}/incidents`, payload).query(true).once().reply(429, ibmError('Too many requests'), { 'Retry-After': '1' });
     const { client, calls } = harness();
 
-    const err = await failure(client.createIncident(payload));
+    const err = await failure(client.incidents.createIncident(payload));
 
     expect(err).toMatchObject({ operation: 'POST /incidents', status: 429, retryable: true });
     expect(calls.at(-1)).toMatchObject({ operation: 'POST /incidents', ok: false, attempts: 1 });
@@ -126,7 +126,7 @@ describe('creates are never re-sent once they may have reached SOAR', () => {
     scope.post(`${ORG}/incidents`, payload).query({ handle_format: 'names' }).reply(200, incident({ id: 99 }));
     const { client, calls } = harness();
 
-    expect((await client.createIncident(payload, byFindingId)).id).toBe(99);
+    expect((await client.incidents.createIncident(payload, byFindingId)).id).toBe(99);
     expect(calls.at(-1)).toMatchObject({ operation: 'POST /incidents', ok: true, attempts: 2 });
   });
 
@@ -136,7 +136,7 @@ describe('creates are never re-sent once they may have reached SOAR', () => {
     scope.patch(`${ORG}/incidents/7`).query(true).reply(400, ibmError(message));
     const { client, clock } = harness();
 
-    const err = await failure(client.patchIncident(7, [{ field: 'plan_status', oldValue: 'A', newValue: 'C' }]));
+    const err = await failure(client.incidents.patchIncident(7, [{ field: 'plan_status', oldValue: 'A', newValue: 'C' }]));
 
     expect(err).toMatchObject({ operation: 'PATCH /incidents/{id}', status: 400, retryable: false });
     expect(err.message).toBe(`PATCH /incidents/{id} failed: 400 ${message}`);
@@ -172,7 +172,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
       .reply(200, queried(incident({ id: 77, properties: { aws_guardduty_finding_id: 'f-1' } })));
     const { client, calls } = harness();
 
-    const created = await client.createIncident(payload, byFindingId);
+    const created = await client.incidents.createIncident(payload, byFindingId);
 
     expect(created.id).toBe(77);
     expect(calls.filter((c) => c.operation === 'POST /incidents')).toEqual([expect.objectContaining({ ok: true, attempts: 1 })]);
@@ -185,7 +185,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     scope.post(`${ORG}/incidents`, payload).query(true).reply(200, incident({ id: 99 }));
     const { client, clock } = harness();
 
-    expect((await client.createIncident(payload, byFindingId)).id).toBe(99);
+    expect((await client.incidents.createIncident(payload, byFindingId)).id).toBe(99);
     expect(clock.sleeps).toEqual([499]);
   });
 
@@ -195,7 +195,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     scope.post(`${ORG}/incidents/query_paged`).query(true).times(5).reply(503, ibmError('Service Unavailable'));
     const { client, calls } = harness();
 
-    const err = await failure(client.createIncident(payload, byFindingId));
+    const err = await failure(client.incidents.createIncident(payload, byFindingId));
 
     expect(err).toMatchObject({ operation: 'POST /incidents', status: 502, retryable: true });
     expect(calls.filter((c) => c.operation === 'POST /incidents')).toEqual([expect.objectContaining({ ok: false, attempts: 1 })]);
@@ -210,7 +210,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     ]);
     const { client } = harness();
 
-    await client.addNote(7, { format: 'html', content: '<p><b>GuardDuty finding updated</b>: f-1</p><ul><li>Count: 1 → 3</li></ul>' });
+    await client.incidents.addNote(7, { format: 'html', content: '<p><b>GuardDuty finding updated</b>: f-1</p><ul><li>Count: 1 → 3</li></ul>' });
   });
 
   it.each(lost)('an artifact answered %s after SOAR added it is found in the incident\'s artifacts, not added twice', async (_what, fail) => {
@@ -219,7 +219,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     scope.post(`${ORG}/incidents/7/artifacts/query_paged`).query(true).reply(200, queried({ id: 3, type: { name: 'IP Address' }, value: '203.0.113.9' }));
     const { client } = harness();
 
-    await client.addArtifact(7, { type: 'IP Address', value: '203.0.113.9', description: 'remote IP' });
+    await client.incidents.addArtifact(7, { type: 'IP Address', value: '203.0.113.9', description: 'remote IP' });
   });
 
   it('an artifact the incident does not have is sent again', async () => {
@@ -229,7 +229,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     scope.post(`${ORG}/incidents/7/artifacts`).query(true).reply(200, { id: 4, type: 'IP Address', value: '203.0.113.9' });
     const { client } = harness();
 
-    await client.addArtifact(7, { type: 'IP Address', value: '203.0.113.9', description: 'remote IP' });
+    await client.incidents.addArtifact(7, { type: 'IP Address', value: '203.0.113.9', description: 'remote IP' });
   });
 
   it.each(lost)('a data-table row answered %s after SOAR added it is found by all its cells, not added twice', async (_what, fail) => {
@@ -242,7 +242,7 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     });
     const { client } = harness();
 
-    await client.addTableRow(7, 'gd_finding_overview', { count: '3', region: 'us-east-1', query_execution_date: '2026-01-01T00:00:00Z', severity: '' });
+    await client.incidents.addTableRow(7, 'gd_finding_overview', { count: '3', region: 'us-east-1', query_execution_date: '2026-01-01T00:00:00Z', severity: '' });
   });
 
   it('a row like an earlier one but for its query_execution_date is sent again (a table\'s history may repeat)', async () => {
@@ -256,6 +256,6 @@ describe('a create whose answer was lost is looked up before anything is sent ag
     scope.post(path).query(true).reply(200, { id: 12, cells: {} });
     const { client } = harness();
 
-    await client.addTableRow(7, 'gd_finding_overview', { count: '3', query_execution_date: '2026-01-01T00:00:00Z' });
+    await client.incidents.addTableRow(7, 'gd_finding_overview', { count: '3', query_execution_date: '2026-01-01T00:00:00Z' });
   });
 });

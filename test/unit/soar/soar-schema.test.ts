@@ -37,7 +37,7 @@ describe('readSchema', () => {
       { id: 2, name: 'DNS Name' },
     ] });
 
-    const schema = await harness().client.readSchema();
+    const schema = await harness().client.catalog.readSchema();
 
     expect(schema.incidentFields).toEqual([
       { name: 'resolution_id', label: 'Resolution', inputType: 'select', required: 'close', custom: false,
@@ -58,7 +58,7 @@ describe('readSchema', () => {
       type_id: 4, fields: { type: { name: 'type', values: [{ value: 1, label: 'IP Address' }, { value: 2, label: 'Port' }] } },
     });
 
-    expect((await harness().client.readSchema()).artifactTypes).toEqual(['IP Address', 'Port']);
+    expect((await harness().client.catalog.readSchema()).artifactTypes).toEqual(['IP Address', 'Port']);
   });
 });
 
@@ -71,7 +71,7 @@ describe('setup: creating what is missing', () => {
       tooltip: 'Set to refresh the incident from GuardDuty', prefix: 'properties', ...fieldDef,
     }).reply(200, { id: 1200 });
 
-    await harness().client.createIncidentField({
+    await harness().client.catalog.createIncidentField({
       name: 'aws_guardduty_trigger_refresh', label: 'AWS GuardDuty Trigger Refresh', inputType: 'boolean',
       tooltip: 'Set to refresh the incident from GuardDuty',
     });
@@ -87,7 +87,7 @@ describe('setup: creating what is missing', () => {
       },
     }).reply(200, { type_id: 8 });
 
-    await harness().client.createDataTable({
+    await harness().client.catalog.createDataTable({
       name: 'gd_s3_bucket_details', label: 'GuardDuty Resource - S3 Bucket Details',
       columns: [
         { name: 'bucket_name', label: 'Bucket name', inputType: 'text' },
@@ -101,7 +101,7 @@ describe('setup: creating what is missing', () => {
       name: 'resource_id', text: 'Resource ID', input_type: 'text', tooltip: '', ...fieldDef,
     }).reply(200, { id: 1301 });
 
-    await harness().client.createDataTableColumn('gd_finding_overview', { name: 'resource_id', label: 'Resource ID', inputType: 'text' });
+    await harness().client.catalog.createDataTableColumn('gd_finding_overview', { name: 'resource_id', label: 'Resource ID', inputType: 'text' });
   });
 
   it('creates an artifact type with its display name and API name', async () => {
@@ -110,7 +110,7 @@ describe('setup: creating what is missing', () => {
       desc: 'Amazon Web Services (AWS) IAM access key id.', enabled: true,
     }).reply(200, { id: 1002 });
 
-    await harness().client.createArtifactType({
+    await harness().client.catalog.createArtifactType({
       name: 'aws_iam_access_key_id', label: 'AWS IAM Access Key ID', description: 'Amazon Web Services (AWS) IAM access key id.',
     });
   });
@@ -127,9 +127,9 @@ describe('setup: creating what is missing', () => {
     scope.post(`${ORG}/artifact_types`).once().reply(403, ibmError('Forbidden'));
     const { client, clock } = harness();
 
-    await client.createIncidentField({ name: 'x', label: 'X', inputType: 'text' });
-    await client.createDataTable({ name: 'gd_t', label: 'T', columns: [] });
-    await expect(client.createArtifactType({ name: 'y', label: 'Y', description: '' })).rejects.toMatchObject({
+    await client.catalog.createIncidentField({ name: 'x', label: 'X', inputType: 'text' });
+    await client.catalog.createDataTable({ name: 'gd_t', label: 'T', columns: [] });
+    await expect(client.catalog.createArtifactType({ name: 'y', label: 'Y', description: '' })).rejects.toMatchObject({
       status: 403, retryable: false, message: expect.stringContaining('lacks a permission'),
     });
     expect(clock.sleeps).toEqual([499, 2_000]);

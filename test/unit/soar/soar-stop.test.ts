@@ -1,12 +1,13 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/clock.js';
-import { isAbandoned } from '../../../src/errors.js';
+import type { Clock } from '../../../src/core/clock.js';
+import { isAbandoned } from '../../../src/core/errors.js';
 import { createSoarClient } from '../../../src/soar/soar-client.js';
 import type { ApiCallEvent } from '../../../src/util/api-observer.js';
 import { CallGate } from '../../../src/util/call-gate.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
+import { until } from '../../helpers/wait.js';
 import { BASE, ORG, expectSession, ibmError, incident, soarConfig } from './fixtures.js';
 
 /**
@@ -51,8 +52,8 @@ describe('the SOAR client of a stopping daemon', () => {
     const clock = endlessSleepClock();
     const soar = client(gate, clock);
 
-    const pending = soar.client.getIncident(7).then(() => undefined, (e: unknown) => e);
-    for (let i = 0; i < 200 && clock.sleeps.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const pending = soar.client.incidents.getIncident(7).then(() => undefined, (e: unknown) => e);
+    await until(() => clock.sleeps.length > 0, 'the retry\'s sleep', { timeoutMs: 1_000, everyMs: 5 });
     expect(clock.sleeps).toEqual([499]);
     const warningsAtHalt = soar.warnings.length;
     gate.halt();
@@ -69,7 +70,7 @@ describe('the SOAR client of a stopping daemon', () => {
     const gate = new CallGate();
     gate.halt();
     const soar = client(gate, endlessSleepClock());
-    const err = await soar.client.getIncident(7).then(() => undefined, (e: unknown) => e);
+    const err = await soar.client.incidents.getIncident(7).then(() => undefined, (e: unknown) => e);
     expect(isAbandoned(err)).toBe(true);
   });
 
@@ -79,9 +80,9 @@ describe('the SOAR client of a stopping daemon', () => {
     scope.get(`${ORG}/incidents/7`).query(true).delay(60_000).reply(200, incident({ id: 7 }));
     const gate = new CallGate();
     const soar = client(gate, endlessSleepClock());
-    await soar.client.connect();
+    await soar.client.session.connect();
 
-    const pending = soar.client.getIncident(7).then(() => undefined, (e: unknown) => e);
+    const pending = soar.client.incidents.getIncident(7).then(() => undefined, (e: unknown) => e);
     await new Promise((r) => setTimeout(r, 20));
     gate.cut();
     const err = await pending;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import type { SoarClient } from '../../../src/soar/soar-client.js';
 import { useHttpMock } from '../../helpers/http-mock.js';
 import { BASIC, ORG, harness, incident, sessionBody, soarConfig } from './fixtures.js';
@@ -68,7 +68,7 @@ describe('TLS', () => {
     seen.length = 0;
     const { client } = harness(soarConfig({ baseUrl: soarUrl, cafile: certFile }));
 
-    const found = await using(client, (c) => c.getIncident(1));
+    const found = await using(client, (c) => c.incidents.getIncident(1));
 
     expect(found?.id).toBe(1);
     expect(seen).toEqual([
@@ -82,7 +82,7 @@ describe('TLS', () => {
     mock.allowLoopback();
     const { client } = harness(soarConfig({ baseUrl: soarUrl }));
 
-    const err = await using(client, (c) => c.connect()).then(() => undefined, (e: unknown) => e);
+    const err = await using(client, (c) => c.session.connect()).then(() => undefined, (e: unknown) => e);
 
     expect(err).toMatchObject({ service: 'soar', retryable: false, code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect((err as Error).message).toContain('cafile');
@@ -92,7 +92,7 @@ describe('TLS', () => {
     mock.allowLoopback();
     const { client } = harness(soarConfig({ baseUrl: soarUrl, cafile: false }));
 
-    expect((await using(client, (c) => c.connect())).id).toBe(201);
+    expect((await using(client, (c) => c.session.connect())).id).toBe(201);
     expect(client.tlsVerificationDisabled).toBe(true);
   });
 
@@ -105,10 +105,12 @@ describe('timeouts', () => {
   it('abandons a request after timeoutMs and retries it (a GET)', async () => {
     mock.allowLoopback();
     seen.length = 0;
-    const { client, clock } = harness(soarConfig({ baseUrl: soarUrl, cafile: certFile, timeoutMs: 100 }));
+    // 400 ms, not less: on a loaded machine the TLS handshake alone can outlast a shorter timeout, and an
+    // attempt abandoned before its request line reached the server would not be counted below.
+    const { client, clock } = harness(soarConfig({ baseUrl: soarUrl, cafile: certFile, timeoutMs: 400 }));
     await using(client, async (c) => {
-      await c.connect();
-      const err = await c.listTableRows(1, 'slow').then(() => undefined, (e: unknown) => e);
+      await c.session.connect();
+      const err = await c.incidents.listTableRows(1, 'slow').then(() => undefined, (e: unknown) => e);
       expect(err).toMatchObject({ code: 'ETIMEDOUT', retryable: true, operation: 'GET /incidents/{id}/table_data/{table}' });
     });
     expect(clock.sleeps).toHaveLength(4);
@@ -128,7 +130,7 @@ describe('[resilient] proxy', () => {
     const port = (proxy.address() as AddressInfo).port;
     const { client } = harness(soarConfig({ baseUrl: 'http://soar.internal:8080', proxy: { url: `http://pxuser:pxpass@127.0.0.1:${port}` } }));
     try {
-      await using(client, (c) => c.connect());
+      await using(client, (c) => c.session.connect());
     } finally {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

@@ -58,6 +58,33 @@ describe('SOAR emulator: faults and call counts', () => {
     expect((await api('POST', '/incidents', incidentBody())).status).toBe(200);
   });
 
+  it('maxInFlight: refuses at once with 429 and its Retry-After what arrives above N concurrent requests', async () => {
+    const { emu, api } = await start({ latencyMs: 200 });
+    const fault = emu.addFault({ operations: ['POST /rest/orgs/{org}/incidents'], maxInFlight: 2, retryAfterSeconds: 3 });
+    const sent = Date.now();
+    const answers = await Promise.all([0, 1, 2].map(async (i) => {
+      // One after another, so that the third arrives while the first two are being answered.
+      await new Promise((r) => setTimeout(r, 40 * i));
+      const res = await api('POST', '/incidents', incidentBody({ name: `n${i}` }));
+      return { i, status: res.status, retryAfter: res.headers.get('retry-after'), ms: Date.now() - sent };
+    }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[2]).toMatchObject({ retryAfter: '3' });
+    // Turned away on arrival, not after the 200 ms every answer takes.
+    expect(answers[2]?.ms).toBeLessThan(answers[0]?.ms ?? 0);
+    expect(emu.listIncidents().map((i) => i.name)).toEqual(['n0', 'n1']);
+    expect(emu.faults()).toEqual([expect.objectContaining({ id: fault.id, triggered: 1 })]);
+    // Once they are answered, the next one is let through.
+    expect((await api('POST', '/incidents', incidentBody({ name: 'n3' }))).status).toBe(200);
+  });
+
+  it('maxInFlight rules can be set through the admin API', async () => {
+    const { emu, api } = await start();
+    const res = await api('POST', '/__admin/faults', { maxInFlight: 6, retryAfterSeconds: 1 });
+    expect(res.status).toBe(200);
+    expect(emu.faults()).toEqual([expect.objectContaining({ maxInFlight: 6, retryAfterSeconds: 1 })]);
+  });
+
   it('is deterministic with the seed', async () => {
     const statuses = async (seed: number): Promise<number[]> => {
       const { emu, api } = await start({ seed });
