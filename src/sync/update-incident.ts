@@ -7,7 +7,10 @@ import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD } from '../incidents/incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
+import { newSignalDetails } from './sequence-changes.js';
 import type { SyncDeps } from './sync-deps.js';
+
+const NOT_NEWS = new Set<string>([FIELD.triggerRefresh, 'resolution_id', 'resolution_summary']);
 
 export interface UpdateOptions {
   /** Why the incident is refreshed; names the note's heading. */
@@ -54,10 +57,12 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
     const note = renderChangeNote({
       reason: options.reason,
       finding: ctx.finding,
-      // The reset of the refresh trigger is bookkeeping, not news for the responder.
-      changes: changes.filter((c) => c.field !== FIELD.triggerRefresh),
+      // The reset of the refresh trigger is bookkeeping, not news for the responder; a reopen's
+      // cleared resolution is said by the heading (its old values are not known before the PATCH).
+      changes: changes.filter((c) => !NOT_NEWS.has(c.field)),
       rowsWritten: planned.rows,
       artifactsAdded: planned.artifacts,
+      details: newSignalDetails(deps, incidentId, ctx.rows),
     });
     return intendNote(deps, incidentId, noteKey, note);
   });
