@@ -1,4 +1,5 @@
 import type { Emulators } from '../emulators/index.js';
+import type { LimitCounts } from '../src/util/adaptive-limit.js';
 import { computeBound, pagesOf, type Bound } from './bound.js';
 import { readCalls } from './calls.js';
 import type { DaemonRun } from './daemon-run.js';
@@ -23,15 +24,8 @@ export const THROTTLED_SHARE_TARGET = 0.05;
 /** The default of aws_gd_soar_concurrency. */
 export const CEILING = 16;
 
-/** The cycle line's `soarConcurrency`: what the limit did during the cycle. */
-export interface LimitFacts {
-  limit: number;
-  lowest: number;
-  highest: number;
-  raises: number;
-  cuts: number;
-  throttled: number;
-}
+/** The cycle line's `soarConcurrency`: what the limit did during the cycle (AdaptiveLimit.since). */
+export type LimitFacts = LimitCounts;
 
 export function limitFacts(run: DaemonRun): LimitFacts | undefined {
   const facts = run.cycle?.soarConcurrency;

@@ -3,7 +3,7 @@ import {
   ListCoverageCommand, ListFiltersCommand, ListMalwareScansCommand, ListMembersCommand, SendObjectMalwareScanCommand, StartMalwareScanCommand,
   UpdateFilterCommand, type CoverageResource, type GetMalwareScanResponse, type GuardDutyClient, type MalwareScan,
 } from '@aws-sdk/client-guardduty';
-import { toSdkCriterion } from './sdk-shapes.js';
+import { toPlain, toSdkCriterion } from './sdk-shapes.js';
 import type {
   CoverageApi, CoverageView, FilterSpec, FilterUpdate, FiltersApi, MalwareScanSummary, MalwareScanView, MalwareScansApi, MemberDetectorView,
   MemberView, ScanCriterion, ScanThreatView,
@@ -153,16 +153,4 @@ function coverageView(resource: CoverageResource): CoverageView {
     resourceId: resource.ResourceId ?? '', accountId: resource.AccountId ?? '', resourceType: resource.ResourceDetails?.ResourceType ?? '',
     status: resource.CoverageStatus ?? '', issue: resource.Issue || undefined, raw: toPlain(resource) as Record<string, unknown>,
   };
-}
-
-/** SDK output as plain JSON: Date members become ISO text, undefined members are left out. */
-export function toPlain(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = toPlain(v);
-    return out;
-  }
-  return value;
 }

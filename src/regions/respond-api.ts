@@ -6,6 +6,8 @@
  * throws `ExternalServiceError` for every failure.
  */
 
+import type { Criteria } from '../findings/criteria.js';
+
 export type ScanStatus = 'RUNNING' | 'COMPLETED' | 'COMPLETED_WITH_ISSUES' | 'FAILED' | 'SKIPPED';
 export type ScanResult = 'NO_THREATS_FOUND' | 'THREATS_FOUND';
 
@@ -59,18 +61,8 @@ export interface MalwareScansApi {
 
 export type FilterAction = 'NOOP' | 'ARCHIVE';
 
-/**
- * A filter's criteria: field → condition, as ListFindings takes them (the same shape as
- * `findings-source.ts`'s `Criteria`, which `FindingsSource` builds on this file, so it is not imported).
- */
-export type FilterCriteria = Record<string, {
-  Equals?: string[];
-  NotEquals?: string[];
-  GreaterThan?: number;
-  GreaterThanOrEqual?: number;
-  LessThan?: number;
-  LessThanOrEqual?: number;
-}>;
+/** A filter's criteria: field → condition, the same language as ListFindings' (`findings/criteria.ts`). */
+export type FilterCriteria = Criteria;
 
 export interface FilterSpec {
   name: string;

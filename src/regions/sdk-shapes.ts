@@ -29,6 +29,7 @@ export function toFinding(finding: SdkFinding): Finding {
   return cleanFinding(toPlain(finding) as Finding);
 }
 
+/** SDK output as plain JSON: Date members become ISO text, undefined members are left out. */
 export function toPlain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(toPlain);
