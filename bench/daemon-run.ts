@@ -85,7 +85,7 @@ export function startDaemon(world: WorldLike, command: string[]): RunningDaemon 
     } else if (message === 'Region summary') {
       run.regions.push(entry);
     }
-    if (entry.level === 'warn' || entry.level === 'error') problem(`${message} ${JSON.stringify(entry.error ?? entry.reason ?? '')}`);
+    if (entry.level === 'warn' || entry.level === 'error') problem(problemText(message, entry));
   });
   createInterface({ input: child.stderr }).on('line', (line) => {
     if (line.trim() !== '') problem(`stderr: ${line}`);
@@ -136,4 +136,11 @@ function readUsage(file: string): { maxRssKb: number; cpuUserUs: number; cpuSyst
   } catch {
     return undefined;
   }
+}
+
+/** A warning or error line, short: its message and what it names (the error, the reason, or the call and its status). */
+function problemText(message: string, entry: Record<string, unknown>): string {
+  const call = [entry.operation, entry.status ?? entry.code].filter((v) => v !== undefined).map((v) => JSON.stringify(v)).join(' ');
+  const detail = entry.error ?? entry.reason ?? (call === '' ? undefined : call);
+  return detail === undefined ? message : `${message}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
 }

@@ -10,7 +10,7 @@ export interface CallRecord {
   status: number | undefined;
   /** The API key id or user email, when the request authenticated. */
   principal: string | undefined;
-  /** Epoch ms (emulator clock). */
+  /** Epoch ms (emulator clock) when the answer was about to be sent (never after: see http/server.ts). */
   at: number;
 }
 

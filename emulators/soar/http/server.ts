@@ -85,24 +85,33 @@ async function answer(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   await sleep(decision.latencyMs);
   const answerAt = arrived + decision.latencyMs + parts.state.options.latencyMs;
   const latency = (): Promise<void> => sleep(answerAt - performance.now());
-  const record = (status: number | undefined, principal: Principal | undefined): void =>
-    parts.calls.record({ operation, method, path: url.pathname, status, principal: principalName(parts.state, principal), at: parts.state.now() });
+  // The time a call is answered is read just before the answer is written, never after: a client may
+  // read the answer and act on it (even log "Stopped") before this process runs its next statement, so
+  // a time read afterwards could be later than anything the client did in response.
+  const record = (send: () => number | undefined, principal: Principal | undefined): void => {
+    const at = parts.state.now();
+    const status = send();
+    parts.calls.record({ operation, method, path: url.pathname, status, principal: principalName(parts.state, principal), at });
+  };
 
-  if (decision.outcome?.mode === 'before') {
-    if (!(decision.outcome.kind === 'error' && decision.outcome.atOnce)) await latency();
-    record(fail(req, res, decision.outcome), undefined);
+  const { outcome } = decision;
+  if (outcome?.mode === 'before') {
+    if (!(outcome.kind === 'error' && outcome.atOnce)) await latency();
+    record(() => fail(req, res, outcome), undefined);
     return;
   }
   const { response, principal } = dispatch(parts.state, parts.auth, match, request);
   await latency();
   if (decision.answerDelayMs > 0) await sleep(decision.answerDelayMs);
-  if (decision.outcome) {
+  if (outcome) {
     // The request took effect; only its answer is lost or replaced.
-    record(fail(req, res, decision.outcome), principal);
+    record(() => fail(req, res, outcome), principal);
     return;
   }
-  sendJson(res, response.status, response.body, response.headers);
-  record(response.status, principal);
+  record(() => {
+    sendJson(res, response.status, response.body, response.headers);
+    return response.status;
+  }, principal);
 }
 
 /** Answers an injected fault; returns the status sent, or undefined for a reset connection. */
