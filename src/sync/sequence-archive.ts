@@ -2,10 +2,11 @@ import { errorMessage, isAbandoned, isRetryable } from '../core/errors.js';
 import { escapeHtml } from '../incidents/html.js';
 import { findingKeyString } from '../findings/finding-key.js';
 import type { FindingsSource } from '../regions/findings-source.js';
+import type { RichText } from '../soar/case-system.js';
 import { pairKey, type FoldTarget } from '../store/sequence-members-repo.js';
 import { chunk } from '../util/concurrency.js';
 import { nextAttemptAt } from './backoff.js';
-import { addNoteOnce } from './durable-note.js';
+import { intendNote, postIntendedNote } from './durable-note.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /** A detector whose folded members GuardDuty refused to archive: retried with backoff. */
@@ -40,10 +41,15 @@ export async function archiveFoldedMembers(deps: SyncDeps, sources: ReadonlyMap<
         refused(deps, group, err);
         break;
       }
-      for (const member of batch) deps.store.sequences.markArchived(member);
-      deps.store.ops.complete(ARCHIVE_MEMBERS_OP, group);
+      // Archived, and the notes saying so intended, in one transaction: a kill after it still ends with
+      // the notes (the SOAR phase posts notes left pending), and one before it archives again (idempotent).
+      const notes = deps.store.transaction(() => {
+        for (const member of batch) deps.store.sequences.markArchived(member);
+        deps.store.ops.complete(ARCHIVE_MEMBERS_OP, group);
+        return archivedNotes(batch).map((n) => ({ ...n, fresh: intendNote(deps, n.incidentId, n.key, n.note) }));
+      });
       archived += batch.length;
-      await noteArchived(deps, batch);
+      for (const n of notes) await postLater(deps, n);
     }
   }
   return archived;
@@ -57,18 +63,31 @@ function refused(deps: SyncDeps, group: string, err: unknown): void {
 }
 
 /** One note per sequence incident and batch, naming the members archived with it. */
-async function noteArchived(deps: SyncDeps, batch: FoldTarget[]): Promise<void> {
+function archivedNotes(batch: FoldTarget[]): { incidentId: number; key: string; note: RichText }[] {
   const bySequence = new Map<number, FoldTarget[]>();
   for (const m of batch) bySequence.set(m.sequenceIncident, [...(bySequence.get(m.sequenceIncident) ?? []), m]);
-  for (const [incidentId, members] of bySequence) {
+  return [...bySequence].map(([incidentId, members]) => {
     const ids = members.map((m) => m.memberId).sort();
-    const key = `archived-members:${findingKeyString(pairKey(members[0]))}@${ids.join(',')}`;
     const list = members.map((m) => `<li>${escapeHtml(m.memberId)} (${escapeHtml(m.signalName)})</li>`).join('');
-    await addNoteOnce(deps, incidentId, key, {
-      format: 'html',
-      content: `<p>guardduty-soar archived the ${members.length === 1 ? 'finding' : `${members.length} findings`} folded into this attack sequence, `
-        + 'because the sequence’s incident was closed and its finding archived (aws_gd_sequence_close_members = true):</p>'
-        + `<ul>${list}</ul>`,
-    });
+    return {
+      incidentId,
+      key: `archived-members:${findingKeyString(pairKey(members[0]))}@${ids.join(',')}`,
+      note: {
+        format: 'html',
+        content: `<p>guardduty-soar archived the ${members.length === 1 ? 'finding' : `${members.length} findings`} folded into this attack sequence, `
+          + 'because the sequence’s incident was closed and its finding archived (aws_gd_sequence_close_members = true):</p>'
+          + `<ul>${list}</ul>`,
+      },
+    };
+  });
+}
+
+/** Posts an intended note; one that fails stays pending and is posted by the SOAR phase's retry of pending notes. */
+async function postLater(deps: SyncDeps, n: { incidentId: number; key: string; fresh: boolean }): Promise<void> {
+  try {
+    await postIntendedNote(deps, n.incidentId, n.key, n.fresh);
+  } catch (err) {
+    if (isAbandoned(err)) throw err;
+    deps.logger.warn('The note naming the archived members of an attack sequence was not posted; retried by the next cycle', { incidentId: n.incidentId, error: err });
   }
 }

@@ -38,7 +38,12 @@ export async function foldMember(deps: SyncDeps, finding: Finding, key: FindingK
     if (liveIncident(deps.store.links.get(pairKey(target))) !== incidentId) return undefined;
     const noteKey = `fold:${findingKeyString(key)}@${version}->${incidentId}`;
     const fresh = intendNote(deps, incidentId, noteKey, foldNote(finding, key, target));
-    await writeFoldedRows(deps, incidentId, key, mapRows(finding), target.foldedVersion !== null);
+    // Its note already intended: an earlier attempt at this very fold was cut short (a kill, a failed
+    // call), and may have written a row or an artifact SOAR holds but the store never recorded. What
+    // SOAR holds is read first, so nothing is written twice.
+    const interrupted = !fresh;
+    if (interrupted) deps.store.fingerprints.addArtifacts(incidentId, await deps.soar.listArtifacts(incidentId));
+    await writeFoldedRows(deps, incidentId, key, mapRows(finding), { foldedBefore: target.foldedVersion !== null, interrupted });
     await addNewArtifacts(deps, incidentId, extractArtifacts(finding).map((a) => ({
       ...a, description: `Folded member finding ${finding.Id} (${finding.Type}): ${a.description}`,
     })));
@@ -64,9 +69,12 @@ function foldNote(finding: Finding, key: FindingKey, target: FoldTarget): RichTe
  * The member's rows, table by table, each written once: what was written for this member is
  * recorded apart from the sequence's own rows (`fold:<member>:<table>`), so neither side's refresh
  * takes the other's rows for its own. When that record is lost (a read-back of the incident after a
- * crash rebuilds only the sequence's), a member folded before is compared with what SOAR holds.
+ * crash rebuilds only the sequence's), a member folded before is compared with what SOAR holds; so is
+ * one whose fold was interrupted (its last row may be in SOAR without being recorded).
  */
-async function writeFoldedRows(deps: SyncDeps, incidentId: number, member: FindingKey, rows: TableRow[], foldedBefore: boolean): Promise<void> {
+async function writeFoldedRows(
+  deps: SyncDeps, incidentId: number, member: FindingKey, rows: TableRow[], attempt: { foldedBefore: boolean; interrupted: boolean },
+): Promise<void> {
   const { store, soar, clock } = deps;
   const stamp = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const tables = new Map<string, TableRow[]>();
@@ -74,8 +82,9 @@ async function writeFoldedRows(deps: SyncDeps, incidentId: number, member: Findi
   for (const [table, current] of tables) {
     const recordKey = `fold:${member.findingId}:${table}`;
     let known = store.fingerprints.rows(incidentId, recordKey);
-    if (known.length === 0 && foldedBefore) {
-      known = (await soar.listTableRows(incidentId, table)).map((r) => rowFingerprint({ table, cells: withoutDate(r.cells) }));
+    if (attempt.interrupted || (known.length === 0 && attempt.foldedBefore)) {
+      const held = (await soar.listTableRows(incidentId, table)).map((r) => rowFingerprint({ table, cells: withoutDate(r.cells) }));
+      known = [...new Set([...known, ...held])];
     }
     const done = [...known];
     for (const row of newRowsSince(known, current)) {

@@ -1,5 +1,5 @@
 import { MEMBER_INCIDENT_COLUMN, SIGNALS_TABLE } from '../datatables/sequence-tables.js';
-import { IncidentGoneError } from '../core/errors.js';
+import { IncidentGoneError, isAbandoned } from '../core/errors.js';
 import { escapeHtml } from '../incidents/html.js';
 import { findingKeyString } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
@@ -29,21 +29,30 @@ export async function linkSequenceMembers(deps: SyncDeps): Promise<number> {
   for (const [sequenceIncident, group] of bySequence) {
     for (const pair of group) {
       if (deps.stopping?.aborted) return linked;
-      if (await skipGone(deps, () => noteMember(deps, pair))) linked += 1;
+      if (await alone(deps, () => noteMember(deps, pair), { findingId: pair.memberId, sequenceId: pair.sequenceId })) linked += 1;
     }
     if (deps.stopping?.aborted) return linked;
-    await skipGone(deps, () => nameMembersOnRows(deps, sequenceIncident, group));
+    await alone(deps, () => nameMembersOnRows(deps, sequenceIncident, group), { sequenceId: group[0]?.sequenceId, incidentId: sequenceIncident });
   }
   return linked;
 }
 
-/** A 404 on either incident is left to that finding's own sync, which heals it (`aws_gd_deleted_incident`). */
-async function skipGone(deps: SyncDeps, work: () => Promise<boolean>): Promise<boolean> {
+/**
+ * One pair's (or one sequence's rows') failure affects it alone: the others are still linked, and it
+ * is tried again by the next cycle (the store still says it is not linked). A 404 on either incident
+ * is left to that finding's own sync, which heals it (`aws_gd_deleted_incident`). A call given up
+ * because the daemon is stopping ends the step.
+ */
+async function alone(deps: SyncDeps, work: () => Promise<boolean>, about: Record<string, unknown>): Promise<boolean> {
   try {
     return await work();
   } catch (err) {
-    if (!(err instanceof IncidentGoneError)) throw err;
-    deps.logger.warn('An attack-sequence link was not made: the incident no longer exists in SOAR; its finding’s sync heals it', { incidentId: err.incidentId });
+    if (isAbandoned(err)) throw err;
+    if (err instanceof IncidentGoneError) {
+      deps.logger.warn('An attack-sequence link was not made: the incident no longer exists in SOAR; its finding’s sync heals it', { ...about, incidentId: err.incidentId });
+    } else {
+      deps.logger.warn('An attack-sequence link was not made; the next cycle tries again', { ...about, error: err });
+    }
     return false;
   }
 }
@@ -99,8 +108,10 @@ async function nameMembersOnRows(deps: SyncDeps, sequenceIncident: number, pairs
     const rows = await soar.listTableRows(sequenceIncident, SIGNALS_TABLE);
     for (const pair of todo) {
       const mine = rows.filter((r) => r.cells.signal_uid === pair.signalUid);
-      // Not written yet (a create cut short): named by the next cycle, once the rows are there.
-      if (mine.length === 0 && link?.state !== 'synced') continue;
+      // Not written yet (a create cut short): named by the next cycle, once the rows are there. An
+      // incident this daemon did not write (adopted from SOAR, e.g. made by IBM's app) may have no
+      // signal rows at all: nothing to name, and not read again every cycle.
+      if (mine.length === 0 && (link?.state === 'partial' || link?.state === 'creating')) continue;
       for (const row of mine) {
         if (row.cells[MEMBER_INCIDENT_COLUMN] === String(pair.memberIncident)) continue;
         await soar.updateTableRow(sequenceIncident, SIGNALS_TABLE, row.id, { [MEMBER_INCIDENT_COLUMN]: String(pair.memberIncident) });

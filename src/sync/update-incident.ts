@@ -7,7 +7,7 @@ import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD } from '../incidents/incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
-import { newSignalDetails } from './sequence-changes.js';
+import { signalNews } from './sequence-changes.js';
 import type { SyncDeps } from './sync-deps.js';
 
 const NOT_NEWS = new Set<string>([FIELD.triggerRefresh, 'resolution_id', 'resolution_summary']);
@@ -51,6 +51,7 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
   const plannedRows = Object.values(planned.rows).reduce((a, b) => a + b, 0);
   const noteKey = options.noteKey ?? `change:${findingKeyString(ctx.key)}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`;
   const withNote = options.alwaysNote === true || changes.length > 0 || plannedRows > 0 || planned.artifacts.length > 0;
+  const details = withNote ? await signalNews(deps, incidentId, ctx.rows) : [];
   const freshNote = store.transaction(() => {
     markContentWrites(deps, incidentId, ctx.rows.map((r) => r.table));
     if (!withNote) return false;
@@ -62,7 +63,7 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
       changes: changes.filter((c) => !NOT_NEWS.has(c.field)),
       rowsWritten: planned.rows,
       artifactsAdded: planned.artifacts,
-      details: newSignalDetails(deps, incidentId, ctx.rows),
+      details,
     });
     return intendNote(deps, incidentId, noteKey, note);
   });

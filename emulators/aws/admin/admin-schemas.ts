@@ -49,7 +49,7 @@ export const sequenceSchema = z.strictObject({
   extraActors: z.number().int().min(0).max(400).optional(),
 });
 
-export const growSchema = z.strictObject({ memberType: z.string().optional(), updatedAt: timeValue.optional() });
+export const growSchema = z.strictObject({ memberType: z.string().optional(), updatedAt: timeValue.optional(), observeAgain: z.number().int().min(0).optional() });
 
 export const faultSchema = z.strictObject({
   service: z.enum(['guardduty', 'ec2', 'sts', 's3', '*']).optional(),

@@ -3,7 +3,7 @@ import { buildFinding } from '../guardduty/samples/sample-findings.js';
 import { SEQUENCE_RECIPES, sequenceRecipe, type SequenceRecipe } from '../guardduty/samples/sample-sequence-recipes.js';
 import { bindMembers, memberSignal, sequenceOf } from '../guardduty/samples/sample-sequences.js';
 import type { EmulatorState } from '../state/state.js';
-import { epochSeconds, isJsonObject, type JsonObject, type WireFinding } from '../protocol/wire.js';
+import { epochSeconds, isJsonObject, type JsonObject, type JsonValue, type WireFinding } from '../protocol/wire.js';
 
 /** Admin and test control of attack sequences: a sequence with its members, a sequence that grows. */
 
@@ -24,6 +24,8 @@ export interface GrowRequest {
   /** The type of the member finding the sequence gains (default: the recipe's). */
   memberType?: string;
   updatedAt?: string | number;
+  /** The sequence's first signals observed again too, this many (count + 1, last seen at the update). */
+  observeAgain?: number;
 }
 
 export interface SequenceResult {
@@ -60,10 +62,16 @@ export function growSequence(state: EmulatorState, id: string, req: GrowRequest)
   const member = buildFinding(state.prng, type, held.finding.accountId, held.finding.region, held.detector.id, at - 60_000, { count: 1 });
   state.store.put(held.detector, member);
   const signals = Array.isArray(sequence.signals) ? sequence.signals : [];
-  sequence.signals = [...signals, memberSignal(member)];
+  sequence.signals = [...signals.map((signal, i) => (i < (req.observeAgain ?? 0) ? observedAgain(signal, at) : signal)), memberSignal(member)];
   held.finding.updatedAt = new Date(at).toISOString();
   held.finding.service.eventLastSeen = held.finding.updatedAt;
   return { sequence: held.finding, member };
+}
+
+/** A signal GuardDuty saw once more: its count and last sighting move (epoch seconds on the wire). */
+function observedAgain(signal: JsonValue, at: number): JsonValue {
+  if (!isJsonObject(signal)) return signal;
+  return { ...signal, count: (typeof signal.count === 'number' ? signal.count : 1) + 1, lastSeenAt: epochSeconds(at), updatedAt: epochSeconds(at) };
 }
 
 /** Extra activity signals and actors (the model's maxima are 100 signals and 400 actors). */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WireFinding } from '../../../emulators/aws/index.js';
 import type { AdminIncident } from '../../../emulators/soar/index.js';
-import { startHarness, type Harness } from '../../helpers/harness.js';
+import { logLines, startHarness, type Harness } from '../../helpers/harness.js';
 import { findingOf, incidentOf, laterNotes, rowCounts, soarWrites } from '../../helpers/sync-helpers.js';
 
 /**
@@ -158,6 +158,28 @@ describe('linked once, whichever arrives first', () => {
     await expectQuiet();
   });
 
+  it('a member whose link SOAR refuses holds up no other: the rest are linked, and the next cycle links it, once', async () => {
+    h = await startHarness({ findings: 0 });
+    const { sequence, members } = h.aws.generateSequence({ type: 'AttackSequence:IAM/CompromisedCredentials', region: 'eu-west-1' });
+    expect(members.length).toBeGreaterThan(1);
+    const [later] = holdBack([sequence]);
+    expect((await h.once()).code).toBe(0);
+
+    bringBack([later]);
+    // The first member incident's field is refused (400, not retried): the link step goes on with the others.
+    const refused = h.soar.addFault({ operations: ['PATCH /rest/orgs/{org}/incidents/{id}'], failNext: 1, statuses: [400] });
+    const run = await h.once();
+    expect(h.soar.faults().find((f) => f.id === refused.id)?.triggered).toBe(1);
+    const incident = incidentOf(h, sequence.id);
+    const pointing = members.filter((m) => incidentOf(h, m.id).properties.aws_guardduty_sequence_incident === String(incident.id));
+    expect(pointing).toHaveLength(members.length - 1);
+    expect(logLines(run.stdout).filter((l) => l.message === 'An attack-sequence link was not made; the next cycle tries again')).toHaveLength(1);
+
+    expect((await h.once()).code).toBe(0);
+    expectMembersLinked(members, incident.id);
+    expectRowsNameMembers(incidentOf(h, sequence.id), members);
+  });
+
   it('separate: no link either way', async () => {
     h = await startHarness({ findings: 0, config: { aws_gd_sequence_members: 'separate' } });
     const { sequence, members } = h.aws.generateSequence({ region: 'us-east-1' });
@@ -244,6 +266,25 @@ describe('a sequence GuardDuty grows, and one at the model’s maxima', () => {
     expect(added).toEqual([expect.objectContaining({ signal_uid: member.arn, name: member.type, member_incident: String(incidentOf(h, member.id).id) })]);
     expect(laterNotes(after)).toEqual([expect.stringContaining(`The attack sequence has 1 new signal: ${member.type} (GuardDuty finding, first seen `)]);
     expectMembersLinked([member], after.id);
+    await expectQuiet();
+  });
+
+  it('a signal observed again is said so, apart from the new one: its count and last sighting, not counted as new', async () => {
+    h = await startHarness({ findings: 0 });
+    const { sequence } = h.aws.generateSequence({ type: 'AttackSequence:S3/CompromisedData', region: 'us-east-1', updatedAt: Date.now() - 3_600_000 });
+    expect((await h.once()).code).toBe(0);
+    const before = incidentOf(h, sequence.id);
+    const { member } = h.aws.growSequence(sequence.id, { observeAgain: 1 });
+    expect((await h.once()).code).toBe(0);
+
+    const after = incidentOf(h, sequence.id);
+    // One row for the new signal, one for the new version of the signal observed again.
+    expect(rowCounts(after).gd_sequence_signals).toBe((rowCounts(before).gd_sequence_signals ?? 0) + 2);
+    const notes = laterNotes(after);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`The attack sequence has 1 new signal: ${member.type} (GuardDuty finding, first seen `);
+    expect(notes[0]).toMatch(/A signal was observed again: [^<]+ \(count 2, last seen /);
+    expect(notes[0]).not.toContain('2 new signals');
     await expectQuiet();
   });
 
