@@ -49,6 +49,18 @@ function signalLine(signal: SequenceSignal): string {
     signal.severity !== undefined ? `severity ${signal.severity}` : undefined,
     signal.count !== undefined && signal.count > 1 ? `${signal.count} times` : undefined,
   ].filter((p): p is string => p !== undefined).join(', ');
-  const described = signal.description !== undefined ? `: ${escapeHtml(signal.description)}` : '';
-  return `${escapeHtml(at)}${escapeHtml(until)} <b>${escapeHtml(signal.name)}</b> (${escapeHtml(about)})${described}`;
+  const described = signal.description !== undefined ? `: ${escapeHtml(clip(signal.description, DESCRIPTION_CHARS))}` : '';
+  return `${escapeHtml(at)}${escapeHtml(until)} <b>${escapeHtml(clip(signal.name, NAME_CHARS))}</b> (${escapeHtml(about)})${described}`;
+}
+
+/**
+ * A timeline line's share of the note: 100 signals (the model's maximum) of this much text, escaped,
+ * stay far within the note limit, so the story is whole and only the JSON block is ever cut. The
+ * signal's full name and description are in its table row.
+ */
+const NAME_CHARS = 200;
+const DESCRIPTION_CHARS = 800;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

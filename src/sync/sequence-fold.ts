@@ -39,15 +39,16 @@ export async function foldMember(deps: SyncDeps, finding: Finding, key: FindingK
     const noteKey = `fold:${findingKeyString(key)}@${version}->${incidentId}`;
     const fresh = intendNote(deps, incidentId, noteKey, foldNote(finding, key, target));
     // Its note already intended: an earlier attempt at this very fold was cut short (a kill, a failed
-    // call), and may have written a row or an artifact SOAR holds but the store never recorded. What
-    // SOAR holds is read first, so nothing is written twice.
-    const interrupted = !fresh;
+    // call), and may have written a row or an artifact SOAR holds but the store never recorded. So may
+    // a fold the store forgot (the sequence's link was rebuilt from SOAR into an empty database). What
+    // SOAR holds is read first, so nothing is written twice, the note included.
+    const interrupted = !fresh || deps.store.links.get(pairKey(target))?.state === 'adopted';
     if (interrupted) deps.store.fingerprints.addArtifacts(incidentId, await deps.soar.listArtifacts(incidentId));
     await writeFoldedRows(deps, incidentId, key, mapRows(finding), { foldedBefore: target.foldedVersion !== null, interrupted });
     await addNewArtifacts(deps, incidentId, extractArtifacts(finding).map((a) => ({
       ...a, description: `Folded member finding ${finding.Id} (${finding.Type}): ${a.description}`,
     })));
-    await postIntendedNote(deps, incidentId, noteKey, fresh);
+    await postIntendedNote(deps, incidentId, noteKey, !interrupted);
     deps.store.sequences.markFolded(target, incidentId, version);
     deps.logger.info('Folded a finding into its attack sequence’s incident (aws_gd_sequence_members = fold)', {
       findingId: key.findingId, region: key.region, sequenceId: target.sequenceId, incidentId,

@@ -33,4 +33,5 @@ CREATE TABLE sequence_members (
   PRIMARY KEY (account, region, detector_id, sequence_id, member_id)
 );
 CREATE INDEX sequence_members_by_member ON sequence_members (account, region, detector_id, member_id);
+CREATE INDEX sequence_members_by_noted_incident ON sequence_members (noted_member_incident);
 `;
