@@ -134,9 +134,17 @@ describe('the command line itself', () => {
     expect(six.stdout).toMatch(/GuardDuty holds 6 sample findings in \d+ regions/);
   });
 
-  it('demo ends with SOAR functions over STOMP: a responder\'s refresh and an IPSet created from SOAR, each answered once and ACKed', async () => {
+  it('demo shows an attack sequence\'s case and its members pointing at it, and ends with SOAR functions over STOMP: a responder\'s refresh and an IPSet created from SOAR, each answered once and ACKed', async () => {
     const demo = await bare(['demo']);
     expect(demo.code).toBe(0);
+    // The attack sequence (issue 20): its story note, its tables, each member's incident naming it.
+    const attack = demo.stdout.slice(demo.stdout.indexOf('== An attack sequence'));
+    const sequenceIncident = /^ {2}incident (\d+) "/m.exec(attack)?.[1];
+    expect(sequenceIncident).toBeDefined();
+    expect(attack).toMatch(/sequence tables: gd_sequence_signals [1-9]/);
+    const members = [...attack.matchAll(/^ {2}member \S+: incident \d+, aws_guardduty_sequence_incident = (\S+)$/gm)].map((m) => m[1]);
+    expect(members.length).toBeGreaterThan(0);
+    expect(new Set(members)).toEqual(new Set([sequenceIncident]));
     const story = demo.stdout.slice(demo.stdout.indexOf('== SOAR functions'));
     expect(story).toMatch(/listener connected: STOMP 1\.2 over TLS to port \d+ \(CA verified\), subscribed to actions\.\d+\.fn_aws_gd/);
     // (a) Refresh Finding: the status messages, one successful final reply, the ACK, and what the responder sees.
