@@ -82,3 +82,5 @@ export type { ScanPlan, ScanThreat, ScanOutcome, ObjectScan } from './state/malw
 export type { CoverageResource } from './state/coverage-store.js';
 export type { WireFinding, JsonObject, JsonValue } from './protocol/wire.js';
 export { EmulatorControl } from './admin/control.js';
+export type { SequenceRequest, GrowRequest, SequenceResult } from './admin/sequence-control.js';
+export { SEQUENCE_RECIPES } from './guardduty/samples/sample-sequence-recipes.js';

@@ -10,6 +10,11 @@ export const CUSTOM_ARTIFACT_TYPES = [
     label: 'AWS Container Image',
     description: 'Container image (repository with tag or digest) of an Amazon ECS task, a Kubernetes workload or a container named in a GuardDuty finding.',
   },
+  {
+    name: 'aws_resource_arn',
+    label: 'AWS Resource ARN',
+    description: 'Amazon Resource Name (ARN) of an AWS resource involved in a GuardDuty attack sequence.',
+  },
 ] as const satisfies readonly ArtifactTypeSpec[];
 
 /**

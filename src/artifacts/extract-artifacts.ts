@@ -3,13 +3,15 @@ import type { Finding } from '../findings/finding.js';
 import type { ArtifactInput } from '../soar/case-system.js';
 import { ArtifactList } from './artifact-list.js';
 import { addMalwareArtifacts, addRuntimeArtifacts, addWorkloadArtifacts } from './family-artifacts.js';
+import { addSequenceArtifacts } from './sequence-artifacts.js';
 
 /**
  * The observables of a finding, read from explicit paths (IBM searched every key of the finding
  * recursively, so any nested `Name` or `Port` could become an artifact). Deduplicated by
  * (type, value) keeping the first source, so a port equal to some other value is still a port.
  * Attacker-side values (the action) come first: they are what a responder pivots on. Then the
- * resource, then what Runtime Monitoring and Malware Protection saw on it.
+ * resource, then what Runtime Monitoring and Malware Protection saw on it, then the parts of an
+ * attack sequence (sequence-artifacts.ts).
  */
 export function extractArtifacts(finding: Finding): ArtifactInput[] {
   const out = new ArtifactList();
@@ -22,6 +24,7 @@ export function extractArtifacts(finding: Finding): ArtifactInput[] {
     addRuntimeArtifacts(service, out);
     addMalwareArtifacts(service, out);
   }
+  addSequenceArtifacts(finding, out);
   return out.items;
 }
 

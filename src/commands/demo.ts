@@ -8,6 +8,7 @@ import { byHandStepsFrom } from './by-hand.js';
 import { prepare, startApp } from '../app/start.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../app/exit-codes.js';
 import { functionsStory } from './demo-functions.js';
+import { printSequenceCase } from './demo-sequence.js';
 import { DemoPrinter } from './demo-story.js';
 import { applyFunctionsGap, findFunctionsGap, readFunctionsState } from '../setup/functions-plan.js';
 import { progressForApp } from '../app/progress-for-app.js';
@@ -70,19 +71,24 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
       out.cycle(report, emulators);
       return report;
     };
+    // An attack sequence and the findings it is made of, reported by GuardDuty with the samples.
+    const attack = emulators.aws.generateSequence({ type: 'AttackSequence:S3/CompromisedData', region: 'us-east-1' });
+    const inAttack = new Set([attack.sequence.id, ...attack.members.map((m) => m.id)]);
     const first = await cycle('Cycle 1: every finding becomes a complete incident');
     const byFinding = (id: string): number => emulators.soar.listIncidents().find((i) => i.properties.aws_guardduty_finding_id === id)?.id ?? 0;
-    const findings = emulators.aws.listFindings({ archived: false }).map((f) => String(f.id));
+    const findings = emulators.aws.listFindings({ archived: false }).map((f) => String(f.id)).filter((id) => !inAttack.has(id));
     const [updated, archived, closed, refreshed, vanished] = findings;
     if (!updated || !archived || !closed || !refreshed || !vanished) return EXIT_FAILURE;
     out.incident(emulators, byFinding(updated), 'What a responder opens');
+    printSequenceCase(out, emulators, attack, byFinding);
 
-    out.heading('Changes: GuardDuty updates one finding and archives another; a responder closes one incident and asks to refresh another; a new finding appears');
+    out.heading('Changes: GuardDuty updates one finding and archives another, and adds a signal to the attack sequence; a responder closes one incident and asks to refresh another; a new finding appears');
     emulators.aws.updateFinding(updated, { recur: 3 });
     emulators.aws.archiveFindings([archived]);
     emulators.soar.closeIncident(byFinding(closed), { resolution: 'Not an Issue', summary: 'Benign: a scheduled scanner.' });
     emulators.soar.setProperties(byFinding(refreshed), { aws_guardduty_trigger_refresh: true });
     const [fresh] = emulators.aws.generateFindings({ count: 1, region: 'us-east-1', severity: 8.5, updatedAt: Date.now(), createdAt: Date.now() });
+    emulators.aws.growSequence(attack.sequence.id);
     await cycle('Cycle 2: every sync path');
     out.incident(emulators, byFinding(updated), 'Updated finding');
     out.incident(emulators, byFinding(archived), 'Archived in GuardDuty -> incident closed');
@@ -90,6 +96,7 @@ async function runStory(io: Io, out: DemoPrinter, emulators: Emulators, configPa
     out.line(`    GuardDuty now says finding ${closed} archived = ${String(emulators.aws.getFinding(closed)?.service?.archived)}`);
     out.incident(emulators, byFinding(refreshed), 'Refreshed on request');
     if (fresh) out.incident(emulators, byFinding(String(fresh.id)), 'New finding');
+    out.incident(emulators, byFinding(attack.sequence.id), 'Attack sequence grown by a signal (its new member has an incident, linked)', { lastNoteOnly: true });
 
     out.heading('Changes: a finding vanishes from GuardDuty; the closed incident\'s finding is unarchived and recurs');
     emulators.aws.deleteFindings([vanished]);

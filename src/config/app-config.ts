@@ -10,6 +10,8 @@ import type { SeverityBand } from '../findings/severity.js';
 export type RecurrencePolicy = 'reopen' | 'new' | 'ignore';
 /** `aws_gd_deleted_incident`: what becomes of a finding whose incident no longer exists in SOAR. */
 export type DeletedIncidentPolicy = 'recreate' | 'forget';
+/** `aws_gd_sequence_members`: what becomes of the findings an attack sequence is made of. */
+export type SequenceMembersPolicy = 'link' | 'fold' | 'separate';
 
 export interface ProxySettings {
   /** e.g. `http://user:pass@proxy:3128`. */
@@ -74,6 +76,9 @@ export interface SyncConfig {
   closeOnArchive: boolean;
   onRecurrence: RecurrencePolicy;
   onDeletedIncident: DeletedIncidentPolicy;
+  sequenceMembers: SequenceMembersPolicy;
+  /** `aws_gd_sequence_close_members`: archive folded members with their sequence. */
+  closeSequenceMembers: boolean;
   /** SOAR resolution name → GuardDuty feedback. */
   feedbackMap: Record<string, 'USEFUL' | 'NOT_USEFUL'>;
   /** `aws_gd_suppress_on_resolution`: resolutions whose close proposes or creates a suppression rule (empty: off). */

@@ -62,6 +62,21 @@ export const APP_KEYS = {
     default: 'recreate',
     parse: oneOf(['recreate', 'forget'] as const),
   }),
+  aws_gd_sequence_members: key({
+    doc:
+      'The findings an attack sequence is made of: link (each keeps its incident; both incidents point at each other), ' +
+      "fold (a member reported while the sequence's incident is open gets no incident; its rows and a note go into the " +
+      "sequence's), or separate (no links).",
+    example: 'fold',
+    default: 'link',
+    parse: oneOf(['link', 'fold', 'separate'] as const),
+  }),
+  aws_gd_sequence_close_members: key({
+    doc: "With aws_gd_sequence_members = fold: archive the folded members too when the sequence's incident is closed and its finding archived.",
+    example: 'true',
+    default: 'false',
+    parse: bool,
+  }),
   aws_gd_severity_map: key({
     doc: 'GuardDuty severity band -> SOAR severity name, as Band=Name pairs separated by ";" (unnamed bands keep their default).',
     example: 'Critical=Critical',

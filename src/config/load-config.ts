@@ -79,6 +79,8 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
       closeOnArchive: v.aws_gd_close_on_archive ?? true,
       onRecurrence: v.aws_gd_on_recurrence ?? 'reopen',
       onDeletedIncident: v.aws_gd_deleted_incident ?? 'recreate',
+      sequenceMembers: v.aws_gd_sequence_members ?? 'link',
+      closeSequenceMembers: v.aws_gd_sequence_close_members ?? false,
       feedbackMap: v.aws_gd_feedback_map ?? {},
       suppressOnResolution: v.aws_gd_suppress_on_resolution ?? [],
       suppressMode: v.aws_gd_suppress_mode ?? 'propose',
@@ -105,6 +107,10 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   if (config.polling.pollingIntervalMinutes === 0 && config.healthPort === undefined) {
     rc.warnings.push('aws_gd_polling_interval = 0 turns polling off and aws_gd_health_port is not set: `run` will poll nothing and serve nothing, ' +
       'it only waits for a signal. Set aws_gd_polling_interval (minutes, e.g. 10), or aws_gd_health_port, or use `once` for a single cycle.');
+  }
+  if (config.sync.closeSequenceMembers && config.sync.sequenceMembers !== 'fold') {
+    rc.warnings.push(`aws_gd_sequence_close_members = true has no effect with aws_gd_sequence_members = ${config.sync.sequenceMembers}: ` +
+      'only folded members (aws_gd_sequence_members = fold) are archived with their sequence; members with incidents of their own follow those incidents.');
   }
   if (rc.problems.length > 0) throw new ConfigError(rc.problems);
   showEffectiveValues(config);

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { TableRow } from './map-rows.js';
+import { LINK_COLUMNS } from './sequence-tables.js';
 import { QUERY_EXECUTION_DATE } from './table-definitions.js';
+
+const NOT_CONTENT = new Set([QUERY_EXECUTION_DATE, ...LINK_COLUMNS]);
 
 /**
  * A stable identity for a row's content: the table name and the cells with keys sorted, ignoring
- * `query_execution_date` (which differs on every write). Stored per incident to decide what a
- * refresh must add.
+ * `query_execution_date` (which differs on every write) and the link columns the daemon fills in
+ * later (`LINK_COLUMNS`). Stored per incident to decide what a refresh must add.
  */
 export function rowFingerprint(row: TableRow): string {
   const cells = Object.entries(row.cells)
-    .filter(([key]) => key !== QUERY_EXECUTION_DATE)
+    .filter(([key]) => !NOT_CONTENT.has(key))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return createHash('sha256').update(JSON.stringify([row.table, cells])).digest('hex').slice(0, 32);
 }

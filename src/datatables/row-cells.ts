@@ -1,3 +1,4 @@
+import type { Finding } from '../findings/finding.js';
 import { nonBlank } from '../findings/finding-values.js';
 
 /** A row's values by column name before they are turned into SOAR text. */
@@ -9,4 +10,23 @@ export type RawCells = Partial<Record<string, unknown>>;
  */
 export function hasContent(cells: RawCells, labels: readonly string[]): boolean {
   return Object.entries(cells).some(([key, value]) => !labels.includes(key) && nonBlank(value) !== undefined);
+}
+
+export interface ColumnDefinition {
+  name: string;
+  label: string;
+}
+
+/**
+ * One data table: its schema (what `setup` creates) and where its rows come from. `rows` returns
+ * one entry per thing the table describes (a network interface, a bucket, a probe, a container) and
+ * none when the finding has no such thing. A new table is one more entry here plus its row function.
+ */
+export interface TableDefinition {
+  name: string;
+  label: string;
+  /** IBM shows this column first; it is not listed in `columns`. */
+  queryDateLabel: string;
+  columns: readonly ColumnDefinition[];
+  rows: (finding: Finding) => RawCells[];
 }

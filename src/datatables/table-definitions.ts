@@ -1,6 +1,5 @@
-import type { Finding } from '../findings/finding.js';
 import type { DataTableSpec, FieldSpec } from '../soar/case-system.js';
-import type { RawCells } from './row-cells.js';
+import type { ColumnDefinition, TableDefinition } from './row-cells.js';
 import { actionRows } from './action-rows.js';
 import { containerRows } from './container-rows.js';
 import { kubernetesRows } from './kubernetes-rows.js';
@@ -10,28 +9,12 @@ import { rdsRows } from './rds-rows.js';
 import { accessKeyRows, bucketRows, instanceRows, overviewRows, resourceRows } from './resource-rows.js';
 import { processRows } from './runtime-rows.js';
 import { SCAN_TABLE_SPEC } from './scan-table.js';
+import { SEQUENCE_TABLE_DEFINITIONS } from './sequence-tables.js';
 
 /** The column every row carries; the writer fills it in, so fingerprints ignore it. */
 export const QUERY_EXECUTION_DATE = 'query_execution_date';
 
-export interface ColumnDefinition {
-  name: string;
-  label: string;
-}
-
-/**
- * One data table: its schema (what `setup` creates) and where its rows come from. `rows` returns
- * one entry per thing the table describes (a network interface, a bucket, a probe, a container) and
- * none when the finding has no such thing. A new table is one more entry here plus its row function.
- */
-export interface TableDefinition {
-  name: string;
-  label: string;
-  /** IBM shows this column first; it is not listed in `columns`. */
-  queryDateLabel: string;
-  columns: readonly ColumnDefinition[];
-  rows: (finding: Finding) => RawCells[];
-}
+export type { ColumnDefinition, TableDefinition } from './row-cells.js';
 
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   {
@@ -136,6 +119,7 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
       ['start_time', 'Start time'], ['pwd', 'Working directory'], ['uuid', 'UUID'], ['parent_uuid', 'Parent UUID']),
     rows: processRows,
   },
+  ...SEQUENCE_TABLE_DEFINITIONS,
 ];
 
 function columns(...pairs: [string, string][]): ColumnDefinition[] {

@@ -15,12 +15,14 @@ export interface ChangeNoteInput {
   /** Rows written per data table (API name → count). */
   rowsWritten: Readonly<Record<string, number>>;
   artifactsAdded: readonly ArtifactInput[];
+  /** More to say, one item each (plain text, escaped here): e.g. the signals an attack sequence gained. */
+  details?: readonly string[];
 }
 
 const HEADINGS: Record<ChangeReason, string> = {
   updated: 'GuardDuty finding updated',
   refresh: 'GuardDuty finding refreshed on request',
-  reopened: 'GuardDuty finding updated after the incident was closed: incident reopened',
+  reopened: 'GuardDuty finding updated after the incident was closed: incident reopened, its old resolution cleared',
 };
 
 /** At most this many new artifact values are listed; the count covers them all. */
@@ -33,6 +35,8 @@ const LISTED_ARTIFACTS = 20;
  */
 export function renderChangeNote(input: ChangeNoteInput): RichText {
   const items = [
+    // What happened first (an attack sequence's new signals), then the fields, rows and artifacts.
+    ...(input.details ?? []).map(escapeHtml),
     ...input.changes.map((c) => `${escapeHtml(fieldLabel(c.field))}: ${shown(c.oldValue)} → ${shown(c.newValue)}`),
     ...rowLines(input.rowsWritten),
     ...artifactLines(input.artifactsAdded),

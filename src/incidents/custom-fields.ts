@@ -31,6 +31,9 @@ export const CUSTOM_FIELDS: readonly FieldSpec[] = [
     inputType: 'boolean',
     tooltip: 'Set to Yes to make the integration refresh this incident from GuardDuty now; it resets the field afterwards.',
   },
+  // Written by the integration on the incident of a finding an attack sequence is made of (issue 20).
+  text('aws_guardduty_sequence_incident', 'AWS GuardDuty Attack Sequence Incident',
+    'The incident of the GuardDuty attack sequence this finding is part of (several, comma-separated, when it is part of several): the case that tells the whole story.'),
 ];
 
 function text(name: string, label: string, tooltip: string): FieldSpec {

@@ -1,5 +1,4 @@
 import type { Finding } from '../findings/finding.js';
-import type { RichText } from '../soar/case-system.js';
 
 /** Notes above this size are cut: SOAR stores notes in the database and renders them in the browser. */
 export const NOTE_TEXT_LIMIT = 256 * 1024;
@@ -10,14 +9,11 @@ export interface NoteOrigin {
 }
 
 /**
- * The note holding the whole finding as pretty-printed JSON (real JSON, in the finding's key order;
- * IBM's "JSON" note was Python pprint output), so a responder has every detail even where no
- * field, table or artifact maps it. Plain text: nothing in it is interpreted as HTML.
+ * The finding as pretty-printed JSON, cut to `limit` characters with a line saying how much was cut
+ * and where to read the whole finding (the story note keeps it in a collapsed block).
  */
-export function findingNote(finding: Finding, origin: NoteOrigin, limit = NOTE_TEXT_LIMIT): RichText {
-  const heading = `AWS GuardDuty finding ${finding.Id} (${finding.Type}), as of ${finding.UpdatedAt}:`;
-  const json = JSON.stringify(finding, null, 2);
-  return { format: 'text', content: `${heading}\n${truncate(json, finding, origin, limit)}` };
+export function findingJson(finding: Finding, origin: NoteOrigin, limit = NOTE_TEXT_LIMIT): string {
+  return truncate(JSON.stringify(finding, null, 2), finding, origin, limit);
 }
 
 function truncate(json: string, finding: Finding, origin: NoteOrigin, limit: number): string {

@@ -15,6 +15,7 @@ export const FIELD = {
   count: 'aws_guardduty_count',
   archived: 'aws_guardduty_archived',
   triggerRefresh: 'aws_guardduty_trigger_refresh',
+  sequenceIncident: 'aws_guardduty_sequence_incident',
 } as const;
 
 /** `properties.<name>` as SOAR's query API spells custom fields. */

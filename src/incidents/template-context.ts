@@ -4,8 +4,8 @@ import { extractArtifacts } from '../artifacts/extract-artifacts.js';
 import type { Finding } from '../findings/finding.js';
 import type { ArtifactInput, RichText } from '../soar/case-system.js';
 import { mapProperties, type IncidentProperties } from './custom-fields.js';
-import { findingNote } from './finding-note.js';
 import { accountLine, describedWithAccount, discoveredDate, incidentDescription, incidentName } from './incident-summary.js';
+import { storyNote } from './story-note.js';
 
 /** Why an incident is being closed: GuardDuty archived its finding, or another reason in words. */
 export type CloseReason = 'archived' | (string & {});
@@ -72,7 +72,7 @@ export function buildTemplateContext(finding: Finding, options: ContextOptions):
     properties,
     artifacts: artifactInputs.map(toArtifactPayload),
     artifactInputs,
-    note: findingNote(finding, origin),
+    note: storyNote(finding, origin),
     region: properties.aws_guardduty_region,
     account_id: properties.aws_guardduty_account_id,
     detector_id: properties.aws_guardduty_detector_id,

@@ -11,6 +11,7 @@ import { reportProgress, type ProgressDeps } from './progress.js';
 import { RegionCursor } from './region-cursor.js';
 import { newRegionReport, outcomesTotal, type RegionReport } from './region-report.js';
 import { recordSkips } from './region-skips.js';
+import { sequencesFirst } from './sequences-first.js';
 
 const PAGE_SIZE = 50;
 /** Pages whose findings are being synced at once; the cursor still advances in page order. */
@@ -262,7 +263,8 @@ class RegionPass {
    * the pass stopped before every finding on it was handled (the cursor then stays before it).
    */
   private async syncPage(findings: Finding[]): Promise<number | undefined> {
-    const handled = await Promise.all(findings.map((f) => (this.waitingUnchanged(f) ? this.deferred() : this.run.sync(f))));
+    const fold = this.deps.config.sync.sequenceMembers === 'fold';
+    const handled = await sequencesFirst(findings, fold, (f) => (this.waitingUnchanged(f) ? this.deferred() : this.run.sync(f)));
     this.deps.store.links.markSeen(findings.filter((_, i) => handled[i]).map((f) => this.run.key(f.Id)), this.cycle);
     if (handled.includes(false)) this.incomplete = true;
     return this.cursor.newestUpdate(findings);

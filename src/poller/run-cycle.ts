@@ -8,6 +8,8 @@ import { runManualRefresh } from '../sync/manual-refresh.js';
 import { finishInterruptedWork } from '../sync/interrupted-work.js';
 import { followMalwareScans } from '../sync/malware-scans.js';
 import { runSuppressOps } from '../sync/suppress-on-close.js';
+import { archiveFoldedMembers } from '../sync/sequence-archive.js';
+import { linkSequenceMembers } from '../sync/sequence-links.js';
 import { verifyOpenLinks } from '../sync/verify-links.js';
 import type { SyncDeps } from '../sync/sync-deps.js';
 import type { AdaptiveLimit } from '../util/adaptive-limit.js';
@@ -154,6 +156,7 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     for (const [region, n] of archived) deps.metrics.finding('archived', region, n);
     if (stopping()) return report;
     await runSuppressOps(deps, deps.sources);
+    await archiveFoldedMembers(deps, deps.sources);
     if (stopping()) return report;
     report.refreshed = await runManualRefresh(deps, deps.sources);
     if (stopping()) return report;
@@ -161,6 +164,9 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     await followMalwareScans(deps, deps.sources);
     if (stopping()) return report;
     await finishInterruptedWork(deps);
+    if (stopping()) return report;
+    // After the region passes: the incidents of the sequences and members they created are linked.
+    await linkSequenceMembers(deps);
     if (stopping()) return report;
     report.notesRetried = await retryPendingNotes(deps);
   } catch (err) {

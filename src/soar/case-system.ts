@@ -22,6 +22,8 @@ export interface IncidentView {
   /** Custom fields (`properties`), as SOAR returns them. */
   properties: Record<string, unknown>;
   resolutionId?: number | string | null;
+  /** As SOAR returned it (HTML text or rich text), for a PATCH that clears it (a reopen). */
+  resolutionSummary?: unknown;
 }
 
 /** A rich-text value as SOAR accepts it. */

@@ -23,6 +23,8 @@ export const incidentSchema = z.object({
   end_date: z.number().nullish(),
   properties: z.record(z.string(), z.unknown()).nullish(),
   resolution_id: handle.nullish(),
+  // Read as it comes (HTML string or {format, content}): only ever sent back as a PATCH's old value.
+  resolution_summary: z.unknown().optional(),
 });
 
 /** The incident as a plain record too, for reading the current value of any field (PATCH re-plan). */
@@ -81,6 +83,7 @@ export function toIncidentView(raw: z.infer<typeof incidentSchema>): IncidentVie
     vers: raw.vers,
     properties: raw.properties ?? {},
     resolutionId: raw.resolution_id ?? null,
+    resolutionSummary: raw.resolution_summary ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { NotesRepo } from './notes-repo.js';
 import { PendingOpsRepo } from './pending-ops-repo.js';
 import { ScansRepo } from './scans-repo.js';
 import { SuppressionsRepo } from './suppressions-repo.js';
+import { SequenceMembersRepo } from './sequence-members-repo.js';
 
 /** The daemon's durable state in one SQLite file (better-sqlite3, WAL). */
 export class Store {
@@ -24,6 +25,7 @@ export class Store {
   readonly scans: ScansRepo;
   readonly suppressions: SuppressionsRepo;
   readonly coverage: CoverageRepo;
+  readonly sequences: SequenceMembersRepo;
 
   private constructor(readonly db: Db, now: () => number) {
     this.links = new LinksRepo(db, now);
@@ -37,6 +39,7 @@ export class Store {
     this.scans = new ScansRepo(db, now);
     this.suppressions = new SuppressionsRepo(db, now);
     this.coverage = new CoverageRepo(db);
+    this.sequences = new SequenceMembersRepo(db, now);
   }
 
   static open(file: string, now: () => number, options: { readonly?: boolean } = {}): Store {

@@ -3,6 +3,7 @@ import { buildTemplateContext, type TemplateContext } from '../incidents/templat
 import type { Finding } from '../findings/finding.js';
 import type { FindingKey } from '../findings/finding-key.js';
 import type { FindingSnapshot } from '../store/links-repo.js';
+import { withMemberIncidents } from './sequence-record.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /** What one finding maps to, computed once per finding and handed to every sync path. */
@@ -22,7 +23,7 @@ export function findingContext(deps: SyncDeps, finding: Finding, key: FindingKey
     now: deps.clock.now(),
     ...extra,
   });
-  return { finding, key, template, rows: mapRows(finding), snapshot: snapshotOf(finding) };
+  return { finding, key, template, rows: withMemberIncidents(deps, finding, key, mapRows(finding)), snapshot: snapshotOf(finding) };
 }
 
 export function snapshotOf(finding: Finding): FindingSnapshot {

@@ -9,6 +9,8 @@ import { completeIncident, createIncident, resumeCreate } from './create-inciden
 import { healDeletedIncident } from './deleted-incident.js';
 import { findingContext, hasChanged, snapshotOf, updatedAfterClose, type FindingContext } from './finding-context.js';
 import { recur } from './recurrence.js';
+import { foldMember } from './sequence-fold.js';
+import { recordSequenceMembers } from './sequence-record.js';
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
 
@@ -41,9 +43,13 @@ export function syncFinding(deps: SyncDeps, finding: Finding, key: FindingKey): 
 async function syncLocked(deps: SyncDeps, finding: Finding, key: FindingKey): Promise<SyncOutcome> {
   const link = deps.store.links.get(key);
   if (link && Date.parse(link.updatedAt) > Date.parse(finding.UpdatedAt)) return 'unchanged';
+  recordSequenceMembers(deps, finding, key);
   const snapshot = snapshotOf(finding);
   if (!link) {
     if (snapshot.archived || !shouldEscalate(deps, finding)) return 'skipped';
+    // aws_gd_sequence_members = fold: a member of a sequence whose incident is open gets none of its own.
+    const folded = await foldMember(deps, finding, key);
+    if (folded !== undefined) return folded;
     await createIncident(deps, findingContext(deps, finding, key));
     return 'created';
   }

@@ -1,5 +1,6 @@
 import type { SyncOutcome } from '../health/metrics.js';
 import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
+import type { FieldChange, IncidentView } from '../soar/case-system.js';
 import type { Link } from '../store/links-repo.js';
 import { ARCHIVE_OP } from './archive-op.js';
 import { createIncident } from './create-incident.js';
@@ -8,6 +9,20 @@ import { hasChanged, type FindingContext } from './finding-context.js';
 import { RECUR_NEW_OP, REOPEN_OP, type RecurNewPayload } from './recurrence-op.js';
 import { updateIncident } from './update-incident.js';
 import type { SyncDeps } from './sync-deps.js';
+
+/**
+ * A reopened incident is open again, with no resolution: the old one (a responder's "Not an Issue",
+ * or the close template's) described the close, and an open case showing "open (Not an Issue)" with
+ * the old summary misleads whoever picks it up. The old values are read first (a responder chose
+ * them), so that SOAR applies the PATCH at once instead of answering a conflict.
+ */
+export function reopenChanges(current: IncidentView | undefined): FieldChange[] {
+  const changes: FieldChange[] = [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }];
+  if (current?.resolutionId !== undefined && current.resolutionId !== null) changes.push({ field: 'resolution_id', oldValue: current.resolutionId, newValue: null });
+  const summary = current?.resolutionSummary;
+  if (summary !== undefined && summary !== null && summary !== '') changes.push({ field: 'resolution_summary', oldValue: summary, newValue: null });
+  return changes;
+}
 
 /** A finding updated after its incident was closed (and not archived). */
 export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Promise<SyncOutcome> {
@@ -24,7 +39,7 @@ export async function recur(deps: SyncDeps, ctx: FindingContext, link: Link): Pr
     const shown = !hasChanged(link, ctx.snapshot);
     await updateIncident(deps, ctx, link, {
       reason: 'reopened',
-      extraChanges: [{ field: 'plan_status', oldValue: 'C', newValue: 'A' }],
+      extraChanges: reopenChanges(await deps.soar.getIncident(link.incidentId as number)),
       incidentState: 'open',
       ...(shown ? { noteKey: `reopen:${key}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`, alwaysNote: true } : {}),
     });

@@ -7,7 +7,10 @@ import { applyChanges, diffFields } from './field-diff.js';
 import { FIELD } from '../incidents/incident-fields.js';
 import type { FindingContext } from './finding-context.js';
 import { addNewArtifacts, clearContentMark, contentInterrupted, markContentWrites, plannedContent, readBack, writeRows } from './incident-content.js';
+import { signalNews } from './sequence-changes.js';
 import type { SyncDeps } from './sync-deps.js';
+
+const NOT_NEWS = new Set<string>([FIELD.triggerRefresh, 'resolution_id', 'resolution_summary']);
 
 export interface UpdateOptions {
   /** Why the incident is refreshed; names the note's heading. */
@@ -48,16 +51,19 @@ export async function updateIncident(deps: SyncDeps, ctx: FindingContext, link: 
   const plannedRows = Object.values(planned.rows).reduce((a, b) => a + b, 0);
   const noteKey = options.noteKey ?? `change:${findingKeyString(ctx.key)}@${ctx.snapshot.updatedAt}#${ctx.snapshot.count}`;
   const withNote = options.alwaysNote === true || changes.length > 0 || plannedRows > 0 || planned.artifacts.length > 0;
+  const details = withNote ? await signalNews(deps, incidentId, ctx.rows) : [];
   const freshNote = store.transaction(() => {
     markContentWrites(deps, incidentId, ctx.rows.map((r) => r.table));
     if (!withNote) return false;
     const note = renderChangeNote({
       reason: options.reason,
       finding: ctx.finding,
-      // The reset of the refresh trigger is bookkeeping, not news for the responder.
-      changes: changes.filter((c) => c.field !== FIELD.triggerRefresh),
+      // The reset of the refresh trigger is bookkeeping, not news for the responder; a reopen's
+      // cleared resolution is said by the heading (its old values are not known before the PATCH).
+      changes: changes.filter((c) => !NOT_NEWS.has(c.field)),
       rowsWritten: planned.rows,
       artifactsAdded: planned.artifacts,
+      details,
     });
     return intendNote(deps, incidentId, noteKey, note);
   });

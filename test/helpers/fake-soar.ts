@@ -245,7 +245,7 @@ function textOf(note: RichText): string {
 function view(i: FakeIncident): IncidentView {
   return {
     id: i.id, name: i.name, planStatus: i.planStatus, lastModified: i.lastModified, closedAt: i.closedAt, vers: 1,
-    properties: { ...i.properties }, resolutionId: i.resolutionId,
+    properties: { ...i.properties }, resolutionId: i.resolutionId, resolutionSummary: i.fields.resolution_summary ?? null,
   };
 }
 

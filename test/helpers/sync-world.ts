@@ -70,7 +70,7 @@ export function syncWorld(options: WorldOptions = {}): SyncWorld {
   const logger = createLogger({ format: 'json', stream, level: 'debug' });
   const polling = pollingConfig(options.polling);
   const sync: SyncConfig = { archiveOnClose: true, closeOnArchive: true, onRecurrence: 'reopen', onDeletedIncident: 'recreate', feedbackMap: {},
-    suppressOnResolution: [], suppressMode: 'propose', suppressBy: 'resource', ...options.sync };
+    suppressOnResolution: [], suppressMode: 'propose', suppressBy: 'resource', sequenceMembers: 'link', closeSequenceMembers: false, ...options.sync };
   const source = gd.asSource();
   const deps: CycleDeps = {
     soar, store, clock, logger, metrics: new Metrics(), templates: loadTemplates(bundledTemplatePaths()),

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  accountSchema, addFindingsSchema, bucketSchema, coverageSchema, detectorUpdateSchema, faultSchema, finishScansSchema, guardDutyScanSchema,
-  idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, protectBucketSchema, relationshipSchema, roleSchema, scanPlanSchema,
+  accountSchema, addFindingsSchema, bucketSchema, coverageSchema, detectorUpdateSchema, faultSchema, finishScansSchema, growSchema, guardDutyScanSchema,
+  idsSchema, listObjectsSchema, objectQuerySchema, objectSchema, protectBucketSchema, relationshipSchema, roleSchema, scanPlanSchema, sequenceSchema,
   threatListFilterSchema, threatListSeedSchema, updateSchema,
 } from './admin-schemas.js';
 import type { EmulatorControl } from './control.js';
@@ -34,6 +34,8 @@ export function adminRoutes(control: EmulatorControl): Record<string, Route> {
     'POST findings/archive': async ({ body }) => ({ changed: control.setArchived(parse(idsSchema, await body()).ids, true) }),
     'POST findings/unarchive': async ({ body }) => ({ changed: control.setArchived(parse(idsSchema, await body()).ids, false) }),
     'POST findings/delete': async ({ body }) => ({ deleted: control.deleteFindings(parse(idsSchema, await body()).ids) }),
+    'POST sequences': async ({ body }) => control.generateSequence(parse(sequenceSchema, await body())),
+    'POST sequences/:id/grow': async ({ body, param }) => control.growSequence(param ?? '', parse(growSchema, await body())),
     'GET calls': () => control.calls(),
     'DELETE calls': () => (control.resetCalls(), {}),
     'POST calls/reset': () => (control.resetCalls(), {}),

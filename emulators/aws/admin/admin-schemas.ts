@@ -40,6 +40,17 @@ export const updateSchema = z.strictObject({
 
 export const idsSchema = z.strictObject({ ids });
 
+export const sequenceSchema = z.strictObject({
+  type: z.string().optional(),
+  account: accountId.optional(),
+  region: z.string().optional(),
+  updatedAt: timeValue.optional(),
+  extraSignals: z.number().int().min(0).max(100).optional(),
+  extraActors: z.number().int().min(0).max(400).optional(),
+});
+
+export const growSchema = z.strictObject({ memberType: z.string().optional(), updatedAt: timeValue.optional(), observeAgain: z.number().int().min(0).optional() });
+
 export const faultSchema = z.strictObject({
   service: z.enum(['guardduty', 'ec2', 'sts', 's3', '*']).optional(),
   operation: z.string().optional(),

@@ -9,6 +9,8 @@ import {
   bucketSummaries, createBucket, getObjectText, listObjects, putObjectText, type BucketSpec, type BucketSummary, type ObjectSummary, type ObjectText,
 } from './s3-admin.js';
 import { SAMPLE_FINDING_TYPES, generateSampleFindings } from '../guardduty/samples/sample-findings.js';
+import { bindBatch } from '../guardduty/samples/sample-sequences.js';
+import { generateSequence, growSequence, type GrowRequest, type SequenceRequest, type SequenceResult } from './sequence-control.js';
 import { AwsServiceError } from '../protocol/service-error.js';
 import type { EmulatorState } from '../state/state.js';
 import { applySuppressionRules } from '../guardduty/suppression.js';
@@ -93,7 +95,19 @@ export class EmulatorControl {
       this.state.store.put(detector, f);
       applySuppressionRules(this.state, detector, f);
     }
+    // An attack sequence names findings the emulator holds in its account and region.
+    bindBatch(findings, [...this.state.store.all()]);
     return findings;
+  }
+
+  /** An attack sequence and its member findings (one per FINDING signal), all stored. */
+  generateSequence(req: SequenceRequest = {}): SequenceResult {
+    return generateSequence(this.state, req.account ?? this.defaultAccountId(), req);
+  }
+
+  /** GuardDuty adds a signal to a sequence: a new member finding and its FINDING signal; updatedAt moves. */
+  growSequence(id: string, req: GrowRequest = {}): { sequence: WireFinding; member: WireFinding } {
+    return growSequence(this.state, id, req);
   }
 
   /** Adds (or replaces, same id) complete wire findings; ids, ARNs and detector ids are filled in when absent. */

@@ -1,6 +1,7 @@
 import { detectorOf, type GuardDutyRequest } from './guardduty-request.js';
 import { idList, optionalString, optionalStringList } from './guardduty-input.js';
 import { buildFinding } from './samples/sample-findings.js';
+import { bindBatch } from './samples/sample-sequences.js';
 import { SAMPLE_FINDING_TYPES } from './samples/sample-finding-types.js';
 import { badRequest, invalidParameter } from '../protocol/service-error.js';
 import type { EmulatorState } from '../state/state.js';
@@ -52,10 +53,11 @@ export function createSampleFindings(state: EmulatorState, req: GuardDutyRequest
   if (unknown.length > 0) throw invalidParameter('findingTypes', `Unsupported finding types: ${unknown.join(', ')}.`);
   const types = requested.length > 0 ? requested : SAMPLE_FINDING_TYPES;
   const now = state.now();
-  for (const type of types) {
-    const finding = buildFinding(state.prng, type, detector.accountId, detector.region, detector.id, now, { count: 1, createdAt: now });
+  const batch = types.map((type) => buildFinding(state.prng, type, detector.accountId, detector.region, detector.id, now, { count: 1, createdAt: now }));
+  for (const finding of batch) {
     state.store.put(detector, finding);
     applySuppressionRules(state, detector, finding);
   }
+  bindBatch(batch, [...detector.findings.values()]);
   return {};
 }

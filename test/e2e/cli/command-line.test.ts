@@ -134,9 +134,17 @@ describe('the command line itself', () => {
     expect(six.stdout).toMatch(/GuardDuty holds 6 sample findings in \d+ regions/);
   });
 
-  it('demo ends with SOAR functions over STOMP: a responder\'s refresh and an IPSet created from SOAR, each answered once and ACKed', async () => {
+  it('demo shows an attack sequence\'s case and its members pointing at it, and ends with SOAR functions over STOMP: a responder\'s refresh and an IPSet created from SOAR, each answered once and ACKed', async () => {
     const demo = await bare(['demo']);
     expect(demo.code).toBe(0);
+    // The attack sequence (issue 20): its story note, its tables, each member's incident naming it.
+    const attack = demo.stdout.slice(demo.stdout.indexOf('== An attack sequence'));
+    const sequenceIncident = /^ {2}incident (\d+) "/m.exec(attack)?.[1];
+    expect(sequenceIncident).toBeDefined();
+    expect(attack).toMatch(/sequence tables: gd_sequence_signals [1-9]/);
+    const members = [...attack.matchAll(/^ {2}member \S+: incident \d+, aws_guardduty_sequence_incident = (\S+)$/gm)].map((m) => m[1]);
+    expect(members.length).toBeGreaterThan(0);
+    expect(new Set(members)).toEqual(new Set([sequenceIncident]));
     const story = demo.stdout.slice(demo.stdout.indexOf('== SOAR functions'));
     expect(story).toMatch(/listener connected: STOMP 1\.2 over TLS to port \d+ \(CA verified\), subscribed to actions\.\d+\.fn_aws_gd/);
     // (a) Refresh Finding: the status messages, one successful final reply, the ACK, and what the responder sees.
@@ -287,8 +295,17 @@ describe('the real CLI, end to end', () => {
     expect(h.incidents()).toHaveLength(200);
     expect(soar['POST /rest/orgs/{org}/incidents']).toBe(200);
     expect(soar['POST /rest/orgs/{org}/incidents/{id}/table_data/{table}/row_data']).toBe(rows);
+    // Beyond them, the links of the attack sequences among the 200 (issue 20): one note and the
+    // field on the incident of each finding a sequence is made of, and at most one update of its row
+    // on the sequence's incident (none when the member's incident existed when that row was written).
+    const linked = h.incidents().filter((i) => i.properties.aws_guardduty_sequence_incident !== null).length;
+    expect(linked).toBeGreaterThan(0);
+    expect(soar['POST /rest/orgs/{org}/incidents/{id}/comments']).toBe(linked);
+    expect(soar['PATCH /rest/orgs/{org}/incidents/{id}']).toBe(linked);
     const writes = soarWrites(h);
-    expect(writes.reduce((n, [, c]) => n + c, 0)).toBe(200 + rows);
+    const rowsNamed = writes.filter(([op]) => op.startsWith('PUT ') && op.includes('/row_data/')).reduce((n, [, c]) => n + c, 0);
+    expect(rowsNamed).toBeLessThanOrEqual(linked);
+    expect(writes.reduce((n, [, c]) => n + c, 0)).toBe(200 + rows + 2 * linked + rowsNamed);
     // One summary line per region and one per cycle.
     const lines = logLines(result.stdout);
     expect(lines.filter((l) => l.message === 'Region summary')).toEqual([expect.objectContaining({ region: 'us-east-1', listed: 200, created: 200, failed: 0 })]);

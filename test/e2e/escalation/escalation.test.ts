@@ -51,8 +51,15 @@ describe('escalation: every finding becomes a complete incident', () => {
       });
       const band = f.severity >= 7 ? 'High' : f.severity >= 4 ? 'Medium' : 'Low';
       expect(incident.severity).toBe(band);
-      // The note holds the whole finding, as JSON a responder can read and copy.
-      expect(incident.notes[0]?.text).toContain(`"Id": "${id}"`);
+      // The first note tells the story (title, what, when, where), then holds the whole finding as
+      // JSON a responder can read and copy, in a collapsed block that keeps its indentation.
+      const story = incident.notes[0];
+      expect(story?.format).toBe('html');
+      expect(story?.text.startsWith(`${f.title}\n`)).toBe(true);
+      expect(story?.text).toContain(`What: ${f.type}, severity ${f.severity}`);
+      expect(story?.text).toContain(`Where: AWS account ${f.accountId}, region ${f.region}`);
+      expect(story?.text).toContain(`The whole finding as GuardDuty sent it (JSON): ${id}`);
+      expect(story?.text).toContain(`\n  "Id": "${id}",\n`);
       expect(incident.tables.gd_finding_overview?.[0]?.cells).toMatchObject({ region: f.region, count: String(f.service.count), account_id: f.accountId });
       expect(incident.artifacts.length).toBeGreaterThan(0);
       const pairs = incident.artifacts.map((a) => `${a.type}|${a.value}`);

@@ -190,6 +190,37 @@ describe('every finding family: data tables and artifacts', () => {
   });
 });
 
+describe('every finding family: the first note tells the story', () => {
+  it('who acted, from where, on what and when, then the whole finding as JSON; every family', async () => {
+    h = await startHarness({ findings: 0 });
+    const all = await escalateOneOfEach();
+    const story = (key: keyof typeof TYPES): string => {
+      const note = all[key].incident.notes[0];
+      expect(note?.format, key).toBe('html');
+      return note?.text ?? '';
+    };
+    const eks = all.eks.f;
+    expect(story('eks')).toContain(`Who: Kubernetes user ${eks.resource.kubernetesDetails.kubernetesUserDetails.username}`);
+    expect(story('eks')).toContain(`Affected: EKS cluster ${eks.resource.eksClusterDetails.name}`);
+    expect(story('eks')).toContain(`From where: ${eks.service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4}`);
+    expect(story('ecs')).toContain(`Who: process ${all.ecs.f.service.runtimeDetails.process.name}`);
+    expect(story('ecs')).toContain(`Affected: ECS cluster ${all.ecs.f.resource.ecsClusterDetails.name}`);
+    expect(story('ecs')).toContain(`Contacted: ${all.ecs.f.service.action.networkConnectionAction.remoteIpDetails.ipAddressV4}:3333`);
+    expect(story('container')).toContain('Who: process tor (/usr/bin/tor)');
+    expect(story('rdsLogin')).toContain(`Who: database user ${all.rdsLogin.f.resource.rdsDbUserDetails.user}`);
+    expect(story('rdsLogin')).toContain(`Affected: RDS database ${all.rdsLogin.f.resource.rdsDbInstanceDetails.dbInstanceIdentifier}`);
+    expect(story('lambda')).toContain(`Affected: Lambda function ${all.lambda.f.resource.lambdaDetails.functionName}`);
+    expect(story('ebsMalware')).toContain(`Affected: EC2 instance ${all.ebsMalware.f.resource.instanceDetails.instanceId}`);
+    expect(story('portProbe')).toContain(`From where: ${all.portProbe.f.service.action.portProbeAction.portProbeDetails[0].remoteIpDetails.ipAddressV4}`);
+    for (const key of Object.keys(TYPES) as (keyof typeof TYPES)[]) {
+      const { f } = all[key];
+      expect(story(key).startsWith(`${f.title}\n`), key).toBe(true);
+      expect(story(key), key).toContain(`When: first seen ${f.service.eventFirstSeen.replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')}`);
+      expect(story(key), key).toContain(`\n  "Type": ${JSON.stringify(f.type)},\n`);
+    }
+  });
+});
+
 describe('many accounts: the member account is on every incident', () => {
   const ADMIN = '111111111111';
   const MEMBERS = ['222222222222', '333333333333'];

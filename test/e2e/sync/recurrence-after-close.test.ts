@@ -44,6 +44,8 @@ describe('new activity after a close, applied by the region pass before the clos
     const incident = incidentOf(h, findingId);
     expect(incident.id).toBe(incidentId);
     expect(incident.planStatus).toBe('A');
+    // Open again with no resolution: never "open (Resolved)" with the old summary.
+    expect(incident).toMatchObject({ resolution: null, resolutionSummary: null });
     expect(incident.properties.aws_guardduty_count).toBe('5');
     expect(laterNotes(incident)).toEqual([expect.stringMatching(UPDATED), expect.stringMatching(REOPENED)]);
     expect(findingOf(h, findingId).service.archived).toBe(false);

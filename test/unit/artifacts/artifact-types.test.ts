@@ -4,7 +4,7 @@ import { extractArtifacts } from '../../../src/artifacts/extract-artifacts.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 describe('artifact types', () => {
-  it('declares IBM’s custom artifact types with their display names and descriptions, then the container image', () => {
+  it('declares IBM’s custom artifact types with their display names and descriptions, then the container image and the resource ARN (attack sequences)', () => {
     expect(CUSTOM_ARTIFACT_TYPES.slice(0, 3)).toEqual([
       { name: 'aws_iam_access_key_id', label: 'AWS IAM Access Key ID', description: 'Amazon Web Services (AWS) IAM access key id.' },
       { name: 'aws_iam_user_name', label: 'AWS IAM User Name', description: 'Amazon Web Services (AWS) IAM user name.' },
@@ -13,6 +13,7 @@ describe('artifact types', () => {
     expect(CUSTOM_ARTIFACT_TYPES.map((t) => [t.name, t.label])).toEqual([
       ['aws_iam_access_key_id', 'AWS IAM Access Key ID'], ['aws_iam_user_name', 'AWS IAM User Name'],
       ['aws_s3_bucket_name', 'AWS S3 Bucket Name'], ['aws_container_image', 'AWS Container Image'],
+      ['aws_resource_arn', 'AWS Resource ARN'],
     ]);
   });
 

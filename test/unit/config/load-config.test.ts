@@ -47,6 +47,8 @@ describe('loadConfig: a minimal file', () => {
       closeOnArchive: true,
       onRecurrence: 'reopen',
       onDeletedIncident: 'recreate',
+      sequenceMembers: 'link',
+      closeSequenceMembers: false,
       feedbackMap: { 'Not an Issue': 'NOT_USEFUL', Duplicate: 'NOT_USEFUL', Resolved: 'USEFUL' },
       suppressOnResolution: [],
       suppressMode: 'propose',
@@ -100,6 +102,8 @@ describe('loadConfig: every key set', () => {
         aws_gd_close_on_archive: '0',
         aws_gd_on_recurrence: 'NEW',
         aws_gd_deleted_incident: 'Forget',
+        aws_gd_sequence_members: 'Fold',
+        aws_gd_sequence_close_members: 'yes',
         aws_gd_severity_map: 'Critical=Critical; low=Informational',
         aws_gd_feedback_map: 'Duplicate=NONE; False Positive=not_useful',
         aws_gd_suppress_on_resolution: 'Not an Issue; False Positive, benign ; not an issue',
@@ -142,6 +146,8 @@ describe('loadConfig: every key set', () => {
       closeOnArchive: false,
       onRecurrence: 'new',
       onDeletedIncident: 'forget',
+      sequenceMembers: 'fold',
+      closeSequenceMembers: true,
       feedbackMap: { 'Not an Issue': 'NOT_USEFUL', Resolved: 'USEFUL', 'False Positive': 'NOT_USEFUL' },
       suppressOnResolution: ['Not an Issue', 'False Positive, benign', 'not an issue'],
       suppressMode: 'create',
@@ -207,5 +213,15 @@ describe('loadConfig: required keys', () => {
   it('reports a missing [fn_aws_guardduty] section through its required keys', () => {
     const text = '[resilient]\nhost = h\norg = o\napi_key_id = i\napi_key_secret = s\n';
     expect(problemsOf(sandbox(), text).map((p) => p.key)).toEqual(['fn_aws_guardduty.aws_gd_master_region', 'fn_aws_guardduty.aws_gd_regions']);
+  });
+});
+
+describe('loadConfig: attack-sequence members', () => {
+  it('closing folded members with their sequence without folding them is said to have no effect', () => {
+    const box = sandbox();
+    expect(load(box, configText({ fn: { aws_gd_sequence_close_members: 'true' } })).warnings).toEqual([
+      expect.stringMatching(/^aws_gd_sequence_close_members = true has no effect with aws_gd_sequence_members = link/),
+    ]);
+    expect(load(box, configText({ fn: { aws_gd_sequence_close_members: 'true', aws_gd_sequence_members: 'fold' } })).warnings).toEqual([]);
   });
 });

@@ -26,6 +26,8 @@ describe('validation: one rule at a time', () => {
     ['a template path that is a folder', fn('aws_gd_update_incident_template', '.'), 'fn_aws_guardduty.aws_gd_update_incident_template', /not a regular file/],
     ['an unknown recurrence policy', fn('aws_gd_on_recurrence', 'maybe'), 'fn_aws_guardduty.aws_gd_on_recurrence', /reopen, new, ignore/],
     ['an unknown deleted-incident policy', fn('aws_gd_deleted_incident', 'ignore'), 'fn_aws_guardduty.aws_gd_deleted_incident', /recreate, forget/],
+    ['an unknown sequence-members policy', fn('aws_gd_sequence_members', 'merge'), 'fn_aws_guardduty.aws_gd_sequence_members', /link, fold, separate/],
+    ['a sequence close-members flag that is not a boolean', fn('aws_gd_sequence_close_members', 'members'), 'fn_aws_guardduty.aws_gd_sequence_close_members', /true or false/],
     ['a boolean that is not one', fn('aws_gd_archive_on_close', 'sure'), 'fn_aws_guardduty.aws_gd_archive_on_close', /true or false/],
     ['a concurrency of 0', fn('aws_gd_soar_concurrency', '0'), 'fn_aws_guardduty.aws_gd_soar_concurrency', /1 to 64/],
     ['a concurrency of 65', fn('aws_gd_soar_concurrency', '65'), 'fn_aws_guardduty.aws_gd_soar_concurrency', /1 to 64/],

@@ -120,7 +120,7 @@ describe('mapRows', () => {
   it('Critical finding without an action: overview, resource, access key and the first/last-seen action row', () => {
     const finding = loadFinding('critical-attack-sequence');
     const rows = mapRows(finding);
-    expect(tablesOf(rows)).toEqual(['gd_finding_overview', 'gd_resource_affected', 'gd_access_key_details', 'gd_action_details']);
+    expect(tablesOf(rows)).toEqual(['gd_finding_overview', 'gd_resource_affected', 'gd_access_key_details', 'gd_action_details', 'gd_sequence_signals']);
     expect(table(rows, 'gd_finding_overview')[0]?.severity).toBe('9.5');
     expect(table(rows, 'gd_action_details')).toEqual([{ event_first_seen: finding.Service?.EventFirstSeen, event_last_seen: finding.Service?.EventLastSeen }]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DATA_TABLE_SPECS, tableLabel } from '../../../src/datatables/table-definitions.js';
 
 describe('data table definitions', () => {
-  it('declares IBM’s six tables with their display names, then one per finding family IBM ignored, then the malware scans', () => {
+  it('declares IBM’s six tables with their display names, then one per finding family IBM ignored, then the attack-sequence and anomaly tables, then the malware scans', () => {
     expect(DATA_TABLE_SPECS.map((t) => [t.name, t.label])).toEqual([
       ['gd_finding_overview', 'GuardDuty Finding Overview'],
       ['gd_resource_affected', 'GuardDuty Resource Affected'],
@@ -17,6 +17,12 @@ describe('data table definitions', () => {
       ['gd_malware_details', 'GuardDuty Malware Protection - Threats Found'],
       ['gd_ebs_volume_details', 'GuardDuty Malware Protection - EBS Volumes'],
       ['gd_runtime_process_details', 'GuardDuty Runtime Monitoring - Process Details'],
+      ['gd_sequence_signals', 'GuardDuty Attack Sequence - Signals (timeline)'],
+      ['gd_sequence_actors', 'GuardDuty Attack Sequence - Actors'],
+      ['gd_sequence_endpoints', 'GuardDuty Attack Sequence - Network Endpoints'],
+      ['gd_sequence_resources', 'GuardDuty Attack Sequence - Resources'],
+      ['gd_sequence_indicators', 'GuardDuty Attack Sequence - Indicators (MITRE ATT&CK)'],
+      ['gd_anomaly_details', 'GuardDuty Anomaly - What Was Unusual'],
       ['gd_malware_scans', 'GuardDuty Malware Scans'],
     ]);
     expect(tableLabel('gd_action_details')).toBe('GuardDuty Action/Actor Details');

@@ -60,3 +60,18 @@ describe('escapeHtml', () => {
     expect(escapeHtml({ a: '<' })).toBe('{&quot;a&quot;:&quot;&lt;&quot;}');
   });
 });
+
+describe('renderChangeNote: an attack sequence that grew', () => {
+  it('says first what happened (the new signals, escaped), then the fields and rows', () => {
+    const note = renderChangeNote({
+      reason: 'updated',
+      finding: loadFinding('attack-sequence-s3-compromised-data'),
+      changes: [{ field: 'aws_guardduty_finding_updated_at', oldValue: 'a', newValue: 'b' }],
+      rowsWritten: { gd_sequence_signals: 1 },
+      artifactsAdded: [],
+      details: ['The attack sequence has 1 new signal: <Exfil> (GuardDuty finding)'],
+    });
+    expect(note.content).toContain('<ul><li>The attack sequence has 1 new signal: &lt;Exfil&gt; (GuardDuty finding)</li><li>AWS GuardDuty Finding Updated At: a → b</li>'
+      + '<li>1 new row in GuardDuty Attack Sequence - Signals (timeline)</li></ul>');
+  });
+});

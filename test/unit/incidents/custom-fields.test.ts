@@ -4,12 +4,13 @@ import type { Finding } from '../../../src/findings/finding.js';
 import { loadFinding } from '../../fixtures/findings/load-finding.js';
 
 describe('custom incident fields', () => {
-  it('declares the twelve fields, all text except the boolean trigger', () => {
+  it('declares IBM’s twelve fields, all text except the boolean trigger, then the attack sequence’s incident', () => {
     expect(CUSTOM_FIELDS.map((f) => [f.name, f.inputType])).toEqual([
       ['aws_guardduty_finding_id', 'text'], ['aws_guardduty_finding_arn', 'text'], ['aws_guardduty_finding_type', 'text'],
       ['aws_guardduty_finding_updated_at', 'text'], ['aws_guardduty_region', 'text'], ['aws_guardduty_account_id', 'text'],
       ['aws_guardduty_severity', 'text'], ['aws_guardduty_resource_type', 'text'], ['aws_guardduty_detector_id', 'text'],
       ['aws_guardduty_count', 'text'], ['aws_guardduty_archived', 'text'], ['aws_guardduty_trigger_refresh', 'boolean'],
+      ['aws_guardduty_sequence_incident', 'text'],
     ]);
     for (const field of CUSTOM_FIELDS) {
       expect(field.label).toMatch(/^AWS GuardDuty /);

@@ -25,7 +25,9 @@ describe('buildTemplateContext', () => {
       description: { format: 'text', content: 'GuardDuty finding field Service.Action.AwsApiCallAction.RemoteIpDetails.IpAddressV4' },
     });
     expect(context.artifactInputs.map((a) => a.value)).toEqual(context.artifacts.map((a) => a.value));
-    expect(context.note.content.startsWith('AWS GuardDuty finding aa11bb22cc33dd44ee55ff6677889900 (Discovery:S3/MaliciousIPCaller)')).toBe(true);
+    expect(context.note.format).toBe('html');
+    expect(context.note.content.startsWith('<p><b>S3 bucket discovery from a known malicious IP address.</b></p>')).toBe(true);
+    expect(context.note.content).toContain('<summary>The whole finding as GuardDuty sent it (JSON): aa11bb22cc33dd44ee55ff6677889900');
     expect(context.reason).toBe('archived');
     // The polled region, as in the custom field, not the one the finding claims.
     expect(context.account_line).toBe('AWS account 123456789012, eu-west-1.');

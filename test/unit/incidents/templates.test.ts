@@ -55,8 +55,10 @@ describe('bundled create template', () => {
     });
     const comments = payload.comments as { text: { format: string; content: string } }[];
     expect(comments).toHaveLength(1);
-    expect(comments[0]?.text.format).toBe('text');
-    expect(comments[0]?.text.content).toContain(JSON.stringify(finding, null, 2));
+    // The story first (HTML), the whole finding as JSON in a collapsed block after it.
+    expect(comments[0]?.text.format).toBe('html');
+    expect(comments[0]?.text.content.startsWith('<p><b>Unprotected port on EC2 instance i-0abc1234def567890 is being probed.</b></p>')).toBe(true);
+    expect(comments[0]?.text.content).toContain(`<pre>${JSON.stringify(finding, null, 2).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</pre>`);
     const artifacts = payload.artifacts as { type: { name: string }; value: string; description: { format: string; content: string } }[];
     expect(artifacts.map((a) => `${a.type.name}=${a.value}`)).toEqual([
       'IP Address=198.51.100.7', 'IP Address=10.0.1.5', 'Port=22', 'IP Address=192.0.2.44', 'Port=3389', 'IP Address=203.0.113.10',
@@ -78,7 +80,8 @@ describe('bundled create template', () => {
     expect(artifacts.map((a) => a.value)).toContain('bucket"><img src=x onerror=alert(2)>');
     expect(artifacts.map((a) => a.value)).toContain('ünïcødé-üser-🔥');
     const note = (payload.comments as { text: { content: string } }[])[0]?.text.content ?? '';
-    expect(JSON.parse(note.slice(note.indexOf('\n') + 1))).toEqual(finding);
+    const json = (/<pre>([\s\S]*)<\/pre>/.exec(note)?.[1] ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(JSON.parse(json)).toEqual(finding);
     // Template syntax inside finding values is text, never evaluated.
     expect(note).toContain('{{ 7*7 }} {% raw %}x{% endraw %}');
   });

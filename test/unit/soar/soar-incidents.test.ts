@@ -29,7 +29,7 @@ describe('incidents', () => {
 
     expect(created).toEqual<IncidentView>({
       id: 77, name: 'AWS GuardDuty: Unusual API call', planStatus: 'A', lastModified: 1_767_225_700_000, vers: 4,
-      properties: {}, resolutionId: null,
+      properties: {}, resolutionId: null, resolutionSummary: null,
     });
   });
 

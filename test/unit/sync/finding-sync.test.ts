@@ -22,7 +22,7 @@ const rowCounts = (incident: FakeIncident): Record<string, number> => Object.fro
 const laterNotes = (s: SyncWorld, findingId: string): string[] => s.soar.incidentFor(findingId).notes.slice(1);
 
 describe('a finding seen for the first time', () => {
-  it('becomes one incident with its fields, the finding as a note, its artifacts and data-table rows; the link is synced', async () => {
+  it('becomes one incident with its fields, its story note holding the finding, its artifacts and data-table rows; the link is synced', async () => {
     const s = world();
     const finding = s.finding('f-new');
     expect(await sync(s, finding)).toBe('created');
@@ -34,7 +34,11 @@ describe('a finding seen for the first time', () => {
       aws_guardduty_finding_id: 'f-new', aws_guardduty_region: 'us-east-1', aws_guardduty_count: '2', aws_guardduty_archived: 'False',
       aws_guardduty_finding_type: 'Policy:IAMUser/RootCredentialUsage', aws_guardduty_finding_updated_at: finding.UpdatedAt,
     });
-    expect(incident.notes).toEqual([expect.stringMatching(/^AWS GuardDuty finding f-new \(Policy:IAMUser\/RootCredentialUsage\), as of \S+:\n\{\n {2}"AccountId"/)]);
+    // One note: the story (what, who, when, where), then the whole finding as JSON.
+    expect(incident.notes).toHaveLength(1);
+    expect(incident.notes[0]).toMatch(/^API DescribeInstances was invoked using root credentials\. What: Policy:IAMUser\/RootCredentialUsage, severity 2 \(Low\)/);
+    expect(incident.notes[0]).toContain('Who: Root Root with access key AKIAEXAMPLEROOT00001');
+    expect(incident.notes[0]).toContain(`The whole finding as GuardDuty sent it (JSON): f-new, as of ${finding.UpdatedAt} { "AccountId": "210987654321"`);
     expect(incident.artifacts).toEqual([
       { type: 'DNS Name', value: 'ec2.amazonaws.com' }, { type: 'aws_iam_access_key_id', value: 'AKIAEXAMPLEROOT00001' }, { type: 'aws_iam_user_name', value: 'Root' },
     ]);

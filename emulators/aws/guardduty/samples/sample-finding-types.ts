@@ -1,5 +1,7 @@
 import { container, publicIp, remoteIpDetails, s3Bucket, tags, accessKeyDetails } from './sample-finding-parts.js';
 import { accessKey, awsApiCall, dns, instance, network, type SampleTemplate } from './sample-actions.js';
+import { anomalyTemplates } from './sample-anomalies.js';
+import { sequenceTemplates } from './sample-sequences.js';
 import { familyTemplates } from './sample-templates-families.js';
 import { workloadTemplates } from './sample-templates-workloads.js';
 import { epochSeconds, type JsonObject } from '../../protocol/wire.js';
@@ -151,6 +153,9 @@ export const SAMPLE_TEMPLATES: readonly SampleTemplate[] = [
   ...workloadTemplates(),
   // Appended, so that generating N findings cycles through the older types in the same order.
   ...familyTemplates(),
+  // Issue 20: the IAM anomaly findings, then the attack-sequence types not among the workloads'.
+  ...anomalyTemplates(),
+  ...sequenceTemplates(['AttackSequence:IAM/CompromisedCredentials']),
 ];
 
 export const SAMPLE_FINDING_TYPES: readonly string[] = SAMPLE_TEMPLATES.map((t) => t.type);

@@ -1,6 +1,11 @@
-import { container, processDetails, unprivileged, publicIp, remoteIpDetails, tags, type SampleContext } from './sample-finding-parts.js';
-import { accessKey, awsApiCall, instance, network, type SampleParts, type SampleTemplate } from './sample-actions.js';
+import { container, processDetails, unprivileged, remoteIpDetails, tags, type SampleContext } from './sample-finding-parts.js';
+import { instance, network, type SampleParts, type SampleTemplate } from './sample-actions.js';
+import { buildSequence } from './sample-sequences.js';
+import { SEQUENCE_RECIPES, type SequenceRecipe } from './sample-sequence-recipes.js';
 import { epochSeconds, type JsonObject } from '../../protocol/wire.js';
+
+/** The one sequence type among the older templates (its place in the cycle of types is kept). */
+const IAM_SEQUENCE: SequenceRecipe = SEQUENCE_RECIPES[0];
 
 /** Templates for workloads beyond EC2/IAM/S3/EKS: ECS and container runtime, RDS, Lambda, EBS malware, attack sequences. */
 
@@ -91,7 +96,7 @@ export function workloadTemplates(): SampleTemplate[] {
       },
     },
     { type: 'Execution:EC2/MaliciousFile', severity: 8, build: maliciousFile },
-    { type: 'AttackSequence:IAM/CompromisedCredentials', severity: 9.3, build: attackSequence },
+    { type: IAM_SEQUENCE.type, severity: IAM_SEQUENCE.severity, build: (ctx) => buildSequence(IAM_SEQUENCE, ctx) },
   ];
 }
 
@@ -129,32 +134,3 @@ function maliciousFile(ctx: SampleContext): SampleParts {
     },
   };
 }
-
-function attackSequence(ctx: SampleContext): SampleParts {
-  const s = epochSeconds(ctx.createdAtMs);
-  const signal = (name: string, offset: number): JsonObject => ({
-    uid: ctx.prng.hex(32), type: 'FINDING', name, description: `${name} observed`, severity: 5,
-    createdAt: s - offset, updatedAt: s, firstSeenAt: s - offset, lastSeenAt: s, count: 1,
-    resourceUids: [], actorIds: ['actor-1'], endpointIds: ['endpoint-1'],
-  });
-  return {
-    title: 'Potential data compromise using compromised credentials.',
-    description: 'A sequence of suspicious actions indicates that IAM credentials were compromised and used to discover and exfiltrate data.',
-    resource: accessKey(ctx),
-    action: awsApiCall(ctx, 'GetObject', 's3.amazonaws.com'),
-    service: {
-      detection: {
-        sequence: {
-          uid: ctx.prng.hex(32),
-          description: 'Credentials used from a malicious IP, then discovery and data access APIs were invoked.',
-          signals: [signal('Recon:IAMUser/MaliciousIPCaller', 3600), signal('Exfiltration:S3/MaliciousIPCaller', 600)],
-          actors: [{ id: 'actor-1', user: { name: 'deploy-bot', uid: `AIDA${ctx.prng.upper(17)}`, type: 'IAMUser', account: { uid: ctx.accountId } }, session: { mfaStatus: 'Disabled', createdTime: s - 7200 } }],
-          endpoints: [{ id: 'endpoint-1', ip: publicIp(ctx), location: { city: 'Amsterdam', country: 'Netherlands', lat: 52.37, lon: 4.89 } }],
-          resources: [],
-          sequenceIndicators: [{ key: 'MALICIOUS_IP', values: ['threat-list'], title: 'Malicious IP caller' }],
-        },
-      },
-    },
-  };
-}
-
