@@ -5,7 +5,7 @@ import { readCalls } from './calls.js';
 import type { DaemonRun } from './daemon-run.js';
 import type { BenchOptions } from './options.js';
 import type { Check, ScenarioResult } from './results.js';
-import { fmtMs, ranCleanly, scenario } from './scenarios.js';
+import { fmtMs, ranCleanly, scenario, sequenceLinkCalls } from './scenarios.js';
 import { World } from './world.js';
 
 /**
@@ -37,9 +37,12 @@ export function adaptiveWorld(options: BenchOptions, healthPort?: number): Promi
   return World.start(options, { soarConcurrency: 'default', latencySoarMs: ADAPTIVE_SOAR_LATENCY_MS, ...(healthPort === undefined ? {} : { healthPort }) });
 }
 
-/** The least time the first cycle of `n` findings could take at `concurrency` (as the burst's). */
+/**
+ * The least time the first cycle of `n` findings could take at `concurrency`, as the burst's: a create
+ * per finding, a call per row SOAR holds, the cycle's two queries and the attack-sequence links.
+ */
 export function firstCycleBound(world: World, byRegion: Map<string, string[]>, n: number, concurrency: number, awsMs: number): Bound {
-  const soarCalls = n + world.soar.summary().rows + 2;
+  const soarCalls = n + world.soar.summary().rows + 2 + sequenceLinkCalls(world, readCalls(world.emulators).soarCycle.byOp).calls;
   const chain = Math.max(...world.regions.map((r) => 2 * pagesOf(byRegion.get(r)?.length ?? 0)));
   return computeBound({ soarCalls, discovery: 2, lead: 2, chain }, { awsMs, soarMs: ADAPTIVE_SOAR_LATENCY_MS, concurrency });
 }

@@ -62,7 +62,7 @@ export async function burst(world: World, n: number, latency: Latency): Promise<
  * notes (a note is never posted twice), the note and the field; each sequence's incident one read of
  * its signal rows, and one update of each row written before its member's incident existed.
  */
-function sequenceLinkCalls(world: World, byOp: Record<string, number>): { calls: number; members: number } {
+export function sequenceLinkCalls(world: World, byOp: Record<string, number>): { calls: number; members: number } {
   const fields = world.soar.listIncidents().map((i) => i.properties.aws_guardduty_sequence_incident).filter((v) => typeof v === 'string' && v !== '');
   const rowUpdates = Object.entries(byOp).filter(([op]) => op.startsWith('PUT ') && op.includes('/row_data/')).reduce((a, [, c]) => a + c, 0);
   return { calls: 3 * fields.length + new Set(fields).size + rowUpdates, members: fields.length };

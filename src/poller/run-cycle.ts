@@ -166,7 +166,7 @@ async function runSoarPhase(deps: CycleDeps, cycleStart: number, regions: Region
     await finishInterruptedWork(deps);
     if (stopping()) return report;
     // After the region passes: the incidents of the sequences and members they created are linked.
-    await linkSequenceMembers(deps);
+    await linkSequenceMembers(deps, deps.findingsInFlight ?? DEFAULT_FINDINGS_IN_FLIGHT);
     if (stopping()) return report;
     report.notesRetried = await retryPendingNotes(deps);
   } catch (err) {

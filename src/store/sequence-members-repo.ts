@@ -22,7 +22,12 @@ export interface SequenceMember {
   /** fold: the member's version (`updatedAt#count`) those details show. */
   foldedVersion: string | null;
   archivedAt: number | null;
+  /** When the daemon first read the sequence naming it (the order links are made in). */
+  recordedAt: number;
 }
+
+/** Where a walk over the unlinked pairs has got to: the last pair it was given. */
+export type PairCursor = Pick<SequenceMember, 'recordedAt' | 'sequenceId' | 'memberId'>;
 
 /** A member and its sequence, both with an incident: what the links are made between. */
 export interface LinkedPair extends SequenceMember {
@@ -39,7 +44,7 @@ interface Row {
   account: string; region: string; detector_id: string; sequence_id: string; member_id: string; signal_uid: string; signal_name: string;
   sequence_type: string; sequence_title: string | null; noted_member_incident: number | null; noted_sequence_incident: number | null;
   row_member_incident: number | null; folded_into: number | null; folded_version: string | null; archived_at: number | null;
-  sequence_incident?: number; member_incident?: number;
+  recorded_at: number; sequence_incident?: number; member_incident?: number;
 }
 
 function toMember(row: Row): SequenceMember {
@@ -48,6 +53,7 @@ function toMember(row: Row): SequenceMember {
     signalUid: row.signal_uid, signalName: row.signal_name, sequenceType: row.sequence_type, sequenceTitle: row.sequence_title,
     notedMemberIncident: row.noted_member_incident, notedSequenceIncident: row.noted_sequence_incident,
     rowMemberIncident: row.row_member_incident, foldedInto: row.folded_into, foldedVersion: row.folded_version, archivedAt: row.archived_at,
+    recordedAt: row.recorded_at,
   };
 }
 
@@ -93,15 +99,20 @@ export class SequenceMembersRepo {
     return rows.map(toMember);
   }
 
-  /** Members and sequences that both have an incident, whose links are not (all) made yet. */
-  unlinked(limit = 200): LinkedPair[] {
+  /**
+   * Members and sequences that both have an incident, whose links are not (all) made yet, in the order
+   * they were recorded; `after` continues a walk past the pairs it was already given (those still
+   * unlinked, e.g. refused by SOAR, are not given twice).
+   */
+  unlinked(limit = 200, after?: PairCursor): LinkedPair[] {
     const rows = this.db.prepare(
       `SELECT sm.*, s.incident_id AS sequence_incident, m.incident_id AS member_incident FROM sequence_members sm ${SEQUENCE_LINK} ${MEMBER_LINK}
        WHERE s.incident_id IS NOT NULL AND m.incident_id IS NOT NULL AND s.state IN ${LIVE} AND m.state IN ${LIVE}
          AND (sm.noted_member_incident IS NOT m.incident_id OR sm.noted_sequence_incident IS NOT s.incident_id
            OR sm.row_member_incident IS NOT m.incident_id)
-       ORDER BY sm.recorded_at, sm.sequence_id, sm.member_id LIMIT ?`,
-    ).all(limit) as Row[];
+         AND (sm.recorded_at, sm.sequence_id, sm.member_id) > (@recordedAt, @sequenceId, @memberId)
+       ORDER BY sm.recorded_at, sm.sequence_id, sm.member_id LIMIT @limit`,
+    ).all({ recordedAt: after?.recordedAt ?? -1, sequenceId: after?.sequenceId ?? '', memberId: after?.memberId ?? '', limit }) as Row[];
     return rows.map((r) => ({ ...toMember(r), sequenceIncident: r.sequence_incident as number, memberIncident: r.member_incident as number }));
   }
 

@@ -3,7 +3,8 @@ import { IncidentGoneError, isAbandoned } from '../core/errors.js';
 import { escapeHtml } from '../incidents/html.js';
 import { findingKeyString } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
-import { memberKey, pairKey, type LinkedPair } from '../store/sequence-members-repo.js';
+import { memberKey, pairKey, type LinkedPair, type PairCursor } from '../store/sequence-members-repo.js';
+import { mapLimit } from '../util/concurrency.js';
 import { intendNote, postIntendedNote } from './durable-note.js';
 import { FIELD } from '../incidents/incident-fields.js';
 import { liveIncident } from './sequence-record.js';
@@ -18,24 +19,33 @@ import type { SyncDeps } from './sync-deps.js';
  * whichever finding arrives first, across cycles and restarts; every step is safe to repeat (the
  * note is looked for in SOAR before it is posted, the field and the row are set, not added). Each
  * incident is written under its finding's lock, one lock at a time (never nested: a sync of either
- * finding holds its own lock only). Returns how many pairs were linked.
+ * finding holds its own lock only). Up to `width` incidents are linked at once (the cycle's findings
+ * in flight), and every pair not yet linked is taken up in this cycle. Returns how many pairs were linked.
  */
-export async function linkSequenceMembers(deps: SyncDeps): Promise<number> {
+export async function linkSequenceMembers(deps: SyncDeps, width = 1): Promise<number> {
   if (deps.config.sync.sequenceMembers === 'separate') return 0;
-  const pairs = deps.store.sequences.unlinked();
-  const bySequence = new Map<number, LinkedPair[]>();
-  for (const pair of pairs) bySequence.set(pair.sequenceIncident, [...(bySequence.get(pair.sequenceIncident) ?? []), pair]);
+  const stopping = (): boolean => deps.stopping?.aborted === true;
   let linked = 0;
-  for (const [sequenceIncident, group] of bySequence) {
-    for (const pair of group) {
-      if (deps.stopping?.aborted) return linked;
-      if (await alone(deps, () => noteMember(deps, pair), { findingId: pair.memberId, sequenceId: pair.sequenceId })) linked += 1;
-    }
-    if (deps.stopping?.aborted) return linked;
-    await alone(deps, () => nameMembersOnRows(deps, sequenceIncident, group), { sequenceId: group[0]?.sequenceId, incidentId: sequenceIncident });
+  let after: PairCursor | undefined;
+  while (!stopping()) {
+    const pairs = deps.store.sequences.unlinked(PAGE_SIZE, after);
+    if (pairs.length === 0) break;
+    after = pairs[pairs.length - 1];
+    // Each member incident alone (its own lock; one in two sequences waits for itself), `width` at once:
+    // the SOAR limit, not this loop, decides how many calls are in flight.
+    const noted = await mapLimit(pairs, width, async (pair) => !stopping()
+      && alone(deps, () => noteMember(deps, pair), { findingId: pair.memberId, sequenceId: pair.sequenceId }));
+    linked += noted.filter(Boolean).length;
+    const bySequence = new Map<number, LinkedPair[]>();
+    for (const pair of pairs) bySequence.set(pair.sequenceIncident, [...(bySequence.get(pair.sequenceIncident) ?? []), pair]);
+    await mapLimit([...bySequence], width, async ([sequenceIncident, group]) => !stopping()
+      && alone(deps, () => nameMembersOnRows(deps, sequenceIncident, group), { sequenceId: group[0]?.sequenceId, incidentId: sequenceIncident }));
   }
   return linked;
 }
+
+/** Pairs read from the store at a time. */
+const PAGE_SIZE = 200;
 
 /**
  * One pair's (or one sequence's rows') failure affects it alone: the others are still linked, and it

@@ -34,17 +34,27 @@ export class Semaphore {
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` at once; resolves with results in input order. */
+/**
+ * Runs `fn` over `items` with at most `limit` at once; resolves with results in input order. After a
+ * failure no new item is started, and the first failure is thrown once the ones running have settled:
+ * nothing started here is still running when it returns or throws.
+ */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   async function worker(): Promise<void> {
-    while (next < items.length) {
+    while (next < items.length && failure === undefined) {
       const index = next++;
-      results[index] = await fn(items[index], index);
+      try {
+        results[index] = await fn(items[index], index);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
+  if (failure !== undefined) throw failure.error;
   return results;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderedWindow, prefetchMap, Semaphore } from '../../../src/util/concurrency.js';
+import { mapLimit, orderedWindow, prefetchMap, Semaphore } from '../../../src/util/concurrency.js';
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -115,5 +115,37 @@ describe('Semaphore', () => {
     })));
     expect(order).toEqual([1, 2, 3, 4, 5]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('mapLimit', () => {
+  it('runs up to `limit` at once and keeps the input order', async () => {
+    let running = 0;
+    let peak = 0;
+    const out = await mapLimit([30, 5, 20, 1], 2, async (ms) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await tick(ms);
+      running -= 1;
+      return ms * 2;
+    });
+    expect(out).toEqual([60, 10, 40, 2]);
+    expect(peak).toBe(2);
+  });
+
+  it('after a failure starts nothing new, and throws it only once the ones running have finished', async () => {
+    const finished: number[] = [];
+    const started: number[] = [];
+    const run = mapLimit([1, 2, 3, 4, 5], 2, async (n) => {
+      started.push(n);
+      if (n === 1) throw new Error('refused');
+      await tick(20);
+      finished.push(n);
+      return n;
+    });
+    await expect(run).rejects.toThrow('refused');
+    // Item 2 was in flight when 1 failed: it finished before the failure was thrown; no later one started.
+    expect(finished).toEqual([2]);
+    expect(started).toEqual([1, 2]);
   });
 });
