@@ -22,12 +22,10 @@ export interface SequenceMember {
   /** fold: the member's version (`updatedAt#count`) those details show. */
   foldedVersion: string | null;
   archivedAt: number | null;
-  /** When the daemon first read the sequence naming it (the order links are made in). */
-  recordedAt: number;
 }
 
-/** Where a walk over the unlinked pairs has got to: the last pair it was given. */
-export type PairCursor = Pick<SequenceMember, 'recordedAt' | 'sequenceId' | 'memberId'>;
+/** Where a walk over the unlinked pairs has got to: the last pair it took. */
+export type PairCursor = Pick<SequenceMember, 'account' | 'region' | 'detectorId' | 'sequenceId' | 'memberId'>;
 
 /** A member and its sequence, both with an incident: what the links are made between. */
 export interface LinkedPair extends SequenceMember {
@@ -44,7 +42,7 @@ interface Row {
   account: string; region: string; detector_id: string; sequence_id: string; member_id: string; signal_uid: string; signal_name: string;
   sequence_type: string; sequence_title: string | null; noted_member_incident: number | null; noted_sequence_incident: number | null;
   row_member_incident: number | null; folded_into: number | null; folded_version: string | null; archived_at: number | null;
-  recorded_at: number; sequence_incident?: number; member_incident?: number;
+  sequence_incident?: number; member_incident?: number;
 }
 
 function toMember(row: Row): SequenceMember {
@@ -53,7 +51,6 @@ function toMember(row: Row): SequenceMember {
     signalUid: row.signal_uid, signalName: row.signal_name, sequenceType: row.sequence_type, sequenceTitle: row.sequence_title,
     notedMemberIncident: row.noted_member_incident, notedSequenceIncident: row.noted_sequence_incident,
     rowMemberIncident: row.row_member_incident, foldedInto: row.folded_into, foldedVersion: row.folded_version, archivedAt: row.archived_at,
-    recordedAt: row.recorded_at,
   };
 }
 
@@ -100,9 +97,9 @@ export class SequenceMembersRepo {
   }
 
   /**
-   * Members and sequences that both have an incident, whose links are not (all) made yet, in the order
-   * they were recorded; `after` continues a walk past the pairs it was already given (those still
-   * unlinked, e.g. refused by SOAR, are not given twice).
+   * Members and sequences that both have an incident, whose links are not (all) made yet, a sequence's
+   * members together (in key order); `after` continues a walk past the pairs it already took (those
+   * still unlinked, e.g. refused by SOAR, are not given twice).
    */
   unlinked(limit = 200, after?: PairCursor): LinkedPair[] {
     const rows = this.db.prepare(
@@ -110,9 +107,12 @@ export class SequenceMembersRepo {
        WHERE s.incident_id IS NOT NULL AND m.incident_id IS NOT NULL AND s.state IN ${LIVE} AND m.state IN ${LIVE}
          AND (sm.noted_member_incident IS NOT m.incident_id OR sm.noted_sequence_incident IS NOT s.incident_id
            OR sm.row_member_incident IS NOT m.incident_id)
-         AND (sm.recorded_at, sm.sequence_id, sm.member_id) > (@recordedAt, @sequenceId, @memberId)
-       ORDER BY sm.recorded_at, sm.sequence_id, sm.member_id LIMIT @limit`,
-    ).all({ recordedAt: after?.recordedAt ?? -1, sequenceId: after?.sequenceId ?? '', memberId: after?.memberId ?? '', limit }) as Row[];
+         AND (sm.account, sm.region, sm.detector_id, sm.sequence_id, sm.member_id) > (@account, @region, @detectorId, @sequenceId, @memberId)
+       ORDER BY sm.account, sm.region, sm.detector_id, sm.sequence_id, sm.member_id LIMIT @limit`,
+    ).all({
+      account: after?.account ?? '', region: after?.region ?? '', detectorId: after?.detectorId ?? '',
+      sequenceId: after?.sequenceId ?? '', memberId: after?.memberId ?? '', limit,
+    }) as Row[];
     return rows.map((r) => ({ ...toMember(r), sequenceIncident: r.sequence_incident as number, memberIncident: r.member_incident as number }));
   }
 

@@ -28,7 +28,7 @@ export async function linkSequenceMembers(deps: SyncDeps, width = 1): Promise<nu
   let linked = 0;
   let after: PairCursor | undefined;
   while (!stopping()) {
-    const pairs = deps.store.sequences.unlinked(PAGE_SIZE, after);
+    const pairs = wholeSequences(deps.store.sequences.unlinked(PAGE_SIZE, after));
     if (pairs.length === 0) break;
     after = pairs[pairs.length - 1];
     // Each member incident alone (its own lock; one in two sequences waits for itself), `width` at once:
@@ -46,6 +46,17 @@ export async function linkSequenceMembers(deps: SyncDeps, width = 1): Promise<nu
 
 /** Pairs read from the store at a time. */
 const PAGE_SIZE = 200;
+
+/**
+ * A full page without the members of its last sequence, which may go on in the next page: each
+ * sequence's signal rows are then read once for all its members (unless one sequence fills a page).
+ */
+function wholeSequences(page: LinkedPair[]): LinkedPair[] {
+  const last = page.at(-1);
+  if (page.length < PAGE_SIZE || !last) return page;
+  const whole = page.filter((p) => p.sequenceIncident !== last.sequenceIncident);
+  return whole.length > 0 ? whole : page;
+}
 
 /**
  * One pair's (or one sequence's rows') failure affects it alone: the others are still linked, and it

@@ -48,6 +48,25 @@ describe('sequence members', () => {
     s.close();
   });
 
+  it('walks the unlinked pairs a sequence’s members together, past the ones already taken (a pair left unlinked is not given twice)', () => {
+    const s = store();
+    for (const [sequence, incident, members] of [['seqB', 30, ['m3', 'm1']], ['seqA', 20, ['m2', 'm4', 'm5']]] as const) {
+      s.sequences.record({ ...base, findingId: sequence }, { type: 'AttackSequence:S3/CompromisedData', title: null },
+        members.map((m) => ({ memberId: m, signalUid: `u-${m}`, signalName: 'n' })));
+      linked(s, sequence, incident);
+    }
+    for (const [m, i] of [['m1', 11], ['m2', 12], ['m3', 13], ['m4', 14], ['m5', 15]] as const) linked(s, m, i);
+    const taken: string[] = [];
+    let after;
+    for (let page = s.sequences.unlinked(2); page.length > 0; page = s.sequences.unlinked(2, after)) {
+      taken.push(...page.map((p) => `${p.sequenceId}/${p.memberId}`));
+      after = page.at(-1);
+      // None of them is linked (as if SOAR refused every one): the walk still ends, each pair taken once.
+    }
+    expect(taken).toEqual(['seqA/m2', 'seqA/m4', 'seqA/m5', 'seqB/m1', 'seqB/m3']);
+    s.close();
+  });
+
   it('fold target: the open sequence incident; archived with it once closed and archived', () => {
     const s = store();
     s.sequences.record(seq, { type: 'AttackSequence:S3/CompromisedData', title: null }, [{ memberId: 'm1', signalUid: 'u1', signalName: 'n' }]);
