@@ -1,6 +1,6 @@
 import { rowFingerprint, newRowsSince } from '../datatables/fingerprint.js';
 import type { TableRow } from '../datatables/map-rows.js';
-import type { ArtifactInput } from '../soar/case-system.js';
+import type { ArtifactInput, CaseSystem } from '../soar/case-system.js';
 import { artifactKey } from '../store/fingerprints-repo.js';
 import type { SyncDeps } from './sync-deps.js';
 
@@ -100,18 +100,17 @@ export async function readBack(deps: SyncDeps, incidentId: number, tables: Itera
   const { store, soar } = deps;
   const artifacts = await soar.listArtifacts(incidentId);
   const rowsByTable = new Map<string, string[]>();
-  for (const table of new Set(tables)) {
-    const rows = await soar.listTableRows(incidentId, table);
-    rowsByTable.set(
-      table,
-      rows.map((r) => rowFingerprint({ table, cells: withoutExecutionDate(r.cells) })),
-    );
-  }
+  for (const table of new Set(tables)) rowsByTable.set(table, await heldRowFingerprints(soar, incidentId, table));
   store.transaction(() => {
     store.fingerprints.forget(incidentId);
     store.fingerprints.addArtifacts(incidentId, artifacts);
     for (const [table, fps] of rowsByTable) if (fps.length > 0) store.fingerprints.setRows(incidentId, table, fps);
   });
+}
+
+/** The fingerprints of the rows SOAR holds in one of an incident's tables, comparable with the ones the store records. */
+export async function heldRowFingerprints(soar: CaseSystem, incidentId: number, table: string): Promise<string[]> {
+  return (await soar.listTableRows(incidentId, table)).map((r) => rowFingerprint({ table, cells: withoutExecutionDate(r.cells) }));
 }
 
 /** The (type, value) pairs of the artifacts a rendered create payload carries inline. */
@@ -127,7 +126,7 @@ export function payloadArtifacts(payload: Record<string, unknown>): { type: stri
   return out;
 }
 
-function groupByTable(rows: readonly TableRow[]): Map<string, TableRow[]> {
+export function groupByTable(rows: readonly TableRow[]): Map<string, TableRow[]> {
   const out = new Map<string, TableRow[]>();
   for (const row of rows) out.set(row.table, [...(out.get(row.table) ?? []), row]);
   return out;

@@ -11,7 +11,7 @@ import { findingKeyString, type FindingKey } from '../findings/finding-key.js';
 import type { RichText } from '../soar/case-system.js';
 import { pairKey, type FoldTarget } from '../store/sequence-members-repo.js';
 import { intendNote, postIntendedNote } from './durable-note.js';
-import { addNewArtifacts, QUERY_EXECUTION_DATE } from './incident-content.js';
+import { addNewArtifacts, groupByTable, heldRowFingerprints, QUERY_EXECUTION_DATE } from './incident-content.js';
 import { liveIncident } from './sequence-record.js';
 import type { SyncDeps } from './sync-deps.js';
 
@@ -78,14 +78,11 @@ async function writeFoldedRows(
 ): Promise<void> {
   const { store, soar, clock } = deps;
   const stamp = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const tables = new Map<string, TableRow[]>();
-  for (const row of rows) tables.set(row.table, [...(tables.get(row.table) ?? []), row]);
-  for (const [table, current] of tables) {
+  for (const [table, current] of groupByTable(rows)) {
     const recordKey = `fold:${member.findingId}:${table}`;
     let known = store.fingerprints.rows(incidentId, recordKey);
     if (attempt.interrupted || (known.length === 0 && attempt.foldedBefore)) {
-      const held = (await soar.listTableRows(incidentId, table)).map((r) => rowFingerprint({ table, cells: withoutDate(r.cells) }));
-      known = [...new Set([...known, ...held])];
+      known = [...new Set([...known, ...await heldRowFingerprints(soar, incidentId, table)])];
     }
     const done = [...known];
     for (const row of newRowsSince(known, current)) {
@@ -94,8 +91,4 @@ async function writeFoldedRows(
       store.fingerprints.setRows(incidentId, recordKey, done);
     }
   }
-}
-
-function withoutDate(cells: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(cells).filter(([k, v]) => k !== QUERY_EXECUTION_DATE && v !== '' && v !== null && v !== undefined));
 }
